@@ -1,0 +1,37 @@
+# Peta Cakupan. `make run` serves the map, `make test` runs every test; both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: setup run test lint measure
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+translations/en/LC_MESSAGES/messages.mo: translations/en/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d translations
+
+# Idempotent: the boundary step skips itself when its source and settings are unchanged,
+# and sample loading publishes nothing that is already live.
+setup: $(VENV)/.installed translations/en/LC_MESSAGES/messages.mo
+	$(BIN)/flask --app app boundaries prepare
+	$(BIN)/flask --app app coverage load-samples
+
+run: setup
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+test: setup
+	bash scripts/system-deps.sh
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+measure: setup
+	$(BIN)/python scripts/measure.py

@@ -1,0 +1,54 @@
+"""Peta Cakupan: create_app() builds the Flask application; `flask --app app ...` and wsgi.py use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, request
+from flask_babel import Babel
+
+from geo.boundaries import DEFAULT_PROVINCES
+
+ROOT = Path(__file__).resolve().parent
+LANGUAGES = ("id", "en")
+
+
+def select_locale() -> str:
+    """Bahasa Indonesia first; English when asked with ?lang=en (remembered in a cookie)."""
+    wanted = request.args.get("lang") or request.cookies.get("lang")
+    return wanted if wanted in LANGUAGES else "id"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: defaults, PETA_* environment overrides, then test_config."""
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.config.from_mapping(
+        SECRET_KEY="dev-only-change-me",
+        DATABASE_URL=f"sqlite:///{ROOT / 'instance' / 'peta.sqlite'}",
+        BOUNDARIES_SOURCE=str(ROOT.parent / "shared" / "boundaries"),
+        BOUNDARIES_DIR=str(ROOT / "data" / "boundaries"),
+        PROVINCES=",".join(DEFAULT_PROVINCES),  # "all" for all of Indonesia
+        LEVELS_FILE=str(ROOT / "data" / "levels.json"),
+        ALIASES_FILE=str(ROOT / "data" / "aliases.csv"),
+        PROVINCE_ALIASES_FILE=str(ROOT / "data" / "province_aliases.csv"),
+        PUBLISHED_FILE=str(ROOT / "data" / "coverage" / "terbitan.csv"),
+        TILE_URL="",  # optional basemap tiles; off so the map works without internet
+        MAP_CACHE_SIZE=64,
+        BABEL_DEFAULT_LOCALE="id",
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
+        MAX_CONTENT_LENGTH=10 * 1024 * 1024,
+    )
+    app.config.from_prefixed_env("PETA")
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(exist_ok=True)
+    Babel(app, locale_selector=select_locale)
+
+    from web import api, cli, errors, maps, vendor
+
+    app.register_blueprint(maps.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(vendor.bp)
+    errors.register(app)
+    cli.register(app)
+    return app

@@ -1,0 +1,449 @@
+"""Read coverage spreadsheets (CSV, XLSX), recognise their columns, validate and match every row.
+
+The result is an ImportReport: one entry per data row in file order, plus errors and warnings that name
+the row and column and say, in Bahasa Indonesia, what to fix. Nothing here writes to the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from geo.matching import DistrictIndex, match_district
+
+HEADER_ALIASES = {
+    "code": ["kode", "kode_wilayah", "kode_kemendagri", "kode_bps", "kode_kab", "kode_kabkota", "code"],
+    "name": [
+        "wilayah",
+        "kabupaten_kota",
+        "kab_kota",
+        "kabkota",
+        "nama",
+        "nama_wilayah",
+        "nama_kabupaten_kota",
+        "kabupaten",
+        "kota",
+        "district",
+        "name",
+        "regency",
+    ],
+    "province": ["provinsi", "province", "prov", "nama_provinsi"],
+    "period": ["periode", "period", "bulan"],
+    "participants": ["peserta", "peserta_aktif", "jumlah_peserta", "tk_aktif", "participants"],
+    "workers": [
+        "pekerja",
+        "penduduk_bekerja",
+        "jumlah_pekerja",
+        "jumlah_penduduk_bekerja",
+        "workers",
+        "employed",
+        "employed_population",
+    ],
+    "coverage": [
+        "cakupan",
+        "cakupan_persen",
+        "persen_cakupan",
+        "persentase",
+        "persentase_cakupan",
+        "ucj",
+        "coverage",
+        "coverage_pct",
+        "coverage_percent",
+    ],
+    "target": ["target", "target_persen", "target_cakupan", "target_pct", "target_percent"],
+    "source": ["sumber", "source", "sumber_data", "keterangan"],
+    "as_of": ["tanggal", "tanggal_data", "per_tanggal", "as_of"],
+}
+COLUMN_LABELS = {
+    "code": "kode",
+    "name": "wilayah",
+    "province": "provinsi",
+    "period": "periode",
+    "participants": "peserta",
+    "workers": "pekerja",
+    "coverage": "cakupan",
+    "target": "target",
+    "source": "sumber",
+    "as_of": "tanggal",
+}
+MATCH_MESSAGES = {
+    "ambiguous": "Nama '{input}' cocok dengan lebih dari satu wilayah. Tulis 'Kabupaten' atau 'Kota', "
+    "isi kolom provinsi, atau pakai kode Kemendagri.",
+    "other_province": "Nama '{input}' ada, tetapi tidak di provinsi yang tertulis. Periksa kolom provinsi.",
+    "unknown_name": "Wilayah '{input}' tidak dikenali di cakupan peta. Periksa ejaannya atau pakai kode "
+    "Kemendagri (mis. 62.11).",
+    "bad_code": "Kode '{input}' tidak berbentuk kode Kemendagri (62.11) atau BPS (6211).",
+    "unknown_code": "Kode '{input}' tidak ada di cakupan peta.",
+    "code_name_conflict": "Kode dan nama '{input}' menunjuk wilayah yang berbeda. Perbaiki salah satunya.",
+    "empty": "Baris tanpa nama wilayah dan tanpa kode.",
+}
+MONTHS = {
+    "januari": 1,
+    "jan": 1,
+    "februari": 2,
+    "feb": 2,
+    "pebruari": 2,
+    "maret": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "agustus": 8,
+    "agu": 8,
+    "agt": 8,
+    "ags": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "nop": 11,
+    "desember": 12,
+    "des": 12,
+}
+MAX_ROWS = 5_000
+MAX_COLUMNS = 60
+HEADER_SEARCH_ROWS = 20
+COVERAGE_MISMATCH_POINTS = 0.5
+
+
+class CoverageFileError(Exception):
+    """The file cannot be read as a coverage table; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None
+    column: str | None
+    message: str
+
+
+@dataclass
+class RowResult:
+    """One data row as understood: the match and the parsed figures."""
+
+    row: int
+    input: str
+    code: str | None
+    method: str | None
+    name: str | None = None
+    suggestions: list[dict] = field(default_factory=list)
+    participants: int | None = None
+    workers: int | None = None
+    coverage_pct: float | None = None
+    target_pct: float | None = None
+    source: str | None = None
+    as_of: str | None = None
+
+
+@dataclass
+class ImportReport:
+    period: str | None
+    columns: dict[str, str]
+    rows: list[RowResult]
+    errors: list[Problem]
+    warnings: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.period is not None and bool(self.rows)
+
+    def to_dict(self) -> dict:
+        matched = sum(1 for row in self.rows if row.code)
+        return {
+            "ok": self.ok,
+            "period": self.period,
+            "columns": self.columns,
+            "summary": {"rows": len(self.rows), "matched": matched, "unmatched": len(self.rows) - matched},
+            "rows": [asdict(row) for row in self.rows],
+            "errors": [asdict(problem) for problem in self.errors],
+            "warnings": [asdict(problem) for problem in self.warnings],
+        }
+
+    def records(self) -> pd.DataFrame:
+        """Return the matched rows as the table a dataset stores."""
+        columns = ["code", "input", "participants", "workers", "coverage_pct", "target_pct", "source", "as_of"]
+        return pd.DataFrame([{c: getattr(row, c) for c in columns} for row in self.rows if row.code], columns=columns)
+
+
+def normalize_header(text: object) -> str:
+    """'Penduduk Bekerja (jiwa)' -> 'penduduk_bekerja'; units in brackets and % signs are dropped."""
+    text = re.sub(r"\(.*?\)|%", " ", str(text or "").lower())
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+HEADER_LOOKUP = {alias: key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_rows(data: bytes, filename: str) -> list[list[str]]:
+    """Read a CSV or XLSX file into rows of text cells; raise CoverageFileError if it cannot be read."""
+    if not data:
+        raise CoverageFileError("Berkas kosong. Unggah berkas CSV atau XLSX yang berisi tabel cakupan.")
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsx" or data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
+    if suffix not in ("", ".csv", ".txt"):
+        raise CoverageFileError(f"Jenis berkas '{suffix}' tidak didukung. Simpan sebagai CSV atau XLSX.")
+    return _read_csv(data)
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise CoverageFileError("Berkas ini bukan teks CSV (berisi data biner). Simpan sebagai CSV atau XLSX.")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    text = _decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    rows = []
+    for number, row in enumerate(csv.reader(io.StringIO(text), dialect)):
+        if number > MAX_ROWS:
+            raise CoverageFileError(f"Berkas lebih dari {MAX_ROWS} baris. Satu berkas cukup untuk satu periode.")
+        rows.append([cell.strip() for cell in row[:MAX_COLUMNS]])
+    return rows
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for broken files
+        raise CoverageFileError("Berkas XLSX tidak dapat dibuka. Simpan ulang dari Excel sebagai .xlsx.") from error
+    sheet = book.worksheets[0]
+    rows = []
+    for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)):
+        if number > MAX_ROWS:
+            raise CoverageFileError(f"Lembar kerja lebih dari {MAX_ROWS} baris. Satu berkas cukup untuk satu periode.")
+        rows.append([_cell_text(value) for value in row])
+    book.close()
+    return rows
+
+
+def find_columns(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
+    """Return (header row index, {field: column index}) for the row that names the most known columns."""
+    best_row, best = -1, {}
+    for number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found: dict[str, int] = {}
+        for column, cell in enumerate(row):
+            key = HEADER_LOOKUP.get(normalize_header(cell))
+            if key and key not in found:
+                found[key] = column
+        if len(found) > len(best):
+            best_row, best = number, found
+    if "name" not in best and "code" not in best:
+        raise CoverageFileError(
+            "Kolom wilayah tidak ditemukan. Beri judul kolom 'wilayah' (atau 'kabupaten_kota', 'nama') "
+            "dan/atau 'kode' di baris judul."
+        )
+    if "coverage" not in best and not {"participants", "workers"} <= set(best):
+        raise CoverageFileError(
+            "Kolom angka tidak ditemukan. Perlu kolom 'cakupan' (persen), atau 'peserta' dan 'pekerja' "
+            "(penduduk bekerja) agar cakupan dapat dihitung."
+        )
+    return best_row, best
+
+
+def parse_count(text: str) -> int:
+    """Parse '3.302.762', '3,302,762', '3302762' or '3302762.0'; raise ValueError with a reason."""
+    cleaned = text.replace(" ", "").replace("\u00a0", "")
+    if re.fullmatch(r"-?\d{1,3}([.,]\d{3})+", cleaned):
+        cleaned = re.sub(r"[.,]", "", cleaned)
+    elif re.fullmatch(r"-?\d+([.,]0+)?", cleaned):
+        cleaned = re.split(r"[.,]", cleaned)[0]
+    else:
+        raise ValueError(f"'{text}' bukan bilangan bulat. Tulis angka saja, mis. 3.302.762")
+    value = int(cleaned)
+    if value < 0:
+        raise ValueError(f"'{text}' negatif. Jumlah orang tidak boleh negatif.")
+    return value
+
+
+def parse_percent(text: str) -> float:
+    """Parse '41,3', '41.3', '41,3%' (Indonesian or English decimal mark); raise ValueError with a reason."""
+    cleaned = text.replace("%", "").replace(" ", "").replace("\u00a0", "")
+    if "," in cleaned and "." in cleaned:
+        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        cleaned = cleaned.replace("." if decimal == "," else ",", "").replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", ".")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
+        raise ValueError(f"'{text}' bukan angka persen. Tulis mis. 41,3")
+    value = float(cleaned)
+    if value < 0 or not math.isfinite(value):
+        raise ValueError(f"'{text}' negatif. Persentase tidak boleh negatif.")
+    return value
+
+
+def parse_period(text: str) -> str:
+    """Return 'YYYY-MM' from '2025-10', '2025/10', '10/2025', 'Oktober 2025' or 'Okt 2025'."""
+    cleaned = str(text).strip().lower()
+    if found := re.fullmatch(r"(\d{4})[-/.](\d{1,2})", cleaned):
+        year, month = int(found.group(1)), int(found.group(2))
+    elif found := re.fullmatch(r"(\d{1,2})[-/.](\d{4})", cleaned):
+        year, month = int(found.group(2)), int(found.group(1))
+    elif (found := re.fullmatch(r"([a-z]+)\.?\s+(\d{4})", cleaned)) and found.group(1) in MONTHS:
+        year, month = int(found.group(2)), MONTHS[found.group(1)]
+    else:
+        raise ValueError(f"Periode '{text}' tidak dikenali. Tulis dalam bentuk TTTT-BB, mis. 2025-10.")
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise ValueError(f"Periode '{text}' tidak masuk akal. Tulis dalam bentuk TTTT-BB, mis. 2025-10.")
+    return f"{year:04d}-{month:02d}"
+
+
+def _period_of(
+    rows: list[tuple[int, list[str]]], columns: dict[str, int], override: str | None, errors: list[Problem]
+) -> str | None:
+    if override:
+        try:
+            return parse_period(override)
+        except ValueError as error:
+            errors.append(Problem(None, "periode", str(error)))
+            return None
+    if "period" not in columns:
+        errors.append(
+            Problem(None, "periode", "Periode belum diisi. Pilih periode (TTTT-BB) atau isi kolom 'periode'.")
+        )
+        return None
+    seen = {}
+    for number, cells in rows:
+        text = cells[columns["period"]] if columns["period"] < len(cells) else ""
+        if text:
+            try:
+                seen.setdefault(parse_period(text), number)
+            except ValueError as error:
+                errors.append(Problem(number, "periode", str(error)))
+    if len(seen) > 1:
+        errors.append(
+            Problem(
+                None,
+                "periode",
+                f"Berkas berisi lebih dari satu periode ({', '.join(sorted(seen))}). Pisahkan per periode.",
+            )
+        )
+        return None
+    return next(iter(seen), None)
+
+
+def _cell(cells: list[str], columns: dict[str, int], key: str) -> str:
+    index = columns.get(key)
+    return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
+def _parse_figures(
+    result: RowResult, cells: list[str], columns: dict[str, int], errors: list[Problem], warnings: list[Problem]
+) -> None:
+    parsers = {"participants": parse_count, "workers": parse_count, "coverage": parse_percent, "target": parse_percent}
+    values: dict[str, float | int | None] = {}
+    for key, parser in parsers.items():
+        text = _cell(cells, columns, key)
+        values[key] = None
+        if text and text != "-":
+            try:
+                values[key] = parser(text)
+            except ValueError as error:
+                errors.append(Problem(result.row, COLUMN_LABELS[key], str(error)))
+    result.participants, result.workers = values["participants"], values["workers"]
+    result.target_pct, result.coverage_pct = values["target"], values["coverage"]
+    if result.workers == 0:
+        errors.append(Problem(result.row, "pekerja", "Jumlah pekerja 0: cakupan tidak dapat dihitung."))
+    computed = None
+    if result.participants is not None and result.workers:
+        computed = result.participants / result.workers * 100
+        if result.participants > result.workers:
+            warnings.append(
+                Problem(result.row, "peserta", "Peserta lebih banyak daripada pekerja. Periksa kedua angka.")
+            )
+    if result.coverage_pct is None and computed is not None:
+        result.coverage_pct = round(computed, 2)
+    elif computed is not None and abs(computed - result.coverage_pct) > COVERAGE_MISMATCH_POINTS:
+        warnings.append(
+            Problem(
+                result.row,
+                "cakupan",
+                f"Cakupan tertulis {result.coverage_pct:g}% berbeda dari peserta/pekerja = {computed:.2f}%.",
+            )
+        )
+    if result.coverage_pct is None and not any(p.row == result.row for p in errors):
+        errors.append(Problem(result.row, "cakupan", "Cakupan kosong. Isi 'cakupan', atau 'peserta' dan 'pekerja'."))
+    elif result.coverage_pct is not None and result.coverage_pct > 100:
+        warnings.append(Problem(result.row, "cakupan", f"Cakupan {result.coverage_pct:g}% di atas 100%."))
+
+
+def analyse_rows(rows: list[list[str]], index: DistrictIndex, period: str | None = None) -> ImportReport:
+    """Recognise columns, match every data row and validate its figures."""
+    header, columns = find_columns(rows)
+    data = [(number + 1, cells) for number, cells in enumerate(rows) if number > header and any(cells)]
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    found_period = _period_of(data, columns, period, errors)
+    results: list[RowResult] = []
+    first_row_of: dict[str, int] = {}
+    for number, cells in data:
+        name, code = _cell(cells, columns, "name"), _cell(cells, columns, "code")
+        match = match_district(
+            index, name=name or None, code=code or None, province=_cell(cells, columns, "province") or None
+        )
+        result = RowResult(
+            row=number,
+            input=name or code,
+            code=match.code,
+            method=match.method,
+            name=index.names.get(match.code) if match.code else None,
+            suggestions=[asdict(s) for s in match.suggestions],
+            source=_cell(cells, columns, "source") or None,
+            as_of=_cell(cells, columns, "as_of") or None,
+        )
+        if match.code is None:
+            column = "kode" if match.message in ("bad_code", "unknown_code") else "wilayah"
+            errors.append(Problem(number, column, MATCH_MESSAGES[match.message].format(input=result.input)))
+        elif match.code in first_row_of:
+            errors.append(
+                Problem(
+                    number,
+                    "wilayah",
+                    f"'{result.input}' sama dengan baris {first_row_of[match.code]}"
+                    f" ({result.name}). Satu wilayah hanya boleh satu baris.",
+                )
+            )
+        else:
+            first_row_of[match.code] = number
+        _parse_figures(result, cells, columns, errors, warnings)
+        results.append(result)
+    if not results:
+        errors.append(Problem(None, None, "Tidak ada baris data di bawah baris judul."))
+    labels = {COLUMN_LABELS[key]: rows[header][index] for key, index in columns.items()}
+    return ImportReport(found_period, labels, results, errors, warnings)
+
+
+def analyse_file(data: bytes, filename: str, index: DistrictIndex, period: str | None = None) -> ImportReport:
+    """Read and analyse one uploaded or local file."""
+    return analyse_rows(read_rows(data, filename), index, period)

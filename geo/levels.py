@@ -1,0 +1,86 @@
+"""Coverage levels: schemes are data (data/levels.json), classification is one vectorised lookup."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+class UnknownScheme(KeyError):
+    """A level scheme that is not configured; the message lists the valid ones."""
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str
+    minimum: float | None  # inclusive lower bound; None for the lowest level
+    color: str
+    label: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """Levels in rising order; a value v is in the last level whose minimum <= v."""
+
+    key: str
+    title: dict[str, str]
+    value: str  # column classified: coverage_pct or attainment_pct
+    unit: str
+    levels: tuple[Level, ...]
+    no_data: Level
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        return np.array([level.minimum for level in self.levels[1:]], dtype=float)
+
+    def by_key(self) -> dict[str, Level]:
+        return {level.key: level for level in (*self.levels, self.no_data)}
+
+
+def _level(data: dict) -> Level:
+    return Level(data["key"], data.get("min"), data["color"], dict(data["label"]))
+
+
+def read_schemes(path: Path) -> dict[str, Scheme]:
+    """Read level schemes from JSON; raise ValueError when thresholds do not rise."""
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    schemes = {}
+    for key, data in raw.items():
+        scheme = Scheme(
+            key,
+            dict(data["title"]),
+            data["value"],
+            data["unit"],
+            tuple(_level(level) for level in data["levels"]),
+            _level(data["no_data"]),
+        )
+        if scheme.levels[0].minimum is not None or not np.all(np.diff(scheme.thresholds) > 0):
+            raise ValueError(f"Scheme {key} in {path}: the first level has no minimum and minima must rise.")
+        schemes[key] = scheme
+    return schemes
+
+
+def get_scheme(schemes: dict[str, Scheme], key: str) -> Scheme:
+    """Return a scheme by key, or raise UnknownScheme naming the valid keys."""
+    if key not in schemes:
+        raise UnknownScheme(f"Unknown level scheme '{key}'. Valid: {', '.join(sorted(schemes))}")
+    return schemes[key]
+
+
+def classify(values: pd.Series, scheme: Scheme) -> pd.Series:
+    """Return the level key for each value; missing values get the scheme's no-data level."""
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    position = np.searchsorted(scheme.thresholds, numbers, side="right")
+    keys = np.array([level.key for level in scheme.levels], dtype=object)[np.minimum(position, len(scheme.levels) - 1)]
+    keys[np.isnan(numbers)] = scheme.no_data.key
+    return pd.Series(keys, index=values.index, dtype=object)
+
+
+def colors(levels: pd.Series, scheme: Scheme) -> pd.Series:
+    """Return the fill colour of each level key."""
+    lookup = {key: level.color for key, level in scheme.by_key().items()}
+    return levels.map(lookup)

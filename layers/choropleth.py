@@ -1,0 +1,229 @@
+"""The interactive choropleth: folium elements built from a joined GeoDataFrame.
+
+Folium inserts tooltip properties with innerHTML, so every value reaching a tooltip is escaped here with
+markupsafe; labels are set with textContent. The page loads Leaflet itself (served by the app), so the
+map carries no CDN links.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup, escape
+
+from geo.levels import Scheme
+from layers.formatting import format_count, format_percent, format_points
+
+NO_DATA_FILL = "url(#peta-hatch)"  # SVG pattern defined once in templates/_hatch.html
+
+
+@dataclass(frozen=True)
+class TooltipLabels:
+    """Translated words of the tooltip, chosen by the web layer."""
+
+    coverage: str
+    participants: str
+    workers: str
+    target: str
+    gap: str
+    level: str
+    rank: str
+    source: str
+    no_data: str
+    rank_of: str  # "{rank} dari {total}"
+
+
+@dataclass(frozen=True)
+class MapComponents:
+    header: str
+    body: str
+    script: str
+
+
+class Labels(MacroElement):
+    """Permanent text labels, set with textContent; a label that would overlap one placed before it hides.
+
+    Labels come in priority order (largest district first), so small districts that do not fit are left
+    to their tooltip, and reappear when zooming in gives them room.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var tips = {{ this.labels_json }}.map(function (l) {
+                var el = document.createElement("span");
+                el.textContent = l[2];
+                return L.tooltip({permanent: true, direction: "center", className: "peta-label", interactive: false})
+                    .setLatLng([l[0], l[1]]).setContent(el).addTo(map);
+            });
+            function declutter() {
+                var placed = [];
+                tips.forEach(function (tip) {
+                    var el = tip.getElement();
+                    if (!el) { return; }
+                    el.style.visibility = "visible";
+                    var r = el.getBoundingClientRect();
+                    var hit = placed.some(function (p) {
+                        return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
+                    });
+                    if (hit) { el.style.visibility = "hidden"; } else { placed.push(r); }
+                });
+            }
+            map.on("zoomend moveend resize", declutter);
+            map.whenReady(declutter);
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, labels: list[tuple[float, float, str]]):
+        super().__init__()
+        self._name = "Labels"
+        self.labels_json = htmlsafe_json_dumps(labels)
+
+
+class ScaleBar(MacroElement):
+    """A metric scale bar at the bottom right, clear of the legend."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.control.scale({position: "bottomright", imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+
+class Attribution(MacroElement):
+    """Credit the boundary source in Leaflet's attribution control."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(false).addAttribution({{ this.text_json }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Attribution"
+        self.text_json = htmlsafe_json_dumps(str(escape(text)))
+
+
+def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int, locale: str) -> str:
+    """Return the tooltip of one district as escaped HTML."""
+    lines = [(labels.coverage, format_percent(row["coverage_pct"], locale, labels.no_data))]
+    if row["coverage_pct"] == row["coverage_pct"]:  # not NaN: a district with data
+        lines += [
+            (labels.participants, format_count(row["participants"], locale)),
+            (labels.workers, format_count(row["workers"], locale)),
+            (labels.target, format_percent(row["target_pct"], locale)),
+            (labels.gap, format_points(row["gap_pct"], locale)),
+            (labels.rank, labels.rank_of.format(rank=row["rank"], total=total)),
+        ]
+    lines.append((labels.level, level_label))
+    if row.get("source"):
+        as_of = f" ({row['as_of']})" if row.get("as_of") else ""
+        lines.append((labels.source, f"{row['source']}{as_of}"))
+    cells = Markup("").join(Markup("<tr><th>{}</th><td>{}</td></tr>").format(k, v) for k, v in lines)
+    return str(
+        Markup('<div class="peta-tip-title">{}</div><div class="peta-tip-sub">{}</div><table>{}</table>').format(
+            row["name"], row["province"], cells
+        )
+    )
+
+
+def label_points(frame: gpd.GeoDataFrame, texts: list[str]) -> list[tuple[float, float, str]]:
+    """Place one label per row inside its largest part; largest areas first, as they are labelled first."""
+    placed = []
+    for geom, text in zip(frame.geometry.values, texts, strict=True):
+        parts = shapely.get_parts(geom)
+        largest = parts[shapely.area(parts).argmax()]
+        point = shapely.point_on_surface(largest)
+        placed.append((shapely.area(largest), (round(point.y, 4), round(point.x, 4), text)))
+    return [label for _, label in sorted(placed, key=lambda item: -item[0])]
+
+
+def _features(joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, locale: str) -> dict:
+    lang = locale.split("_")[0]
+    level_labels = {key: level.label[lang] for key, level in scheme.by_key().items()}
+    total = int(joined["coverage_pct"].notna().sum())
+    tips = [
+        tooltip_html(row, labels, level_labels[row["level"]], total, locale)
+        for row in joined.drop(columns="geometry").to_dict("records")
+    ]
+    slim = gpd.GeoDataFrame(
+        {"code": joined["code"], "level": joined["level"], "fill": joined["fill"], "tip": tips},
+        geometry=joined.geometry.values,
+        crs=joined.crs,
+    )
+    return json.loads(slim.to_json(drop_id=True))
+
+
+def _style(feature: dict) -> dict:
+    props = feature["properties"]
+    no_data = props["level"] == "tidak_ada_data"
+    return {
+        "fillColor": NO_DATA_FILL if no_data else props["fill"],
+        "fillOpacity": 1.0,
+        "color": "#ffffff",
+        "weight": 0.7,
+    }
+
+
+def _highlight(feature: dict) -> dict:
+    return {"color": "#111111", "weight": 3}
+
+
+def _border_style(feature: dict) -> dict:
+    return {"color": "#3a3a3a", "weight": 2, "fill": False, "opacity": 0.9}
+
+
+def build_map(
+    joined: gpd.GeoDataFrame,
+    borders: gpd.GeoDataFrame,
+    scheme: Scheme,
+    *,
+    labels: TooltipLabels,
+    locale: str,
+    attribution: str,
+    place_labels: list[tuple[float, float, str]],
+    tile_url: str | None = None,
+) -> folium.Map:
+    """Build the choropleth of one scope and period."""
+    fmap = folium.Map(tiles=None, zoom_snap=0.25, zoom_delta=0.5, control_scale=False, prefer_canvas=False)
+    ScaleBar().add_to(fmap)
+    fmap.default_js, fmap.default_css = [], []  # the page template loads Leaflet from the app
+    if tile_url:
+        folium.TileLayer(tile_url, attr=" ", name="basemap").add_to(fmap)
+    folium.GeoJson(
+        _features(joined, scheme, labels, locale),
+        name="kabupaten_kota",
+        style_function=_style,
+        highlight_function=_highlight,
+        smooth_factor=0.5,
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True, class_name="peta-tooltip"),
+    ).add_to(fmap)
+    if not borders.empty:
+        folium.GeoJson(
+            json.loads(borders.to_json(drop_id=True)),
+            name="batas_provinsi",
+            style_function=_border_style,
+            interactive=False,
+        ).add_to(fmap)
+    Labels(place_labels).add_to(fmap)
+    Attribution(attribution).add_to(fmap)
+    minx, miny, maxx, maxy = joined.total_bounds
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap
+
+
+def render_components(fmap: folium.Map) -> MapComponents:
+    """Render the map's header, body and script for our own page template."""
+    root = fmap.get_root()
+    root.render()
+    return MapComponents(root.header.render(), root.html.render(), root.script.render())

@@ -1,0 +1,32 @@
+"""Numbers as people in the room read them: '41,3%' and '3.302.762' in Bahasa Indonesia."""
+
+from __future__ import annotations
+
+import pandas as pd
+from babel.numbers import format_decimal
+
+
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def format_count(value: object, locale: str, missing: str = "–") -> str:
+    """3302762 -> '3.302.762' (id) or '3,302,762' (en)."""
+    return missing if _missing(value) else format_decimal(int(value), locale=locale)
+
+
+def format_percent(value: object, locale: str, missing: str = "–", decimals: int = 1) -> str:
+    """41.3 -> '41,3%' (id) or '41.3%' (en)."""
+    if _missing(value):
+        return missing
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    return format_decimal(float(value), format=pattern, locale=locale) + "%"
+
+
+def format_points(value: object, locale: str, missing: str = "–") -> str:
+    """A difference in percentage points with its sign: '+3,2 poin'."""
+    if _missing(value):
+        return missing
+    sign = "+" if float(value) > 0 else ""
+    unit = "poin" if locale.startswith("id") else "pts"
+    return f"{sign}{format_decimal(float(value), format='#,##0.0', locale=locale)} {unit}"

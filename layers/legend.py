@@ -1,0 +1,47 @@
+"""Legend entries: level label, value range, colour and how many districts fall in each level."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from babel.numbers import format_decimal
+
+from geo.levels import Scheme
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    key: str
+    label: str
+    range: str
+    color: str
+    count: int
+    hatched: bool = False
+
+
+def _number(value: float, locale: str) -> str:
+    return format_decimal(value, format="#,##0.##", locale=locale)
+
+
+def legend_entries(levels: pd.Series, scheme: Scheme, locale: str) -> list[LegendEntry]:
+    """Return legend entries from the highest level down, then the no-data entry."""
+    lang = locale.split("_")[0]
+    counts = levels.value_counts()
+    entries = []
+    bounds = [level.minimum for level in scheme.levels] + [None]
+    for i, level in enumerate(scheme.levels):
+        low, high = bounds[i], bounds[i + 1]
+        if low is None:
+            span = f"< {_number(high, locale)}%"
+        elif high is None:
+            span = f"≥ {_number(low, locale)}%"
+        else:
+            span = f"{_number(low, locale)} – < {_number(high, locale)}%"
+        entries.append(LegendEntry(level.key, level.label[lang], span, level.color, int(counts.get(level.key, 0))))
+    entries.reverse()
+    no_data = scheme.no_data
+    entries.append(
+        LegendEntry(no_data.key, no_data.label[lang], "", no_data.color, int(counts.get(no_data.key, 0)), hatched=True)
+    )
+    return entries

@@ -1,0 +1,112 @@
+"""Map pages: look up the view, render (or reuse) the folium map, fill the page template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from geo.scopes import default_scope
+from geo.store import live_datasets
+from layers.choropleth import MapComponents, TooltipLabels, build_map, label_points, render_components
+from layers.formatting import format_percent
+from layers.legend import LegendEntry, legend_entries
+from web.data import CoverageView, resolve_view
+from web.resources import Resources, get_resources
+
+bp = Blueprint("maps", __name__)
+ATTRIBUTION = "Batas wilayah: wilayah_boundaries © Cahya DSN (MIT), kode Kemendagri 2025"
+
+
+@dataclass(frozen=True)
+class RenderedMap:
+    components: MapComponents
+    legend: list[LegendEntry]
+    with_data: int
+    total: int
+
+
+def tooltip_labels() -> TooltipLabels:
+    return TooltipLabels(
+        coverage=_("Cakupan"),
+        participants=_("Peserta aktif"),
+        workers=_("Penduduk bekerja"),
+        target=_("Target"),
+        gap=_("Selisih ke target"),
+        level=_("Tingkat"),
+        rank=_("Peringkat"),
+        source=_("Sumber"),
+        no_data=_("tidak ada data"),
+        rank_of=_("{rank} dari {total}"),
+    )
+
+
+def short_name(name: str) -> str:
+    return name.removeprefix("Kabupaten ")
+
+
+def place_labels(resources: Resources, view: CoverageView, locale: str) -> list[tuple[float, float, str]]:
+    """Province names on island maps; district names with their coverage on a province map."""
+    if view.scope.kind == "province":
+        texts = [
+            f"{short_name(row.name)} {format_percent(row.coverage_pct, locale, '')}".strip()
+            for row in view.joined.itertuples()
+        ]
+        return label_points(view.joined, texts)
+    provinces = resources.boundaries.provinces
+    shown = provinces[provinces["kode_prov"].isin(view.scope.province_codes)]
+    return label_points(shown, shown["provinsi"].tolist())
+
+
+def render_map(resources: Resources, view: CoverageView, locale: str) -> RenderedMap:
+    borders = resources.boundaries.borders
+    touching = borders["provinsi"].str.split("-").apply(lambda codes: bool(set(codes) & set(view.scope.province_codes)))
+    fmap = build_map(
+        view.joined,
+        borders[touching],
+        view.scheme,
+        labels=tooltip_labels(),
+        locale=locale,
+        attribution=ATTRIBUTION,
+        place_labels=place_labels(resources, view, locale),
+        tile_url=current_app.config["TILE_URL"] or None,
+    )
+    return RenderedMap(
+        render_components(fmap),
+        legend_entries(view.joined["level"], view.scheme, locale),
+        int(view.joined["coverage_pct"].notna().sum()),
+        len(view.joined),
+    )
+
+
+@bp.get("/")
+def index():
+    return map_page(default_scope(get_resources().scopes))
+
+
+@bp.get("/map/<scope>")
+def map_page(scope: str):
+    resources = get_resources()
+    view = resolve_view(resources, scope, request.args)
+    locale = str(get_locale())
+    rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+    response = make_response(
+        render_template(
+            "map.html",
+            view=view,
+            rendered=rendered,
+            lang=locale.split("_")[0],
+            scopes=list(resources.scopes.values()),
+            periods=live_datasets(resources.engine, view.dataset.series),
+            attribution=ATTRIBUTION,
+            lang_urls={
+                code: url_for("maps.map_page", scope=view.scope.slug, **{**request.args, "lang": code})
+                for code in ("id", "en")
+            },
+        )
+    )
+    if request.args.get("lang") in ("id", "en"):
+        response.set_cookie("lang", request.args["lang"], max_age=365 * 86400, samesite="Lax")
+    return response

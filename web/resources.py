@@ -1,0 +1,83 @@
+"""What the app reads once: prepared boundaries, matching index, level schemes, scopes, database, map cache."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from flask import Flask, current_app
+from sqlalchemy.engine import Engine
+
+from geo.boundaries import Boundaries, BoundaryError, district_table, read_boundaries
+from geo.levels import Scheme, read_schemes
+from geo.matching import DistrictIndex, build_index, read_aliases
+from geo.scopes import Scope, build_scopes
+from geo.store import StoreError, connect
+
+
+class StartupError(Exception):
+    """The app cannot start; the message names the file and the fix."""
+
+
+class LRUCache:
+    """A small thread-safe cache of rendered results, keyed by everything they depend on."""
+
+    def __init__(self, size: int):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+        self.hits = self.misses = 0
+
+    def get_or_make(self, key: Hashable, make: Callable[[], object]) -> object:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                self.hits += 1
+                return self.items[key]
+        value = make()
+        with self.lock:
+            self.misses += 1
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+@dataclass
+class Resources:
+    boundaries: Boundaries
+    index: DistrictIndex
+    schemes: dict[str, Scheme]
+    scopes: dict[str, Scope]
+    engine: Engine
+    cache: LRUCache
+
+
+def load_resources(app: Flask) -> Resources:
+    """Read everything the app needs once; raise StartupError with a hint when something is missing."""
+    config = app.config
+    try:
+        boundaries = read_boundaries(Path(config["BOUNDARIES_DIR"]))
+        districts = district_table(boundaries)
+        index = build_index(
+            districts,
+            read_aliases(Path(config["ALIASES_FILE"])),
+            pd.read_csv(config["PROVINCE_ALIASES_FILE"], dtype=str, keep_default_na=False),
+        )
+        schemes = read_schemes(Path(config["LEVELS_FILE"]))
+        engine = connect(config["DATABASE_URL"])
+    except (BoundaryError, StoreError, OSError, ValueError) as error:
+        raise StartupError(f"Peta Cakupan cannot start: {error}") from error
+    resources = Resources(
+        boundaries, index, schemes, build_scopes(districts), engine, LRUCache(int(config["MAP_CACHE_SIZE"]))
+    )
+    app.extensions["peta"] = resources
+    return resources
+
+
+def get_resources() -> Resources:
+    """Return the app's resources, loading them on first use."""
+    app = current_app._get_current_object()
+    return app.extensions.get("peta") or load_resources(app)
