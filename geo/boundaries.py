@@ -30,7 +30,7 @@ BORDERS_FILE = "batas_provinsi.geojson"
 REPORT_FILE = "laporan.json"
 COLUMNS = ["kode", "nama", "jenis", "kode_prov", "provinsi", "pulau"]
 # Bump when the preparation changes, so `make setup` rebuilds instead of trusting an old result.
-PREPARATION_VERSION = "3"
+PREPARATION_VERSION = "4"
 
 
 class BoundaryError(Exception):
@@ -46,6 +46,9 @@ class PrepareSettings:
     tolerance_m: float = 50.0
     max_displacement_m: float = 500.0
     max_unclaimed_loss_m2: float = 10_000.0
+    # Rocks smaller than this (10 x 10 m) may collapse when coordinates are rounded to ~1 m; they are
+    # counted in the report. Every larger island must survive.
+    min_island_m2: float = 100.0
     decimals: int = 5
 
 
@@ -60,6 +63,7 @@ class PreparationReport:
     prepared_vertices: int
     source_parts: int
     prepared_parts: int
+    collapsed_specks: int
     max_displacement_m: float
     max_displacement_district: str
     max_repair_shift_m: float
@@ -120,9 +124,14 @@ def clean_and_simplify(source: np.ndarray, settings: PrepareSettings) -> tuple[n
 
 
 def round_geometries(geometries: gpd.GeoSeries, decimals: int) -> gpd.GeoSeries:
-    """Round coordinates to a grid of 10**-decimals degrees, keeping geometries valid."""
+    """Round coordinates to a grid of 10**-decimals degrees, keeping geometries valid and edges shared.
+
+    Rounding each polygon on its own can drop a vertex that became collinear in one neighbour but not
+    in the other; re-noding the coverage (without snapping) puts the shared vertices back.
+    """
     rounded = shapely.set_precision(geometries.values, 10.0**-decimals)
-    return gpd.GeoSeries(rounded, index=geometries.index, crs=geometries.crs)
+    renoded = shapely.coverage_clean(rounded, snapping_distance=0)
+    return gpd.GeoSeries(renoded, index=geometries.index, crs=geometries.crs)
 
 
 def _boundary_points(geometries: np.ndarray, spacing_m: float) -> tuple[np.ndarray, np.ndarray]:
@@ -192,8 +201,12 @@ def find_problems(
     prepared: np.ndarray,
     displacement: np.ndarray,
     settings: PrepareSettings,
+    written: np.ndarray,
 ) -> list[str]:
-    """List every way the prepared districts fail the checks (empty when they pass)."""
+    """List every way the prepared districts fail the checks (empty when they pass).
+
+    `prepared` is the result in the metric CRS (for distances); `written` is what goes to disk, in degrees.
+    """
     problems: list[str] = []
     names = frame["nama"].tolist()
     duplicated = frame["kode"][frame["kode"].duplicated()].tolist()
@@ -204,8 +217,8 @@ def find_problems(
         if geom is None or shapely.is_empty(geom):
             problems.append(f"{name}: lost (empty geometry)")
             continue
-        if not shapely.is_valid(geom):
-            problems.append(f"{name}: invalid geometry ({shapely.is_valid_reason(geom)})")
+        if not shapely.is_valid(written[i]):
+            problems.append(f"{name}: invalid geometry ({shapely.is_valid_reason(written[i])})")
         if displacement[i] > settings.max_displacement_m:
             problems.append(
                 f"{name}: outline moved {displacement[i]:.0f} m from the source "
@@ -213,22 +226,32 @@ def find_problems(
             )
     problems += _lost_islands(names, source, prepared, settings)
     problems += _unclaimed_losses(names, source, cleaned, settings)
-    if not shapely.coverage_is_valid(prepared):
+    if not shapely.coverage_is_valid(written):
         problems.append("prepared districts overlap or do not share edges exactly")
     return problems
 
 
+def _island_parts(source: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return every part (island) of the source districts and the index of its district."""
+    return shapely.get_parts(source, return_index=True)
+
+
 def _lost_islands(names: list[str], source: np.ndarray, prepared: np.ndarray, settings: PrepareSettings) -> list[str]:
-    """Every part (island) of a source district must still lie near the prepared district."""
-    parts, owner = shapely.get_parts(source, return_index=True)
-    anchors = shapely.point_on_surface(parts)
-    distance = shapely.distance(anchors, prepared[owner])
-    lost = np.flatnonzero(distance > settings.max_displacement_m)
+    """Every part (island) of a source district of at least min_island_m2 must still touch its district."""
+    parts, owner = _island_parts(source)
+    lost = ~shapely.intersects(parts, prepared[owner]) & (shapely.area(parts) >= settings.min_island_m2)
+    anchors = shapely.point_on_surface(parts[lost])
     return [
-        f"{names[owner[j]]}: island near {shapely.get_x(anchors[j]):.0f},{shapely.get_y(anchors[j]):.0f} "
+        f"{names[i]}: island of {shapely.area(part):.0f} m² near {shapely.get_x(a):.0f},{shapely.get_y(a):.0f} "
         f"(metric CRS) disappeared"
-        for j in lost
+        for i, part, a in zip(owner[lost], parts[lost], anchors, strict=True)
     ]
+
+
+def count_collapsed_specks(source: np.ndarray, prepared: np.ndarray) -> int:
+    """Count the source parts (all below min_island_m2, or the checks fail) that no longer exist."""
+    parts, owner = _island_parts(source)
+    return int((~shapely.intersects(parts, prepared[owner])).sum())
 
 
 def _unclaimed_losses(
@@ -268,7 +291,7 @@ def province_borders(provinces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             if len(shared):
                 codes = sorted([provinces["kode_prov"].iloc[i], provinces["kode_prov"].iloc[j]])
                 rows.append({"provinsi": "-".join(codes), "geometry": shapely.multilinestrings(shared)})
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=provinces.crs)
+    return gpd.GeoDataFrame(rows, columns=["provinsi", "geometry"], geometry="geometry", crs=provinces.crs)
 
 
 def _write_atomic(frame: gpd.GeoDataFrame, path: Path) -> int:
@@ -289,7 +312,7 @@ def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSetting
     rounded = round_geometries(gpd.GeoSeries(simplified, crs=crs).to_crs(4326), settings.decimals)
     prepared = rounded.to_crs(crs).values
     displacement, repair_shift = measure_displacement(source, cleaned, prepared)
-    problems = find_problems(frame, source, cleaned, prepared, displacement, settings)
+    problems = find_problems(frame, source, cleaned, prepared, displacement, settings, rounded.values)
     if problems:
         raise BoundaryError("Boundary preparation failed its checks:\n- " + "\n- ".join(problems))
     districts = gpd.GeoDataFrame(frame[COLUMNS], geometry=rounded.values, crs=4326)
@@ -307,6 +330,7 @@ def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSetting
         prepared_vertices=int(shapely.get_num_coordinates(rounded.values).sum()),
         source_parts=int(shapely.get_num_geometries(source).sum()),
         prepared_parts=int(shapely.get_num_geometries(rounded.values).sum()),
+        collapsed_specks=count_collapsed_specks(source, prepared),
         max_displacement_m=round(float(displacement[worst]), 1),
         max_displacement_district=str(frame["nama"].iloc[worst]),
         max_repair_shift_m=round(float(repair_shift[worst_shift]), 1),

@@ -8,6 +8,7 @@ older versions stay as history.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -128,9 +129,18 @@ def _none_if_nan(value: object) -> object:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 
+def _canonical(value: object) -> object:
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return round(float(value), 6)
+    return str(value)
+
+
 def checksum_records(records: pd.DataFrame) -> str:
-    """Hash the records' content, so identical re-imports are recognisable."""
-    return hashlib.sha256(records[RECORD_COLUMNS].to_csv(index=False).encode()).hexdigest()
+    """Hash the records' content (whatever the column types), so identical re-imports are recognisable."""
+    rows = [[_canonical(row[c]) for c in RECORD_COLUMNS] for row in records.astype(object).to_dict("records")]
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 
 def publish(

@@ -1,0 +1,173 @@
+"""Routes, formats, errors, language and the map cache."""
+
+import csv
+import gzip
+import io
+import re
+
+import pandas as pd
+import pytest
+
+from geo.store import RECORD_COLUMNS, publish
+from web.resources import get_resources
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.mark.parametrize(
+    ("url", "text"),
+    [
+        ("/", "Kalimantan &amp; Sumatera"),
+        ("/map/kalimantan-sumatera", "Kalimantan &amp; Sumatera"),
+        ("/map/kalimantan", "Cakupan BPJS Ketenagakerjaan — Kalimantan"),
+        ("/map/sumatera", "— Sumatera"),
+        ("/map/kalimantan-tengah", "— Kalimantan Tengah"),
+        ("/map/62", "— Kalimantan Tengah"),
+        ("/map/kalimantan?series=contoh&period=2025-06", "DATA CONTOH — bukan data resmi"),
+        ("/map/lampung?view=target", "Capaian terhadap target"),
+    ],
+)
+def test_map_pages(client, url, text):
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert text in page
+    assert "cdn." not in page and "https://" not in page.split("<body>")[0]  # nothing from a CDN
+
+
+def test_real_figures_open_by_default_without_the_sample_banner(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "2025-10" in page and "DATA CONTOH" not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/map/jawa-barat", "Wilayah peta &#39;jawa-barat&#39; tidak ada"),
+        ("/map/kalimantan?period=2019-01", "Periode &#39;2019-01&#39; tidak ada"),
+        ("/map/kalimantan?period=kemarin", "TTTT-BB"),
+        ("/map/kalimantan?series=palsu", "Seri data"),
+        ("/map/kalimantan?view=pelangi", "Tampilan peta tidak dikenal"),
+        ("/tidak-ada", "Halaman tidak ditemukan"),
+    ],
+)
+def test_unknown_things_answer_404_with_a_message(client, url, message):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert message in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/coverage.geojson?scope=atlantis")
+    assert response.status_code == 404
+    assert "atlantis" in response.get_json()["error"]
+
+
+def test_geojson_has_every_district_with_its_properties(client):
+    data = client.get("/api/coverage.geojson?scope=kalimantan-sumatera").get_json()
+    assert data["type"] == "FeatureCollection" and data["period"] == "2025-10"
+    assert len(data["features"]) == 210
+    props = {f["properties"]["code"]: f["properties"] for f in data["features"]}
+    assert set(props["63.03"]) == {
+        "code",
+        "name",
+        "province",
+        "period",
+        "participants",
+        "workers",
+        "coverage_pct",
+        "target_pct",
+        "level",
+        "fill",
+        "source",
+    }
+    assert props["63.03"]["coverage_pct"] == 26.1 and props["63.03"]["level"] == "rendah"
+    assert props["63.03"]["fill"] == "#fdae61" and props["63.03"]["source"].startswith("https://")
+    assert props["62.11"]["level"] == "tidak_ada_data" and props["62.11"]["coverage_pct"] is None
+
+
+def test_sample_series_covers_every_district_in_two_periods(client):
+    periods = client.get("/api/periods?series=contoh").get_json()
+    assert [p["period"] for p in periods] == ["2025-12", "2025-06"]
+    assert all(p["is_sample"] for p in periods)
+    data = client.get("/api/coverage.geojson?series=contoh&period=2025-06").get_json()
+    assert all(f["properties"]["coverage_pct"] is not None for f in data["features"])
+
+
+def test_csv_is_the_same_table(client):
+    response = client.get("/api/coverage.csv?scope=kalimantan-tengah")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert len(rows) == 14 and rows[0]["code"] == "62.01"
+    geojson = client.get("/api/coverage.geojson?scope=kalimantan-tengah").get_json()
+    assert [r["fill"] for r in rows] == [f["properties"]["fill"] for f in geojson["features"]]
+
+
+def test_scopes(client):
+    scopes = {s["slug"]: s for s in client.get("/api/scopes").get_json()}
+    assert len(scopes) == 3 + 15
+    assert scopes["kalimantan"]["province_codes"] == ["61", "62", "63", "64", "65"]
+
+
+def test_english_switch_is_remembered(client):
+    page = client.get("/map/kalimantan?lang=en")
+    assert "BPJS Ketenagakerjaan coverage" in page.get_data(as_text=True)
+    assert "lang=en" in page.headers["Set-Cookie"]
+    assert "Target attainment" in client.get("/map/kalimantan").get_data(as_text=True)
+
+
+def test_tooltips_use_indonesian_number_format(client):
+    page = client.get("/map/kalimantan-barat?series=contoh&period=2025-06").get_data(as_text=True)
+    page = page.replace("\\u003c", "<").replace("\\u003e", ">")  # folium writes the data as escaped JSON
+    assert re.search(r"<td>\d{1,3},\d%</td>", page)
+    assert re.search(r"<td>\d{1,3}\.\d{3}</td>", page)
+
+
+def add_dataset(app, rows, period="2026-01"):
+    frame = pd.DataFrame([dict(zip(RECORD_COLUMNS, row, strict=True)) for row in rows], columns=RECORD_COLUMNS)
+    with app.app_context():
+        return publish(get_resources().engine, "utama", period, frame, title=XSS)
+
+
+def test_tooltip_and_titles_escape_hostile_text(app):
+    add_dataset(app, [("62.11", XSS, 41300, 100000, 41.3, 61.0, XSS, "</script><script>alert(2)</script>")])
+    page = app.test_client().get("/map/kalimantan-tengah?period=2026-01").get_data(as_text=True)
+    decoded = page.replace("\\u003c", "<").replace("\\u003e", ">").replace('\\"', '"')  # as the browser sees it
+    assert XSS not in decoded
+    assert "<script>alert(2)" not in page
+    assert "&amp;lt;img src=x onerror=alert(1)&amp;gt;" in page or "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_csv_neutralises_formulas(app):
+    add_dataset(app, [("62.11", "x", 1, 2, 50.0, None, '=HYPERLINK("http://evil")', None)])
+    text = app.test_client().get("/api/coverage.csv?scope=62&period=2026-01").get_data(as_text=True)
+    assert "'=HYPERLINK" in text
+
+
+def test_map_is_cached_and_a_new_dataset_shows_at_once(app):
+    client = app.test_client()
+    client.get("/map/kalimantan")
+    with app.app_context():
+        cache = get_resources().cache
+    misses = cache.misses
+    client.get("/map/kalimantan")
+    assert cache.misses == misses  # the second request re-rendered nothing
+    add_dataset(app, [("62.11", "x", 1, 2, 99.0, None, None, None)], period="2030-01")
+    page = client.get("/map/kalimantan").get_data(as_text=True)
+    assert "2030-01" in page and cache.misses > misses
+
+
+def test_default_page_weight_is_under_600_kb_gzip(client):
+    total = len(gzip.compress(client.get("/").data))
+    for asset in (
+        "/vendor/leaflet/leaflet.js",
+        "/vendor/leaflet/leaflet.css",
+        "/static/css/peta.css",
+        "/static/js/controls.js",
+    ):
+        response = client.get(asset)
+        assert response.status_code == 200
+        total += len(gzip.compress(response.data))
+        response.close()
+    assert total < 600 * 1024

@@ -1,0 +1,93 @@
+"""The whole thing once in a real browser: Debian's Chromium, driven by Playwright, against a live server."""
+
+import shutil
+import threading
+from collections import Counter
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.test_app import XSS, add_dataset
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make test installs it)")
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture()
+def server(app):
+    add_dataset(
+        app,
+        [
+            ("62.11", "Pulang Pisau", 41300, 100000, 41.3, 61.0, XSS, "Okt 2025"),
+            ("62.02", "Kotim", None, None, 12.0, None, None, None),
+        ],
+        period="2026-01",
+    )
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+
+
+@pytest.fixture()
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 900})
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.on("dialog", lambda dialog: page.errors.append(f"dialog: {dialog.message}") or dialog.dismiss())
+        yield page
+        browser.close()
+
+
+DRAWN_FILLS = """() => Array.from(document.querySelectorAll('.leaflet-overlay-pane path.leaflet-interactive'))
+    .map(p => p.getAttribute('fill'))"""
+
+
+def test_map_draws_every_district_in_its_level_colour(server, page):
+    page.goto(f"{server}/map/kalimantan-sumatera?period=2025-10")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    drawn = Counter(page.evaluate(DRAWN_FILLS))
+    features = page.request.get(f"{server}/api/coverage.geojson?period=2025-10").json()["features"]
+    expected = Counter(
+        "url(#peta-hatch)" if f["properties"]["level"] == "tidak_ada_data" else f["properties"]["fill"]
+        for f in features
+    )
+    assert sum(drawn.values()) == 210
+    assert drawn == expected
+    assert page.locator(".legend li").count() == 5
+    assert not page.errors
+
+
+def test_tooltip_shows_hostile_text_as_text(server, page):
+    page.goto(f"{server}/map/kalimantan-tengah?period=2026-01")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    point = page.evaluate("""() => {
+        const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])[0];
+        const layers = Object.keys(window).filter(k => k.startsWith('geo_json_')).map(k => window[k])
+            .filter(l => l && l.eachLayer);
+        let found = null;
+        layers.forEach(g => g.eachLayer(l => { if (l.feature && l.feature.properties.code === '62.11') found = l; }));
+        const p = map.latLngToContainerPoint(found.getCenter());
+        const box = map.getContainer().getBoundingClientRect();
+        return [p.x + box.left, p.y + box.top];
+    }""")
+    page.mouse.move(*point)
+    tooltip = page.wait_for_selector(".peta-tooltip")
+    text = tooltip.inner_text()
+    assert "Kabupaten Pulang Pisau" in text and "41,3%" in text and "41.300" in text
+    assert XSS in text  # shown as text...
+    assert tooltip.query_selector("img") is None  # ...never as an element
+    assert not page.errors

@@ -1,0 +1,61 @@
+"""The command line: import with a JSON report, dry runs, refusals that change nothing."""
+
+import json
+
+from geo.store import live_datasets
+from web.resources import get_resources
+
+MESSY = """Kode,Kabupaten/Kota,Provinsi,Peserta,Penduduk Bekerja,Target
+,KAB. PULANG PISAU,Kalteng,41.300,100.000,61
+6202,Kotim,,20.000,80.000,
+,Solok,Sumatera Barat,1.000,2.000,
+"""
+
+
+def invoke(app, *args):
+    return app.test_cli_runner().invoke(args=["coverage", "import", *args])
+
+
+def test_json_report_lists_every_row_in_file_order(app, tmp_path):
+    path = tmp_path / "cakupan.csv"
+    path.write_text(MESSY, encoding="utf-8")
+    result = invoke(app, str(path), "--period", "2025-11", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert [(r["row"], r["input"], r["code"], r["method"]) for r in report["rows"]] == [
+        (2, "KAB. PULANG PISAU", "62.11", "name"),
+        (3, "Kotim", "62.02", "code"),
+        (4, "Solok", None, None),
+    ]
+    assert {s["code"] for s in report["rows"][2]["suggestions"]} == {"13.02", "13.72"}
+    assert report["errors"][0]["row"] == 4 and report["errors"][0]["column"] == "wilayah"
+    with app.app_context():
+        assert "2025-11" not in [d.period for d in live_datasets(get_resources().engine)]
+
+
+def test_import_publishes_and_dry_run_does_not(app, tmp_path):
+    path = tmp_path / "cakupan.csv"
+    path.write_text(MESSY.rsplit("\n", 2)[0] + "\n", encoding="utf-8")
+    assert invoke(app, str(path), "--period", "2025-11", "--dry-run").exit_code == 0
+    with app.app_context():
+        assert "2025-11" not in [d.period for d in live_datasets(get_resources().engine)]
+    result = invoke(app, str(path), "--period", "2025-11")
+    assert result.exit_code == 0, result.output
+    data = app.test_client().get("/api/coverage.geojson?scope=62&period=2025-11").get_json()
+    props = {f["properties"]["code"]: f["properties"] for f in data["features"]}
+    assert props["62.11"]["coverage_pct"] == 41.3 and props["62.11"]["target_pct"] == 61.0
+
+
+def test_unreadable_file_exits_non_zero_with_a_message(app, tmp_path):
+    path = tmp_path / "kosong.csv"
+    path.write_bytes(b"")
+    result = invoke(app, str(path), "--json")
+    assert result.exit_code == 2
+    assert "kosong" in json.loads(result.output)["errors"][0]["message"]
+
+
+def test_load_samples_is_idempotent(app):
+    result = app.test_cli_runner().invoke(args=["coverage", "load-samples"])
+    assert "already loaded" in result.output
+    with app.app_context():
+        assert len(live_datasets(get_resources().engine)) == 3
