@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask_babel import Babel
+from flask_compress import Compress
 
 from geo.boundaries import DEFAULT_PROVINCES
 
@@ -21,7 +22,7 @@ def select_locale() -> str:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: defaults, PETA_* environment overrides, then test_config."""
-    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=None)
     app.config.from_mapping(
         SECRET_KEY="dev-only-change-me",
         DATABASE_URL=f"sqlite:///{ROOT / 'instance' / 'peta.sqlite'}",
@@ -43,6 +44,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(exist_ok=True)
     Babel(app, locale_selector=select_locale)
+    # Maps are large text; gzip (or brotli) makes them a quarter of the size on a meeting room's Wi-Fi.
+    app.config.setdefault(
+        "COMPRESS_MIMETYPES",
+        [
+            "text/html",
+            "text/css",
+            "text/csv",
+            "application/javascript",
+            "text/javascript",
+            "application/json",
+            "application/geo+json",
+        ],
+    )
+    Compress(app)
 
     from web import api, cli, errors, maps, vendor
 

@@ -28,6 +28,7 @@ class Scheme:
 
     key: str
     title: dict[str, str]
+    description: dict[str, str]
     value: str  # column classified: coverage_pct or attainment_pct
     unit: str
     levels: tuple[Level, ...]
@@ -51,12 +52,13 @@ def read_schemes(path: Path) -> dict[str, Scheme]:
     schemes = {}
     for key, data in raw.items():
         scheme = Scheme(
-            key,
-            dict(data["title"]),
-            data["value"],
-            data["unit"],
-            tuple(_level(level) for level in data["levels"]),
-            _level(data["no_data"]),
+            key=key,
+            title=dict(data["title"]),
+            description=dict(data["description"]),
+            value=data["value"],
+            unit=data["unit"],
+            levels=tuple(_level(level) for level in data["levels"]),
+            no_data=_level(data["no_data"]),
         )
         if scheme.levels[0].minimum is not None or not np.all(np.diff(scheme.thresholds) > 0):
             raise ValueError(f"Scheme {key} in {path}: the first level has no minimum and minima must rise.")

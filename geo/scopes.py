@@ -42,9 +42,12 @@ def build_scopes(districts: pd.DataFrame) -> dict[str, Scope]:
     provinces = districts[["kode_prov", "provinsi", "pulau"]].drop_duplicates().sort_values("kode_prov")
     islands = [slug for slug, name in ISLAND_GROUPS.items() if name in set(provinces["pulau"])]
     scopes = {}
+    if set(provinces["pulau"]) - set(ISLAND_GROUPS.values()):  # configured for more than the product's area
+        scopes["indonesia"] = Scope("indonesia", "Indonesia", "all", tuple(provinces["kode_prov"]))
     if len(islands) > 1:
         name = " & ".join(ISLAND_GROUPS[slug] for slug in sorted(islands))
-        scopes[DEFAULT_SCOPE] = Scope(DEFAULT_SCOPE, name, "all", tuple(provinces["kode_prov"]))
+        codes = provinces.loc[provinces["pulau"].isin(ISLAND_GROUPS.values()), "kode_prov"]
+        scopes[DEFAULT_SCOPE] = Scope(DEFAULT_SCOPE, name, "all", tuple(codes))
     for slug in islands:
         codes = provinces.loc[provinces["pulau"] == ISLAND_GROUPS[slug], "kode_prov"]
         scopes[slug] = Scope(slug, ISLAND_GROUPS[slug], "island", tuple(codes))

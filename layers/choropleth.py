@@ -218,7 +218,7 @@ def build_map(
     Labels(place_labels).add_to(fmap)
     Attribution(attribution).add_to(fmap)
     minx, miny, maxx, maxy = joined.total_bounds
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(16, 16))
     return fmap
 
 

@@ -171,3 +171,30 @@ def test_default_page_weight_is_under_600_kb_gzip(client):
         total += len(gzip.compress(response.data))
         response.close()
     assert total < 600 * 1024
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/vendor/leaflet/../../app.py",
+        "/vendor/static/css/peta.css",
+        "/vendor/jquery/x.js",
+        "/static/../app.py",
+        "/vendor/leaflet/nope.js",
+    ],
+)
+def test_assets_outside_their_folders_are_not_served(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_assets_are_cached_and_compressed(client):
+    first = client.get("/vendor/leaflet/leaflet.js", headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip" and "max-age=86400" in first.headers["Cache-Control"]
+    etag = client.get("/vendor/leaflet/leaflet.js").headers["ETag"]
+    assert client.get("/vendor/leaflet/leaflet.js", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_map_page_is_compressed(client):
+    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert len(response.data) < 450 * 1024

@@ -78,6 +78,11 @@ def periods():
 @bp.get("/coverage.geojson")
 def coverage_geojson():
     view = _view()
+    body = get_resources().cache.get_or_make(("geojson", *view.key), lambda: _geojson_text(view))
+    return Response(body, mimetype="application/geo+json")
+
+
+def _geojson_text(view: CoverageView) -> str:
     geometries = json.loads(view.joined.geometry.to_json(drop_id=True))["features"]
     features = [
         {"type": "Feature", "properties": props, "geometry": geo["geometry"]}
@@ -92,7 +97,7 @@ def coverage_geojson():
         "is_sample": view.dataset.is_sample,
         "features": features,
     }
-    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/geo+json")
+    return json.dumps(body, ensure_ascii=False)
 
 
 @bp.get("/coverage.csv")

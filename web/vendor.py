@@ -1,17 +1,56 @@
-"""Serve third-party assets from their installed PyPI XStatic packages: nothing copied, nothing from a CDN."""
+"""Serve our static files and third-party assets from their installed PyPI XStatic packages.
+
+Nothing is copied into the repo and nothing comes from a CDN. Files are read once into memory: they are
+few and small, and bytes (unlike open files) can be compressed without leaking file handles.
+"""
 
 from __future__ import annotations
 
+import mimetypes
+from functools import lru_cache
+from pathlib import Path
+
 import xstatic.pkg.leaflet
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, Response, abort, request
+from werkzeug.security import safe_join
 
-bp = Blueprint("vendor", __name__, url_prefix="/vendor")
-PACKAGES = {"leaflet": xstatic.pkg.leaflet.BASE_DIR}
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = {"leaflet": xstatic.pkg.leaflet.BASE_DIR, "static": str(ROOT / "static")}
+bp = Blueprint("vendor", __name__)
 
 
-@bp.get("/<package>/<path:filename>")
-def asset(package: str, filename: str):
-    """Send one file of an installed asset package, cached for a day."""
-    if package not in PACKAGES:
+@lru_cache(maxsize=128)
+def read_asset(package: str, filename: str) -> bytes | None:
+    """Return an asset's bytes, or None when it does not exist (paths outside the folder never do)."""
+    if package not in FOLDERS:
+        return None
+    path = safe_join(FOLDERS[package], filename)
+    if path is None or not Path(path).is_file():
+        return None
+    return Path(path).read_bytes()
+
+
+def _send(package: str, filename: str) -> Response:
+    data = read_asset(package, filename)
+    if data is None:
         abort(404)
-    return send_from_directory(PACKAGES[package], filename, max_age=86400)
+    mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = Response(data, mimetype=mimetype)
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/vendor/<package>/<path:filename>")
+def asset(package: str, filename: str) -> Response:
+    """Send one file of an installed third-party asset package."""
+    if package == "static":
+        abort(404)
+    return _send(package, filename)
+
+
+@bp.get("/static/<path:filename>")
+def static(filename: str) -> Response:
+    """Send one of our own static files."""
+    return _send("static", filename)
