@@ -30,7 +30,7 @@ BORDERS_FILE = "batas_provinsi.geojson"
 REPORT_FILE = "laporan.json"
 COLUMNS = ["kode", "nama", "jenis", "kode_prov", "provinsi", "pulau"]
 # Bump when the preparation changes, so `make setup` rebuilds instead of trusting an old result.
-PREPARATION_VERSION = "4"
+PREPARATION_VERSION = "5"
 
 
 class BoundaryError(Exception):
@@ -307,12 +307,19 @@ def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSetting
     frame = read_source(source_dir, settings.provinces)
     fingerprint = source_fingerprint(source_dir, settings)
     crs = metric_crs(frame)
-    source = frame.to_crs(crs).geometry.values
-    cleaned, simplified = clean_and_simplify(source, settings)
-    rounded = round_geometries(gpd.GeoSeries(simplified, crs=crs).to_crs(4326), settings.decimals)
-    prepared = rounded.to_crs(crs).values
-    displacement, repair_shift = measure_displacement(source, cleaned, prepared)
-    problems = find_problems(frame, source, cleaned, prepared, displacement, settings, rounded.values)
+    # Projection can make a nearly degenerate ring self-touch; repair before any overlay.
+    source = shapely.make_valid(frame.to_crs(crs).geometry.values, method="structure", keep_collapsed=False)
+    try:
+        cleaned, simplified = clean_and_simplify(source, settings)
+        rounded = round_geometries(gpd.GeoSeries(simplified, crs=crs).to_crs(4326), settings.decimals)
+        prepared = rounded.to_crs(crs).values
+        displacement, repair_shift = measure_displacement(source, cleaned, prepared)
+        problems = find_problems(frame, source, cleaned, prepared, displacement, settings, rounded.values)
+    except shapely.errors.GEOSException as error:
+        raise BoundaryError(
+            f"Geometry operations failed on the source boundaries: {error}. "
+            "Hint: check the source for invalid polygons."
+        ) from error
     if problems:
         raise BoundaryError("Boundary preparation failed its checks:\n- " + "\n- ".join(problems))
     districts = gpd.GeoDataFrame(frame[COLUMNS], geometry=rounded.values, crs=4326)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import folium
 import geopandas as gpd
@@ -114,6 +115,19 @@ class Attribution(MacroElement):
         self.text_json = htmlsafe_json_dumps(str(escape(text)))
 
 
+def _text(value: object) -> str | None:
+    """A cell as text, or None when it is empty or missing (NaN is truthy, so test it explicitly)."""
+    return str(value).strip() or None if isinstance(value, str) else None
+
+
+def source_label(source: str) -> str:
+    """Show a web address by its site name (the full address stays in the API and CSV)."""
+    parsed = urlparse(source.strip())
+    if parsed.scheme in ("http", "https") and parsed.netloc:
+        return parsed.netloc.removeprefix("www.")
+    return source
+
+
 def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int, locale: str) -> str:
     """Return the tooltip of one district as escaped HTML."""
     lines = [(labels.coverage, format_percent(row["coverage_pct"], locale, labels.no_data))]
@@ -126,9 +140,9 @@ def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int,
             (labels.rank, labels.rank_of.format(rank=row["rank"], total=total)),
         ]
     lines.append((labels.level, level_label))
-    if row.get("source"):
-        as_of = f" ({row['as_of']})" if row.get("as_of") else ""
-        lines.append((labels.source, f"{row['source']}{as_of}"))
+    source, as_of = _text(row.get("source")), _text(row.get("as_of"))
+    if source:
+        lines.append((labels.source, source_label(source) + (f" ({as_of})" if as_of else "")))
     cells = Markup("").join(Markup("<tr><th>{}</th><td>{}</td></tr>").format(k, v) for k, v in lines)
     return str(
         Markup('<div class="peta-tip-title">{}</div><div class="peta-tip-sub">{}</div><table>{}</table>').format(

@@ -1,0 +1,108 @@
+"""Map layers: tooltip content and escaping, labels, legend — checked on the objects, not the page."""
+
+import pandas as pd
+import pytest
+
+from layers.choropleth import TooltipLabels, source_label, tooltip_html
+from layers.formatting import format_count, format_percent, format_points
+from layers.legend import legend_entries
+
+LABELS = TooltipLabels(
+    "Cakupan",
+    "Peserta",
+    "Pekerja",
+    "Target",
+    "Selisih",
+    "Tingkat",
+    "Peringkat",
+    "Sumber",
+    "tidak ada data",
+    "{rank} dari {total}",
+)
+ROW = {
+    "name": "Kabupaten Pulang Pisau",
+    "province": "Kalimantan Tengah",
+    "coverage_pct": 41.3,
+    "participants": 3302762,
+    "workers": 7996826,
+    "target_pct": 61.0,
+    "gap_pct": 19.7,
+    "rank": 3,
+    "source": "https://www.example.go.id/berita/1",
+    "as_of": "Oktober 2025",
+}
+
+
+def test_tooltip_shows_every_figure_in_indonesian_format():
+    html = tooltip_html(ROW, LABELS, "Rendah", 14, "id")
+    for text in [
+        "Kabupaten Pulang Pisau",
+        "Kalimantan Tengah",
+        "41,3%",
+        "3.302.762",
+        "7.996.826",
+        "61,0%",
+        "+19,7 poin",
+        "3 dari 14",
+        "Rendah",
+        "example.go.id (Oktober 2025)",
+    ]:
+        assert text in html
+
+
+def test_tooltip_escapes_every_value():
+    hostile = {**ROW, "name": "<b>x</b>", "source": "<img src=x onerror=alert(1)>", "as_of": '"><script>'}
+    html = tooltip_html(hostile, LABELS, "<i>level</i>", 14, "id")
+    assert "<b>" not in html and "<img" not in html and "<script>" not in html and "<i>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_tooltip_without_data_says_so():
+    missing = {**ROW, "coverage_pct": float("nan"), "source": float("nan"), "as_of": float("nan")}
+    html = tooltip_html(missing, LABELS, "Tidak ada data", 14, "id")
+    assert "tidak ada data" in html and "Peserta" not in html
+    assert "nan" not in html and "Sumber" not in html
+
+
+@pytest.mark.parametrize(
+    ("source", "label"),
+    [
+        ("https://www.bpjsketenagakerjaan.go.id/berita/1", "bpjsketenagakerjaan.go.id"),
+        ("Dinas Tenaga Kerja Kalteng", "Dinas Tenaga Kerja Kalteng"),
+        ("javascript:alert(1)", "javascript:alert(1)"),
+    ],
+)
+def test_source_label(source, label):
+    assert source_label(source) == label
+
+
+@pytest.mark.parametrize(
+    ("function", "value", "locale", "text"),
+    [
+        (format_percent, 41.3, "id", "41,3%"),
+        (format_percent, 41.3, "en", "41.3%"),
+        (format_count, 3302762, "id", "3.302.762"),
+        (format_count, 3302762, "en", "3,302,762"),
+        (format_count, None, "id", "–"),
+        (format_points, -2.5, "id", "-2,5 poin"),
+        (format_percent, pd.NA, "id", "–"),
+    ],
+)
+def test_number_formats(function, value, locale, text):
+    assert function(value, locale) == text
+
+
+def test_legend_counts_and_ranges():
+    from app import ROOT
+    from geo.levels import read_schemes
+
+    scheme = read_schemes(ROOT / "data" / "levels.json")["cakupan"]
+    entries = legend_entries(pd.Series(["rendah", "rendah", "tinggi", "tidak_ada_data"]), scheme, "id")
+    assert [(e.label, e.range, e.count) for e in entries] == [
+        ("Tinggi", "≥ 75%", 1),
+        ("Sedang", "50 – < 75%", 0),
+        ("Rendah", "20 – < 50%", 2),
+        ("Sangat rendah", "< 20%", 0),
+        ("Tidak ada data", "", 1),
+    ]
+    assert entries[-1].hatched
