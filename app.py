@@ -59,11 +59,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     Compress(app)
 
-    from web import api, cli, errors, maps, vendor
+    from web import api, cli, districts, errors, formatting, maps, vendor
 
     app.register_blueprint(maps.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(districts.bp)
     app.register_blueprint(vendor.bp)
     errors.register(app)
+    formatting.register(app)
     cli.register(app)
     return app

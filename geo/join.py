@@ -13,6 +13,7 @@ OUTPUT_COLUMNS = [
     "code",
     "name",
     "province",
+    "province_code",
     "period",
     "participants",
     "workers",
@@ -20,6 +21,8 @@ OUTPUT_COLUMNS = [
     "target_pct",
     "gap_pct",
     "attainment_pct",
+    "previous_coverage_pct",
+    "change_pct_points",
     "level",
     "fill",
     "rank",
@@ -37,26 +40,41 @@ def districts_in_scope(districts: gpd.GeoDataFrame, scope: Scope) -> gpd.GeoData
     return districts[districts["kode_prov"].isin(scope.province_codes)].sort_values("kode").reset_index(drop=True)
 
 
-def join_coverage(districts: gpd.GeoDataFrame, records: pd.DataFrame, period: str, scheme: Scheme) -> gpd.GeoDataFrame:
-    """Return every district with its figures, level, fill colour and rank (districts without data kept)."""
-    if records["code"].duplicated().any():
-        raise JoinError(f"Records hold districts twice: {sorted(records['code'][records['code'].duplicated()])}")
-    base = districts.rename(columns={"kode": "code", "nama": "name", "provinsi": "province"})
-    joined = base.merge(
-        records.drop(columns=["input"], errors="ignore"), on="code", how="left", validate="one_to_one", indicator=True
+def apply_levels(frame: gpd.GeoDataFrame, scheme: Scheme) -> gpd.GeoDataFrame:
+    """Set level, fill colour and rank (by coverage, ties share a rank) from the scheme's value column."""
+    result = frame.copy()
+    result["level"] = classify(result[scheme.value], scheme)
+    result["fill"] = colors(result["level"], scheme)
+    result["rank"] = result["coverage_pct"].rank(method="min", ascending=False).astype("Int64")
+    return result
+
+
+def join_coverage(
+    districts: gpd.GeoDataFrame,
+    records: pd.DataFrame,
+    period: str,
+    scheme: Scheme,
+    previous: pd.DataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """Return every district with its figures, change from `previous`, level, colour and rank.
+
+    Districts without data are kept (and drawn as such); a district present in only one of the two
+    periods gets no change, never a change from zero.
+    """
+    for frame in (records, previous):
+        if frame is not None and frame["code"].duplicated().any():
+            raise JoinError(f"Records hold districts twice: {sorted(frame['code'][frame['code'].duplicated()])}")
+    base = districts.rename(
+        columns={"kode": "code", "nama": "name", "provinsi": "province", "kode_prov": "province_code"}
     )
+    joined = base.merge(records.drop(columns=["input"], errors="ignore"), on="code", how="left", validate="one_to_one")
     joined["period"] = period
     joined["gap_pct"] = (joined["target_pct"] - joined["coverage_pct"]).round(2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        joined["attainment_pct"] = (joined["coverage_pct"] / joined["target_pct"] * 100).round(1)
-    joined.loc[~np.isfinite(joined["attainment_pct"].astype(float)), "attainment_pct"] = np.nan
-    joined["level"] = classify(joined[scheme.value], scheme)
-    joined["fill"] = colors(joined["level"], scheme)
-    joined["rank"] = joined["coverage_pct"].rank(method="min", ascending=False).astype("Int64")
-    joined = joined.drop(columns="_merge")
-    return gpd.GeoDataFrame(joined[OUTPUT_COLUMNS + ["geometry"]], geometry="geometry", crs=districts.crs)
-
-
-def unjoined_codes(districts: gpd.GeoDataFrame, records: pd.DataFrame) -> list[str]:
-    """Codes in the records that no district of the boundaries carries (reported, never drawn)."""
-    return sorted(set(records["code"]) - set(districts["kode"]))
+        attainment = (joined["coverage_pct"] / joined["target_pct"] * 100).astype(float).round(1)
+    joined["attainment_pct"] = attainment.where(np.isfinite(attainment))
+    before = previous.set_index("code")["coverage_pct"].astype(float) if previous is not None else pd.Series()
+    joined["previous_coverage_pct"] = joined["code"].map(before).astype(float)
+    joined["change_pct_points"] = (joined["coverage_pct"].astype(float) - joined["previous_coverage_pct"]).round(2)
+    joined = apply_levels(gpd.GeoDataFrame(joined, geometry="geometry", crs=districts.crs), scheme)
+    return joined[OUTPUT_COLUMNS + ["geometry"]]

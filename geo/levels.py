@@ -29,8 +29,8 @@ class Scheme:
     key: str
     title: dict[str, str]
     description: dict[str, str]
-    value: str  # column classified: coverage_pct or attainment_pct
-    unit: str
+    value: str  # column classified: coverage_pct, attainment_pct or change_pct_points
+    unit: dict[str, str]
     levels: tuple[Level, ...]
     no_data: Level
 
@@ -56,7 +56,7 @@ def read_schemes(path: Path) -> dict[str, Scheme]:
             title=dict(data["title"]),
             description=dict(data["description"]),
             value=data["value"],
-            unit=data["unit"],
+            unit=dict(data["unit"]),
             levels=tuple(_level(level) for level in data["levels"]),
             no_data=_level(data["no_data"]),
         )

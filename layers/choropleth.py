@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
@@ -39,6 +40,7 @@ class TooltipLabels:
     source: str
     no_data: str
     rank_of: str  # "{rank} dari {total}"
+    change: str = "Perubahan"  # "Perubahan sejak 2025-06"
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,38 @@ class Labels(MacroElement):
         self.labels_json = htmlsafe_json_dumps(labels)
 
 
+class Bridge(MacroElement):
+    """Expose the map and its district layer to the page's own scripts (table, search, side-by-side).
+
+    Sets window.PetaCakupan.maps[i] = {map, districts, byCode} and sends `peta:hover` events with the code
+    of the district under the pointer (null when it leaves).
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var layer = {{ this.layer.get_name() }};
+            var byCode = {};
+            layer.eachLayer(function (l) { byCode[l.feature.properties.code] = l; });
+            window.PetaCakupan = window.PetaCakupan || {maps: []};
+            window.PetaCakupan.maps.push({map: map, districts: layer, byCode: byCode});
+            layer.on("mouseover", function (e) {
+                document.dispatchEvent(new CustomEvent("peta:hover", {detail: e.layer.feature.properties.code}));
+            });
+            layer.on("mouseout", function () {
+                document.dispatchEvent(new CustomEvent("peta:hover", {detail: null}));
+            });
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, layer: folium.GeoJson):
+        super().__init__()
+        self._name = "Bridge"
+        self.layer = layer
+
+
 class ScaleBar(MacroElement):
     """A metric scale bar at the bottom right, clear of the legend."""
 
@@ -136,9 +170,12 @@ def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int,
             (labels.participants, format_count(row["participants"], locale)),
             (labels.workers, format_count(row["workers"], locale)),
             (labels.target, format_percent(row["target_pct"], locale)),
-            (labels.gap, format_points(row["gap_pct"], locale)),
-            (labels.rank, labels.rank_of.format(rank=row["rank"], total=total)),
+            (labels.gap, format_points(-row["gap_pct"], locale)),  # coverage − target: negative is behind
         ]
+        if not pd.isna(row.get("change_pct_points", float("nan"))):
+            lines.append((labels.change, format_points(row["change_pct_points"], locale)))
+        if not pd.isna(row["rank"]):
+            lines.append((labels.rank, labels.rank_of.format(rank=row["rank"], total=total)))
     lines.append((labels.level, level_label))
     source, as_of = _text(row.get("source")), _text(row.get("as_of"))
     if source:
@@ -214,7 +251,7 @@ def build_map(
     fmap.default_js, fmap.default_css = [], []  # the page template loads Leaflet from the app
     if tile_url:
         folium.TileLayer(tile_url, attr=" ", name="basemap").add_to(fmap)
-    folium.GeoJson(
+    districts = folium.GeoJson(
         _features(joined, scheme, labels, locale),
         name="kabupaten_kota",
         style_function=_style,
@@ -222,6 +259,7 @@ def build_map(
         smooth_factor=0.5,
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True, class_name="peta-tooltip"),
     ).add_to(fmap)
+    Bridge(districts).add_to(fmap)
     if not borders.empty:
         folium.GeoJson(
             json.loads(borders.to_json(drop_id=True)),

@@ -32,12 +32,13 @@ def legend_entries(levels: pd.Series, scheme: Scheme, locale: str) -> list[Legen
     bounds = [level.minimum for level in scheme.levels] + [None]
     for i, level in enumerate(scheme.levels):
         low, high = bounds[i], bounds[i + 1]
+        unit = scheme.unit[lang]
         if low is None:
-            span = f"< {_number(high, locale)}%"
+            span = f"< {_number(high, locale)}{unit}"
         elif high is None:
-            span = f"≥ {_number(low, locale)}%"
+            span = f"≥ {_number(low, locale)}{unit}"
         else:
-            span = f"{_number(low, locale)} – < {_number(high, locale)}%"
+            span = f"{_number(low, locale)} – < {_number(high, locale)}{unit}"
         entries.append(LegendEntry(level.key, level.label[lang], span, level.color, int(counts.get(level.key, 0))))
     entries.reverse()
     no_data = scheme.no_data

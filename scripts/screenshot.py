@@ -36,7 +36,9 @@ def main(out: str, paths: list[str]) -> None:
         page = browser.new_page(viewport={"width": 1600, "height": 900})
         for number, path in enumerate(paths or ["/"]):
             page.goto(base + path)
-            page.wait_for_selector(".leaflet-overlay-pane path")
+            page.wait_for_load_state("networkidle")
+            if page.query_selector(".folium-map"):
+                page.wait_for_selector(".leaflet-overlay-pane path")
             page.wait_for_timeout(500)
             target = out if len(paths) <= 1 else out.replace(".png", f"-{number}.png")
             page.screenshot(path=target)

@@ -42,7 +42,7 @@ def test_tooltip_shows_every_figure_in_indonesian_format():
         "3.302.762",
         "7.996.826",
         "61,0%",
-        "+19,7 poin",
+        "-19,7 poin",
         "3 dari 14",
         "Rendah",
         "example.go.id (Oktober 2025)",

@@ -20,6 +20,8 @@ def test_every_message_is_translated():
     assert found, "no messages found: the extraction itself is broken"
     missing = sorted(m for m in found if not catalog.get(m) or not catalog.get(m).string)
     assert not missing
+    obsolete = sorted(m.id for m in catalog if m.id and m.id not in found)
+    assert not obsolete
 
 
 def test_level_schemes_speak_both_languages():

@@ -7,10 +7,12 @@ import io
 import json
 
 from flask import Blueprint, Response, jsonify, request
+from openpyxl import Workbook
 
 from geo.scopes import default_scope
 from geo.store import live_datasets
-from web.data import SERIES, CoverageView, resolve_view
+from web.data import DEFAULT_VIEW, SERIES, CoverageView, plain_records, ranking_table, resolve_view, scope_summary
+from web.districts import district_history
 from web.resources import get_resources
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -30,9 +32,13 @@ PROPERTIES = [
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _view() -> CoverageView:
+def _view(default_view: str | None = None) -> CoverageView:
+    """The request's view; tables ask for coverage levels even when a comparison period is given."""
     resources = get_resources()
-    return resolve_view(resources, request.args.get("scope") or default_scope(resources.scopes), request.args)
+    args = request.args.to_dict()
+    if default_view and not args.get("view"):
+        args["view"] = default_view
+    return resolve_view(resources, args.get("scope") or default_scope(resources.scopes), args)
 
 
 def _records(view: CoverageView) -> list[dict]:
@@ -113,4 +119,85 @@ def coverage_csv():
         "\ufeff" + out.getvalue(),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/ranking")
+def ranking_json():
+    view = _view(DEFAULT_VIEW)
+    rows = plain_records(ranking_table(get_resources(), view))
+    if view.previous is None:
+        for row in rows:
+            row.pop("previous_coverage_pct", None)
+            row.pop("change_pct_points", None)
+    return jsonify(
+        {
+            "scope": view.scope.slug,
+            "period": view.dataset.period,
+            "series": view.dataset.series,
+            "compare": view.previous.period if view.previous else None,
+            "rows": rows,
+        }
+    )
+
+
+@bp.get("/summary")
+def summary_json():
+    view = _view(DEFAULT_VIEW)
+    body = scope_summary(get_resources(), view)
+    return jsonify(
+        {
+            "scope": view.scope.slug,
+            "period": view.dataset.period,
+            "series": view.dataset.series,
+            "is_sample": view.dataset.is_sample,
+            **body,
+        }
+    )
+
+
+@bp.get("/district/<code>")
+def district_json(code: str):
+    series = request.args.get("series") or SERIES[0]
+    if series not in SERIES:
+        series = SERIES[0]
+    return jsonify(district_history(get_resources(), code, series))
+
+
+def _download_name(view: CoverageView, extension: str) -> str:
+    compare = f"-vs-{view.previous.period}" if view.previous else ""
+    return f"peringkat-{view.scope.slug}-{view.dataset.period}{compare}.{extension}"
+
+
+@bp.get("/ranking.csv")
+def ranking_csv():
+    view = _view(DEFAULT_VIEW)
+    table = ranking_table(get_resources(), view)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(list(table.columns))
+    for row in table.astype(object).where(table.notna(), None).itertuples(index=False):
+        writer.writerow(["" if value is None else neutralise(value) for value in row])
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{_download_name(view, "csv")}"'},
+    )
+
+
+@bp.get("/ranking.xlsx")
+def ranking_xlsx():
+    view = _view(DEFAULT_VIEW)
+    table = ranking_table(get_resources(), view)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Peringkat")
+    sheet.append(list(table.columns))
+    for row in table.astype(object).where(table.notna(), None).itertuples(index=False):
+        sheet.append([neutralise(value) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return Response(
+        buffer.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_download_name(view, "xlsx")}"'},
     )

@@ -1,34 +1,53 @@
-"""Resolve a request's scope, series, period and view into one joined result that every format shares."""
+"""Resolve a request's scope, series, period, comparison, view and layer into one joined result.
+
+Every format (map, table, CSV, GeoJSON, summaries) takes this one result, so no format computes its own
+numbers. Results are cached by everything they depend on; a new dataset version changes the key.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 
-from geo.join import districts_in_scope, join_coverage
+from geo.compare import province_view, ranking, summary
+from geo.join import apply_levels, districts_in_scope, join_coverage
 from geo.levels import Scheme, get_scheme
 from geo.scopes import Scope, get_scope
 from geo.store import MAIN_SERIES, SAMPLE_SERIES, DatasetInfo, UnknownPeriod, find_live, read_records
 from web.resources import Resources
 
 SERIES = (MAIN_SERIES, SAMPLE_SERIES)
+LAYERS = ("kabupaten", "provinsi")
 DEFAULT_VIEW = "cakupan"
+CHANGE_VIEW = "perubahan"
 
 
 @dataclass(frozen=True)
 class CoverageView:
     scope: Scope
     dataset: DatasetInfo
+    previous: DatasetInfo | None
     scheme: Scheme
+    layer: str
     joined: gpd.GeoDataFrame
 
     @property
     def key(self) -> tuple:
-        """Everything a rendering of this view depends on (the dataset id changes on every publish)."""
-        return (self.scope.slug, self.dataset.id, self.scheme.key)
+        """Everything a rendering of this view depends on (a dataset id changes on every publish)."""
+        previous = self.previous.id if self.previous else None
+        return (self.scope.slug, self.dataset.id, previous, self.scheme.key, self.layer)
+
+
+def _period(args: Mapping[str, str], name: str) -> str | None:
+    value = args.get(name) or None
+    if value is not None and not re.fullmatch(r"\d{4}-\d{2}", value):
+        raise UnknownPeriod(f"Periode '{value}' tidak berbentuk TTTT-BB (mis. 2025-10).")
+    return value
 
 
 def resolve_view(resources: Resources, scope_key: str, args: Mapping[str, str]) -> CoverageView:
@@ -37,15 +56,44 @@ def resolve_view(resources: Resources, scope_key: str, args: Mapping[str, str]) 
     series = args.get("series") or MAIN_SERIES
     if series not in SERIES:
         raise UnknownPeriod(f"Seri data '{series}' tidak ada. Pilihan: {', '.join(SERIES)}.")
-    period = args.get("period") or None
-    if period is not None and not re.fullmatch(r"\d{4}-\d{2}", period):
-        raise UnknownPeriod(f"Periode '{period}' tidak berbentuk TTTT-BB (mis. 2025-10).")
-    dataset = find_live(resources.engine, series, period)
-    scheme = get_scheme(resources.schemes, args.get("view") or DEFAULT_VIEW)
+    layer = args.get("layer") or LAYERS[0]
+    if layer not in LAYERS:
+        raise UnknownPeriod(f"Lapisan '{layer}' tidak ada. Pilihan: {', '.join(LAYERS)}.")
+    dataset = find_live(resources.engine, series, _period(args, "period"))
+    compare = _period(args, "compare")
+    previous = find_live(resources.engine, series, compare) if compare else None
+    scheme = get_scheme(resources.schemes, args.get("view") or (CHANGE_VIEW if previous else DEFAULT_VIEW))
+    key = (scope.slug, dataset.id, previous.id if previous else None, scheme.key, layer)
 
     def make() -> gpd.GeoDataFrame:
         districts = districts_in_scope(resources.boundaries.districts, scope)
-        return join_coverage(districts, read_records(resources.engine, dataset.id), dataset.period, scheme)
+        before = read_records(resources.engine, previous.id) if previous else None
+        joined = join_coverage(districts, read_records(resources.engine, dataset.id), dataset.period, scheme, before)
+        if layer == "kabupaten":
+            return joined
+        earlier = join_coverage(districts, before, previous.period, scheme) if previous else None
+        return apply_levels(province_view(joined, earlier), scheme)
 
-    joined = resources.cache.get_or_make(("join", scope.slug, dataset.id, scheme.key), make)
-    return CoverageView(scope, dataset, scheme, joined)
+    joined = resources.cache.get_or_make(("join", *key), make)
+    return CoverageView(scope, dataset, previous, scheme, layer, joined)
+
+
+def table_view(resources: Resources, scope_key: str, args: Mapping[str, str]) -> CoverageView:
+    """The view tables and totals use: districts ranked by coverage, whatever the map colours by."""
+    return resolve_view(resources, scope_key, {**args, "layer": "kabupaten", "view": DEFAULT_VIEW})
+
+
+def ranking_table(resources: Resources, view: CoverageView) -> pd.DataFrame:
+    """The ranking of a view, cached with it."""
+    return resources.cache.get_or_make(("ranking", *view.key), lambda: ranking(view.joined))
+
+
+def scope_summary(resources: Resources, view: CoverageView) -> dict:
+    """Weighted totals, level counts, best and worst five, and province totals of a view, cached with it."""
+    keys = [level.key for level in view.scheme.levels] + [view.scheme.no_data.key]
+    return resources.cache.get_or_make(("summary", *view.key), lambda: summary(view.joined, keys))
+
+
+def plain_records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain dicts: missing values None, numpy numbers Python numbers (for JSON and templates)."""
+    return json.loads(frame.to_json(orient="records", force_ascii=False))

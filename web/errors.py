@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from geo.levels import UnknownScheme
 from geo.scopes import UnknownScope
 from geo.store import UnknownPeriod
+from web.districts import UnknownDistrict
 
 
 def _answer(status: int, message: str):
@@ -28,6 +29,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(UnknownPeriod)
     def unknown_period(error: UnknownPeriod):
+        return _answer(404, str(error))
+
+    @app.errorhandler(UnknownDistrict)
+    def unknown_district(error: UnknownDistrict):
         return _answer(404, str(error))
 
     @app.errorhandler(UnknownScheme)

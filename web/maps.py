@@ -13,7 +13,7 @@ from geo.store import live_datasets
 from layers.choropleth import MapComponents, TooltipLabels, build_map, label_points, render_components
 from layers.formatting import format_percent
 from layers.legend import LegendEntry, legend_entries
-from web.data import CoverageView, resolve_view
+from web.data import CoverageView, plain_records, ranking_table, resolve_view, scope_summary, table_view
 from web.resources import Resources, get_resources
 
 bp = Blueprint("maps", __name__)
@@ -28,13 +28,15 @@ class RenderedMap:
     total: int
 
 
-def tooltip_labels() -> TooltipLabels:
+def tooltip_labels(view: CoverageView) -> TooltipLabels:
+    change = _("Perubahan sejak %(period)s", period=view.previous.period) if view.previous else ""
     return TooltipLabels(
+        change=change,
         coverage=_("Cakupan"),
         participants=_("Peserta aktif"),
         workers=_("Penduduk bekerja"),
         target=_("Target"),
-        gap=_("Selisih ke target"),
+        gap=_("Terhadap target"),
         level=_("Tingkat"),
         rank=_("Peringkat"),
         source=_("Sumber"),
@@ -67,17 +69,19 @@ def render_map(resources: Resources, view: CoverageView, locale: str) -> Rendere
         view.joined,
         borders[touching],
         view.scheme,
-        labels=tooltip_labels(),
+        labels=tooltip_labels(view),
         locale=locale,
         attribution=ATTRIBUTION,
         place_labels=place_labels(resources, view, locale),
         tile_url=current_app.config["TILE_URL"] or None,
     )
+    # The legend counts what the map shows: districts, or provinces on the province layer.
+    units = view.joined.drop_duplicates("province_code") if view.layer == "provinsi" else view.joined
     return RenderedMap(
         render_components(fmap),
-        legend_entries(view.joined["level"], view.scheme, locale),
-        int(view.joined["coverage_pct"].notna().sum()),
-        len(view.joined),
+        legend_entries(units["level"], view.scheme, locale),
+        int(units["coverage_pct"].notna().sum()),
+        len(units),
     )
 
 
@@ -91,6 +95,7 @@ def map_page(scope: str):
     resources = get_resources()
     view = resolve_view(resources, scope, request.args)
     locale = str(get_locale())
+    table = table_view(resources, scope, request.args)
     rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
     response = make_response(
         render_template(
@@ -101,6 +106,10 @@ def map_page(scope: str):
             scopes=list(resources.scopes.values()),
             periods=live_datasets(resources.engine, view.dataset.series),
             attribution=ATTRIBUTION,
+            table=table,
+            ranking=plain_records(ranking_table(resources, table)),
+            totals=scope_summary(resources, table),
+            levels=resources.schemes["cakupan"],
             lang_urls={
                 code: url_for("maps.map_page", scope=view.scope.slug, **{**request.args, "lang": code})
                 for code in ("id", "en")
@@ -110,3 +119,21 @@ def map_page(scope: str):
     if request.args.get("lang") in ("id", "en"):
         response.set_cookie("lang", request.args["lang"], max_age=365 * 86400, samesite="Lax")
     return response
+
+
+@bp.get("/map/<scope>/berdampingan")
+def side_by_side(scope: str):
+    """Two periods next to each other, panning and zooming together."""
+    resources = get_resources()
+    locale = str(get_locale())
+    args = {k: v for k, v in request.args.items() if k not in ("compare", "view")}
+    later = resolve_view(resources, scope, args)
+    earlier_period = request.args.get("compare") or ""
+    earlier = resolve_view(resources, scope, {**args, "period": earlier_period or later.dataset.period})
+    maps = [
+        resources.cache.get_or_make(("map", *v.key, locale), lambda v=v: render_map(resources, v, locale))
+        for v in (earlier, later)
+    ]
+    return render_template(
+        "side_by_side.html", views=[earlier, later], maps=maps, lang=locale.split("_")[0], attribution=ATTRIBUTION
+    )

@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from sqlalchemy.engine import Engine
 
 from geo.boundaries import Boundaries, BoundaryError, district_table, read_boundaries
+from geo.compare import district_neighbours
 from geo.levels import Scheme, read_schemes
 from geo.matching import DistrictIndex, build_index, read_aliases
 from geo.scopes import Scope, build_scopes
@@ -53,6 +54,7 @@ class Resources:
     scopes: dict[str, Scope]
     engine: Engine
     cache: LRUCache
+    neighbours: dict[str, list[str]]
 
 
 def load_resources(app: Flask) -> Resources:
@@ -71,7 +73,13 @@ def load_resources(app: Flask) -> Resources:
     except (BoundaryError, StoreError, OSError, ValueError) as error:
         raise StartupError(f"Peta Cakupan cannot start: {error}") from error
     resources = Resources(
-        boundaries, index, schemes, build_scopes(districts), engine, LRUCache(int(config["MAP_CACHE_SIZE"]))
+        boundaries=boundaries,
+        index=index,
+        schemes=schemes,
+        scopes=build_scopes(districts),
+        engine=engine,
+        cache=LRUCache(int(config["MAP_CACHE_SIZE"])),
+        neighbours=district_neighbours(boundaries.districts),
     )
     app.extensions["peta"] = resources
     return resources

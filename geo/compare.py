@@ -1,0 +1,182 @@
+"""Rankings, weighted totals, change between periods and district histories: data only.
+
+Totals are always Σ participants ÷ Σ employed over the districts that have both figures, never an average
+of percentages; districts without those figures are left out of both sums and counted apart.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+RANKING_COLUMNS = [
+    "rank",
+    "code",
+    "name",
+    "province",
+    "province_code",
+    "coverage_pct",
+    "level",
+    "target_pct",
+    "gap_pct",
+    "uncovered_to_target",
+    "participants",
+    "workers",
+    "source",
+    "as_of",
+]
+TOP = 5
+
+
+def uncovered_to_target(frame: pd.DataFrame) -> pd.Series:
+    """Workers still to cover to reach the target: target% × employed − participants (0 when reached)."""
+    workers = frame["workers"].astype(float)
+    participants = frame["participants"].astype(float)
+    covered = participants.where(participants.notna(), workers * frame["coverage_pct"].astype(float) / 100)
+    needed = np.ceil(workers * frame["target_pct"].astype(float) / 100 - covered).clip(lower=0)
+    return needed.astype("Int64")
+
+
+def ranking(joined: pd.DataFrame) -> pd.DataFrame:
+    """Rank districts by coverage (highest first, ties share a rank and sort by name); no-data rows last."""
+    frame = pd.DataFrame(joined.drop(columns="geometry", errors="ignore"))
+    frame["uncovered_to_target"] = uncovered_to_target(frame)
+    frame["has_data"] = frame["coverage_pct"].notna()
+    frame = frame.sort_values(["has_data", "coverage_pct", "name"], ascending=[False, False, True], kind="stable")
+    frame["rank"] = frame["coverage_pct"].rank(method="min", ascending=False).astype("Int64")
+    columns = RANKING_COLUMNS + [c for c in ("previous_coverage_pct", "change_pct_points") if c in frame]
+    return frame[columns].reset_index(drop=True)
+
+
+def weighted_totals(frame: pd.DataFrame) -> dict:
+    """Σ participants ÷ Σ workers over districts with both figures, and how many districts that is."""
+    both = frame["participants"].notna() & frame["workers"].notna()
+    participants = int(frame.loc[both, "participants"].sum())
+    workers = int(frame.loc[both, "workers"].sum())
+    return {
+        "participants": participants,
+        "workers": workers,
+        "coverage_pct": round(participants / workers * 100, 2) if workers else None,
+        "uncovered": workers - participants if workers else None,
+        "districts": int(len(frame)),
+        "districts_in_totals": int(both.sum()),
+        "districts_without_figures": int((~both).sum()),
+    }
+
+
+def _level_counts(levels: pd.Series, keys: list[str]) -> dict[str, int]:
+    counts = levels.value_counts()
+    return {key: int(counts.get(key, 0)) for key in keys}
+
+
+def _brief(rows: pd.DataFrame) -> list[dict]:
+    return [
+        {
+            "rank": int(r.rank),
+            "code": r.code,
+            "name": r.name,
+            "province": r.province,
+            "coverage_pct": float(r.coverage_pct),
+            "level": r.level,
+        }
+        for r in rows.itertuples()
+    ]
+
+
+def summary(joined: pd.DataFrame, level_keys: list[str]) -> dict:
+    """Scope totals, districts per level, best and worst five, and the same totals per province."""
+    ranked = ranking(joined)
+    with_data = ranked[ranked["coverage_pct"].notna()]
+    provinces = []
+    for (code, name), group in joined.groupby(["province_code", "province"], sort=True):
+        provinces.append(
+            {"code": code, "name": name, **weighted_totals(group), "levels": _level_counts(group["level"], level_keys)}
+        )
+    return {
+        **weighted_totals(joined),
+        "levels": _level_counts(joined["level"], level_keys),
+        "best": _brief(with_data.head(TOP)),
+        "worst": _brief(with_data.tail(TOP).iloc[::-1]),
+        "provinces": provinces,
+    }
+
+
+def province_totals(joined: pd.DataFrame) -> pd.DataFrame:
+    """Weighted totals per province, indexed by province code."""
+    rows = {code: weighted_totals(group) for code, group in joined.groupby("province_code")}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def province_view(joined: gpd.GeoDataFrame, previous: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """Give every district its province's weighted totals, so a map draws provinces from district shapes.
+
+    `previous` is the comparison period's joined frame; province change is between the two weighted totals.
+    """
+    result = joined.copy()
+    totals = province_totals(joined)
+    usable = totals["workers"] > 0
+    code = result["province_code"]
+    result["participants"] = code.map(totals["participants"].where(usable)).astype("Int64")
+    result["workers"] = code.map(totals["workers"].where(usable)).astype("Int64")
+    result["coverage_pct"] = code.map(totals["coverage_pct"]).astype(float)
+    before = province_totals(previous)["coverage_pct"] if previous is not None else pd.Series(dtype=float)
+    result["previous_coverage_pct"] = code.map(before).astype(float)
+    result["change_pct_points"] = (result["coverage_pct"] - result["previous_coverage_pct"]).round(2)
+    for column in ("target_pct", "gap_pct", "attainment_pct"):
+        result[column] = np.nan
+    result["source"] = result["as_of"] = None
+    result["name"] = result["province"]
+    return result
+
+
+def district_neighbours(districts: gpd.GeoDataFrame) -> dict[str, list[str]]:
+    """Map each district code to the codes of the districts it shares a border with."""
+    geoms = districts.geometry.values
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    codes = districts["kode"].to_numpy()
+    neighbours: dict[str, list[str]] = {code: [] for code in codes}
+    for i, j in zip(left, right, strict=True):
+        if i != j:
+            neighbours[codes[i]].append(codes[j])
+    return {code: sorted(found) for code, found in neighbours.items()}
+
+
+def history_row(records: pd.DataFrame, code: str, period: str) -> dict | None:
+    """One period of a district's history: its figures and its rank overall and within its province."""
+    ranked = records.dropna(subset=["coverage_pct"]).copy()
+    ranked["rank_all"] = ranked["coverage_pct"].rank(method="min", ascending=False)
+    same_province = ranked["code"].str[:2] == code[:2]
+    ranked.loc[same_province, "rank_province"] = ranked.loc[same_province, "coverage_pct"].rank(
+        method="min", ascending=False
+    )
+    row = ranked[ranked["code"] == code]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    return {
+        "period": period,
+        "coverage_pct": float(r["coverage_pct"]),
+        "target_pct": _number(r["target_pct"]),
+        "participants": _integer(r["participants"]),
+        "workers": _integer(r["workers"]),
+        "rank": int(r["rank_all"]),
+        "ranked": int(len(ranked)),
+        "rank_province": int(r["rank_province"]),
+        "ranked_province": int(same_province.sum()),
+        "source": _string(r["source"]),
+        "as_of": _string(r["as_of"]),
+    }
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _integer(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _string(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

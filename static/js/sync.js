@@ -1,0 +1,15 @@
+// Keep side-by-side maps at the same centre and zoom: moving one moves the others.
+(function () {
+  var maps = (window.PetaCakupan ? window.PetaCakupan.maps : []).map(function (m) { return m.map; });
+  var syncing = false;
+  maps.forEach(function (source) {
+    source.on("move zoom", function () {
+      if (syncing) { return; }
+      syncing = true;
+      maps.forEach(function (target) {
+        if (target !== source) { target.setView(source.getCenter(), source.getZoom(), {animate: false}); }
+      });
+      syncing = false;
+    });
+  });
+})();

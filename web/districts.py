@@ -1,0 +1,172 @@
+"""One district across every period: figures, ranks, sources and neighbours (shared by the page and the API)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from flask import Blueprint, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from geo.compare import history_row
+from geo.levels import classify, colors
+from geo.matching import normalize_code
+from geo.store import MAIN_SERIES, SAMPLE_SERIES, find_live, live_datasets, read_records
+from layers.charts import bar_chart, line_chart
+from web.resources import Resources, get_resources
+
+
+class UnknownDistrict(LookupError):
+    """A district code that is not on the map; the message says how to find one."""
+
+
+def district_history(resources: Resources, code: str, series: str) -> dict:
+    """Return the district's name, province, neighbours and figures for every live period, oldest first."""
+    districts = resources.boundaries.districts
+    match = districts[districts["kode"] == code]
+    if match.empty:
+        raise UnknownDistrict(f"Kode wilayah '{code}' tidak ada di peta. Pakai kode Kemendagri, mis. 62.11.")
+    datasets = list(reversed(live_datasets(resources.engine, series)))
+    periods = []
+    for dataset in datasets:
+        records = resources.cache.get_or_make(
+            ("records", dataset.id), lambda d=dataset: read_records(resources.engine, d.id)
+        )
+        row = history_row(records, code, dataset.period)
+        periods.append(row or {"period": dataset.period, "coverage_pct": None})
+    row = match.iloc[0]
+    return {
+        "code": code,
+        "name": row["nama"],
+        "province": row["provinsi"],
+        "province_code": row["kode_prov"],
+        "series": series,
+        "is_sample": any(d.is_sample for d in datasets),
+        "periods": periods,
+        "neighbours": [
+            {"code": c, "name": resources.boundaries.districts.set_index("kode").at[c, "nama"]}
+            for c in resources.neighbours.get(code, [])
+        ],
+    }
+
+
+bp = Blueprint("districts", __name__)
+MIN_COMPARE, MAX_COMPARE = 2, 6
+
+
+def _series() -> str:
+    series = request.args.get("series") or MAIN_SERIES
+    return series if series in (MAIN_SERIES, SAMPLE_SERIES) else MAIN_SERIES
+
+
+def _level_colors(resources: Resources, values: list[float | None]) -> tuple[list[str], list[str]]:
+    scheme = resources.schemes["cakupan"]
+    keys = classify(pd.Series(values, dtype=float), scheme)
+    return keys.tolist(), colors(keys, scheme).tolist()
+
+
+@bp.get("/district/<code>")
+def district_page(code: str):
+    resources = get_resources()
+    locale = str(get_locale())
+    history = district_history(resources, normalize_code(code) or code, _series())
+    periods = history["periods"]
+    values = [p["coverage_pct"] for p in periods]
+    level_keys, fills = _level_colors(resources, values)
+    chart = line_chart([p["period"] for p in periods], values, [p.get("target_pct") for p in periods], fills, locale)
+    latest = next((p for p in reversed(periods) if p["coverage_pct"] is not None), None)
+    neighbours = _neighbour_rows(resources, history, periods[-1]["period"] if periods else None)
+    return render_template(
+        "district.html",
+        d=history,
+        periods=periods,
+        levels=level_keys,
+        chart=chart,
+        latest=latest,
+        neighbours=neighbours,
+        scheme=resources.schemes["cakupan"],
+        lang=locale.split("_")[0],
+    )
+
+
+def _neighbour_rows(resources: Resources, history: dict, period: str | None) -> list[dict]:
+    """The district and its neighbours in the latest period, for comparison."""
+    if period is None:
+        return []
+    dataset = find_live(resources.engine, history["series"], period)
+    records = resources.cache.get_or_make(("records", dataset.id), lambda: read_records(resources.engine, dataset.id))
+    figures = records.set_index("code")
+    rows = []
+    for item in [{"code": history["code"], "name": history["name"]}, *history["neighbours"]]:
+        value = figures["coverage_pct"].get(item["code"])
+        rows.append(
+            {
+                **item,
+                "coverage_pct": None if value is None or pd.isna(value) else float(value),
+                "is_self": item["code"] == history["code"],
+            }
+        )
+    keys, fills = _level_colors(resources, [r["coverage_pct"] for r in rows])
+    return [{**row, "level": key, "fill": fill} for row, key, fill in zip(rows, keys, fills, strict=True)]
+
+
+@bp.get("/bandingkan")
+def compare():
+    resources = get_resources()
+    locale = str(get_locale())
+    series = _series()
+    dataset = find_live(resources.engine, series, request.args.get("period") or None)
+    given = ",".join(request.args.getlist("kode")).replace(" ", "")  # "a,b" from links, kode=a&kode=b from the form
+    wanted = [normalize_code(c) or c for c in given.split(",") if c]
+    known = set(resources.boundaries.districts["kode"])
+    unknown = [code for code in wanted if code not in known]
+    codes = list(dict.fromkeys(code for code in wanted if code in known))
+    message = None
+    if unknown:
+        message = _("Kode tidak dikenal: %(codes)s.", codes=", ".join(unknown))
+    elif not MIN_COMPARE <= len(codes) <= MAX_COMPARE:
+        message = _("Pilih 2 sampai 6 kabupaten/kota untuk dibandingkan.")
+    rows, chart = [], None
+    if message is None:
+        records = read_records(resources.engine, dataset.id).set_index("code")
+        names = resources.boundaries.districts.set_index("kode")
+        for code in codes:
+            figure = records.loc[code] if code in records.index else None
+            rows.append(
+                {
+                    "code": code,
+                    "name": names.at[code, "nama"],
+                    "province": names.at[code, "provinsi"],
+                    **{
+                        k: _plain(figure[k]) if figure is not None else None
+                        for k in ("coverage_pct", "target_pct", "participants", "workers", "source", "as_of")
+                    },
+                }
+            )
+        keys, fills = _level_colors(resources, [r["coverage_pct"] for r in rows])
+        rows = [{**r, "level": k, "fill": f} for r, k, f in zip(rows, keys, fills, strict=True)]
+        chart = bar_chart(
+            [r["name"].removeprefix("Kabupaten ") for r in rows],
+            [r["coverage_pct"] for r in rows],
+            [r["target_pct"] for r in rows],
+            fills,
+            locale,
+        )
+    choices = resources.boundaries.districts[["kode", "nama", "provinsi"]].itertuples(index=False)
+    return render_template(
+        "compare.html",
+        rows=rows,
+        chart=chart,
+        message=message,
+        dataset=dataset,
+        periods=live_datasets(resources.engine, series),
+        codes=codes,
+        choices=list(choices),
+        scheme=resources.schemes["cakupan"],
+        lang=locale.split("_")[0],
+    ), (400 if message and wanted else 200)
+
+
+def _plain(value: object) -> object:
+    if value is None or pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value

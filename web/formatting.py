@@ -1,0 +1,24 @@
+"""Template filters: numbers in the reader's language ('41,3%' in Bahasa Indonesia, '41.3%' in English)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import get_locale
+
+from layers.formatting import format_count, format_percent, format_points
+
+
+def register(app: Flask) -> None:
+    """Add the pct, count and points filters."""
+
+    @app.template_filter("pct")
+    def pct(value: object) -> str:
+        return format_percent(value, str(get_locale()))
+
+    @app.template_filter("count")
+    def count(value: object) -> str:
+        return format_count(value, str(get_locale()))
+
+    @app.template_filter("points")
+    def points(value: object) -> str:
+        return format_points(value, str(get_locale()))
