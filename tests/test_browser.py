@@ -91,3 +91,61 @@ def test_tooltip_shows_hostile_text_as_text(server, page):
     assert XSS in text  # shown as text...
     assert tooltip.query_selector("img") is None  # ...never as an element
     assert not page.errors
+
+
+def district_point(page, code, index=0):
+    """Screen position of a district's centre, via the page's own bridge (window.PetaCakupan)."""
+    return page.evaluate(
+        """([code, index]) => {
+        const bridge = window.PetaCakupan.maps[index];
+        const p = bridge.map.latLngToContainerPoint(bridge.byCode[code].getCenter());
+        const box = bridge.map.getContainer().getBoundingClientRect();
+        return [p.x + box.left, p.y + box.top];
+    }""",
+        [code, index],
+    )
+
+
+def test_ranking_table_and_map_are_linked(server, page):
+    page.goto(f"{server}/map/kalimantan-tengah?period=2026-01")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    zoom_before = page.evaluate("window.PetaCakupan.maps[0].map.getZoom()")
+    page.click('#ranking tr[data-code="62.11"] td:nth-child(4)')
+    page.wait_for_function(f"window.PetaCakupan.maps[0].map.getZoom() > {zoom_before}")
+    assert "active" in page.get_attribute('#ranking tr[data-code="62.11"]', "class")
+    page.mouse.move(*district_point(page, "62.02"))
+    page.wait_for_selector('#ranking tr[data-code="62.02"].active')
+    page.click('#ranking th[data-sort="name"]')  # sort by name: Barito Selatan first
+    assert page.get_attribute("#ranking tbody tr", "data-code") == "62.04"
+    page.select_option("#filter-level", "tidak_ada_data")
+    visible = page.eval_on_selector_all("#ranking tbody tr", "rows => rows.filter(r => !r.hidden).length")
+    assert visible == 12
+    page.select_option("#filter-level", "")
+    for code in ("62.11", "62.02"):
+        page.check(f'#ranking input.pick[value="{code}"]')
+    chosen = page.get_attribute("#compare-link", "href").split("kode=")[1]
+    assert sorted(chosen.split(",")) == ["62.02", "62.11"]
+    assert not page.errors
+
+
+def test_side_by_side_maps_move_together(server, page):
+    page.goto(f"{server}/map/kalimantan/berdampingan?series=contoh&period=2025-12&compare=2025-06")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    page.evaluate("window.PetaCakupan.maps[0].map.setView([-2.2, 113.9], 9)")
+    center = page.evaluate("[window.PetaCakupan.maps[1].map.getCenter().lat, window.PetaCakupan.maps[1].map.getZoom()]")
+    assert center[0] == pytest.approx(-2.2, abs=0.01) and center[1] == 9
+    assert not page.errors
+
+
+def test_district_and_comparison_pages_draw_their_charts(server, page):
+    page.goto(f"{server}/district/62.11?series=contoh")
+    assert page.locator("svg.chart circle.mark").count() == 2
+    assert page.locator("svg.chart polyline.target-line").count() == 1
+    page.goto(f"{server}/bandingkan?kode=62.11,62.02,62.71&series=contoh")
+    assert page.locator("svg.chart rect.bar").count() == 3
+    page.select_option("#pick-codes", ["62.11", "62.02"])
+    with page.expect_navigation():
+        page.click("form.pick-form button[type=submit]")
+    assert sorted(page.url.split("kode=")[1:]) == ["62.02&", "62.11"]
+    assert page.locator("svg.chart rect.bar").count() == 2
+    assert not page.errors

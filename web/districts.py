@@ -14,6 +14,20 @@ from geo.store import MAIN_SERIES, SAMPLE_SERIES, find_live, live_datasets, read
 from layers.charts import bar_chart, line_chart
 from web.resources import Resources, get_resources
 
+HISTORY_KEYS = (
+    "period",
+    "coverage_pct",
+    "target_pct",
+    "participants",
+    "workers",
+    "rank",
+    "ranked",
+    "rank_province",
+    "ranked_province",
+    "source",
+    "as_of",
+)
+
 
 class UnknownDistrict(LookupError):
     """A district code that is not on the map; the message says how to find one."""
@@ -32,7 +46,7 @@ def district_history(resources: Resources, code: str, series: str) -> dict:
             ("records", dataset.id), lambda d=dataset: read_records(resources.engine, d.id)
         )
         row = history_row(records, code, dataset.period)
-        periods.append(row or {"period": dataset.period, "coverage_pct": None})
+        periods.append(row or dict.fromkeys(HISTORY_KEYS) | {"period": dataset.period})
     row = match.iloc[0]
     return {
         "code": code,
