@@ -28,6 +28,9 @@ RANKING_COLUMNS = [
     "as_of",
 ]
 TOP = 5
+# A total is shown as the scope's coverage only when the districts with counts are most of the scope;
+# otherwise it is labelled as a partial figure.
+COMPLETE_SHARE = 0.8
 
 
 def uncovered_to_target(frame: pd.DataFrame) -> pd.Series:
@@ -63,6 +66,7 @@ def weighted_totals(frame: pd.DataFrame) -> dict:
         "districts": int(len(frame)),
         "districts_in_totals": int(both.sum()),
         "districts_without_figures": int((~both).sum()),
+        "complete": bool(len(frame) and both.sum() >= COMPLETE_SHARE * len(frame)),
     }
 
 
@@ -94,9 +98,14 @@ def summary(joined: pd.DataFrame, level_keys: list[str]) -> dict:
         provinces.append(
             {"code": code, "name": name, **weighted_totals(group), "levels": _level_counts(group["level"], level_keys)}
         )
+    islands = [
+        {"name": name, **weighted_totals(group), "levels": _level_counts(group["level"], level_keys)}
+        for name, group in joined.groupby("island", sort=True)
+    ]
     return {
         **weighted_totals(joined),
         "levels": _level_counts(joined["level"], level_keys),
+        "islands": islands,
         "best": _brief(with_data.head(TOP)),
         "worst": _brief(with_data.tail(TOP).iloc[::-1]),
         "provinces": provinces,

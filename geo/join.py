@@ -14,6 +14,7 @@ OUTPUT_COLUMNS = [
     "name",
     "province",
     "province_code",
+    "island",
     "period",
     "participants",
     "workers",
@@ -65,7 +66,13 @@ def join_coverage(
         if frame is not None and frame["code"].duplicated().any():
             raise JoinError(f"Records hold districts twice: {sorted(frame['code'][frame['code'].duplicated()])}")
     base = districts.rename(
-        columns={"kode": "code", "nama": "name", "provinsi": "province", "kode_prov": "province_code"}
+        columns={
+            "kode": "code",
+            "nama": "name",
+            "provinsi": "province",
+            "kode_prov": "province_code",
+            "pulau": "island",
+        }
     )
     joined = base.merge(records.drop(columns=["input"], errors="ignore"), on="code", how="left", validate="one_to_one")
     joined["period"] = period

@@ -25,7 +25,14 @@ def districts():
     ]
     return gpd.GeoDataFrame(
         [
-            {"kode": k, "nama": n, "jenis": "Kabupaten", "kode_prov": p, "provinsi": pn, "pulau": "Kalimantan"}
+            {
+                "kode": k,
+                "nama": n,
+                "jenis": "Kabupaten",
+                "kode_prov": p,
+                "provinsi": pn,
+                "pulau": "Kalimantan" if p == "62" else "Sumatera",
+            }
             for k, n, p, pn in rows
         ],
         geometry=[box(i, 0, i + 1, 1) for i in range(5)],
@@ -69,6 +76,7 @@ def test_weighted_totals_are_sums_not_averages():
         "districts": 5,
         "districts_in_totals": 3,
         "districts_without_figures": 2,
+        "complete": False,  # 3 of 5 districts is under 80%: shown as a partial figure
     }
 
 
@@ -77,6 +85,7 @@ def test_summary_counts_levels_and_totals_each_province():
     assert result["levels"] == {"sangat_rendah": 0, "rendah": 3, "sedang": 0, "tinggi": 1, "tidak_ada_data": 1}
     provinces = {p["code"]: p for p in result["provinces"]}
     assert provinces["62"]["coverage_pct"] == 60.0  # 120,000 / 200,000
+    assert [(i["name"], i["coverage_pct"]) for i in result["islands"]] == [("Kalimantan", 60.0), ("Sumatera", 20.0)]
     assert provinces["63"]["coverage_pct"] == 20.0 and provinces["63"]["districts_without_figures"] == 1
     assert [d["code"] for d in result["best"]] == ["62.02", "62.01", "62.03", "63.01"]
     assert [d["code"] for d in result["worst"]] == ["63.01", "62.03", "62.01", "62.02"]

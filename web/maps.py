@@ -96,29 +96,35 @@ def map_page(scope: str):
     view = resolve_view(resources, scope, request.args)
     locale = str(get_locale())
     table = table_view(resources, scope, request.args)
-    rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
-    response = make_response(
-        render_template(
-            "map.html",
-            view=view,
-            rendered=rendered,
-            lang=locale.split("_")[0],
-            scopes=list(resources.scopes.values()),
-            periods=live_datasets(resources.engine, view.dataset.series),
-            attribution=ATTRIBUTION,
-            table=table,
-            ranking=plain_records(ranking_table(resources, table)),
-            totals=scope_summary(resources, table),
-            levels=resources.schemes["cakupan"],
-            lang_urls={
-                code: url_for("maps.map_page", scope=view.scope.slug, **{**request.args, "lang": code})
-                for code in ("id", "en")
-            },
-        )
-    )
+    periods = live_datasets(resources.engine, view.dataset.series)
+    # The page depends on the views, the language, the query and the list of periods; nothing else.
+    key = ("page", *view.key, *table.key, locale, tuple(sorted(request.args.items())), tuple(d.id for d in periods))
+    page = resources.cache.get_or_make(key, lambda: render_map_page(resources, view, table, periods, locale))
+    response = make_response(page)
     if request.args.get("lang") in ("id", "en"):
         response.set_cookie("lang", request.args["lang"], max_age=365 * 86400, samesite="Lax")
     return response
+
+
+def render_map_page(resources: Resources, view: CoverageView, table: CoverageView, periods: list, locale: str) -> str:
+    rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+    return render_template(
+        "map.html",
+        view=view,
+        rendered=rendered,
+        lang=locale.split("_")[0],
+        scopes=list(resources.scopes.values()),
+        periods=periods,
+        attribution=ATTRIBUTION,
+        table=table,
+        ranking=plain_records(ranking_table(resources, table)),
+        totals=scope_summary(resources, table),
+        levels=resources.schemes["cakupan"],
+        lang_urls={
+            code: url_for("maps.map_page", scope=view.scope.slug, **{**request.args, "lang": code})
+            for code in ("id", "en")
+        },
+    )
 
 
 @bp.get("/map/<scope>/berdampingan")
