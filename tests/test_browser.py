@@ -131,9 +131,9 @@ def test_ranking_table_and_map_are_linked(server, page):
 def test_side_by_side_maps_move_together(server, page):
     page.goto(f"{server}/map/kalimantan/berdampingan?series=contoh&period=2025-12&compare=2025-06")
     page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
-    page.evaluate("window.PetaCakupan.maps[0].map.setView([-2.2, 113.9], 9)")
+    page.evaluate("window.PetaCakupan.maps[0].map.setView([-2.2, 113.9], 7)")
     center = page.evaluate("[window.PetaCakupan.maps[1].map.getCenter().lat, window.PetaCakupan.maps[1].map.getZoom()]")
-    assert center[0] == pytest.approx(-2.2, abs=0.01) and center[1] == 9
+    assert center[0] == pytest.approx(-2.2, abs=0.01) and center[1] == 7
     assert not page.errors
 
 
