@@ -51,6 +51,20 @@ def neutralise(value: object) -> object:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
+def csv_response(columns: list[str], rows, filename: str) -> Response:
+    """A CSV download (UTF-8 with BOM, so Excel reads it) with formula-like text neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if value is None else neutralise(value) for value in row])
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 @bp.get("/scopes")
 def scopes():
     return jsonify(
@@ -109,17 +123,8 @@ def _geojson_text(view: CoverageView) -> str:
 @bp.get("/coverage.csv")
 def coverage_csv():
     view = _view()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(PROPERTIES)
-    for record in _records(view):
-        writer.writerow(["" if record[k] is None else neutralise(record[k]) for k in PROPERTIES])
-    name = f"cakupan-{view.scope.slug}-{view.dataset.period}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    rows = ([record[k] for k in PROPERTIES] for record in _records(view))
+    return csv_response(PROPERTIES, rows, f"cakupan-{view.scope.slug}-{view.dataset.period}.csv")
 
 
 @bp.get("/ranking")
@@ -173,16 +178,8 @@ def _download_name(view: CoverageView, extension: str) -> str:
 def ranking_csv():
     view = _view(DEFAULT_VIEW)
     table = ranking_table(get_resources(), view)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(list(table.columns))
-    for row in table.astype(object).where(table.notna(), None).itertuples(index=False):
-        writer.writerow(["" if value is None else neutralise(value) for value in row])
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{_download_name(view, "csv")}"'},
-    )
+    rows = table.astype(object).where(table.notna(), None).itertuples(index=False)
+    return csv_response(list(table.columns), rows, _download_name(view, "csv"))
 
 
 @bp.get("/ranking.xlsx")
