@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="id",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
+        EMBED_ORIGINS="*",  # sites allowed to frame /embed/ pages (CSP frame-ancestors); the rest is never framed
     )
     app.config.from_prefixed_env("PETA")
     if test_config:
@@ -59,13 +60,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     Compress(app)
 
-    from web import api, cli, districts, errors, formatting, maps, vendor
+    from web import api, cli, districts, errors, exports, formatting, maps, security, vendor
 
     app.register_blueprint(maps.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(districts.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(vendor.bp)
     errors.register(app)
     formatting.register(app)
+    security.register(app)
     cli.register(app)
     return app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +33,7 @@ class Scheme:
     unit: dict[str, str]
     levels: tuple[Level, ...]
     no_data: Level
+    palettes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # alternative level colours by name
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -59,7 +60,10 @@ def read_schemes(path: Path) -> dict[str, Scheme]:
             unit=dict(data["unit"]),
             levels=tuple(_level(level) for level in data["levels"]),
             no_data=_level(data["no_data"]),
+            palettes={name: tuple(colors) for name, colors in data.get("palettes", {}).items()},
         )
+        if any(len(colors) != len(scheme.levels) for colors in scheme.palettes.values()):
+            raise ValueError(f"Scheme {key} in {path}: every palette needs one colour per level.")
         if scheme.levels[0].minimum is not None or not np.all(np.diff(scheme.thresholds) > 0):
             raise ValueError(f"Scheme {key} in {path}: the first level has no minimum and minima must rise.")
         schemes[key] = scheme
@@ -86,3 +90,15 @@ def colors(levels: pd.Series, scheme: Scheme) -> pd.Series:
     """Return the fill colour of each level key."""
     lookup = {key: level.color for key, level in scheme.by_key().items()}
     return levels.map(lookup)
+
+
+def with_palette(scheme: Scheme, palette: str | None) -> Scheme:
+    """Return the scheme with another palette's colours (its key names the palette); None keeps it."""
+    if not palette:
+        return scheme
+    if palette not in scheme.palettes:
+        raise UnknownScheme(f"Unknown palette '{palette}'. Valid: {', '.join(sorted(scheme.palettes))}")
+    levels = tuple(
+        replace(level, color=color) for level, color in zip(scheme.levels, scheme.palettes[palette], strict=True)
+    )
+    return replace(scheme, key=f"{scheme.key}+{palette}", levels=levels)

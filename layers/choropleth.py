@@ -188,15 +188,19 @@ def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int,
     )
 
 
-def label_points(frame: gpd.GeoDataFrame, texts: list[str]) -> list[tuple[float, float, str]]:
-    """Place one label per row inside its largest part; largest areas first, as they are labelled first."""
+def label_points(
+    frame: gpd.GeoDataFrame, texts: list[str], first: list[bool] | None = None
+) -> list[tuple[float, float, str]]:
+    """Place one label per row inside its largest part, in the order they should claim space:
+    rows marked `first` (e.g. districts with data), then larger areas before smaller ones."""
+    first = first or [False] * len(texts)
     placed = []
-    for geom, text in zip(frame.geometry.values, texts, strict=True):
+    for geom, text, early in zip(frame.geometry.values, texts, first, strict=True):
         parts = shapely.get_parts(geom)
         largest = parts[shapely.area(parts).argmax()]
         point = shapely.point_on_surface(largest)
-        placed.append((shapely.area(largest), (round(point.y, 4), round(point.x, 4), text)))
-    return [label for _, label in sorted(placed, key=lambda item: -item[0])]
+        placed.append(((not early, -shapely.area(largest)), (round(point.y, 4), round(point.x, 4), text)))
+    return [label for _, label in sorted(placed, key=lambda item: item[0])]
 
 
 def _features(joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, locale: str) -> dict:

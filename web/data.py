@@ -16,7 +16,7 @@ import pandas as pd
 
 from geo.compare import province_view, ranking, summary
 from geo.join import apply_levels, districts_in_scope, join_coverage
-from geo.levels import Scheme, get_scheme
+from geo.levels import Scheme, get_scheme, with_palette
 from geo.scopes import Scope, get_scope
 from geo.store import MAIN_SERIES, SAMPLE_SERIES, DatasetInfo, UnknownPeriod, find_live, read_records
 from web.resources import Resources
@@ -63,6 +63,7 @@ def resolve_view(resources: Resources, scope_key: str, args: Mapping[str, str]) 
     compare = _period(args, "compare")
     previous = find_live(resources.engine, series, compare) if compare else None
     scheme = get_scheme(resources.schemes, args.get("view") or (CHANGE_VIEW if previous else DEFAULT_VIEW))
+    scheme = with_palette(scheme, args.get("palette") or None)
     key = (scope.slug, dataset.id, previous.id if previous else None, scheme.key, layer)
 
     def make() -> gpd.GeoDataFrame:
@@ -80,7 +81,7 @@ def resolve_view(resources: Resources, scope_key: str, args: Mapping[str, str]) 
 
 def table_view(resources: Resources, scope_key: str, args: Mapping[str, str]) -> CoverageView:
     """The view tables and totals use: districts ranked by coverage, whatever the map colours by."""
-    return resolve_view(resources, scope_key, {**args, "layer": "kabupaten", "view": DEFAULT_VIEW})
+    return resolve_view(resources, scope_key, {**args, "layer": "kabupaten", "view": DEFAULT_VIEW, "palette": ""})
 
 
 def ranking_table(resources: Resources, view: CoverageView) -> pd.DataFrame:

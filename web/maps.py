@@ -49,40 +49,54 @@ def short_name(name: str) -> str:
     return name.removeprefix("Kabupaten ")
 
 
-def place_labels(resources: Resources, view: CoverageView, locale: str) -> list[tuple[float, float, str]]:
-    """Province names on island maps; district names with their coverage on a province map."""
-    if view.scope.kind == "province":
+def place_labels(
+    resources: Resources, view: CoverageView, locale: str, labels: str = "auto"
+) -> list[tuple[float, float, str]]:
+    """Province names on island maps and district names with their coverage on a province map ("auto"),
+    district labels everywhere ("districts"), or none ("off")."""
+    if labels == "off":
+        return []
+    if view.scope.kind == "province" or labels == "districts":
         texts = [
             f"{short_name(row.name)} {format_percent(row.coverage_pct, locale, '')}".strip()
             for row in view.joined.itertuples()
         ]
-        return label_points(view.joined, texts)
+        return label_points(view.joined, texts, first=view.joined["coverage_pct"].notna().tolist())
     provinces = resources.boundaries.provinces
     shown = provinces[provinces["kode_prov"].isin(view.scope.province_codes)]
     return label_points(shown, shown["provinsi"].tolist())
 
 
-def render_map(resources: Resources, view: CoverageView, locale: str) -> RenderedMap:
+def province_borders_of(resources: Resources, view: CoverageView):
+    """The province border lines that touch the view's scope."""
     borders = resources.boundaries.borders
-    touching = borders["provinsi"].str.split("-").apply(lambda codes: bool(set(codes) & set(view.scope.province_codes)))
+    scope_codes = set(view.scope.province_codes)
+    return borders[borders["provinsi"].str.split("-").apply(lambda codes: bool(set(codes) & scope_codes))]
+
+
+def render_map(resources: Resources, view: CoverageView, locale: str, labels: str = "auto") -> RenderedMap:
     fmap = build_map(
         view.joined,
-        borders[touching],
+        province_borders_of(resources, view),
         view.scheme,
         labels=tooltip_labels(view),
         locale=locale,
         attribution=ATTRIBUTION,
-        place_labels=place_labels(resources, view, locale),
+        place_labels=place_labels(resources, view, locale, labels),
         tile_url=current_app.config["TILE_URL"] or None,
     )
-    # The legend counts what the map shows: districts, or provinces on the province layer.
-    units = view.joined.drop_duplicates("province_code") if view.layer == "provinsi" else view.joined
+    units = shown_units(view)
     return RenderedMap(
         render_components(fmap),
         legend_entries(units["level"], view.scheme, locale),
         int(units["coverage_pct"].notna().sum()),
         len(units),
     )
+
+
+def shown_units(view: CoverageView):
+    """What the map's legend counts: districts, or provinces on the province layer."""
+    return view.joined.drop_duplicates("province_code") if view.layer == "provinsi" else view.joined
 
 
 @bp.get("/")
@@ -95,6 +109,8 @@ def map_page(scope: str):
     resources = get_resources()
     view = resolve_view(resources, scope, request.args)
     locale = str(get_locale())
+    if request.args.get("mode") == "present":
+        return present_page(resources, view, locale)
     table = table_view(resources, scope, request.args)
     periods = live_datasets(resources.engine, view.dataset.series)
     # The page depends on the views, the language, the query and the list of periods; nothing else.
@@ -142,4 +158,54 @@ def side_by_side(scope: str):
     ]
     return render_template(
         "side_by_side.html", views=[earlier, later], maps=maps, lang=locale.split("_")[0], attribution=ATTRIBUTION
+    )
+
+
+PRESENT_LABELS = {"1": "districts", "0": "off"}
+
+
+def describe(view: CoverageView, legend: list, lang: str) -> str:
+    """A sentence a screen reader (or a minute-taker) can use instead of the map."""
+    units = _("provinsi") if view.layer == "provinsi" else _("kabupaten/kota")
+    total = sum(entry.count for entry in legend)
+    parts = [
+        _(
+            "%(n)s dari %(total)s %(units)s %(label)s (%(range)s)",
+            n=e.count,
+            total=total,
+            units=units,
+            label=e.label.lower(),
+            range=e.range,
+        )
+        if e.range
+        else _("%(n)s tanpa data", n=e.count)
+        for e in legend
+        if e.count
+    ]
+    return f"{view.scope.name}, {view.scheme.title[lang].lower()} {view.dataset.period}: " + "; ".join(parts) + "."
+
+
+def present_page(resources: Resources, view: CoverageView, locale: str):
+    """Full-screen 16:9 map for a projector: big title and legend, labels, search, description and table."""
+    labels = PRESENT_LABELS.get(request.args.get("labels", "1"), "districts")
+    rendered = resources.cache.get_or_make(
+        ("map", *view.key, locale, labels), lambda: render_map(resources, view, locale, labels)
+    )
+    lang = locale.split("_")[0]
+    table = table_view(resources, view.scope.slug, request.args)
+    return render_template(
+        "present.html",
+        view=view,
+        rendered=rendered,
+        lang=lang,
+        attribution=ATTRIBUTION,
+        title=(request.args.get("title") or "").strip()[:120] or None,
+        legend_side="kanan" if request.args.get("legend") == "kanan" else "kiri",
+        description=describe(view, rendered.legend, lang),
+        ranking=plain_records(ranking_table(resources, table)),
+        normal_url=url_for(
+            "maps.map_page",
+            scope=view.scope.slug,
+            **{k: v for k, v in request.args.items() if k not in ("mode", "title", "legend", "labels")},
+        ),
     )

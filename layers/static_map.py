@@ -1,0 +1,143 @@
+"""Static maps for slides: PNG, SVG and PDF drawn with matplotlib, no browser and no network.
+
+Colours and levels come from the same joined frame and scheme as the interactive map; SVG and PDF stay
+vector. Labels that would overlap one already placed are left out (largest districts are placed first).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to files only
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from layers.legend import LegendEntry  # noqa: E402
+
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+NO_DATA_HATCH = "///"
+DPI = 100
+
+
+@dataclass(frozen=True)
+class StaticTexts:
+    """What the slide says around the map, already translated and formatted by the caller."""
+
+    title: str
+    subtitle: str
+    legend_title: str
+    source: str
+    attribution: str
+    banner: str | None = None  # e.g. "DATA CONTOH — bukan data resmi"
+
+
+def _place_labels(ax, labels: list[tuple[float, float, str]], fontsize: float) -> int:
+    """Draw labels in order, skipping any that would overlap one already drawn; return how many were drawn."""
+    renderer = ax.figure.canvas.get_renderer()
+    placed = []
+    for lat, lon, text in labels:
+        label = ax.text(
+            lon,
+            lat,
+            text,
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            fontweight="bold",
+            color="#111111",
+            zorder=5,
+            path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
+        )
+        box = label.get_window_extent(renderer=renderer).expanded(1.05, 1.15)
+        if any(box.overlaps(other) for other in placed):
+            label.remove()
+        else:
+            placed.append(box)
+    return len(placed)
+
+
+def render_static(
+    joined: gpd.GeoDataFrame,
+    borders: gpd.GeoDataFrame,
+    legend: list[LegendEntry],
+    texts: StaticTexts,
+    labels: list[tuple[float, float, str]],
+    *,
+    fmt: str,
+    width: int,
+    height: int,
+    scale: int = 1,
+) -> bytes:
+    """Render the map as PNG, SVG or PDF bytes of width × height pixels (× scale for sharper PNGs)."""
+    fig = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    try:
+        ax = fig.add_axes((0.0, 0.06, 0.74, 0.80))
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        with_data = joined[joined["level"] != "tidak_ada_data"]
+        without = joined[joined["level"] == "tidak_ada_data"]
+        if not without.empty:
+            without.plot(ax=ax, facecolor="#ececec", edgecolor="#b5b5b5", hatch=NO_DATA_HATCH, linewidth=0.3)
+        if not with_data.empty:
+            with_data.plot(ax=ax, color=with_data["fill"].tolist(), edgecolor="white", linewidth=0.4)
+        if not borders.empty:
+            borders.plot(ax=ax, color="#3a3a3a", linewidth=1.2)
+        minx, miny, maxx, maxy = joined.total_bounds
+        pad = max(maxx - minx, maxy - miny) * 0.02
+        ax.set_xlim(minx - pad, maxx + pad)
+        ax.set_ylim(miny - pad, maxy + pad)
+        base = height / 1080
+        _place_labels(ax, labels, fontsize=max(7.0, 11 * base))
+        fig.text(0.02, 0.955, texts.title, fontsize=30 * base, fontweight="bold", va="top", color="#0f3d5e")
+        fig.text(0.02, 0.895, texts.subtitle, fontsize=17 * base, va="top", color="#333333")
+        if texts.banner:
+            fig.text(
+                0.98,
+                0.955,
+                texts.banner,
+                fontsize=17 * base,
+                fontweight="bold",
+                va="top",
+                ha="right",
+                color="#5a4500",
+                bbox={"facecolor": "#fff3b0", "edgecolor": "#d9b400", "pad": 6},
+            )
+        handles = [
+            Patch(
+                facecolor=e.color if not e.hatched else "#ececec",
+                edgecolor="#777777",
+                hatch=NO_DATA_HATCH if e.hatched else None,
+                label=f"{e.label}  {e.range}  ({e.count})".replace("  ()", ""),
+            )
+            for e in legend
+        ]
+        fig.legend(
+            handles=handles,
+            title=texts.legend_title,
+            loc="center left",
+            bbox_to_anchor=(0.75, 0.5),
+            fontsize=16 * base,
+            title_fontsize=18 * base,
+            frameon=False,
+            handlelength=2.2,
+            handleheight=1.4,
+        )
+        fig.text(0.02, 0.025, texts.source, fontsize=11 * base, color="#444444", va="bottom")
+        fig.text(0.98, 0.025, texts.attribution, fontsize=10 * base, color="#666666", va="bottom", ha="right")
+        buffer = io.BytesIO()
+        fig.savefig(
+            buffer,
+            format=fmt,
+            dpi=DPI * scale,
+            facecolor="white",
+            metadata={"Title": texts.title} if fmt in ("pdf", "svg") else None,
+        )
+        return buffer.getvalue()
+    finally:
+        plt.close(fig)

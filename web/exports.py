@@ -1,0 +1,118 @@
+"""Maps that leave the app: static PNG/SVG/PDF for slides, one offline HTML file, and the embed page."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from layers.legend import legend_entries
+from layers.static_map import FORMATS, StaticTexts, render_static
+from web.data import CoverageView, resolve_view
+from web.maps import ATTRIBUTION, place_labels, province_borders_of, render_map, shown_units
+from web.resources import Resources, get_resources
+from web.vendor import read_asset
+
+bp = Blueprint("exports", __name__)
+DEFAULT_SIZE = (1920, 1080)
+MAX_SIDE = 4000
+
+
+def _inline(text: str, tag: str) -> Markup:
+    """Text safe to inline in a <script> or <style> element (it cannot close the element early)."""
+    return Markup(re.sub(rf"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE))
+
+
+def _size() -> tuple[int, int, int]:
+    """Width, height and scale from the query, within sane limits (a 404 for nonsense)."""
+    try:
+        width = int(request.args.get("width", DEFAULT_SIZE[0]))
+        height = int(request.args.get("height", DEFAULT_SIZE[1]))
+        scale = int(request.args.get("scale", 1))
+    except ValueError:
+        abort(400, _("Ukuran harus bilangan bulat, mis. width=1920&height=1080."))
+    if not (320 <= width <= MAX_SIDE and 240 <= height <= MAX_SIDE and scale in (1, 2)):
+        abort(400, _("Ukuran di luar batas: lebar 320–4000, tinggi 240–4000, scale 1 atau 2."))
+    return width, height, scale
+
+
+def static_texts(view: CoverageView, lang: str) -> StaticTexts:
+    period = view.dataset.period + (f" / {view.previous.period}" if view.previous else "")
+    return StaticTexts(
+        title=f"{_('Cakupan BPJS Ketenagakerjaan')} — {view.scope.name}",
+        subtitle=f"{view.scheme.title[lang]} · {_('periode')} {period}",
+        legend_title=view.scheme.title[lang],
+        source=f"{_('Sumber')}: {view.dataset.title}",
+        attribution=ATTRIBUTION,
+        banner="DATA CONTOH — bukan data resmi" if view.dataset.is_sample else None,
+    )
+
+
+def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> Response:
+    width, height, scale = _size()
+    lang = locale.split("_")[0]
+
+    def make() -> bytes:
+        legend = legend_entries(shown_units(view)["level"], view.scheme, locale)
+        return render_static(
+            view.joined,
+            province_borders_of(resources, view),
+            legend,
+            static_texts(view, lang),
+            place_labels(resources, view, locale),
+            fmt=fmt,
+            width=width,
+            height=height,
+            scale=scale,
+        )
+
+    data = resources.cache.get_or_make(("static", *view.key, locale, fmt, width, height, scale), make)
+    name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.{fmt}"
+    return Response(data, mimetype=FORMATS[fmt], headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+def _offline(resources: Resources, view: CoverageView, locale: str) -> Response:
+    rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+    assets = {
+        "leaflet_css": _inline(read_asset("leaflet", "leaflet.css").decode(), "style"),
+        "peta_css": _inline(read_asset("static", "css/peta.css").decode(), "style"),
+        "leaflet_js": _inline(read_asset("leaflet", "leaflet.js").decode(), "script"),
+    }
+    page = render_template(
+        "offline.html",
+        view=view,
+        rendered=rendered,
+        assets=assets,
+        lang=locale.split("_")[0],
+        attribution=ATTRIBUTION,
+        saved_at=datetime.now().strftime("%Y-%m-%d %H:%M"),
+    )
+    name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.html"
+    return Response(page, mimetype="text/html", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/export/<scope>.<fmt>")
+def export(scope: str, fmt: str):
+    """The map of a scope as PNG, SVG, PDF or one offline HTML file."""
+    resources = get_resources()
+    view = resolve_view(resources, scope, request.args)
+    locale = str(get_locale())
+    if fmt == "html":
+        return _offline(resources, view, locale)
+    if fmt not in FORMATS:
+        abort(404)
+    return _static(resources, view, fmt, locale)
+
+
+@bp.get("/embed/<scope>")
+def embed(scope: str):
+    """The map alone, sized to its frame."""
+    resources = get_resources()
+    view = resolve_view(resources, scope, request.args)
+    locale = str(get_locale())
+    rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+    return render_template("embed.html", view=view, rendered=rendered, lang=locale.split("_")[0])
