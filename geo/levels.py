@@ -34,6 +34,7 @@ class Scheme:
     levels: tuple[Level, ...]
     no_data: Level
     palettes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # alternative level colours by name
+    patterns: tuple[str, ...] = ()  # hatch per level for greyscale print (matplotlib hatch codes)
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -61,7 +62,10 @@ def read_schemes(path: Path) -> dict[str, Scheme]:
             levels=tuple(_level(level) for level in data["levels"]),
             no_data=_level(data["no_data"]),
             palettes={name: tuple(colors) for name, colors in data.get("palettes", {}).items()},
+            patterns=tuple(data.get("patterns", ())),
         )
+        if scheme.patterns and len(scheme.patterns) != len(scheme.levels):
+            raise ValueError(f"Scheme {key} in {path}: patterns need one entry per level.")
         if any(len(colors) != len(scheme.levels) for colors in scheme.palettes.values()):
             raise ValueError(f"Scheme {key} in {path}: every palette needs one colour per level.")
         if scheme.levels[0].minimum is not None or not np.all(np.diff(scheme.thresholds) > 0):

@@ -13,6 +13,8 @@ import geopandas as gpd
 import matplotlib
 
 matplotlib.use("Agg")  # no display: render to files only
+matplotlib.rcParams["svg.fonttype"] = "none"  # SVG text stays text: editable on a slide, searchable
+matplotlib.rcParams["pdf.fonttype"] = 42  # embed TrueType fonts in PDFs
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import patheffects  # noqa: E402
@@ -73,6 +75,7 @@ def render_static(
     width: int,
     height: int,
     scale: int = 1,
+    patterns: dict[str, str] | None = None,
 ) -> bytes:
     """Render the map as PNG, SVG or PDF bytes of width × height pixels (× scale for sharper PNGs)."""
     fig = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI)
@@ -84,8 +87,11 @@ def render_static(
         without = joined[joined["level"] == "tidak_ada_data"]
         if not without.empty:
             without.plot(ax=ax, facecolor="#ececec", edgecolor="#b5b5b5", hatch=NO_DATA_HATCH, linewidth=0.3)
-        if not with_data.empty:
-            with_data.plot(ax=ax, color=with_data["fill"].tolist(), edgecolor="white", linewidth=0.4)
+        patterns = patterns or {}
+        for level, group in with_data.groupby("level"):
+            group.plot(
+                ax=ax, color=group["fill"].tolist(), edgecolor="white", linewidth=0.4, hatch=patterns.get(level) or None
+            )
         if not borders.empty:
             borders.plot(ax=ax, color="#3a3a3a", linewidth=1.2)
         minx, miny, maxx, maxy = joined.total_bounds
@@ -112,7 +118,7 @@ def render_static(
             Patch(
                 facecolor=e.color if not e.hatched else "#ececec",
                 edgecolor="#777777",
-                hatch=NO_DATA_HATCH if e.hatched else None,
+                hatch=NO_DATA_HATCH if e.hatched else patterns.get(e.key) or None,
                 label=f"{e.label}  {e.range}  ({e.count})".replace("  ()", ""),
             )
             for e in legend

@@ -149,3 +149,45 @@ def test_district_and_comparison_pages_draw_their_charts(server, page):
     assert sorted(page.url.split("kode=")[1:]) == ["62.02&", "62.11"]
     assert page.locator("svg.chart rect.bar").count() == 2
     assert not page.errors
+
+
+def test_offline_html_works_from_a_file_with_no_network(shared_app, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "peta.html"
+    path.write_bytes(shared_app.test_client().get("/export/kalimantan-sumatera.html").data)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(offline=True, viewport={"width": 1600, "height": 900})
+        requests = []
+        context.on("request", lambda r: requests.append(r.url))
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.as_uri())
+        page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+        assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 210
+        page.mouse.move(*district_point(page, "63.03"))
+        assert "Kabupaten Banjar" in page.wait_for_selector(".peta-tooltip").inner_text()
+        page.evaluate("window.PetaCakupan.maps[0].map.zoomIn()")
+        assert not errors
+        assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+        browser.close()
+
+
+def test_presentation_mode_search_and_screenshot(server, page):
+    from app import ROOT
+
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{server}/map/kalimantan-tengah?mode=present&series=contoh")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    assert page.locator(".leaflet-tooltip.peta-label").count() == 14
+    zoom = page.evaluate("window.PetaCakupan.maps[0].map.getZoom()")
+    page.fill("#search", "Kabupaten Pulang Pisau")
+    page.dispatch_event("#search", "change")
+    page.wait_for_function(f"window.PetaCakupan.maps[0].map.getZoom() > {zoom}")
+    assert "Kabupaten Pulang Pisau" in page.wait_for_selector(".peta-tooltip").inner_text()
+    artifacts = ROOT / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page.screenshot(path=str(artifacts / "presentasi-kalimantan-tengah.png"))
+    assert not page.errors

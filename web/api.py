@@ -198,3 +198,28 @@ def ranking_xlsx():
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{_download_name(view, "xlsx")}"'},
     )
+
+
+@bp.get("/palettes")
+def palettes():
+    """Each scheme and palette checked for colour-vision deficiencies and greyscale print."""
+    from geo.levels import with_palette
+    from layers.colours import MIN_DELTA_E, check_palette
+
+    result = []
+    for scheme in get_resources().schemes.values():
+        for palette in (None, *scheme.palettes):
+            variant = with_palette(scheme, palette)
+            checks = check_palette([lv.color for lv in variant.levels], [lv.key for lv in variant.levels])
+            result.append(
+                {
+                    "scheme": scheme.key,
+                    "palette": palette or "default",
+                    "has_patterns": bool(scheme.patterns),
+                    "checks": [
+                        {"vision": c.vision, "min_delta_e": c.min_delta_e, "closest": list(c.closest), "ok": c.ok}
+                        for c in checks
+                    ],
+                }
+            )
+    return jsonify({"min_delta_e": MIN_DELTA_E, "palettes": result})

@@ -56,6 +56,10 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
     width, height, scale = _size()
     lang = locale.split("_")[0]
 
+    # Print (PDF) carries levels by pattern as well as colour, so they survive greyscale; PNG/SVG on request.
+    wanted = request.args.get("pola", "1" if fmt == "pdf" else "0") == "1"
+    patterns = dict(zip((lv.key for lv in view.scheme.levels), view.scheme.patterns, strict=False)) if wanted else {}
+
     def make() -> bytes:
         legend = legend_entries(shown_units(view)["level"], view.scheme, locale)
         return render_static(
@@ -68,9 +72,10 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
             width=width,
             height=height,
             scale=scale,
+            patterns=patterns,
         )
 
-    data = resources.cache.get_or_make(("static", *view.key, locale, fmt, width, height, scale), make)
+    data = resources.cache.get_or_make(("static", *view.key, locale, fmt, width, height, scale, wanted), make)
     name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.{fmt}"
     return Response(data, mimetype=FORMATS[fmt], headers={"Content-Disposition": f'inline; filename="{name}"'})
 

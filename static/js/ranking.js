@@ -70,7 +70,8 @@
     bridge.districts.resetStyle();
     layer.setStyle({weight: 4, color: "#111111"});
     layer.bringToFront();
-    layer.openTooltip(layer.getCenter());
+    // folium binds the tooltip to the whole layer group: a propagating mouseover opens it, as a real hover does
+    layer.fire("mouseover", {latlng: layer.getCenter()}, true);
     highlight(row.getAttribute("data-code"));
   });
 

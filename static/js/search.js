@@ -15,6 +15,7 @@
     bridge.districts.resetStyle();
     layer.setStyle({weight: 5, color: "#111111"});
     layer.bringToFront();
-    layer.openTooltip(layer.getCenter());
+    // folium binds the tooltip to the whole layer group: a propagating mouseover opens it, as a real hover does
+    layer.fire("mouseover", {latlng: layer.getCenter()}, true);
   });
 })();

@@ -1,0 +1,104 @@
+"""Maps that leave the app: PNG/SVG/PDF, offline HTML, embed, presentation mode, palettes."""
+
+import io
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from PIL import Image
+
+from layers.colours import check_palette
+
+
+@pytest.mark.parametrize(
+    ("query", "size"), [("", (1920, 1080)), ("?width=1280&height=720", (1280, 720)), ("?scale=2", (3840, 2160))]
+)
+def test_png_sizes(client, query, size):
+    response = client.get(f"/export/kalimantan-tengah.png{query}")
+    assert response.mimetype == "image/png"
+    assert Image.open(io.BytesIO(response.data)).size == size
+
+
+def test_svg_is_vector_and_draws_every_district_in_the_map_colours(client):
+    response = client.get("/export/kalimantan-tengah.svg?series=contoh")
+    root = ET.fromstring(response.data)
+    paths = root.iter("{http://www.w3.org/2000/svg}path")
+    fills = {m.group(1).lower() for p in paths if (m := re.search(r"fill:\s*(#[0-9a-fA-F]{6})", p.get("style", "")))}
+    features = client.get("/api/coverage.geojson?scope=62&series=contoh").get_json()["features"]
+    assert {f["properties"]["fill"] for f in features} <= fills  # the same level -> colour mapping
+    assert "<image" not in response.get_data(as_text=True)  # vector, not an embedded bitmap
+    assert "Cakupan BPJS Ketenagakerjaan — Kalimantan Tengah" in response.get_data(as_text=True)  # text stays text
+
+
+def test_pdf_is_one_page(client):
+    data = client.get("/export/lampung.pdf").data
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") == 1
+
+
+@pytest.mark.parametrize("query", ["?width=10", "?width=abc", "?scale=3", "?height=99999"])
+def test_bad_sizes_are_refused(client, query):
+    response = client.get(f"/export/kalimantan.png{query}")
+    assert response.status_code == 400 and "Traceback" not in response.get_data(as_text=True)
+
+
+def test_unknown_export_format(client):
+    assert client.get("/export/kalimantan.gif").status_code == 404
+
+
+def test_offline_html_inlines_everything(client):
+    page = client.get("/export/kalimantan.html").get_data(as_text=True)
+    assert "<script src" not in page and '<link rel="stylesheet"' not in page
+    assert "http://" not in page.replace("http://www.w3.org", "") or "https://" not in page.split("<body>")[0]
+    assert "L.map(" in page and "peta-hatch" in page
+
+
+def test_embed_may_be_framed_and_the_rest_may_not(client, shared_app):
+    embed = client.get("/embed/kalimantan")
+    assert embed.headers["Content-Security-Policy"] == "frame-ancestors *"
+    assert "X-Frame-Options" not in embed.headers
+    page = client.get("/map/kalimantan")
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert "allowfullscreen" in page.get_data(as_text=True)  # the ready-to-copy iframe code
+
+
+def test_embed_origins_are_configuration(app):
+    app.config["EMBED_ORIGINS"] = "https://bpjs.example.go.id, https://kalteng.example.go.id"
+    headers = app.test_client().get("/embed/62").headers
+    assert headers["Content-Security-Policy"] == (
+        "frame-ancestors https://bpjs.example.go.id https://kalteng.example.go.id"
+    )
+
+
+def test_presentation_mode(client):
+    page = client.get("/map/kalimantan-tengah?mode=present&series=contoh&title=<b>Rapat</b>&legend=kanan")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "&lt;b&gt;Rapat&lt;/b&gt;" in text and "<b>Rapat" not in text
+    assert "legend-kanan" in text and 'id="search"' in text
+    assert re.search(r"Kalimantan Tengah, cakupan ucj 2025-12: \d+ dari 14 kabupaten/kota", text)
+
+
+def test_colour_blind_palette_option(client):
+    fills = {
+        f["properties"]["fill"]
+        for f in client.get("/api/coverage.geojson?scope=62&series=contoh&palette=cvd").get_json()["features"]
+    }
+    assert fills <= {"#d7191c", "#fdae61", "#abd9e9", "#2c7bb6"}
+    assert client.get("/map/62?palette=pelangi").status_code == 404
+
+
+def test_palette_checks(client):
+    data = {(p["scheme"], p["palette"]): p for p in client.get("/api/palettes").get_json()["palettes"]}
+    default = {c["vision"]: c["ok"] for c in data[("cakupan", "default")]["checks"]}
+    cvd = {c["vision"]: c["ok"] for c in data[("cakupan", "cvd")]["checks"]}
+    # The default red-to-green fails for deuteranopia and in grey: labels (presentation) and patterns
+    # (print) carry the levels there; the colour-blind palette passes every deficiency.
+    assert default["deuteranopia"] is False and default["greyscale"] is False
+    assert cvd["protanopia"] and cvd["deuteranopia"] and cvd["tritanopia"]
+    assert data[("cakupan", "default")]["has_patterns"]
+
+
+def test_identical_colours_fail_the_check():
+    checks = {c.vision: c for c in check_palette(["#ff0000", "#ff0000"], ["a", "b"])}
+    assert checks["normal"].min_delta_e == 0 and not checks["normal"].ok
