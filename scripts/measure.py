@@ -44,6 +44,9 @@ def main() -> None:
     total_gz = page_gz + sum(len(gzip.compress(data)) for data in assets)
     province_cold = timed(client, "/map/kalimantan-tengah")
     api = statistics.median(timed(client, "/api/coverage.geojson") for _ in range(5))
+    png_cold = timed(client, "/export/kalimantan-sumatera.png?series=contoh")
+    png_warm = timed(client, "/export/kalimantan-sumatera.png?series=contoh")
+    offline = client.get("/export/kalimantan-sumatera.html").data
     boundaries = read_report(Path(app.config["BOUNDARIES_DIR"]))
     matched = sum(1 for row in report.rows if row.code)
     print(
@@ -55,6 +58,8 @@ def main() -> None:
         f"render /map/kalimantan-tengah cold: {province_cold * 1000:.0f} ms; /api/coverage.geojson median "
         f"{api * 1000:.0f} ms"
     )
+    print(f"PNG 1920x1080 of 210 districts: {png_cold * 1000:.0f} ms first, {png_warm * 1000:.1f} ms cached; "
+          f"offline HTML {len(offline) / 1024:.0f} KB ({len(gzip.compress(offline)) / 1024:.0f} KB gzip)")
     print(f"bundled published figures: {matched}/{len(report.rows)} rows matched, {len(report.errors)} errors")
     print(
         f"boundaries: {boundaries['districts']} districts, largest displacement {boundaries['max_displacement_m']} m "

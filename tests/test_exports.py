@@ -102,3 +102,9 @@ def test_palette_checks(client):
 def test_identical_colours_fail_the_check():
     checks = {c.vision: c for c in check_palette(["#ff0000", "#ff0000"], ["a", "b"])}
     assert checks["normal"].min_delta_e == 0 and not checks["normal"].ok
+
+
+def test_map_page_offers_presentation_and_describes_itself(client):
+    page = client.get("/map/kalimantan-tengah?series=contoh").get_data(as_text=True)
+    assert "mode=present" in page
+    assert re.search(r'id="map-description">Kalimantan Tengah, cakupan ucj 2025-12: \d+ dari 14', page)

@@ -136,6 +136,7 @@ def render_map_page(resources: Resources, view: CoverageView, table: CoverageVie
         ranking=plain_records(ranking_table(resources, table)),
         totals=scope_summary(resources, table),
         levels=resources.schemes["cakupan"],
+        description=describe(view, rendered.legend, locale.split("_")[0]),
         lang_urls={
             code: url_for("maps.map_page", scope=view.scope.slug, **{**request.args, "lang": code})
             for code in ("id", "en")
