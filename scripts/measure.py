@@ -58,8 +58,10 @@ def main() -> None:
         f"render /map/kalimantan-tengah cold: {province_cold * 1000:.0f} ms; /api/coverage.geojson median "
         f"{api * 1000:.0f} ms"
     )
-    print(f"PNG 1920x1080 of 210 districts: {png_cold * 1000:.0f} ms first, {png_warm * 1000:.1f} ms cached; "
-          f"offline HTML {len(offline) / 1024:.0f} KB ({len(gzip.compress(offline)) / 1024:.0f} KB gzip)")
+    print(
+        f"PNG 1920x1080 of 210 districts: {png_cold * 1000:.0f} ms first, {png_warm * 1000:.1f} ms cached; "
+        f"offline HTML {len(offline) / 1024:.0f} KB ({len(gzip.compress(offline)) / 1024:.0f} KB gzip)"
+    )
     print(f"bundled published figures: {matched}/{len(report.rows)} rows matched, {len(report.errors)} errors")
     print(
         f"boundaries: {boundaries['districts']} districts, largest displacement {boundaries['max_displacement_m']} m "
