@@ -10,6 +10,7 @@ import csv
 import io
 import math
 import re
+import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -115,6 +116,9 @@ MONTHS = {
     "des": 12,
 }
 MAX_ROWS = 5_000
+MAX_DECLARED_ROWS = 100_000
+MAX_DECLARED_COLUMNS = 1_000
+MAX_UNPACKED_BYTES = 50_000_000
 MAX_COLUMNS = 60
 HEADER_SEARCH_ROWS = 20
 COVERAGE_MISMATCH_POINTS = 0.5
@@ -220,25 +224,51 @@ def _decode(data: bytes) -> str:
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
-    text = _decode(data)
+    # Old Mac and some Excel exports end lines with a bare carriage return.
+    text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
     rows = []
-    for number, row in enumerate(csv.reader(io.StringIO(text), dialect)):
-        if number > MAX_ROWS:
-            raise CoverageFileError(f"Berkas lebih dari {MAX_ROWS} baris. Satu berkas cukup untuk satu periode.")
-        rows.append([cell.strip() for cell in row[:MAX_COLUMNS]])
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect)):
+            if number > MAX_ROWS:
+                raise CoverageFileError(f"Berkas lebih dari {MAX_ROWS} baris. Satu berkas cukup untuk satu periode.")
+            rows.append([cell.strip() for cell in row[:MAX_COLUMNS]])
+    except csv.Error as error:
+        raise CoverageFileError(f"Berkas CSV tidak dapat dibaca ({error}). Simpan ulang sebagai CSV UTF-8.") from error
     return rows
 
 
+def _check_zip(data: bytes) -> None:
+    """Refuse an XLSX that would unpack to far more than any coverage table needs (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise CoverageFileError("Berkas XLSX rusak. Simpan ulang dari Excel sebagai .xlsx.") from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise CoverageFileError(
+            f"Isi berkas XLSX terlalu besar ({unpacked // 1_000_000} MB setelah dibuka). "
+            "Simpan hanya tabel cakupan di lembar pertama."
+        )
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
+    _check_zip(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for broken files
         raise CoverageFileError("Berkas XLSX tidak dapat dibuka. Simpan ulang dari Excel sebagai .xlsx.") from error
     sheet = book.worksheets[0]
+    # The declared dimensions can claim millions of cells (a "spreadsheet bomb"); never trust them to size work.
+    if (sheet.max_row or 0) > MAX_DECLARED_ROWS or (sheet.max_column or 0) > MAX_DECLARED_COLUMNS:
+        book.close()
+        raise CoverageFileError(
+            f"Lembar kerja mengaku berukuran {sheet.max_row} baris × {sheet.max_column} kolom. "
+            "Hapus baris/kolom kosong di luar tabel, lalu simpan ulang."
+        )
     rows = []
     for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)):
         if number > MAX_ROWS:

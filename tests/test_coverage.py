@@ -150,3 +150,8 @@ def test_period_must_be_given_once(index):
 def test_csv_row_limit(index):
     with pytest.raises(CoverageFileError, match="baris"):
         read_rows(("wilayah,cakupan\n" + "Kotim,1\n" * 6000).encode(), "a.csv")
+
+
+def test_old_mac_line_endings(index):
+    report = analyse_file(b"wilayah,cakupan\rKotim,30\rKobar,40\r", "a.csv", index, period="2025-10")
+    assert report.ok and [r.code for r in report.rows] == ["62.02", "62.01"]
