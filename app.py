@@ -60,12 +60,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     Compress(app)
 
-    from web import api, cli, districts, errors, exports, formatting, maps, security, vendor
+    from web import api, cli, districts, errors, exports, formatting, maps, security, uploads, vendor
 
     app.register_blueprint(maps.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(districts.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(uploads.bp)
     app.register_blueprint(vendor.bp)
     errors.register(app)
     formatting.register(app)

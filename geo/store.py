@@ -107,6 +107,9 @@ def connect(url: str) -> Engine:
     """Create the engine and the tables if they are missing."""
     try:
         engine = create_engine(url, future=True)
+        import geo.accounts  # noqa: F401 - register their tables on Base
+        import geo.history  # noqa: F401
+
         Base.metadata.create_all(engine)
     except Exception as error:  # SQLAlchemy wraps driver errors in many classes
         raise StoreError(f"Cannot open the database {url}: {error}. Hint: check PETA_DATABASE_URL.") from error

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from geo.accounts import ROLES, AccountError, create_token, create_user
 from geo.boundaries import (
     DEFAULT_PROVINCES,
     BoundaryError,
@@ -92,6 +93,35 @@ def register(app: Flask) -> None:
             f"largest overlap/gap repair {report.max_repair_shift_m:.0f} m "
             f"({report.max_repair_shift_district}); {report.districts_bytes / 1e6:.2f} MB GeoJSON."
         )
+
+    @app.cli.group()
+    def users() -> None:
+        """Manage accounts."""
+
+    @users.command("create")
+    @click.argument("name")
+    @click.option("--role", type=click.Choice(ROLES), default="editor", show_default=True)
+    @click.password_option(prompt="Kata sandi", confirmation_prompt=True)
+    def users_create(name: str, role: str, password: str) -> None:
+        """Create an account (password from the prompt, or stdin when piped)."""
+        try:
+            create_user(get_resources().engine, name, role, password)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Akun '{name}' ({role}) dibuat.")
+
+    @app.cli.group()
+    def tokens() -> None:
+        """Manage API tokens."""
+
+    @tokens.command("create")
+    @click.argument("name")
+    def tokens_create(name: str) -> None:
+        """Create an API token for an account and print it (it is shown only this once)."""
+        try:
+            click.echo(create_token(get_resources().engine, name))
+        except AccountError as error:
+            raise click.ClickException(str(error)) from error
 
     @app.cli.group()
     def coverage() -> None:
