@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="id",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
+        PUBLIC_VIEW=True,  # maps and data without signing in; writing always needs an editor account
         EMBED_ORIGINS="*",  # sites allowed to frame /embed/ pages (CSP frame-ancestors); the rest is never framed
     )
     app.config.from_prefixed_env("PETA")
@@ -60,13 +61,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     Compress(app)
 
-    from web import api, cli, districts, errors, exports, formatting, maps, security, uploads, vendor
+    from web import api, auth, cli, districts, editor, errors, exports, formatting, maps, security, uploads, vendor
 
     app.register_blueprint(maps.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(districts.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(uploads.bp)
+    app.register_blueprint(editor.bp)
+    auth.register(app)
+    auth.csrf.exempt(uploads.bp)  # scripts authenticate with a bearer token, not a browser session
     app.register_blueprint(vendor.bp)
     errors.register(app)
     formatting.register(app)

@@ -97,3 +97,9 @@ def account_for_token(engine: Engine, token: str) -> Account | None:
             select(User).join(ApiToken, ApiToken.user_id == User.id).where(ApiToken.token_hash == _hash(token))
         )
         return Account(user.id, user.name, user.role) if user else None
+
+
+def get_account(engine: Engine, user_id: int) -> Account | None:
+    with Session(engine) as session:
+        user = session.get(User, user_id)
+        return Account(user.id, user.name, user.role) if user else None

@@ -477,3 +477,24 @@ def analyse_rows(rows: list[list[str]], index: DistrictIndex, period: str | None
 def analyse_file(data: bytes, filename: str, index: DistrictIndex, period: str | None = None) -> ImportReport:
     """Read and analyse one uploaded or local file."""
     return analyse_rows(read_rows(data, filename), index, period)
+
+
+JUMP_POINTS = 20.0
+
+
+def jump_warnings(rows: list[dict], previous: pd.DataFrame, previous_period: str) -> list[dict]:
+    """Warn for coverage that moved more than JUMP_POINTS points from the previous period (often a typo)."""
+    before = previous.dropna(subset=["coverage_pct"]).set_index("code")["coverage_pct"]
+    warnings = []
+    for row in rows:
+        code, value = row.get("code"), row.get("coverage_pct")
+        if code in before.index and value is not None and abs(value - before[code]) > JUMP_POINTS:
+            warnings.append(
+                {
+                    "row": row["row"],
+                    "column": "cakupan",
+                    "message": f"Cakupan berubah {value - before[code]:+.1f} poin dari {previous_period} "
+                    f"({before[code]:g}% → {value:g}%). Periksa angkanya.",
+                }
+            )
+    return warnings

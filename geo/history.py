@@ -30,7 +30,6 @@ class Draft(Base):
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     report: Mapped[str] = mapped_column(Text)  # the match report, as JSON
-    records: Mapped[str] = mapped_column(Text)  # the matched rows, as JSON
     published_as: Mapped[int | None] = mapped_column(ForeignKey("dataset.id"))
 
 
@@ -51,9 +50,7 @@ def audit(session: Session, actor: str, action: str, **detail: object) -> None:
     )
 
 
-def save_draft(
-    engine: Engine, *, series: str, period: str | None, file_name: str, actor: str, report: dict, records: pd.DataFrame
-) -> int:
+def save_draft(engine: Engine, *, series: str, period: str | None, file_name: str, actor: str, report: dict) -> int:
     """Keep an analysed upload for review; return its id."""
     with Session(engine) as session, session.begin():
         draft = Draft(
@@ -63,7 +60,6 @@ def save_draft(
             created_by=actor,
             created_at=datetime.now(UTC),
             report=json.dumps(report, ensure_ascii=False),
-            records=records.to_json(orient="records", force_ascii=False),
         )
         session.add(draft)
         session.flush()
@@ -80,6 +76,118 @@ def save_draft(
         return draft.id
 
 
+class SavedAlias(Base):
+    """An alias an editor saved while reviewing a draft; merged with data/aliases.csv when matching."""
+
+    __tablename__ = "saved_alias"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alias: Mapped[str] = mapped_column(String(200))
+    jenis: Mapped[str] = mapped_column(String(16))
+    kode: Mapped[str] = mapped_column(String(5))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def records_from_report(report: dict) -> pd.DataFrame:
+    """The rows a draft would publish: every matched row, as the store's record table."""
+    rows = [{column: row.get(column) for column in RECORD_COLUMNS} for row in report["rows"] if row.get("code")]
+    return pd.DataFrame(rows, columns=RECORD_COLUMNS)
+
+
+def read_draft(engine: Engine, draft_id: int) -> dict:
+    """A draft with its report, or HistoryError."""
+    with Session(engine) as session:
+        draft = session.get(Draft, draft_id)
+        if draft is None:
+            raise HistoryError(f"Draf {draft_id} tidak ada.")
+        return {
+            "id": draft.id,
+            "series": draft.series,
+            "period": draft.period,
+            "file_name": draft.file_name,
+            "created_by": draft.created_by,
+            "created_at": draft.created_at,
+            "published_as": draft.published_as,
+            "report": json.loads(draft.report),
+        }
+
+
+DUPLICATE = "DUPLIKAT"
+
+
+def _recheck(report: dict) -> dict:
+    """Recompute duplicates, counts and ok after an edit (other errors stay until their row is fixed or dropped)."""
+    errors = [e for e in report["errors"] if not e["message"].startswith(DUPLICATE)]
+    first: dict[str, int] = {}
+    for row in report["rows"]:
+        if row.get("code"):
+            if row["code"] in first:
+                errors.append(
+                    {
+                        "row": row["row"],
+                        "column": "wilayah",
+                        "message": f"{DUPLIKAT_TEXT} baris {first[row['code']]} ({row['name']}).",
+                    }
+                )
+            else:
+                first[row["code"]] = row["row"]
+    matched = sum(1 for row in report["rows"] if row.get("code"))
+    report.update(
+        errors=errors,
+        ok=not errors and bool(report["rows"]) and report.get("period") is not None,
+        summary={"rows": len(report["rows"]), "matched": matched, "unmatched": len(report["rows"]) - matched},
+    )
+    return report
+
+
+DUPLIKAT_TEXT = f"{DUPLICATE}: satu wilayah hanya boleh satu baris; wilayah ini sudah ada di"
+
+
+def edit_draft(
+    engine: Engine, draft_id: int, row_number: int, actor: str, *, code: str | None = None, drop: bool = False
+) -> dict:
+    """Match one row by hand (to one of its suggestions) or drop it; return the updated report."""
+    with Session(engine) as session, session.begin():
+        draft = session.get(Draft, draft_id)
+        if draft is None or draft.published_as is not None:
+            raise HistoryError(f"Draf {draft_id} tidak ada atau sudah diterbitkan.")
+        report = json.loads(draft.report)
+        rows = {row["row"]: row for row in report["rows"]}
+        if row_number not in rows:
+            raise HistoryError(f"Baris {row_number} tidak ada di draf {draft_id}.")
+        if drop:
+            report["rows"] = [row for row in report["rows"] if row["row"] != row_number]
+            report["errors"] = [e for e in report["errors"] if e["row"] != row_number]
+            report["warnings"] = [w for w in report["warnings"] if w["row"] != row_number]
+        else:
+            row = rows[row_number]
+            chosen = {s["code"]: s["name"] for s in row.get("suggestions", [])}
+            if code not in chosen:
+                raise HistoryError("Pilih salah satu saran untuk baris ini.")
+            row.update(code=code, name=chosen[code], method="manual", suggestions=[])
+            report["errors"] = [
+                e for e in report["errors"] if not (e["row"] == row_number and e["column"] in ("wilayah", "kode"))
+            ]
+        report = _recheck(report)
+        draft.report = json.dumps(report, ensure_ascii=False)
+        audit(session, actor, "drop_row" if drop else "match_row", draft=draft_id, row=row_number, code=code)
+        return report
+
+
+def save_alias(engine: Engine, alias: str, jenis: str, kode: str, actor: str) -> None:
+    with Session(engine) as session, session.begin():
+        session.add(
+            SavedAlias(alias=alias[:200], jenis=jenis, kode=kode, created_by=actor, created_at=datetime.now(UTC))
+        )
+        audit(session, actor, "alias", alias=alias, kode=kode)
+
+
+def saved_aliases(engine: Engine) -> pd.DataFrame:
+    with Session(engine) as session:
+        rows = session.execute(select(SavedAlias.alias, SavedAlias.jenis, SavedAlias.kode)).all()
+    return pd.DataFrame(rows, columns=["alias", "jenis", "kode"]).assign(catatan="disimpan penyunting")
+
+
 def publish_draft(engine: Engine, draft_id: int, actor: str) -> DatasetInfo:
     """Publish a draft without errors as the new live version of its period."""
     with Session(engine) as session:
@@ -93,7 +201,7 @@ def publish_draft(engine: Engine, draft_id: int, actor: str) -> DatasetInfo:
             )
         if draft.published_as is not None:
             raise HistoryError(f"Draf {draft_id} sudah diterbitkan sebagai versi {draft.published_as}.")
-        records = pd.DataFrame(json.loads(draft.records), columns=RECORD_COLUMNS)
+        records = records_from_report(report)
         series, period, file_name = draft.series, draft.period, draft.file_name
     info = publish(engine, series, period, records, title=file_name, file_name=file_name, created_by=actor)
     with Session(engine) as session, session.begin():

@@ -191,3 +191,53 @@ def test_presentation_mode_search_and_screenshot(server, page):
     artifacts.mkdir(exist_ok=True)
     page.screenshot(path=str(artifacts / "presentasi-kalimantan-tengah.png"))
     assert not page.errors
+
+
+def test_editor_uploads_fixes_a_row_publishes_and_sees_the_map_change(app, page):
+    import io
+
+    from openpyxl import Workbook
+
+    from geo.accounts import create_user
+    from web.resources import get_resources
+
+    with app.app_context():
+        create_user(get_resources().engine, "penyunting", "editor", "kata-sandi-panjang")
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{http.server_port}"
+    try:
+        page.goto(f"{base}/kelola")
+        page.fill("input[name=name]", "penyunting")
+        page.fill("input[name=password]", "kata-sandi-panjang")
+        page.click("form.pick-form button[type=submit]")
+        book = Workbook()
+        book.active.append(["kode", "wilayah", "peserta", "pekerja"])
+        book.active.append([None, "Kab. Pulang Pisao", 85000, 100000])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        page.set_input_files(
+            "input[type=file]",
+            files=[
+                {
+                    "name": "cakupan.xlsx",
+                    "buffer": buffer.getvalue(),
+                    "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                }
+            ],
+        )
+        page.fill("input[name=period]", "2031-03")
+        page.click("form.pick-form button[type=submit]")
+        page.wait_for_selector("#review")
+        assert page.locator("button.publish").count() == 0
+        page.select_option("tr[data-row='2'] select[name=code]", "62.11")
+        page.click("tr[data-row='2'] button[value=pilih]")
+        page.click("button.publish")
+        page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+        page.goto(f"{base}/map/62?period=2031-03")
+        page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+        fill = page.evaluate("window.PetaCakupan.maps[0].byCode['62.11'].options.fillColor")
+        assert fill == "#1a9641"  # 85% is "tinggi": the map shows the published figure
+        assert not page.errors
+    finally:
+        http.shutdown()

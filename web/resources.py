@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from geo.boundaries import Boundaries, BoundaryError, district_table, read_boundaries
 from geo.compare import district_neighbours
+from geo.history import saved_aliases
 from geo.levels import Scheme, read_schemes
 from geo.matching import DistrictIndex, build_index, read_aliases
 from geo.scopes import Scope, build_scopes
@@ -57,19 +58,28 @@ class Resources:
     neighbours: dict[str, list[str]]
 
 
+def matching_index(config, districts: pd.DataFrame, engine: Engine) -> DistrictIndex:
+    """The matching index: the alias data in the repo plus the aliases editors saved in the database."""
+    aliases = pd.concat([read_aliases(Path(config["ALIASES_FILE"])), saved_aliases(engine)], ignore_index=True)
+    provinces = pd.read_csv(config["PROVINCE_ALIASES_FILE"], dtype=str, keep_default_na=False)
+    return build_index(districts, aliases, provinces)
+
+
+def rebuild_index(app: Flask) -> None:
+    """Refresh the matching index after an editor saved an alias."""
+    resources = app.extensions["peta"]
+    resources.index = matching_index(app.config, district_table(resources.boundaries), resources.engine)
+
+
 def load_resources(app: Flask) -> Resources:
     """Read everything the app needs once; raise StartupError with a hint when something is missing."""
     config = app.config
     try:
         boundaries = read_boundaries(Path(config["BOUNDARIES_DIR"]))
         districts = district_table(boundaries)
-        index = build_index(
-            districts,
-            read_aliases(Path(config["ALIASES_FILE"])),
-            pd.read_csv(config["PROVINCE_ALIASES_FILE"], dtype=str, keep_default_na=False),
-        )
         schemes = read_schemes(Path(config["LEVELS_FILE"]))
         engine = connect(config["DATABASE_URL"])
+        index = matching_index(config, districts, engine)
     except (BoundaryError, StoreError, OSError, ValueError) as error:
         raise StartupError(f"Peta Cakupan cannot start: {error}") from error
     resources = Resources(

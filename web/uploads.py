@@ -11,10 +11,10 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request
 
 from geo.accounts import Account, account_for_token
-from geo.coverage import CoverageFileError, analyse_file
+from geo.coverage import CoverageFileError, analyse_file, jump_warnings
 from geo.history import HistoryError, audit_log, list_versions, publish_draft, restore, save_draft
-from geo.store import MAIN_SERIES
-from web.resources import get_resources
+from geo.store import MAIN_SERIES, live_datasets, read_records
+from web.resources import Resources, get_resources
 
 bp = Blueprint("uploads", __name__, url_prefix="/api")
 
@@ -54,6 +54,17 @@ def _actor() -> str:
     return account.name
 
 
+def analyse_upload(resources: Resources, data: bytes, filename: str, period: str | None) -> dict:
+    """Analyse an uploaded file into a report dict, with warnings for big jumps from the previous period."""
+    report = analyse_file(data, filename, resources.index, period).to_dict()
+    if report["period"]:
+        earlier = [d for d in live_datasets(resources.engine, MAIN_SERIES) if d.period < report["period"]]
+        if earlier:
+            previous = read_records(resources.engine, earlier[0].id)
+            report["warnings"] += jump_warnings(report["rows"], previous, earlier[0].period)
+    return report
+
+
 @bp.post("/uploads")
 @requires("editor")
 def upload():
@@ -67,20 +78,18 @@ def upload():
             [{"row": None, "column": None, "message": "Berkas belum dikirim."}],
         )
     try:
-        report = analyse_file(file.read(), file.filename, resources.index, request.form.get("period") or None)
+        data = analyse_upload(resources, file.read(), file.filename, request.form.get("period") or None)
     except CoverageFileError as error:
         return _error(400, str(error), [{"row": None, "column": None, "message": str(error)}])
-    data = report.to_dict()
-    if report.period is None:
+    if data["period"] is None:
         return _error(400, "Periode belum benar.", data["errors"])
     draft = save_draft(
         resources.engine,
         series=MAIN_SERIES,
-        period=report.period,
+        period=data["period"],
         file_name=file.filename,
         actor=_actor(),
         report=data,
-        records=report.records(),
     )
     return jsonify({"id": draft, **data}), 201
 

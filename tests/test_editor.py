@@ -1,0 +1,140 @@
+"""Editor pages: sign in, upload, review, fix a row, publish, restore; authorisation and CSRF on every form."""
+
+import io
+import re
+
+import pytest
+from openpyxl import Workbook
+
+from geo.accounts import create_user
+from web.resources import get_resources
+
+PASSWORD = "kata-sandi-panjang"
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+
+
+def sign_in(client, name):
+    token = csrf(client.get("/masuk").get_data(as_text=True))
+    return client.post("/masuk", data={"name": name, "password": PASSWORD, "csrf_token": token})
+
+
+@pytest.fixture()
+def people(app):
+    with app.app_context():
+        for name, role in (("pemirsa", "viewer"), ("penyunting", "editor")):
+            create_user(get_resources().engine, name, role, PASSWORD)
+    return app
+
+
+def xlsx(rows) -> bytes:
+    book = Workbook()
+    book.active.append(["Data cakupan BPJS Ketenagakerjaan"])
+    book.active.append(["Kode", "Kabupaten/Kota", "Peserta", "Penduduk Bekerja"])
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, data, period="2031-02"):
+    token = csrf(client.get("/kelola").get_data(as_text=True))
+    return client.post(
+        "/kelola",
+        data={"file": (io.BytesIO(data), "cakupan.xlsx"), "period": period, "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+
+
+def test_upload_review_fix_publish_restore(people):
+    client = people.test_client()
+    assert sign_in(client, "penyunting").status_code == 302
+    response = upload(client, xlsx([["6211", "Pulang Pisau", 41300, 100000], [None, "Pulang Pisao", 20000, 80000]]))
+    assert response.status_code == 302
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "tidak cocok" in review and "Terbitkan" not in review  # an unmatched row blocks publishing
+    draft_url = response.headers["Location"]
+    draft_id = int(draft_url.rsplit("/", 1)[1])
+    # "Pulang Pisao" has one suggestion, Pulang Pisau, already used by row 3 -> choosing it makes a duplicate
+    client.post(
+        f"/kelola/draf/{draft_id}/baris/4", data={"action": "pilih", "code": "62.11", "csrf_token": csrf(review)}
+    )
+    review = client.get(draft_url).get_data(as_text=True)
+    assert "DUPLIKAT" in review
+    client.post(f"/kelola/draf/{draft_id}/baris/4", data={"action": "hapus", "csrf_token": csrf(review)})
+    review = client.get(draft_url).get_data(as_text=True)
+    assert "Terbitkan periode 2031-02" in review
+    published = client.post(f"/kelola/draf/{draft_id}/terbitkan", data={"csrf_token": csrf(review)})
+    assert published.status_code == 302
+    props = {
+        f["properties"]["code"]: f["properties"]
+        for f in client.get("/api/coverage.geojson?scope=62&period=2031-02").get_json()["features"]
+    }
+    assert props["62.11"]["coverage_pct"] == 41.3
+    history = client.get("/kelola/riwayat").get_data(as_text=True)
+    assert "cakupan.xlsx" in history and "penyunting" in history
+
+
+def test_choosing_a_suggestion_can_save_an_alias(people):
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    response = upload(client, xlsx([[None, "Pulang Pisao", 20000, 80000]]))
+    draft_url = response.headers["Location"]
+    review = client.get(draft_url).get_data(as_text=True)
+    draft_id = int(draft_url.rsplit("/", 1)[1])
+    client.post(
+        f"/kelola/draf/{draft_id}/baris/3",
+        data={"action": "pilih", "code": "62.11", "save_alias": "1", "csrf_token": csrf(review)},
+    )
+    assert "Terbitkan" in client.get(draft_url).get_data(as_text=True)
+    again = client.get(upload(client, xlsx([[None, "Pulang Pisao", 1, 2]])).headers["Location"])
+    assert "alias" in again.get_data(as_text=True)  # matched by the saved alias next time
+
+
+@pytest.mark.parametrize("url", ["/kelola", "/kelola/riwayat", "/kelola/draf/1"])
+def test_editor_pages_need_an_editor(people, url):
+    client = people.test_client()
+    assert client.get(url).headers["Location"].startswith("/masuk")
+    sign_in(client, "pemirsa")
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url", ["/kelola", "/kelola/draf/1/terbitkan", "/kelola/draf/1/baris/2", "/kelola/riwayat/1/pulihkan", "/masuk"]
+)
+def test_forms_refuse_a_wrong_csrf_token(people, url):
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    assert client.post(url, data={"csrf_token": "palsu"}).status_code == 400
+
+
+def test_wrong_password_and_no_open_redirect(people):
+    client = people.test_client()
+    token = csrf(client.get("/masuk").get_data(as_text=True))
+    assert (
+        client.post("/masuk", data={"name": "penyunting", "password": "salah", "csrf_token": token}).status_code == 401
+    )
+    token = csrf(client.get("/masuk").get_data(as_text=True))
+    response = client.post(
+        "/masuk?next=//evil.example", data={"name": "penyunting", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.headers["Location"] == "/kelola"
+
+
+def test_bad_upload_gets_a_message(people):
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    response = upload(client, b"not a spreadsheet at all", period="2031-02")
+    assert response.status_code == 400 and "Traceback" not in response.get_data(as_text=True)
+
+
+def test_private_view(people):
+    people.config["PUBLIC_VIEW"] = False
+    client = people.test_client()
+    assert client.get("/map/kalimantan").headers["Location"].startswith("/masuk")
+    assert client.get("/api/scopes").status_code == 401
+    sign_in(client, "pemirsa")
+    assert client.get("/map/kalimantan").status_code == 200

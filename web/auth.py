@@ -1,0 +1,59 @@
+"""Sessions for people (Flask-Login), CSRF on every form (Flask-WTF), and who may view the maps."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, abort, jsonify, redirect, request, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_required
+from flask_wtf.csrf import CSRFProtect
+
+from geo.accounts import Account, get_account
+from web.resources import get_resources
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+OPEN_ENDPOINTS = {"editor.login", "vendor.static", "vendor.asset"}
+
+
+class SessionUser(UserMixin):
+    def __init__(self, account: Account):
+        self.account = account
+        self.id = str(account.id)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> SessionUser | None:
+    account = get_account(get_resources().engine, int(user_id)) if user_id.isdigit() else None
+    return SessionUser(account) if account else None
+
+
+def editor_required(view):
+    """A signed-in editor (or admin); others are sent to sign in, or refused with 403."""
+
+    @login_required
+    @wraps(view)
+    def checked(*args, **kwargs):
+        if not current_user.account.may("editor"):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return checked
+
+
+def register(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "editor.login"
+    login_manager.login_message = "Silakan masuk dulu."
+    csrf.init_app(app)
+
+    @app.before_request
+    def private_view():
+        """With PETA_PUBLIC_VIEW off, maps and data need a signed-in account (API scripts use their token)."""
+        if app.config["PUBLIC_VIEW"] or current_user.is_authenticated or request.endpoint in OPEN_ENDPOINTS:
+            return None
+        if request.endpoint and request.endpoint.startswith("uploads."):
+            return None  # token-protected on its own
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "Perlu masuk untuk melihat data.", "status": 401}), 401
+        return redirect(url_for("editor.login", next=request.full_path))
