@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,6 +55,8 @@ class Account:
 def create_user(engine: Engine, name: str, role: str, password: str) -> Account:
     if role not in ROLES:
         raise AccountError(f"Peran '{role}' tidak dikenal. Pilihan: {', '.join(ROLES)}.")
+    if not re.fullmatch(r"[\w.@-]{1,80}", name):
+        raise AccountError("Nama akun 1–80 karakter: huruf, angka, titik, @, - atau _, tanpa spasi.")
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"Kata sandi minimal {MIN_PASSWORD} karakter.")
     try:

@@ -15,9 +15,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from geo.matching import DistrictIndex, match_district
+from geo.numbers import format_percent, format_points
 
 HEADER_ALIASES = {
     "code": ["kode", "kode_wilayah", "kode_kemendagri", "kode_bps", "kode_kab", "kode_kabkota", "code"],
@@ -160,6 +162,8 @@ class ImportReport:
     rows: list[RowResult]
     errors: list[Problem]
     warnings: list[Problem]
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -171,6 +175,8 @@ class ImportReport:
             "ok": self.ok,
             "period": self.period,
             "columns": self.columns,
+            "sheet": self.sheet,
+            "sheets": self.sheets,
             "summary": {"rows": len(self.rows), "matched": matched, "unmatched": len(self.rows) - matched},
             "rows": [asdict(row) for row in self.rows],
             "errors": [asdict(problem) for problem in self.errors],
@@ -181,6 +187,11 @@ class ImportReport:
         """Return the matched rows as the table a dataset stores."""
         columns = ["code", "input", "participants", "workers", "coverage_pct", "target_pct", "source", "as_of"]
         return pd.DataFrame([{c: getattr(row, c) for c in columns} for row in self.rows if row.code], columns=columns)
+
+
+def _pct(value: float) -> str:
+    """A percentage in messages, as Indonesian readers write it: 112.5 -> '112,5%', 41.257 -> '41,26%'."""
+    return format_percent(value, "id", decimals=2, trim=True)
 
 
 def normalize_header(text: object) -> str:
@@ -200,16 +211,26 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_rows(data: bytes, filename: str) -> list[list[str]]:
-    """Read a CSV or XLSX file into rows of text cells; raise CoverageFileError if it cannot be read."""
+@dataclass
+class Table:
+    """The text cells of a file; for a workbook, the sheet they come from and every visible sheet's name."""
+
+    rows: list[list[str]]
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+
+
+def read_table(data: bytes, filename: str, sheet: str | None = None) -> Table:
+    """Read a CSV file, or one sheet of an XLSX file (the first visible one unless `sheet` names or numbers
+    another), into rows of text cells; raise CoverageFileError if it cannot be read."""
     if not data:
         raise CoverageFileError("Berkas kosong. Unggah berkas CSV atau XLSX yang berisi tabel cakupan.")
     suffix = Path(filename).suffix.lower()
     if suffix == ".xlsx" or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
+        return _read_xlsx(data, sheet)
     if suffix not in ("", ".csv", ".txt"):
         raise CoverageFileError(f"Jenis berkas '{suffix}' tidak didukung. Simpan sebagai CSV atau XLSX.")
-    return _read_csv(data)
+    return Table(_read_csv(data))
 
 
 def _decode(data: bytes) -> str:
@@ -255,27 +276,44 @@ def _check_zip(data: bytes) -> None:
         )
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+def _choose_sheet(book: Workbook, wanted: str | None) -> tuple[ReadOnlyWorksheet, list[str]]:
+    visible = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"] or book.worksheets
+    if not wanted or not wanted.strip():
+        return visible[0], [sheet.title for sheet in visible]
+    key = wanted.strip().casefold()
+    for sheet in book.worksheets:
+        if sheet.title.strip().casefold() == key:
+            return sheet, [s.title for s in visible]
+    if key.isdigit() and 1 <= int(key) <= len(visible):
+        return visible[int(key) - 1], [s.title for s in visible]
+    names = ", ".join(f"'{sheet.title}'" for sheet in visible)
+    raise CoverageFileError(f"Lembar '{wanted.strip()[:60]}' tidak ada di berkas ini. Lembar yang ada: {names}.")
+
+
+def _read_xlsx(data: bytes, wanted: str | None = None) -> Table:
     _check_zip(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for broken files
         raise CoverageFileError("Berkas XLSX tidak dapat dibuka. Simpan ulang dari Excel sebagai .xlsx.") from error
-    sheet = book.worksheets[0]
-    # The declared dimensions can claim millions of cells (a "spreadsheet bomb"); never trust them to size work.
-    if (sheet.max_row or 0) > MAX_DECLARED_ROWS or (sheet.max_column or 0) > MAX_DECLARED_COLUMNS:
+    try:
+        sheet, names = _choose_sheet(book, wanted)
+        # The declared dimensions can claim millions of cells (a "spreadsheet bomb"); never trust them to size work.
+        if (sheet.max_row or 0) > MAX_DECLARED_ROWS or (sheet.max_column or 0) > MAX_DECLARED_COLUMNS:
+            raise CoverageFileError(
+                f"Lembar '{sheet.title}' mengaku berukuran {sheet.max_row} baris × {sheet.max_column} kolom. "
+                "Hapus baris/kolom kosong di luar tabel, lalu simpan ulang."
+            )
+        rows = []
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)):
+            if number > MAX_ROWS:
+                raise CoverageFileError(
+                    f"Lembar kerja lebih dari {MAX_ROWS} baris. Satu berkas cukup untuk satu periode."
+                )
+            rows.append([_cell_text(value) for value in row])
+        return Table(rows, sheet.title, names)
+    finally:
         book.close()
-        raise CoverageFileError(
-            f"Lembar kerja mengaku berukuran {sheet.max_row} baris × {sheet.max_column} kolom. "
-            "Hapus baris/kolom kosong di luar tabel, lalu simpan ulang."
-        )
-    rows = []
-    for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)):
-        if number > MAX_ROWS:
-            raise CoverageFileError(f"Lembar kerja lebih dari {MAX_ROWS} baris. Satu berkas cukup untuk satu periode.")
-        rows.append([_cell_text(value) for value in row])
-    book.close()
-    return rows
 
 
 def find_columns(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
@@ -302,6 +340,10 @@ def find_columns(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
     return best_row, best
 
 
+MAX_COUNT = 1_000_000_000  # more people than Indonesia has: a typo, and more than a database column holds
+MAX_PERCENT = 1_000.0  # above 100% is a warning (stale employment figures); above this, a typo
+
+
 def parse_count(text: str) -> int:
     """Parse '3.302.762', '3,302,762', '3302762' or '3302762.0'; raise ValueError with a reason."""
     cleaned = text.replace(" ", "").replace("\u00a0", "")
@@ -314,6 +356,8 @@ def parse_count(text: str) -> int:
     value = int(cleaned)
     if value < 0:
         raise ValueError(f"'{text}' negatif. Jumlah orang tidak boleh negatif.")
+    if value > MAX_COUNT:
+        raise ValueError(f"'{text}' terlalu besar untuk jumlah orang di satu kabupaten/kota. Periksa angkanya.")
     return value
 
 
@@ -328,8 +372,10 @@ def parse_percent(text: str) -> float:
     if not re.fullmatch(r"-?\d+(\.\d+)?", cleaned):
         raise ValueError(f"'{text}' bukan angka persen. Tulis mis. 41,3")
     value = float(cleaned)
-    if value < 0 or not math.isfinite(value):
+    if value < 0:
         raise ValueError(f"'{text}' negatif. Persentase tidak boleh negatif.")
+    if not math.isfinite(value) or value > MAX_PERCENT:
+        raise ValueError(f"'{text}' bukan persentase yang mungkin. Tulis cakupan dalam persen, mis. 41,3")
     return value
 
 
@@ -419,13 +465,13 @@ def _parse_figures(
             Problem(
                 result.row,
                 "cakupan",
-                f"Cakupan tertulis {result.coverage_pct:g}% berbeda dari peserta/pekerja = {computed:.2f}%.",
+                f"Cakupan tertulis {_pct(result.coverage_pct)} berbeda dari peserta/pekerja = {_pct(computed)}.",
             )
         )
     if result.coverage_pct is None and not any(p.row == result.row for p in errors):
         errors.append(Problem(result.row, "cakupan", "Cakupan kosong. Isi 'cakupan', atau 'peserta' dan 'pekerja'."))
     elif result.coverage_pct is not None and result.coverage_pct > 100:
-        warnings.append(Problem(result.row, "cakupan", f"Cakupan {result.coverage_pct:g}% di atas 100%."))
+        warnings.append(Problem(result.row, "cakupan", f"Cakupan {_pct(result.coverage_pct)} di atas 100%."))
 
 
 def analyse_rows(rows: list[list[str]], index: DistrictIndex, period: str | None = None) -> ImportReport:
@@ -474,9 +520,45 @@ def analyse_rows(rows: list[list[str]], index: DistrictIndex, period: str | None
     return ImportReport(found_period, labels, results, errors, warnings)
 
 
-def analyse_file(data: bytes, filename: str, index: DistrictIndex, period: str | None = None) -> ImportReport:
-    """Read and analyse one uploaded or local file."""
-    return analyse_rows(read_rows(data, filename), index, period)
+def _first_table_with_columns(data: bytes, filename: str, first: Table) -> Table:
+    """The first sheet whose header names a district and a figure column (a workbook often opens with notes)."""
+    for name in first.sheets:
+        table = first if name == first.sheet else read_table(data, filename, name)
+        try:
+            find_columns(table.rows)
+        except CoverageFileError:
+            continue
+        return table
+    return first
+
+
+def analyse_file(
+    data: bytes, filename: str, index: DistrictIndex, period: str | None = None, sheet: str | None = None
+) -> ImportReport:
+    """Read and analyse one uploaded or local file: the chosen sheet of a workbook, or its first table."""
+    table = read_table(data, filename, sheet)
+    several = len(table.sheets) > 1
+    if several and not sheet:
+        table = _first_table_with_columns(data, filename, table)
+    others = ", ".join(f"'{name}'" for name in table.sheets if name != table.sheet)
+    try:
+        report = analyse_rows(table.rows, index, period)
+    except CoverageFileError as error:
+        if several:
+            raise CoverageFileError(f"{error} Lembar yang dibaca: '{table.sheet}'; lembar lain: {others}.") from error
+        raise
+    report.sheet, report.sheets = table.sheet, table.sheets
+    if several and not sheet:
+        report.warnings.insert(
+            0,
+            Problem(
+                None,
+                None,
+                f"Berkas ini punya {len(table.sheets)} lembar; yang dibaca '{table.sheet}'. "
+                f"Bila datanya di lembar lain ({others}), unggah lagi dengan nama lembarnya.",
+            ),
+        )
+    return report
 
 
 JUMP_POINTS = 20.0
@@ -493,8 +575,8 @@ def jump_warnings(rows: list[dict], previous: pd.DataFrame, previous_period: str
                 {
                     "row": row["row"],
                     "column": "cakupan",
-                    "message": f"Cakupan berubah {value - before[code]:+.1f} poin dari {previous_period} "
-                    f"({before[code]:g}% → {value:g}%). Periksa angkanya.",
+                    "message": f"Cakupan berubah {format_points(value - before[code], 'id')} dari {previous_period} "
+                    f"({_pct(before[code])} → {_pct(value)}). Periksa angkanya.",
                 }
             )
     return warnings

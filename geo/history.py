@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from geo.store import RECORD_COLUMNS, Base, Dataset, DatasetInfo, Record, _info, publish
+from geo.store import RECORD_COLUMNS, Base, Dataset, DatasetInfo, Record, add_version, dataset_info, write_with_retry
 
 
 class HistoryError(LookupError):
@@ -188,10 +188,19 @@ def saved_aliases(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["alias", "jenis", "kode"]).assign(catatan="disimpan penyunting")
 
 
-def publish_draft(engine: Engine, draft_id: int, actor: str) -> DatasetInfo:
-    """Publish a draft without errors as the new live version of its period."""
+def saved_aliases_stamp(engine: Engine) -> tuple[int, int]:
+    """How many aliases were saved and the newest id: changes whenever any instance saves one."""
     with Session(engine) as session:
-        draft = session.get(Draft, draft_id)
+        count, newest = session.execute(select(func.count(), func.max(SavedAlias.id))).one()
+    return count, newest or 0
+
+
+def publish_draft(engine: Engine, draft_id: int, actor: str) -> DatasetInfo:
+    """Publish a draft without errors as the new live version of its period, in one transaction."""
+
+    def work(session: Session) -> DatasetInfo:
+        # Locked (on PostgreSQL) so that two clicks on Publish cannot publish one draft twice.
+        draft = session.get(Draft, draft_id, with_for_update=True)
         if draft is None:
             raise HistoryError(f"Draf {draft_id} tidak ada.")
         report = json.loads(draft.report)
@@ -201,13 +210,22 @@ def publish_draft(engine: Engine, draft_id: int, actor: str) -> DatasetInfo:
             )
         if draft.published_as is not None:
             raise HistoryError(f"Draf {draft_id} sudah diterbitkan sebagai versi {draft.published_as}.")
-        records = records_from_report(report)
-        series, period, file_name = draft.series, draft.period, draft.file_name
-    info = publish(engine, series, period, records, title=file_name, file_name=file_name, created_by=actor)
-    with Session(engine) as session, session.begin():
-        session.execute(update(Draft).where(Draft.id == draft_id).values(published_as=info.id))
-        audit(session, actor, "publish", draft=draft_id, dataset=info.id, period=period, version=info.version)
-    return info
+        dataset = add_version(
+            session,
+            draft.series,
+            draft.period,
+            records_from_report(report),
+            title=draft.file_name,
+            file_name=draft.file_name,
+            created_by=actor,
+        )
+        draft.published_as = dataset.id
+        audit(
+            session, actor, "publish", draft=draft_id, dataset=dataset.id, period=draft.period, version=dataset.version
+        )
+        return dataset_info(dataset)
+
+    return write_with_retry(engine, work)
 
 
 def list_versions(engine: Engine) -> list[dict]:
@@ -235,7 +253,8 @@ def list_versions(engine: Engine) -> list[dict]:
 
 def restore(engine: Engine, dataset_id: int, actor: str) -> DatasetInfo:
     """Make an older version live again for its period, in one transaction."""
-    with Session(engine) as session, session.begin():
+
+    def work(session: Session) -> DatasetInfo:
         dataset = session.get(Dataset, dataset_id)
         if dataset is None:
             raise HistoryError(f"Versi {dataset_id} tidak ada.")
@@ -248,7 +267,9 @@ def restore(engine: Engine, dataset_id: int, actor: str) -> DatasetInfo:
         dataset.is_live = True
         audit(session, actor, "restore", dataset=dataset_id, period=dataset.period, version=dataset.version)
         session.flush()
-        return _info(dataset)
+        return dataset_info(dataset)
+
+    return write_with_retry(engine, work)
 
 
 def audit_log(engine: Engine, limit: int = 200) -> list[dict]:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import pandas as pd
 from sqlalchemy import (
@@ -25,12 +28,16 @@ from sqlalchemy import (
     Text,
     create_engine,
     func,
+    insert,
     select,
     text,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from geo.schema import upgrade
 
 MAIN_SERIES = "utama"
 SAMPLE_SERIES = "contoh"
@@ -72,6 +79,7 @@ class Dataset(Base):
             sqlite_where=text("is_live"),
             postgresql_where=text("is_live"),
         ),
+        Index("one_version_number", "series", "period", "version", unique=True),
     )
 
 
@@ -103,20 +111,33 @@ class DatasetInfo:
     created_at: datetime
 
 
-def connect(url: str) -> Engine:
-    """Create the engine and the tables if they are missing."""
-    try:
-        engine = create_engine(url, future=True)
-        import geo.accounts  # noqa: F401 - register their tables on Base
-        import geo.history  # noqa: F401
+def database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgresql:// (and Heroku-style postgres://) addresses."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
 
-        Base.metadata.create_all(engine)
-    except Exception as error:  # SQLAlchemy wraps driver errors in many classes
-        raise StoreError(f"Cannot open the database {url}: {error}. Hint: check PETA_DATABASE_URL.") from error
+
+def _shown(url: str) -> str:
+    """The address without its password, for messages."""
+    try:
+        return make_url(database_url(url)).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an address SQLAlchemy cannot parse is shown by its scheme only
+        return url.split(":", 1)[0] + ":…"
+
+
+def connect(url: str) -> Engine:
+    """Open the database and migrate its schema to the newest revision (geo.schema)."""
+    try:
+        engine = create_engine(database_url(url), future=True, pool_pre_ping=True)
+        upgrade(engine)
+    except Exception as error:  # SQLAlchemy and the drivers raise many classes
+        raise StoreError(f"Cannot open the database {_shown(url)}: {error}. Hint: check PETA_DATABASE_URL.") from error
     return engine
 
 
-def _info(dataset: Dataset) -> DatasetInfo:
+def dataset_info(dataset: Dataset) -> DatasetInfo:
     return DatasetInfo(
         dataset.id,
         dataset.series,
@@ -146,6 +167,77 @@ def checksum_records(records: pd.DataFrame) -> str:
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 
+T = TypeVar("T")
+RETRIES = 5
+
+
+def write_with_retry(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run `work` in one transaction; run it again when a concurrent writer got there first.
+
+    Two publishes of one period may both read version N and both try to add N + 1 (or both a live version):
+    the unique indexes refuse the second (IntegrityError), or SQLite reports its lock (OperationalError).
+    The retry reads the new state, so both publishes land, one after the other.
+    """
+    for attempt in range(RETRIES):
+        try:
+            with Session(engine) as session, session.begin():
+                return work(session)
+        except (IntegrityError, OperationalError):
+            if attempt == RETRIES - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _fit(value: object, length: int | None) -> object:
+    """Cut text to its column's length (PostgreSQL refuses longer text; SQLite would keep it)."""
+    return value[:length] if length is not None and isinstance(value, str) else value
+
+
+TEXT_LIMITS = {"input": 200, "as_of": 80}
+
+
+def add_version(
+    session: Session,
+    series: str,
+    period: str,
+    records: pd.DataFrame,
+    *,
+    title: str,
+    is_sample: bool = False,
+    file_name: str | None = None,
+    created_by: str | None = None,
+) -> Dataset:
+    """Add records as the new live version of (series, period) in the session's transaction."""
+    if records["code"].duplicated().any():
+        raise ValueError("records hold a district twice")
+    latest = session.scalar(select(func.max(Dataset.version)).where(Dataset.series == series, Dataset.period == period))
+    session.execute(
+        update(Dataset).where(Dataset.series == series, Dataset.period == period, Dataset.is_live).values(is_live=False)
+    )
+    dataset = Dataset(
+        series=series,
+        period=period,
+        version=(latest or 0) + 1,
+        is_live=True,
+        is_sample=is_sample,
+        title=_fit(title, 200),
+        file_name=_fit(file_name, 255),
+        created_by=_fit(created_by, 80),
+        checksum=checksum_records(records),
+        created_at=datetime.now(UTC),
+    )
+    session.add(dataset)
+    session.flush()
+    rows = [
+        {"dataset_id": dataset.id} | {c: _fit(_none_if_nan(row[c]), TEXT_LIMITS.get(c)) for c in RECORD_COLUMNS}
+        for row in records.to_dict("records")
+    ]
+    if rows:
+        session.execute(insert(Record), rows)  # one bulk statement, not one ORM object per district
+    return dataset
+
+
 def publish(
     engine: Engine,
     series: str,
@@ -158,35 +250,21 @@ def publish(
     created_by: str | None = None,
 ) -> DatasetInfo:
     """Store records as the new live version of (series, period), all in one transaction."""
-    if records["code"].duplicated().any():
-        raise ValueError("records hold a district twice")
-    with Session(engine) as session, session.begin():
-        latest = session.scalar(
-            select(func.max(Dataset.version)).where(Dataset.series == series, Dataset.period == period)
-        )
-        session.execute(
-            update(Dataset)
-            .where(Dataset.series == series, Dataset.period == period, Dataset.is_live)
-            .values(is_live=False)
-        )
-        dataset = Dataset(
-            series=series,
-            period=period,
-            version=(latest or 0) + 1,
-            is_live=True,
-            is_sample=is_sample,
+
+    def work(session: Session) -> DatasetInfo:
+        dataset = add_version(
+            session,
+            series,
+            period,
+            records,
             title=title,
+            is_sample=is_sample,
             file_name=file_name,
             created_by=created_by,
-            checksum=checksum_records(records),
-            created_at=datetime.now(UTC),
         )
-        dataset.records = [
-            Record(**{c: _none_if_nan(row[c]) for c in RECORD_COLUMNS}) for row in records.to_dict("records")
-        ]
-        session.add(dataset)
-        session.flush()
-        return _info(dataset)
+        return dataset_info(dataset)
+
+    return write_with_retry(engine, work)
 
 
 def live_datasets(engine: Engine, series: str | None = None) -> list[DatasetInfo]:
@@ -195,7 +273,7 @@ def live_datasets(engine: Engine, series: str | None = None) -> list[DatasetInfo
     if series is not None:
         query = query.where(Dataset.series == series)
     with Session(engine) as session:
-        return [_info(dataset) for dataset in session.scalars(query)]
+        return [dataset_info(dataset) for dataset in session.scalars(query)]
 
 
 def find_live(engine: Engine, series: str, period: str | None) -> DatasetInfo:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layers.formatting import format_percent
+from geo.numbers import format_percent
 
 
 @dataclass(frozen=True)

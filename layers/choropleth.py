@@ -21,7 +21,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from geo.levels import Scheme
-from layers.formatting import format_count, format_percent, format_points
+from geo.numbers import format_count, format_percent, format_points
 
 NO_DATA_FILL = "url(#peta-hatch)"  # SVG pattern defined once in templates/_hatch.html
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from app import ROOT, create_app
+from app import ROOT
 from geo.boundaries import PrepareSettings, district_table, prepare_boundaries, read_boundaries, read_report
 from geo.matching import build_index, read_aliases
+from tests.databases import Databases, Server, make_app
 
 SHARED_SOURCE = ROOT.parent / "shared" / "boundaries"
 
@@ -43,24 +45,38 @@ def index(districts):
     )
 
 
-def make_app(database: Path, boundaries_dir: Path, load_samples: bool = True):
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "BOUNDARIES_DIR": str(boundaries_dir)})
-    if load_samples:
-        result = app.test_cli_runner().invoke(args=["coverage", "load-samples"])
-        assert result.exit_code == 0, result.output
-    return app
-
-
 @pytest.fixture(scope="session")
 def shared_app(tmp_path_factory, boundaries_dir):
     """An app with the bundled samples, shared by tests that only read."""
-    return make_app(tmp_path_factory.mktemp("db") / "peta.sqlite", boundaries_dir)
+    return make_app(f"sqlite:///{tmp_path_factory.mktemp('db') / 'peta.sqlite'}", boundaries_dir)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server for the run: PETA_TEST_POSTGRES_URL's, or a private one on loopback."""
+    if url := os.environ.get("PETA_TEST_POSTGRES_URL"):
+        yield Databases(url)
+        return
+    server = Server()
+    yield server
+    server.stop()
 
 
 @pytest.fixture()
-def app(tmp_path, boundaries_dir):
+def database_url(request, tmp_path):
+    """A new empty database: SQLite unless a module asks for both (tests.databases.BOTH_DATABASES)."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        return request.getfixturevalue("postgres").new_database()
+    return f"sqlite:///{tmp_path / 'peta.sqlite'}"
+
+
+@pytest.fixture()
+def app(database_url, boundaries_dir):
     """An app with the bundled samples on its own database, for tests that write."""
-    return make_app(tmp_path / "peta.sqlite", boundaries_dir)
+    app = make_app(database_url, boundaries_dir)
+    yield app
+    if "peta" in app.extensions:
+        app.extensions["peta"].engine.dispose()
 
 
 @pytest.fixture()

@@ -2,6 +2,8 @@
 
 import json
 
+from app import create_app
+from geo.schema import head_revision
 from geo.store import live_datasets
 from web.resources import get_resources
 
@@ -59,3 +61,22 @@ def test_load_samples_is_idempotent(app):
     assert "already loaded" in result.output
     with app.app_context():
         assert len(live_datasets(get_resources().engine)) == 3
+
+
+def test_db_commands_report_the_schema_revision(app, tmp_path, boundaries_dir):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "current"])
+    assert result.exit_code == 0 and f"revisi {head_revision()}" in result.output
+    fresh = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'baru.sqlite'}", "BOUNDARIES_DIR": boundaries_dir}
+    )
+    assert "revisi kosong" in fresh.test_cli_runner().invoke(args=["db", "current"]).output
+    result = fresh.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0 and f"revisi {head_revision()}" in result.output
+
+
+def test_account_names_are_checked(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "<b>budi</b>", "--role", "editor"], input="kata-sandi-panjang\n" * 2
+    )
+    assert result.exit_code != 0 and "Nama akun" in result.output

@@ -1,11 +1,21 @@
 """Reading messy coverage files: encodings, header rows, Indonesian numbers, and clear errors."""
 
 import io
+from dataclasses import asdict
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from geo.coverage import CoverageFileError, analyse_file, parse_count, parse_percent, parse_period, read_rows
+from geo.coverage import (
+    CoverageFileError,
+    analyse_file,
+    jump_warnings,
+    parse_count,
+    parse_percent,
+    parse_period,
+    read_table,
+)
 
 
 @pytest.mark.parametrize(
@@ -16,7 +26,7 @@ def test_counts(text, value):
     assert parse_count(text) == value
 
 
-@pytest.mark.parametrize("text", ["-5", "12,5", "abc", "=1+2", "3.30.762", "1e5"])
+@pytest.mark.parametrize("text", ["-5", "12,5", "abc", "=1+2", "3.30.762", "1e5", "1000000001", "9" * 30])
 def test_bad_counts_say_why(text):
     with pytest.raises(ValueError, match="'"):
         parse_count(text)
@@ -24,13 +34,13 @@ def test_bad_counts_say_why(text):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("41,3", 41.3), ("41.3", 41.3), ("41,3%", 41.3), ("41.30 %", 41.3), ("1.234,5", 1234.5), ("100", 100.0)],
+    [("41,3", 41.3), ("41.3", 41.3), ("41,3%", 41.3), ("41.30 %", 41.3), ("1.000,0", 1000.0), ("100", 100.0)],
 )
 def test_percents(text, value):
     assert parse_percent(text) == pytest.approx(value)
 
 
-@pytest.mark.parametrize("text", ["-1", "empat puluh", "=A1*100", "nan", "inf"])
+@pytest.mark.parametrize("text", ["-1", "empat puluh", "=A1*100", "nan", "inf", "1.000,1", "1" + "0" * 26])
 def test_bad_percents(text):
     with pytest.raises(ValueError):
         parse_percent(text)
@@ -85,6 +95,17 @@ def test_messy_csv_report(index):
     assert data["summary"] == {"rows": 6, "matched": 4, "unmatched": 2}
 
 
+def test_warnings_write_numbers_the_indonesian_way(index):
+    text = "kode;cakupan;peserta;pekerja\n62.11;112,5;1.125;1.000\n62.02;40;1.000;3.000\n"
+    report = analyse_file(text.encode(), "data.csv", index, period="2025-10")
+    messages = [w.message for w in report.warnings]
+    assert "Cakupan 112,5% di atas 100%." in messages
+    assert "Cakupan tertulis 40% berbeda dari peserta/pekerja = 33,33%." in messages
+    previous = pd.DataFrame({"code": ["62.11"], "coverage_pct": [41.25]})
+    [jump] = jump_warnings([asdict(row) for row in report.rows], previous, "2025-09")
+    assert jump["message"] == "Cakupan berubah +71,2 poin dari 2025-09 (41,25% → 112,5%). Periksa angkanya."
+
+
 def test_windows_1252_names_are_read(index):
     text = "kode;wilayah;cakupan\n62.11;Kabupaten Pulang Pisau – ‘Kalteng’;41,3\n"
     report = analyse_file(text.encode("cp1252"), "data.csv", index, period="2025-10")
@@ -105,6 +126,49 @@ def test_xlsx_with_title_rows_above_the_header(index):
     assert report.ok, report.errors
     assert report.period == "2025-10"
     assert [(r.code, r.coverage_pct) for r in report.rows] == [("62.11", 41.3), ("62.02", 25.0)]
+
+
+def workbook(*sheets: tuple[str, list, str]) -> bytes:
+    """An XLSX with named sheets: (title, rows, state)."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows, state in sheets:
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+NOTES = ("Catatan", [["Sumber: BPJS Ketenagakerjaan"], ["Diolah oleh Kanwil"]], "visible")
+OCTOBER = ("Okt", [["wilayah", "cakupan"], ["Kotim", 30]], "visible")
+NOVEMBER = ("Nov 2025", [["wilayah", "cakupan"], ["Kotim", 35]], "visible")
+OLD = ("Lama", [["wilayah", "cakupan"], ["Kotim", 10]], "hidden")
+
+
+def test_a_workbook_is_read_from_its_first_table_and_says_so(index):
+    report = analyse_file(workbook(NOTES, OLD, OCTOBER, NOVEMBER), "a.xlsx", index, period="2025-10")
+    assert report.ok and report.rows[0].coverage_pct == 30.0
+    assert (report.sheet, report.sheets) == ("Okt", ["Catatan", "Okt", "Nov 2025"])  # hidden sheets are not listed
+    assert "yang dibaca 'Okt'" in report.warnings[0].message and "'Nov 2025'" in report.warnings[0].message
+
+
+@pytest.mark.parametrize(("sheet", "coverage"), [("nov 2025", 35.0), (" Nov 2025 ", 35.0), ("3", 35.0), ("Lama", 10.0)])
+def test_a_sheet_can_be_chosen_by_name_or_number(index, sheet, coverage):
+    report = analyse_file(workbook(NOTES, OLD, OCTOBER, NOVEMBER), "a.xlsx", index, period="2025-10", sheet=sheet)
+    assert report.rows[0].coverage_pct == coverage and not report.warnings
+
+
+def test_unknown_or_tableless_sheets_get_a_message_naming_the_sheets(index):
+    data = workbook(NOTES, OCTOBER)
+    with pytest.raises(
+        CoverageFileError, match="Lembar 'Des' tidak ada di berkas ini. Lembar yang ada: 'Catatan', 'Okt'"
+    ):
+        analyse_file(data, "a.xlsx", index, sheet="Des")
+    with pytest.raises(CoverageFileError, match="Lembar yang dibaca: 'Catatan'; lembar lain: 'Okt'"):
+        analyse_file(data, "a.xlsx", index, sheet="Catatan")
 
 
 @pytest.mark.parametrize(
@@ -149,7 +213,7 @@ def test_period_must_be_given_once(index):
 
 def test_csv_row_limit(index):
     with pytest.raises(CoverageFileError, match="baris"):
-        read_rows(("wilayah,cakupan\n" + "Kotim,1\n" * 6000).encode(), "a.csv")
+        read_table(("wilayah,cakupan\n" + "Kotim,1\n" * 6000).encode(), "a.csv")
 
 
 def test_old_mac_line_endings(index):

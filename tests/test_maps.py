@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
+from geo.numbers import format_count, format_percent, format_points
 from layers.choropleth import TooltipLabels, source_label, tooltip_html
-from layers.formatting import format_count, format_percent, format_points
 from layers.legend import legend_entries
 
 LABELS = TooltipLabels(

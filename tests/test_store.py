@@ -1,9 +1,27 @@
 """Datasets: publishing makes a new live version in one transaction; history stays."""
 
+import threading
+
 import pandas as pd
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
 
-from geo.store import RECORD_COLUMNS, UnknownPeriod, connect, find_live, live_datasets, publish, read_records
+from geo.schema import BASELINE, current_revision, head_revision, upgrade
+from geo.store import (
+    RECORD_COLUMNS,
+    Base,
+    UnknownPeriod,
+    connect,
+    find_live,
+    live_datasets,
+    publish,
+    read_records,
+)
+from tests.databases import BOTH_DATABASES
+
+pytestmark = BOTH_DATABASES
 
 
 def records(*rows):
@@ -15,8 +33,10 @@ ROW_B = ("62.02", "Kotim", None, None, 28.3, None, None, None)
 
 
 @pytest.fixture()
-def engine(tmp_path):
-    return connect(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def engine(database_url):
+    engine = connect(database_url)
+    yield engine
+    engine.dispose()
 
 
 def test_publish_replaces_the_period_and_keeps_history(engine):
@@ -57,3 +77,50 @@ def test_unknown_period_lists_the_valid_ones(engine):
         find_live(engine, "utama", "2024-01")
     with pytest.raises(UnknownPeriod):
         find_live(engine, "contoh", None)
+
+
+def test_long_text_is_cut_to_its_column(engine):
+    long_name = "Kabupaten " + "Sangat Panjang " * 40
+    row = ("62.11", long_name, None, None, 41.3, None, "s" * 5000, "tanggal " * 30)
+    dataset = publish(engine, "utama", "2025-10", records(row), title="t" * 300, file_name="f" * 400)
+    frame = read_records(engine, dataset.id)
+    assert frame.loc[0, "input"] == long_name[:200] and len(frame.loc[0, "as_of"]) == 80
+    assert frame.loc[0, "source"] == "s" * 5000  # text columns have no limit
+    assert len(dataset.title) == 200
+
+
+def test_migrations_build_exactly_the_models_schema(engine):
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+    assert current_revision(engine) == head_revision()
+
+
+def test_a_database_from_before_migrations_is_stamped_and_upgraded(database_url):
+    legacy = create_engine(database_url)
+    upgrade(legacy, BASELINE)  # the schema create_all made before migrations, without alembic_version
+    with legacy.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE alembic_version")
+    publish(legacy, "utama", "2025-10", records(ROW_A), title="lama")
+    legacy.dispose()
+    engine = connect(database_url)
+    assert current_revision(engine) == head_revision()
+    assert find_live(engine, "utama", "2025-10").title == "lama"  # the data stays
+    assert "one_version_number" in {index["name"] for index in inspect(engine).get_indexes("dataset")}
+    engine.dispose()
+
+
+def test_concurrent_publishes_all_land_with_one_live_version(engine):
+    outcomes = []
+
+    def work():
+        outcomes.append(publish(engine, "utama", "2032-01", records(ROW_A), title="race").version)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [1, 2, 3, 4, 5, 6]
+    live = [d for d in live_datasets(engine, "utama") if d.period == "2032-01"]
+    assert len(live) == 1 and live[0].version == max(outcomes)

@@ -3,12 +3,15 @@
 import io
 import threading
 
-import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 from geo.accounts import create_token, create_user
-from geo.store import RECORD_COLUMNS, live_datasets, publish
+from geo.history import list_versions
+from tests.databases import BOTH_DATABASES, make_app
 from web.resources import get_resources
+
+pytestmark = BOTH_DATABASES
 
 GOOD = "kode,wilayah,peserta,pekerja\n6211,KAB. PULANG PISAU,41.300,100.000\n,Kotim,20.000,80.000\n"
 
@@ -119,6 +122,21 @@ def test_bad_uploads_answer_400_and_change_nothing(app, tokens, text, period, na
     assert client.get("/api/periods").get_json() == before
 
 
+def test_the_sheet_of_a_workbook_can_be_chosen(app, tokens):
+    book = Workbook()
+    book.active.title = "Catatan"
+    book.create_sheet("Data").append(["wilayah", "cakupan"])
+    book["Data"].append(["Kotim", "30"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    form = {"file": (io.BytesIO(buffer.getvalue()), "c.xlsx"), "period": "2031-01", "sheet": "data"}
+    response = app.test_client().post("/api/uploads", headers=auth(tokens["editor"]), data=form)
+    assert response.status_code == 201 and response.get_json()["sheet"] == "Data"
+    form = {"file": (io.BytesIO(buffer.getvalue()), "c.xlsx"), "period": "2031-01", "sheet": "Tidak Ada"}
+    response = app.test_client().post("/api/uploads", headers=auth(tokens["editor"]), data=form)
+    assert response.status_code == 400 and "'Catatan', 'Data'" in response.get_json()["error"]
+
+
 def test_oversized_upload_is_refused_before_reading(app, tokens):
     app.config["MAX_CONTENT_LENGTH"] = 1000
     response = upload(app.test_client(), tokens["editor"], GOOD + "x" * 5000)
@@ -138,23 +156,32 @@ def test_cli_creates_accounts_and_tokens(app):
     assert runner.invoke(args=["tokens", "create", "tidak-ada"]).exit_code != 0
 
 
-def test_concurrent_publishes_leave_one_live_version(app):
-    frame = pd.DataFrame([{c: None for c in RECORD_COLUMNS} | {"code": "62.11", "coverage_pct": 40.0}])
-    with app.app_context():
-        engine = get_resources().engine
-    outcomes = []
+def test_publishing_one_draft_twice_at_once_publishes_it_once(app, tokens):
+    draft = upload(app.test_client(), tokens["editor"]).get_json()
+    statuses = []
 
     def work():
-        try:
-            publish(engine, "utama", "2032-01", frame, title="race")
-            outcomes.append("ok")
-        except Exception as error:  # noqa: BLE001 - a lost race may fail; it must not leave two live versions
-            outcomes.append(type(error).__name__)
+        response = app.test_client().post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"]))
+        statuses.append(response.status_code)
 
-    threads = [threading.Thread(target=work) for _ in range(6)]
+    threads = [threading.Thread(target=work) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    live = [d for d in live_datasets(engine, "utama") if d.period == "2032-01"]
-    assert "ok" in outcomes and len(live) == 1
+    assert sorted(statuses) == [201, 400, 400, 400]
+    with app.app_context():
+        versions = [d for d in list_versions(get_resources().engine) if d["period"] == "2031-01"]
+    assert len(versions) == 1
+
+
+def test_instances_sharing_a_database_show_a_new_period_at_once(app, tokens, boundaries_dir):
+    other = make_app(app.config["DATABASE_URL"], boundaries_dir, load_samples=False)
+    assert other.test_client().get("/?period=2031-01").status_code == 404
+    assert other.test_client().get("/").status_code == 200  # its page cache is now warm
+    draft = upload(app.test_client(), tokens["editor"]).get_json()
+    app.test_client().post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"]))
+    page = other.test_client().get("/").get_data(as_text=True)
+    assert "2031-01" in page or "Januari 2031" in page
+    assert other.test_client().get("/?period=2031-01").status_code == 200
+    other.extensions["peta"].engine.dispose()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from sqlalchemy import create_engine
 
 from geo.accounts import ROLES, AccountError, create_token, create_user
 from geo.boundaries import (
@@ -21,8 +22,9 @@ from geo.boundaries import (
 )
 from geo.coverage import CoverageFileError, ImportReport, analyse_file
 from geo.samples import PUBLISHED_PERIOD, PUBLISHED_TITLE, SAMPLE_PERIODS, SAMPLE_TITLE, synthetic_records
-from geo.store import MAIN_SERIES, SAMPLE_SERIES, checksum_records, live_datasets, publish
-from web.resources import get_resources
+from geo.schema import current_revision, head_revision
+from geo.store import MAIN_SERIES, SAMPLE_SERIES, checksum_records, database_url, live_datasets, publish
+from web.resources import current_index, get_resources
 
 
 def prepare_settings() -> PrepareSettings:
@@ -67,7 +69,7 @@ def _live_checksum(dataset_id: int) -> str:
 
 
 def register(app: Flask) -> None:
-    """Add the `boundaries` and `coverage` command groups."""
+    """Add the `boundaries`, `coverage`, `db`, `users` and `tokens` command groups."""
 
     @app.cli.group()
     def boundaries() -> None:
@@ -93,6 +95,26 @@ def register(app: Flask) -> None:
             f"largest overlap/gap repair {report.max_repair_shift_m:.0f} m "
             f"({report.max_repair_shift_district}); {report.districts_bytes / 1e6:.2f} MB GeoJSON."
         )
+
+    @app.cli.group()
+    def db() -> None:
+        """The database schema (Alembic migrations in migrations/)."""
+
+    @db.command("upgrade")
+    def db_upgrade() -> None:
+        """Migrate the database to the newest schema (the app also does this when it starts)."""
+        engine = get_resources().engine  # opening the store migrates it
+        click.echo(f"Skema basis data: revisi {current_revision(engine)} (terbaru {head_revision()}).")
+
+    @db.command("current")
+    def db_current() -> None:
+        """Print the database's schema revision without changing anything."""
+        engine = create_engine(database_url(current_app.config["DATABASE_URL"]))
+        current = current_revision(engine)
+        engine.dispose()
+        click.echo(f"Skema basis data: revisi {current or 'kosong'} (terbaru {head_revision()}).")
+        if current != head_revision():
+            sys.exit(1)
 
     @app.cli.group()
     def users() -> None:
@@ -130,13 +152,16 @@ def register(app: Flask) -> None:
     @coverage.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--period", help="Periode TTTT-BB, bila berkas tidak punya kolom periode.")
+    @click.option("--sheet", help="Lembar XLSX (nama atau nomor); bawaan: lembar pertama yang berisi tabel.")
     @click.option("--series", default=MAIN_SERIES, type=click.Choice([MAIN_SERIES, SAMPLE_SERIES]))
     @click.option("--dry-run", is_flag=True, help="Periksa saja; jangan simpan.")
     @click.option("--json", "as_json", is_flag=True, help="Cetak laporan sebagai JSON.")
-    def coverage_import(file: Path, period: str | None, series: str, dry_run: bool, as_json: bool) -> None:
+    def coverage_import(
+        file: Path, period: str | None, sheet: str | None, series: str, dry_run: bool, as_json: bool
+    ) -> None:
         """Import one CSV/XLSX file as the new version of its period."""
         try:
-            report = analyse_file(file.read_bytes(), file.name, get_resources().index, period)
+            report = analyse_file(file.read_bytes(), file.name, current_index(), period, sheet)
         except CoverageFileError as error:
             if as_json:
                 click.echo(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -24,7 +24,7 @@ from geo.history import (
 from geo.matching import split_jenis
 from geo.store import MAIN_SERIES
 from web.auth import SessionUser, editor_required
-from web.resources import get_resources, rebuild_index
+from web.resources import get_resources
 from web.uploads import analyse_upload
 
 bp = Blueprint("editor", __name__)
@@ -40,6 +40,7 @@ class UploadForm(FlaskForm):
     period = StringField(
         "Periode (TTTT-BB)", validators=[Optional(), Regexp(r"^\d{4}-\d{2}$", message="Tulis periode sebagai TTTT-BB.")]
     )
+    sheet = StringField("Lembar XLSX (nama atau nomor; kosongkan untuk tabel pertama)", validators=[Optional()])
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -72,7 +73,7 @@ def upload():
         file = form.file.data
         resources = get_resources()
         try:
-            report = analyse_upload(resources, file.read(), file.filename, form.period.data or None)
+            report = analyse_upload(resources, file.read(), file.filename, form.period.data or None, form.sheet.data)
         except CoverageFileError as error:
             flash(str(error))
             return render_template("upload.html", form=form), 400
@@ -126,7 +127,6 @@ def edit_row(draft_id: int, row: int):
         _, key = split_jenis(entry["input"])
         if key:
             save_alias(resources.engine, entry["input"], jenis, code, actor)
-            rebuild_index(current_app._get_current_object())
             flash(f"'{entry['input']}' disimpan sebagai nama lain untuk {entry['name']}.")
     return redirect(url_for("editor.review", draft_id=draft_id))
 

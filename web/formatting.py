@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale
 
-from layers.formatting import format_count, format_percent, format_points
+from geo.numbers import format_count, format_percent, format_points
 
 
 def register(app: Flask) -> None:

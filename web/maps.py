@@ -8,10 +8,10 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from geo.numbers import format_percent
 from geo.scopes import default_scope
 from geo.store import live_datasets
 from layers.choropleth import MapComponents, TooltipLabels, build_map, label_points, render_components
-from layers.formatting import format_percent
 from layers.legend import LegendEntry, legend_entries
 from web.data import CoverageView, plain_records, ranking_table, resolve_view, scope_summary, table_view
 from web.resources import Resources, get_resources

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -12,9 +13,9 @@ import pandas as pd
 from flask import Flask, current_app
 from sqlalchemy.engine import Engine
 
-from geo.boundaries import Boundaries, BoundaryError, district_table, read_boundaries
+from geo.boundaries import REPORT_FILE, Boundaries, BoundaryError, district_table, read_boundaries
 from geo.compare import district_neighbours
-from geo.history import saved_aliases
+from geo.history import saved_aliases, saved_aliases_stamp
 from geo.levels import Scheme, read_schemes
 from geo.matching import DistrictIndex, build_index, read_aliases
 from geo.scopes import Scope, build_scopes
@@ -56,6 +57,7 @@ class Resources:
     engine: Engine
     cache: LRUCache
     neighbours: dict[str, list[str]]
+    index_stamp: tuple = ()
 
 
 def matching_index(config, districts: pd.DataFrame, engine: Engine) -> DistrictIndex:
@@ -65,20 +67,37 @@ def matching_index(config, districts: pd.DataFrame, engine: Engine) -> DistrictI
     return build_index(districts, aliases, provinces)
 
 
-def rebuild_index(app: Flask) -> None:
-    """Refresh the matching index after an editor saved an alias."""
-    resources = app.extensions["peta"]
-    resources.index = matching_index(app.config, district_table(resources.boundaries), resources.engine)
+def current_index() -> DistrictIndex:
+    """The matching index, rebuilt when any instance sharing the database saved an alias since it was built."""
+    resources = get_resources()
+    stamp = saved_aliases_stamp(resources.engine)
+    if stamp != resources.index_stamp:
+        resources.index = matching_index(current_app.config, district_table(resources.boundaries), resources.engine)
+        resources.index_stamp = stamp
+    return resources.index
+
+
+@functools.lru_cache(maxsize=4)
+def _prepared(folder: str, stamp: int) -> tuple[Boundaries, pd.DataFrame, dict[str, list[str]]]:
+    """Prepared boundaries with their district table and neighbours, read once per preparation (stamp)."""
+    boundaries = read_boundaries(Path(folder))
+    return boundaries, district_table(boundaries), district_neighbours(boundaries.districts)
+
+
+def read_prepared(folder: Path) -> tuple[Boundaries, pd.DataFrame, dict[str, list[str]]]:
+    """Read the prepared boundaries, sharing them between apps in one process until they are prepared again."""
+    report = folder / REPORT_FILE
+    return _prepared(str(folder.resolve()), report.stat().st_mtime_ns if report.exists() else 0)
 
 
 def load_resources(app: Flask) -> Resources:
     """Read everything the app needs once; raise StartupError with a hint when something is missing."""
     config = app.config
     try:
-        boundaries = read_boundaries(Path(config["BOUNDARIES_DIR"]))
-        districts = district_table(boundaries)
+        boundaries, districts, neighbours = read_prepared(Path(config["BOUNDARIES_DIR"]))
         schemes = read_schemes(Path(config["LEVELS_FILE"]))
         engine = connect(config["DATABASE_URL"])
+        index_stamp = saved_aliases_stamp(engine)
         index = matching_index(config, districts, engine)
     except (BoundaryError, StoreError, OSError, ValueError) as error:
         raise StartupError(f"Peta Cakupan cannot start: {error}") from error
@@ -89,7 +108,8 @@ def load_resources(app: Flask) -> Resources:
         scopes=build_scopes(districts),
         engine=engine,
         cache=LRUCache(int(config["MAP_CACHE_SIZE"])),
-        neighbours=district_neighbours(boundaries.districts),
+        neighbours=neighbours,
+        index_stamp=index_stamp,
     )
     app.extensions["peta"] = resources
     return resources

@@ -14,7 +14,7 @@ from geo.accounts import Account, account_for_token
 from geo.coverage import CoverageFileError, analyse_file, jump_warnings
 from geo.history import HistoryError, audit_log, list_versions, publish_draft, restore, save_draft
 from geo.store import MAIN_SERIES, live_datasets, read_records
-from web.resources import Resources, get_resources
+from web.resources import Resources, current_index, get_resources
 
 bp = Blueprint("uploads", __name__, url_prefix="/api")
 
@@ -54,9 +54,9 @@ def _actor() -> str:
     return account.name
 
 
-def analyse_upload(resources: Resources, data: bytes, filename: str, period: str | None) -> dict:
+def analyse_upload(resources: Resources, data: bytes, filename: str, period: str | None, sheet: str | None) -> dict:
     """Analyse an uploaded file into a report dict, with warnings for big jumps from the previous period."""
-    report = analyse_file(data, filename, resources.index, period).to_dict()
+    report = analyse_file(data, filename, current_index(), period, sheet).to_dict()
     if report["period"]:
         earlier = [d for d in live_datasets(resources.engine, MAIN_SERIES) if d.period < report["period"]]
         if earlier:
@@ -78,7 +78,9 @@ def upload():
             [{"row": None, "column": None, "message": "Berkas belum dikirim."}],
         )
     try:
-        data = analyse_upload(resources, file.read(), file.filename, request.form.get("period") or None)
+        data = analyse_upload(
+            resources, file.read(), file.filename, request.form.get("period") or None, request.form.get("sheet")
+        )
     except CoverageFileError as error:
         return _error(400, str(error), [{"row": None, "column": None, "message": str(error)}])
     if data["period"] is None:

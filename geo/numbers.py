@@ -15,11 +15,12 @@ def format_count(value: object, locale: str, missing: str = "–") -> str:
     return missing if _missing(value) else format_decimal(int(value), locale=locale)
 
 
-def format_percent(value: object, locale: str, missing: str = "–", decimals: int = 1) -> str:
-    """41.3 -> '41,3%' (id) or '41.3%' (en)."""
+def format_percent(value: object, locale: str, missing: str = "–", decimals: int = 1, trim: bool = False) -> str:
+    """41.3 -> '41,3%' (id) or '41.3%' (en); with trim, trailing zeros go (112.50 -> '112,5%')."""
     if _missing(value):
         return missing
-    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    digit = "#" if trim else "0"
+    pattern = "#,##0." + digit * decimals if decimals else "#,##0"
     return format_decimal(float(value), format=pattern, locale=locale) + "%"
 
 

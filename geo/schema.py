@@ -1,0 +1,76 @@
+"""The database schema, managed by the Alembic migrations in migrations/ (never by create_all).
+
+`upgrade` brings any database to the newest revision. It runs under a lock (a PostgreSQL advisory lock, or a
+lock file beside a SQLite database), so several app instances starting at once migrate it exactly once. A
+database made by the first releases (tables but no alembic_version) is stamped with the baseline revision,
+which is the schema those releases created.
+"""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, Engine
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+BASELINE = "0001"
+LOCK_KEY = 7_261_100  # any fixed number: the advisory lock that serialises migrations on PostgreSQL
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration without an ini file: the scripts in migrations/, on this connection."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+@contextmanager
+def _sqlite_lock(engine: Engine) -> Iterator[None]:
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database to `revision` (the newest by default)."""
+    if engine.dialect.name == "sqlite":
+        with _sqlite_lock(engine), engine.begin() as connection:
+            _upgrade(connection, revision)
+        return
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        _upgrade(connection, revision)
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    config = alembic_config(connection)
+    tables = set(inspect(connection).get_table_names())
+    if "dataset" in tables and "alembic_version" not in tables:
+        command.stamp(config, BASELINE)
+    command.upgrade(config, revision)
