@@ -14,7 +14,17 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from geo.store import RECORD_COLUMNS, Base, Dataset, DatasetInfo, Record, add_version, dataset_info, write_with_retry
+from geo.store import (
+    RECORD_COLUMNS,
+    Base,
+    Dataset,
+    DatasetInfo,
+    Record,
+    add_version,
+    dataset_info,
+    lock_period,
+    write_with_retry,
+)
 
 
 class HistoryError(LookupError):
@@ -219,7 +229,13 @@ def publish_draft(engine: Engine, draft_id: int, actor: str) -> DatasetInfo:
             file_name=draft.file_name,
             created_by=actor,
         )
-        draft.published_as = dataset.id
+        # The claim itself is conditional: SQLite ignores FOR UPDATE, so two publishes may both have read the
+        # draft as unpublished; only one of them can change it, and the other's new version is rolled back.
+        claimed = session.execute(
+            update(Draft).where(Draft.id == draft_id, Draft.published_as.is_(None)).values(published_as=dataset.id)
+        )
+        if claimed.rowcount != 1:
+            raise HistoryError(f"Draf {draft_id} sudah diterbitkan.")
         audit(
             session, actor, "publish", draft=draft_id, dataset=dataset.id, period=draft.period, version=dataset.version
         )
@@ -258,6 +274,7 @@ def restore(engine: Engine, dataset_id: int, actor: str) -> DatasetInfo:
         dataset = session.get(Dataset, dataset_id)
         if dataset is None:
             raise HistoryError(f"Versi {dataset_id} tidak ada.")
+        lock_period(session, dataset.series, dataset.period)
         session.execute(
             update(Dataset)
             .where(Dataset.series == dataset.series, Dataset.period == dataset.period, Dataset.is_live)

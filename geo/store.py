@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -168,7 +169,7 @@ def checksum_records(records: pd.DataFrame) -> str:
 
 
 T = TypeVar("T")
-RETRIES = 5
+RETRIES = 10
 
 
 def write_with_retry(engine: Engine, work: Callable[[Session], T]) -> T:
@@ -185,8 +186,16 @@ def write_with_retry(engine: Engine, work: Callable[[Session], T]) -> T:
         except (IntegrityError, OperationalError):
             if attempt == RETRIES - 1:
                 raise
-            time.sleep(0.02 * (attempt + 1))
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # jitter, so the losers do not collide again
     raise AssertionError("unreachable")
+
+
+def lock_period(session: Session, series: str, period: str) -> None:
+    """On PostgreSQL, hold a lock on (series, period) until the transaction ends, so writers of one period
+    queue instead of colliding. SQLite has one writer at a time anyway; its rare stale reads are retried."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"{series}/{period}".encode()).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def _fit(value: object, length: int | None) -> object:
@@ -211,6 +220,7 @@ def add_version(
     """Add records as the new live version of (series, period) in the session's transaction."""
     if records["code"].duplicated().any():
         raise ValueError("records hold a district twice")
+    lock_period(session, series, period)
     latest = session.scalar(select(func.max(Dataset.version)).where(Dataset.series == series, Dataset.period == period))
     session.execute(
         update(Dataset).where(Dataset.series == series, Dataset.period == period, Dataset.is_live).values(is_live=False)

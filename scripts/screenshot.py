@@ -5,7 +5,6 @@ Serves the app in-process on a free loopback port; used for the README image and
 
 from __future__ import annotations
 
-import shutil
 import sys
 import threading
 from pathlib import Path
@@ -16,15 +15,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
-
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.chromium import launch_chromium  # noqa: E402
 
 
 def main(out: str, paths: list[str]) -> None:
@@ -32,7 +23,7 @@ def main(out: str, paths: list[str]) -> None:
     threading.Thread(target=http.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{http.server_port}"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=FLAGS)
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1600, "height": 900})
         for number, path in enumerate(paths or ["/"]):
             page.goto(base + path)

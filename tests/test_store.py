@@ -112,8 +112,10 @@ def test_a_database_from_before_migrations_is_stamped_and_upgraded(database_url)
 
 def test_concurrent_publishes_all_land_with_one_live_version(engine):
     outcomes = []
+    start = threading.Barrier(6)
 
     def work():
+        start.wait()
         outcomes.append(publish(engine, "utama", "2032-01", records(ROW_A), title="race").version)
 
     threads = [threading.Thread(target=work) for _ in range(6)]

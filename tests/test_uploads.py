@@ -159,17 +159,19 @@ def test_cli_creates_accounts_and_tokens(app):
 def test_publishing_one_draft_twice_at_once_publishes_it_once(app, tokens):
     draft = upload(app.test_client(), tokens["editor"]).get_json()
     statuses = []
+    start = threading.Barrier(6)
 
     def work():
-        response = app.test_client().post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"]))
-        statuses.append(response.status_code)
+        client = app.test_client()
+        start.wait()
+        statuses.append(client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"])).status_code)
 
-    threads = [threading.Thread(target=work) for _ in range(4)]
+    threads = [threading.Thread(target=work) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses) == [201, 400, 400, 400]
+    assert sorted(statuses) == [201, 400, 400, 400, 400, 400]
     with app.app_context():
         versions = [d for d in list_versions(get_resources().engine) if d["period"] == "2031-01"]
     assert len(versions) == 1
