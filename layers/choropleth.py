@@ -68,16 +68,21 @@ class Labels(MacroElement):
                     .setLatLng([l[0], l[1]]).setContent(el).addTo(map);
             });
             function declutter() {
+                // Read every box first, then write: a style change between two reads would force the browser
+                // to lay the page out again for every label.
+                var elements = tips.map(function (tip) { return tip.getElement(); });
+                var boxes = elements.map(function (el) { return el ? el.getBoundingClientRect() : null; });
                 var placed = [];
-                tips.forEach(function (tip) {
-                    var el = tip.getElement();
-                    if (!el) { return; }
-                    el.style.visibility = "visible";
-                    var r = el.getBoundingClientRect();
+                var hidden = boxes.map(function (r) {
+                    if (!r) { return true; }
                     var hit = placed.some(function (p) {
                         return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
                     });
-                    if (hit) { el.style.visibility = "hidden"; } else { placed.push(r); }
+                    if (!hit) { placed.push(r); }
+                    return hit;
+                });
+                elements.forEach(function (el, i) {
+                    if (el) { el.style.visibility = hidden[i] ? "hidden" : "visible"; }
                 });
             }
             map.on("zoomend moveend resize", declutter);
