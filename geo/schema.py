@@ -2,8 +2,8 @@
 
 `upgrade` brings any database to the newest revision. It runs under a lock (a PostgreSQL advisory lock, or a
 lock file beside a SQLite database), so several app instances starting at once migrate it exactly once. A
-database made by the first releases (tables but no alembic_version) is stamped with the baseline revision,
-which is the schema those releases created.
+database made before migrations (some tables, no alembic_version) goes through the baseline revision too,
+which adds only the tables it lacks.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-BASELINE = "0001"
+BASELINE = "0001"  # the schema of the releases before migrations
 LOCK_KEY = 7_261_100  # any fixed number: the advisory lock that serialises migrations on PostgreSQL
 
 
@@ -69,8 +69,4 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def _upgrade(connection: Connection, revision: str) -> None:
-    config = alembic_config(connection)
-    tables = set(inspect(connection).get_table_names())
-    if "dataset" in tables and "alembic_version" not in tables:
-        command.stamp(config, BASELINE)
-    command.upgrade(config, revision)
+    command.upgrade(alembic_config(connection), revision)

@@ -1,7 +1,8 @@
-"""Baseline: the schema as the first releases made it with create_all.
+"""Baseline: the schema as the releases before migrations made it with create_all.
 
-Databases created before migrations existed hold exactly this schema; geo.schema stamps them with this
-revision instead of running it.
+Those releases added tables as features arrived, so an older database holds some of these tables (the
+datasets from the start; accounts, drafts and the audit log later). This revision creates the ones missing
+and leaves existing ones, which create_all made from the same definitions, as they are.
 
 Revision ID: 0001
 Revises:
@@ -22,6 +23,13 @@ def _created_at() -> sa.Column:
 
 
 def upgrade() -> None:
+    existing = set(sa.inspect(op.get_bind()).get_table_names())
+    for table, create in TABLES.items():
+        if table not in existing:
+            create()
+
+
+def _dataset() -> None:
     op.create_table(
         "dataset",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -45,6 +53,9 @@ def upgrade() -> None:
         sqlite_where=sa.text("is_live"),
         postgresql_where=sa.text("is_live"),
     )
+
+
+def _record() -> None:
     op.create_table(
         "record",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -59,6 +70,9 @@ def upgrade() -> None:
         sa.Column("as_of", sa.String(80)),
     )
     op.create_index("ix_record_dataset_id", "record", ["dataset_id"])
+
+
+def _user_account() -> None:
     op.create_table(
         "user_account",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -67,6 +81,9 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(255), nullable=False),
         _created_at(),
     )
+
+
+def _api_token() -> None:
     op.create_table(
         "api_token",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -75,6 +92,9 @@ def upgrade() -> None:
         _created_at(),
     )
     op.create_index("ix_api_token_user_id", "api_token", ["user_id"])
+
+
+def _draft() -> None:
     op.create_table(
         "draft",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -86,6 +106,9 @@ def upgrade() -> None:
         sa.Column("report", sa.Text(), nullable=False),
         sa.Column("published_as", sa.Integer(), sa.ForeignKey("dataset.id")),
     )
+
+
+def _audit_event() -> None:
     op.create_table(
         "audit_event",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -94,6 +117,9 @@ def upgrade() -> None:
         sa.Column("action", sa.String(32), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
     )
+
+
+def _saved_alias() -> None:
     op.create_table(
         "saved_alias",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -103,6 +129,17 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(80), nullable=False),
         _created_at(),
     )
+
+
+TABLES = {
+    "dataset": _dataset,
+    "record": _record,
+    "user_account": _user_account,
+    "api_token": _api_token,
+    "draft": _draft,
+    "audit_event": _audit_event,
+    "saved_alias": _saved_alias,
+}
 
 
 def downgrade() -> None:

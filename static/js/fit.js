@@ -1,0 +1,25 @@
+// Fit each map to its districts with the legend's corner kept clear, so no district hides under the legend:
+// room is left either above the legend or beside it, whichever lets the map be larger (wide islands
+// prefer above, a tall province beside).
+(function () {
+  (window.PetaCakupan ? window.PetaCakupan.maps : []).forEach(function (entry) {
+    var map = entry.map;
+    var legend = map.getContainer().parentNode.querySelector(".legend");
+    if (!legend || !legend.offsetWidth) { return; }
+    var box = legend.getBoundingClientRect();
+    var frame = map.getContainer().getBoundingClientRect();
+    var above = Math.round(frame.bottom - box.top + 8);
+    var onLeft = box.left + box.width / 2 < frame.left + frame.width / 2;  // legend=kanan puts it on the right
+    var beside = Math.round(onLeft ? box.right - frame.left + 8 : frame.right - box.left + 8);
+    var choices = [
+      {paddingTopLeft: [16, 16], paddingBottomRight: [16, above]},
+      {paddingTopLeft: [onLeft ? beside : 16, 16], paddingBottomRight: [onLeft ? 16 : beside, 16]},
+    ];
+    var bounds = entry.districts.getBounds();
+    var zoomOf = function (c) {
+      return map.getBoundsZoom(bounds, false, L.point(c.paddingTopLeft).add(c.paddingBottomRight));
+    };
+    var best = zoomOf(choices[0]) >= zoomOf(choices[1]) ? choices[0] : choices[1];
+    map.fitBounds(bounds, {paddingTopLeft: best.paddingTopLeft, paddingBottomRight: best.paddingBottomRight, animate: false});
+  });
+})();
