@@ -32,6 +32,14 @@ OUTPUT_COLUMNS = [
 ]
 
 
+def gap_to_target(coverage: pd.Series, target: pd.Series) -> pd.Series:
+    """The gap to target: coverage − target in percentage points, negative = behind (the one definition).
+
+    Every format (tooltip, ranking, CSV, GeoJSON, district page, province layer) reads this column.
+    """
+    return (coverage.astype(float) - target.astype(float)).round(2)
+
+
 class JoinError(Exception):
     """Coverage records that cannot be joined one-to-one onto the districts."""
 
@@ -76,7 +84,7 @@ def join_coverage(
     )
     joined = base.merge(records.drop(columns=["input"], errors="ignore"), on="code", how="left", validate="one_to_one")
     joined["period"] = period
-    joined["gap_pct"] = (joined["target_pct"] - joined["coverage_pct"]).round(2)
+    joined["gap_pct"] = gap_to_target(joined["coverage_pct"], joined["target_pct"])
     with np.errstate(divide="ignore", invalid="ignore"):
         attainment = (joined["coverage_pct"] / joined["target_pct"] * 100).astype(float).round(1)
     joined["attainment_pct"] = attainment.where(np.isfinite(attainment))

@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     func,
     insert,
     select,
@@ -36,13 +37,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, aliased, mapped_column, relationship
 
 from geo.schema import upgrade
 
 MAIN_SERIES = "utama"
 SAMPLE_SERIES = "contoh"
 RECORD_COLUMNS = ["code", "input", "participants", "workers", "coverage_pct", "target_pct", "source", "as_of"]
+# Where each figure came from: the dataset version that first published it and the draft (upload) it was in.
+# A merge copies the untouched districts' records with their origin, so provenance survives later publishes.
+ORIGIN_COLUMNS = ["origin_dataset_id", "origin_draft_id"]
+PROVINCE_COLUMNS = ["code", "name", "participants", "workers", "coverage_pct", "target_pct", "source", "as_of"]
 
 
 class StoreError(Exception):
@@ -96,7 +101,28 @@ class Record(Base):
     target_pct: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str | None] = mapped_column(Text)
     as_of: Mapped[str | None] = mapped_column(String(80))
+    origin_dataset_id: Mapped[int | None] = mapped_column(Integer)
+    origin_draft_id: Mapped[int | None] = mapped_column(Integer)
     dataset: Mapped[Dataset] = relationship(back_populates="records")
+
+
+class ProvinceFigure(Base):
+    """A province's published figure for a period (e.g. the bundled data/coverage/provinsi.csv)."""
+
+    __tablename__ = "province_figure"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(7))
+    code: Mapped[str] = mapped_column(String(2))
+    name: Mapped[str] = mapped_column(String(100))
+    participants: Mapped[int | None] = mapped_column(BigInteger)
+    workers: Mapped[int | None] = mapped_column(BigInteger)
+    coverage_pct: Mapped[float] = mapped_column(Float)
+    target_pct: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)
+    as_of: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (Index("one_province_figure", "series", "period", "code", unique=True),)
 
 
 @dataclass(frozen=True)
@@ -216,8 +242,13 @@ def add_version(
     is_sample: bool = False,
     file_name: str | None = None,
     created_by: str | None = None,
+    draft_id: int | None = None,
 ) -> Dataset:
-    """Add records as the new live version of (series, period) in the session's transaction."""
+    """Add records as the new live version of (series, period) in the session's transaction.
+
+    Records without an origin (new figures) get this version and `draft_id` as their origin; records that
+    carry one (copied from the live version by a merge) keep it.
+    """
     if records["code"].duplicated().any():
         raise ValueError("records hold a district twice")
     lock_period(session, series, period)
@@ -240,12 +271,22 @@ def add_version(
     session.add(dataset)
     session.flush()
     rows = [
-        {"dataset_id": dataset.id} | {c: _fit(_none_if_nan(row[c]), TEXT_LIMITS.get(c)) for c in RECORD_COLUMNS}
+        {"dataset_id": dataset.id}
+        | {c: _fit(_none_if_nan(row[c]), TEXT_LIMITS.get(c)) for c in RECORD_COLUMNS}
+        | _origin(row, dataset.id, draft_id)
         for row in records.to_dict("records")
     ]
     if rows:
         session.execute(insert(Record), rows)  # one bulk statement, not one ORM object per district
     return dataset
+
+
+def _origin(row: dict, dataset_id: int, draft_id: int | None) -> dict:
+    kept = _none_if_nan(row.get("origin_dataset_id"))
+    if kept is None:
+        return {"origin_dataset_id": dataset_id, "origin_draft_id": draft_id}
+    draft = _none_if_nan(row.get("origin_draft_id"))
+    return {"origin_dataset_id": int(kept), "origin_draft_id": None if draft is None else int(draft)}
 
 
 def publish(
@@ -301,11 +342,63 @@ def find_live(engine: Engine, series: str, period: str | None) -> DatasetInfo:
 
 
 def read_records(engine: Engine, dataset_id: int) -> pd.DataFrame:
-    """Return a dataset's records as a frame with RECORD_COLUMNS."""
-    query = select(*[getattr(Record, c) for c in RECORD_COLUMNS]).where(Record.dataset_id == dataset_id)
+    """Return a dataset's records: RECORD_COLUMNS, ORIGIN_COLUMNS and the origin's version number."""
+    origin = aliased(Dataset)
+    query = (
+        select(*[getattr(Record, c) for c in RECORD_COLUMNS + ORIGIN_COLUMNS], origin.version)
+        .outerjoin(origin, origin.id == Record.origin_dataset_id)
+        .where(Record.dataset_id == dataset_id)
+        .order_by(Record.id)
+    )
     with Session(engine) as session:
         rows = session.execute(query).all()
-    frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
+    frame = pd.DataFrame(rows, columns=RECORD_COLUMNS + ORIGIN_COLUMNS + ["origin_version"])
+    for column in ("participants", "workers", *ORIGIN_COLUMNS, "origin_version"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def replace_province_figures(engine: Engine, series: str, period: str, figures: pd.DataFrame) -> bool:
+    """Make `figures` (PROVINCE_COLUMNS) the province figures of (series, period); False when unchanged."""
+    if figures["code"].duplicated().any():
+        raise ValueError("figures hold a province twice")
+    wanted = figures[PROVINCE_COLUMNS].astype(object).where(figures[PROVINCE_COLUMNS].notna(), None)
+    rows = [
+        {c: _fit(_canonical(row[c]), {"name": 100, "as_of": 80}.get(c)) for c in PROVINCE_COLUMNS}
+        for row in wanted.to_dict("records")
+    ]
+
+    def work(session: Session) -> bool:
+        lock_period(session, series, period)
+        stored = read_province_figures_in(session, series, period)
+        current = [
+            {c: _canonical(row[c]) for c in PROVINCE_COLUMNS} for row in stored.astype(object).to_dict("records")
+        ]
+        if sorted(current, key=str) == sorted(rows, key=str):
+            return False
+        session.execute(delete(ProvinceFigure).where(ProvinceFigure.series == series, ProvinceFigure.period == period))
+        now = datetime.now(UTC)
+        session.execute(
+            insert(ProvinceFigure), [row | {"series": series, "period": period, "created_at": now} for row in rows]
+        )
+        return True
+
+    return write_with_retry(engine, work)
+
+
+def read_province_figures_in(session: Session, series: str, period: str) -> pd.DataFrame:
+    query = (
+        select(*[getattr(ProvinceFigure, c) for c in PROVINCE_COLUMNS])
+        .where(ProvinceFigure.series == series, ProvinceFigure.period == period)
+        .order_by(ProvinceFigure.code)
+    )
+    frame = pd.DataFrame(session.execute(query).all(), columns=PROVINCE_COLUMNS)
     for column in ("participants", "workers"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+def read_province_figures(engine: Engine, series: str, period: str) -> pd.DataFrame:
+    """The published province figures of (series, period), PROVINCE_COLUMNS (empty when there are none)."""
+    with Session(engine) as session:
+        return read_province_figures_in(session, series, period)

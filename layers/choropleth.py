@@ -175,7 +175,7 @@ def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int,
             (labels.participants, format_count(row["participants"], locale)),
             (labels.workers, format_count(row["workers"], locale)),
             (labels.target, format_percent(row["target_pct"], locale)),
-            (labels.gap, format_points(-row["gap_pct"], locale)),  # coverage − target: negative is behind
+            (labels.gap, format_points(row["gap_pct"], locale)),  # geo.join.gap_to_target
         ]
         if not pd.isna(row.get("change_pct_points", float("nan"))):
             lines.append((labels.change, format_points(row["change_pct_points"], locale)))

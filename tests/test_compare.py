@@ -96,7 +96,7 @@ def test_ranking_order_ties_and_gaps():
     assert table["code"].tolist() == ["62.02", "62.01", "62.03", "63.01", "63.02"]  # ties by name; no data last
     assert table["rank"].tolist()[:4] == [1, 2, 2, 4]
     assert pd.isna(table["rank"].iloc[4])
-    assert table["gap_pct"].tolist()[:2] == [-40.0, 20.0]
+    assert table["gap_pct"].tolist()[:2] == [40.0, -20.0]
     # 50% of 100,000 − 30,000 = 20,000 still to cover; a district past its target needs 0
     assert table["uncovered_to_target"].tolist()[:2] == [0, 20_000]
     assert table.loc[table["code"] == "63.01", "uncovered_to_target"].item() == 20_000  # 60% of 50,000 − 10,000

@@ -36,7 +36,7 @@ def test_ranking_orders_by_coverage_with_ties_by_name(client):
     assert [r["rank"] for r in rows[:4]] == [1, 1, 3, 4]
     assert len(rows) == 56 and rows[-1]["rank"] is None
     pulang_pisau = rows[2]
-    assert pulang_pisau["gap_pct"] == 19.7 and pulang_pisau["uncovered_to_target"] == 19_700
+    assert pulang_pisau["gap_pct"] == -19.7 and pulang_pisau["uncovered_to_target"] == 19_700
     assert {
         "rank",
         "code",

@@ -46,7 +46,7 @@ def test_join_keeps_every_district_and_computes_levels_ranks_gaps():
     assert joined["fill"].tolist() == ["#fdae61", "#1a9641", "#fdae61", "#d9d9d9"]
     assert joined["rank"].tolist()[:3] == [2, 1, 2]  # ties share a rank
     assert pd.isna(joined["rank"].iloc[3])
-    np.testing.assert_allclose(joined["gap_pct"].to_numpy(dtype=float), [19.7, np.nan, -1.3, np.nan])
+    np.testing.assert_allclose(joined["gap_pct"].to_numpy(dtype=float), [-19.7, np.nan, 1.3, np.nan])
     np.testing.assert_allclose(joined["attainment_pct"].to_numpy(dtype=float), [67.7, np.nan, 103.2, np.nan])
     assert (joined["period"] == "2025-10").all()
 

@@ -26,7 +26,7 @@ ROW = {
     "participants": 3302762,
     "workers": 7996826,
     "target_pct": 61.0,
-    "gap_pct": 19.7,
+    "gap_pct": -19.7,
     "rank": 3,
     "source": "https://www.example.go.id/berita/1",
     "as_of": "Oktober 2025",

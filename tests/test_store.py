@@ -56,7 +56,8 @@ def test_publish_replaces_the_period_and_keeps_history(engine):
 def test_records_round_trip(engine):
     dataset = publish(engine, "utama", "2025-10", records(ROW_A, ROW_B), title="t")
     frame = read_records(engine, dataset.id)
-    assert frame.iloc[0].tolist() == list(ROW_A)
+    assert frame.iloc[0][RECORD_COLUMNS].tolist() == list(ROW_A)
+    assert frame.iloc[0]["origin_dataset_id"] == dataset.id and frame.iloc[0]["origin_version"] == 1
     assert pd.isna(frame.iloc[1]["participants"])
 
 
