@@ -14,6 +14,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from geo.periods import PeriodDiff, diff_records, merge_records
 from geo.store import (
     RECORD_COLUMNS,
     Base,
@@ -22,7 +23,9 @@ from geo.store import (
     Record,
     add_version,
     dataset_info,
+    live_version,
     lock_period,
+    records_in,
     write_with_retry,
 )
 
@@ -205,8 +208,12 @@ def saved_aliases_stamp(engine: Engine) -> tuple[int, int]:
     return count, newest or 0
 
 
-def publish_draft(engine: Engine, draft_id: int, actor: str) -> DatasetInfo:
-    """Publish a draft without errors as the new live version of its period, in one transaction."""
+def publish_draft(engine: Engine, draft_id: int, actor: str, *, replace: bool = False) -> DatasetInfo:
+    """Publish a draft without errors as the new live version of its period, in one transaction.
+
+    By default the draft is merged into the live period (districts it leaves out keep their figures and
+    provenance); `replace` makes the draft the whole period.
+    """
 
     def work(session: Session) -> DatasetInfo:
         # Locked (on PostgreSQL) so that two clicks on Publish cannot publish one draft twice.
@@ -220,14 +227,22 @@ def publish_draft(engine: Engine, draft_id: int, actor: str) -> DatasetInfo:
             )
         if draft.published_as is not None:
             raise HistoryError(f"Draf {draft_id} sudah diterbitkan sebagai versi {draft.published_as}.")
+        # Read the live version after taking the period's lock, in this transaction: a merge racing another
+        # publish of the period either sees its version or fails on the version number and is retried.
+        lock_period(session, draft.series, draft.period)
+        live = live_version(session, draft.series, draft.period)
+        incoming = records_from_report(report)
+        current = records_in(session, live.id) if live is not None else None
+        diff = diff_records(current, incoming, period=draft.period, replace=replace)
         dataset = add_version(
             session,
             draft.series,
             draft.period,
-            records_from_report(report),
+            merge_records(current, incoming, replace=replace),
             title=draft.file_name,
             file_name=draft.file_name,
             created_by=actor,
+            draft_id=draft_id,
         )
         # The claim itself is conditional: SQLite ignores FOR UPDATE, so two publishes may both have read the
         # draft as unpublished; only one of them can change it, and the other's new version is rolled back.
@@ -237,17 +252,46 @@ def publish_draft(engine: Engine, draft_id: int, actor: str) -> DatasetInfo:
         if claimed.rowcount != 1:
             raise HistoryError(f"Draf {draft_id} sudah diterbitkan.")
         audit(
-            session, actor, "publish", draft=draft_id, dataset=dataset.id, period=draft.period, version=dataset.version
+            session,
+            actor,
+            "publish",
+            draft=draft_id,
+            dataset=dataset.id,
+            period=draft.period,
+            version=dataset.version,
+            replace=replace,
+            new=len(diff.new),
+            changed=len(diff.changed),
+            removed=len(diff.removed),
         )
         return dataset_info(dataset)
 
     return write_with_retry(engine, work)
 
 
+def draft_diff(engine: Engine, draft_id: int, *, replace: bool = False) -> PeriodDiff:
+    """What publishing the draft would change in its live period (see geo.periods.diff_records)."""
+    with Session(engine) as session:
+        draft = session.get(Draft, draft_id)
+        if draft is None:
+            raise HistoryError(f"Draf {draft_id} tidak ada.")
+        live = live_version(session, draft.series, draft.period) if draft.period else None
+        current = records_in(session, live.id) if live is not None else None
+        incoming = records_from_report(json.loads(draft.report))
+        return diff_records(
+            current,
+            incoming,
+            period=draft.period or "",
+            replace=replace,
+            live_version=live.version if live is not None else None,
+        )
+
+
 def list_versions(engine: Engine) -> list[dict]:
     """Every version of every period, newest first, with who, when, file, checksum and row count."""
     with Session(engine) as session:
         counts = dict(session.execute(select(Record.dataset_id, func.count()).group_by(Record.dataset_id)).all())
+        live = set(session.execute(select(Dataset.series, Dataset.period).where(Dataset.is_live)).tuples().all())
         return [
             {
                 "id": d.id,
@@ -255,6 +299,7 @@ def list_versions(engine: Engine) -> list[dict]:
                 "period": d.period,
                 "version": d.version,
                 "is_live": d.is_live,
+                "withdrawn": (d.series, d.period) not in live,  # the period has no live version
                 "is_sample": d.is_sample,
                 "title": d.title,
                 "file_name": d.file_name,
@@ -285,6 +330,23 @@ def restore(engine: Engine, dataset_id: int, actor: str) -> DatasetInfo:
         audit(session, actor, "restore", dataset=dataset_id, period=dataset.period, version=dataset.version)
         session.flush()
         return dataset_info(dataset)
+
+    return write_with_retry(engine, work)
+
+
+def withdraw_period(engine: Engine, series: str, period: str, actor: str) -> DatasetInfo:
+    """Take a period off every map and list: no version stays live. History keeps every version, and
+    restoring one makes the period live again. Returns the version that was live."""
+
+    def work(session: Session) -> DatasetInfo:
+        lock_period(session, series, period)
+        live = live_version(session, series, period)
+        if live is None:
+            raise HistoryError(f"Periode {period} (seri {series}) tidak sedang tayang; tidak ada yang ditarik.")
+        live.is_live = False
+        audit(session, actor, "withdraw", series=series, period=period, dataset=live.id, version=live.version)
+        session.flush()
+        return dataset_info(live)
 
     return write_with_retry(engine, work)
 

@@ -29,7 +29,11 @@ OUTPUT_COLUMNS = [
     "rank",
     "source",
     "as_of",
+    "origin_version",
+    "origin_dataset_id",
+    "origin_draft_id",
 ]
+PROVENANCE_COLUMNS = ["origin_version", "origin_dataset_id", "origin_draft_id"]
 
 
 def gap_to_target(coverage: pd.Series, target: pd.Series) -> pd.Series:
@@ -84,6 +88,8 @@ def join_coverage(
     )
     joined = base.merge(records.drop(columns=["input"], errors="ignore"), on="code", how="left", validate="one_to_one")
     joined["period"] = period
+    for column in PROVENANCE_COLUMNS:  # records built in memory (tests, previews) have no origin yet
+        joined[column] = joined[column].astype("Int64") if column in joined else pd.Series(pd.NA, joined.index, "Int64")
     joined["gap_pct"] = gap_to_target(joined["coverage_pct"], joined["target_pct"])
     with np.errstate(divide="ignore", invalid="ignore"):
         attainment = (joined["coverage_pct"] / joined["target_pct"] * 100).astype(float).round(1)

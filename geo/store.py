@@ -327,6 +327,19 @@ def live_datasets(engine: Engine, series: str | None = None) -> list[DatasetInfo
         return [dataset_info(dataset) for dataset in session.scalars(query)]
 
 
+def latest_version(engine: Engine, series: str, period: str) -> DatasetInfo | None:
+    """The newest version of (series, period), live or not (None when the period was never published)."""
+    query = (
+        select(Dataset)
+        .where(Dataset.series == series, Dataset.period == period)
+        .order_by(Dataset.version.desc())
+        .limit(1)
+    )
+    with Session(engine) as session:
+        dataset = session.scalar(query)
+        return dataset_info(dataset) if dataset is not None else None
+
+
 def find_live(engine: Engine, series: str, period: str | None) -> DatasetInfo:
     """Return the live dataset of a period (the latest when period is None) or raise UnknownPeriod."""
     datasets = live_datasets(engine, series)
@@ -341,21 +354,35 @@ def find_live(engine: Engine, series: str, period: str | None) -> DatasetInfo:
     raise UnknownPeriod(f"Periode '{period}' tidak ada. Periode yang tersedia: {valid}.")
 
 
-def read_records(engine: Engine, dataset_id: int) -> pd.DataFrame:
-    """Return a dataset's records: RECORD_COLUMNS, ORIGIN_COLUMNS and the origin's version number."""
+def _records_query(dataset_id: int):
     origin = aliased(Dataset)
-    query = (
+    return (
         select(*[getattr(Record, c) for c in RECORD_COLUMNS + ORIGIN_COLUMNS], origin.version)
         .outerjoin(origin, origin.id == Record.origin_dataset_id)
         .where(Record.dataset_id == dataset_id)
         .order_by(Record.id)
     )
-    with Session(engine) as session:
-        rows = session.execute(query).all()
-    frame = pd.DataFrame(rows, columns=RECORD_COLUMNS + ORIGIN_COLUMNS + ["origin_version"])
+
+
+def records_in(session: Session, dataset_id: int) -> pd.DataFrame:
+    """A dataset's records read in the session's transaction (see read_records)."""
+    frame = pd.DataFrame(
+        session.execute(_records_query(dataset_id)).all(), columns=RECORD_COLUMNS + ORIGIN_COLUMNS + ["origin_version"]
+    )
     for column in ("participants", "workers", *ORIGIN_COLUMNS, "origin_version"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+def read_records(engine: Engine, dataset_id: int) -> pd.DataFrame:
+    """Return a dataset's records: RECORD_COLUMNS, ORIGIN_COLUMNS and the origin's version number."""
+    with Session(engine) as session:
+        return records_in(session, dataset_id)
+
+
+def live_version(session: Session, series: str, period: str) -> Dataset | None:
+    """The live version of (series, period) in the session's transaction, or None."""
+    return session.scalar(select(Dataset).where(Dataset.series == series, Dataset.period == period, Dataset.is_live))
 
 
 def replace_province_figures(engine: Engine, series: str, period: str, figures: pd.DataFrame) -> bool:

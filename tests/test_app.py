@@ -78,9 +78,14 @@ def test_geojson_has_every_district_with_its_properties(client):
         "workers",
         "coverage_pct",
         "target_pct",
+        "gap_pct",
         "level",
         "fill",
         "source",
+        "as_of",
+        "origin_version",
+        "origin_dataset_id",
+        "origin_draft_id",
     }
     assert props["63.03"]["coverage_pct"] == 26.1 and props["63.03"]["level"] == "rendah"
     assert props["63.03"]["fill"] == "#fdae61" and props["63.03"]["source"].startswith("https://")

@@ -25,9 +25,14 @@ PROPERTIES = [
     "workers",
     "coverage_pct",
     "target_pct",
+    "gap_pct",
     "level",
     "fill",
     "source",
+    "as_of",
+    "origin_version",
+    "origin_dataset_id",
+    "origin_draft_id",
 ]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

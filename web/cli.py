@@ -21,9 +21,10 @@ from geo.boundaries import (
     source_fingerprint,
 )
 from geo.coverage import CoverageFileError, ImportReport, analyse_file
+from geo.history import HistoryError, withdraw_period
 from geo.samples import PUBLISHED_PERIOD, PUBLISHED_TITLE, SAMPLE_PERIODS, SAMPLE_TITLE, synthetic_records
 from geo.schema import current_revision, head_revision
-from geo.store import MAIN_SERIES, SAMPLE_SERIES, checksum_records, database_url, live_datasets, publish
+from geo.store import MAIN_SERIES, SAMPLE_SERIES, checksum_records, database_url, latest_version, publish
 from web.resources import current_index, get_resources
 
 
@@ -54,9 +55,11 @@ def _print_report(report: ImportReport, as_json: bool) -> None:
 
 
 def _publish_if_changed(series: str, period: str, records, title: str, is_sample: bool, file_name: str) -> bool:
+    """Publish unless the newest version of the period already holds these records: a period an editor
+    withdrew, or an older version an editor restored, stays as the editor left it."""
     engine = get_resources().engine
-    current = [d for d in live_datasets(engine, series) if d.period == period]
-    if current and _live_checksum(current[0].id) == checksum_records(records):
+    newest = latest_version(engine, series, period)
+    if newest is not None and _live_checksum(newest.id) == checksum_records(records):
         return False
     publish(engine, series, period, records, title=title, is_sample=is_sample, file_name=file_name, created_by="cli")
     return True
@@ -188,6 +191,17 @@ def register(app: Flask) -> None:
             )
             if not as_json:
                 click.echo(f"Diterbitkan: {series} {report.period}, {len(report.records())} wilayah.")
+
+    @coverage.command("withdraw")
+    @click.argument("period")
+    @click.option("--series", default=MAIN_SERIES, type=click.Choice([MAIN_SERIES, SAMPLE_SERIES]))
+    def coverage_withdraw(period: str, series: str) -> None:
+        """Take PERIOD off every map and list; it stays in history and a restore brings it back."""
+        try:
+            info = withdraw_period(get_resources().engine, series, period, "cli")
+        except HistoryError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Ditarik: {series} {period} (versi {info.version} tetap di riwayat; pulihkan untuk menayangkan).")
 
     @coverage.command("load-samples")
     def coverage_load_samples() -> None:

@@ -13,6 +13,7 @@ from geo.accounts import check_password
 from geo.coverage import CoverageFileError
 from geo.history import (
     HistoryError,
+    draft_diff,
     edit_draft,
     list_versions,
     publish_draft,
@@ -20,6 +21,7 @@ from geo.history import (
     restore,
     save_alias,
     save_draft,
+    withdraw_period,
 )
 from geo.matching import split_jenis
 from geo.store import MAIN_SERIES
@@ -106,7 +108,8 @@ def review(draft_id: int):
     for kind, items in (("error", draft["report"]["errors"]), ("warning", draft["report"]["warnings"])):
         for item in items:
             problems.setdefault(item["row"], []).append({**item, "kind": kind})
-    return render_template("review.html", draft=draft, report=draft["report"], problems=problems)
+    diff = draft_diff(get_resources().engine, draft_id, replace=True)
+    return render_template("review.html", draft=draft, report=draft["report"], problems=problems, diff=diff)
 
 
 @bp.post("/kelola/draf/<int:draft_id>/baris/<int:row>")
@@ -135,7 +138,8 @@ def edit_row(draft_id: int, row: int):
 @editor_required
 def publish(draft_id: int):
     try:
-        info = publish_draft(get_resources().engine, draft_id, current_user.account.name)
+        replace = request.form.get("replace") == "1"
+        info = publish_draft(get_resources().engine, draft_id, current_user.account.name, replace=replace)
     except HistoryError as error:
         flash(str(error))
         return redirect(url_for("editor.review", draft_id=draft_id))
@@ -157,4 +161,16 @@ def restore_version(dataset_id: int):
     except HistoryError:
         abort(404)
     flash(f"Versi {info.version} periode {info.period} kembali ditayangkan.")
+    return redirect(url_for("editor.history"))
+
+
+@bp.post("/kelola/riwayat/<series>/<period>/tarik")
+@editor_required
+def withdraw(series: str, period: str):
+    try:
+        info = withdraw_period(get_resources().engine, series, period, current_user.account.name)
+    except HistoryError as error:
+        flash(str(error))
+        return redirect(url_for("editor.history"))
+    flash(f"Periode {info.period} ditarik dari peta (versi {info.version} tetap di riwayat dan bisa dipulihkan).")
     return redirect(url_for("editor.history"))

@@ -12,8 +12,17 @@ from flask import Blueprint, g, jsonify, request
 
 from geo.accounts import Account, account_for_token
 from geo.coverage import CoverageFileError, analyse_file, jump_warnings
-from geo.history import HistoryError, audit_log, list_versions, publish_draft, restore, save_draft
-from geo.store import MAIN_SERIES, live_datasets, read_records
+from geo.history import (
+    HistoryError,
+    audit_log,
+    draft_diff,
+    list_versions,
+    publish_draft,
+    restore,
+    save_draft,
+    withdraw_period,
+)
+from geo.store import MAIN_SERIES, SAMPLE_SERIES, live_datasets, read_records
 from web.resources import Resources, current_index, get_resources
 
 bp = Blueprint("uploads", __name__, url_prefix="/api")
@@ -96,15 +105,45 @@ def upload():
     return jsonify({"id": draft, **data}), 201
 
 
+def _replace() -> bool:
+    """`replace=1` makes the draft the whole period; by default it is merged into the live period."""
+    return (request.values.get("replace") or "").lower() in ("1", "true", "ya")
+
+
+@bp.get("/uploads/<int:draft_id>/diff")
+@requires("editor")
+def diff(draft_id: int):
+    """What publishing the draft would change: new, changed (old → new), unchanged, removed (replace=1)."""
+    try:
+        result = draft_diff(get_resources().engine, draft_id, replace=_replace())
+    except HistoryError as error:
+        return _error(404, str(error))
+    return jsonify(result.to_dict())
+
+
 @bp.post("/uploads/<int:draft_id>/publish")
 @requires("editor")
 def publish(draft_id: int):
     try:
-        info = publish_draft(get_resources().engine, draft_id, _actor())
+        info = publish_draft(get_resources().engine, draft_id, _actor(), replace=_replace())
     except HistoryError as error:
         status = 404 if "tidak ada" in str(error) else 400
         return _error(status, str(error))
     return jsonify({"dataset_id": info.id, "period": info.period, "version": info.version}), 201
+
+
+@bp.post("/periods/<period>/withdraw")
+@requires("editor")
+def withdraw(period: str):
+    """Take a period off every map and list (it stays in history; restoring a version brings it back)."""
+    series = request.values.get("series") or MAIN_SERIES
+    if series not in (MAIN_SERIES, SAMPLE_SERIES):
+        return _error(400, f"Seri data '{series}' tidak ada. Pilihan: {MAIN_SERIES}, {SAMPLE_SERIES}.")
+    try:
+        info = withdraw_period(get_resources().engine, series, period, _actor())
+    except HistoryError as error:
+        return _error(404, str(error))
+    return jsonify({"series": series, "period": period, "withdrawn_version": info.version, "dataset_id": info.id})
 
 
 @bp.get("/datasets")
