@@ -291,7 +291,7 @@ def list_versions(engine: Engine) -> list[dict]:
     """Every version of every period, newest first, with who, when, file, checksum and row count."""
     with Session(engine) as session:
         counts = dict(session.execute(select(Record.dataset_id, func.count()).group_by(Record.dataset_id)).all())
-        live = set(session.execute(select(Dataset.series, Dataset.period).where(Dataset.is_live)).tuples().all())
+        live = {tuple(row) for row in session.execute(select(Dataset.series, Dataset.period).where(Dataset.is_live))}
         return [
             {
                 "id": d.id,

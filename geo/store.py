@@ -217,11 +217,18 @@ def write_with_retry(engine: Engine, work: Callable[[Session], T]) -> T:
 
 
 def lock_period(session: Session, series: str, period: str) -> None:
-    """On PostgreSQL, hold a lock on (series, period) until the transaction ends, so writers of one period
-    queue instead of colliding. SQLite has one writer at a time anyway; its rare stale reads are retried."""
-    if session.get_bind().dialect.name == "postgresql":
+    """Hold a lock until the transaction ends, so writers of one period queue instead of colliding, and
+    whatever the transaction reads after this is what it writes on (a merge must not build on a stale version).
+
+    PostgreSQL: an advisory lock on (series, period). SQLite: the database's write lock, taken now by a write
+    that changes nothing (Python's sqlite3 runs the SELECTs before a transaction's first write outside it).
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         key = int.from_bytes(hashlib.sha256(f"{series}/{period}".encode()).digest()[:8], "big", signed=True)
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    elif dialect == "sqlite":
+        session.execute(update(Dataset).where(Dataset.id == -1).values(is_live=Dataset.is_live))
 
 
 def _fit(value: object, length: int | None) -> object:

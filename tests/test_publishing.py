@@ -1,0 +1,173 @@
+"""Periods assembled from several files: merge by default, replace on request, diff before, withdraw and
+restore, provenance per figure; on SQLite and PostgreSQL."""
+
+import threading
+
+import pytest
+
+from geo.accounts import create_user
+from geo.history import list_versions
+from tests.databases import BOTH_DATABASES
+from tests.test_editor import PASSWORD, csrf, sign_in
+from tests.test_uploads import auth, tokens, upload  # noqa: F401 - tokens is a fixture
+from web.resources import get_resources
+
+pytestmark = BOTH_DATABASES
+PERIOD = "2031-03"
+# A Kalimantan file: two Kalimantan Tengah districts, one each in Kalimantan Selatan and Barat.
+KALIMANTAN = (
+    "kode,wilayah,peserta,pekerja,sumber,tanggal\n"
+    "62.11,Pulang Pisau,41300,100000,BPJS Kalimantan,Maret 2031\n"
+    "62.02,Kotim,20000,80000,BPJS Kalimantan,Maret 2031\n"
+    "63.03,Banjar,26100,100000,BPJS Kalimantan,Maret 2031\n"
+    "61.01,Sambas,24000,100000,BPJS Kalimantan,Maret 2031\n"
+)
+# Then Kalimantan Tengah alone: one changed, one unchanged, one new.
+KALTENG = (
+    "kode,wilayah,peserta,pekerja,sumber,tanggal\n"
+    "62.11,Pulang Pisau,50000,100000,BPJS Kalteng,April 2031\n"
+    "62.02,Kotim,20000,80000,BPJS Kalimantan,Maret 2031\n"
+    "62.01,Kobar,30000,100000,BPJS Kalteng,April 2031\n"
+)
+
+
+def features(client, period=PERIOD):
+    data = client.get(f"/api/coverage.geojson?scope=kalimantan&period={period}").get_json()
+    return {f["properties"]["code"]: f["properties"] for f in data["features"] if f["properties"]["coverage_pct"]}
+
+
+def publish(client, token, text, replace=False):
+    draft = upload(client, token, text, PERIOD).get_json()
+    query = "?replace=1" if replace else ""
+    response = client.post(f"/api/uploads/{draft['id']}/publish{query}", headers=auth(token))
+    assert response.status_code == 201, response.get_json()
+    return draft["id"], response.get_json()
+
+
+def test_a_one_province_file_merges_and_the_others_keep_their_figures_and_provenance(app, tokens):  # noqa: F811
+    client, token = app.test_client(), tokens["editor"]
+    first_draft, first = publish(client, token, KALIMANTAN)
+    second = upload(client, token, KALTENG, PERIOD).get_json()
+    diff = client.get(f"/api/uploads/{second['id']}/diff", headers=auth(token)).get_json()
+    assert [c["code"] for c in diff["new"]] == ["62.01"]
+    assert [(c["code"], c["before"], c["after"]) for c in diff["changed"]] == [("62.11", 41.3, 50.0)]
+    assert [c["code"] for c in diff["unchanged"]] == ["62.02"] and diff["removed"] == []
+    replace = client.get(f"/api/uploads/{second['id']}/diff?replace=1", headers=auth(token)).get_json()
+    assert [c["code"] for c in replace["removed"]] == ["61.01", "63.03"]
+    published = client.post(f"/api/uploads/{second['id']}/publish", headers=auth(token)).get_json()
+    props = features(client)
+    assert sorted(props) == ["61.01", "62.01", "62.02", "62.11", "63.03"]  # Barat and Selatan kept
+    assert props["62.11"]["coverage_pct"] == 50.0 and props["62.11"]["source"] == "BPJS Kalteng"
+    assert (props["62.11"]["origin_version"], props["62.11"]["origin_draft_id"]) == (2, second["id"])
+    assert (props["63.03"]["origin_version"], props["63.03"]["origin_draft_id"]) == (1, first_draft)
+    assert props["63.03"]["origin_dataset_id"] == first["dataset_id"] and props["63.03"]["as_of"] == "Maret 2031"
+    assert published["version"] == 2
+    csv_text = client.get(f"/api/coverage.csv?scope=kalimantan&period={PERIOD}").get_data(as_text=True)
+    assert f"63.03,Kabupaten Banjar,Kalimantan Selatan,{PERIOD},26100,100000,26.1," in csv_text
+    assert f",BPJS Kalimantan,Maret 2031,1,{first['dataset_id']},{first_draft}" in csv_text
+
+
+def test_replace_makes_the_file_the_whole_period(app, tokens):  # noqa: F811
+    client, token = app.test_client(), tokens["editor"]
+    publish(client, token, KALIMANTAN)
+    publish(client, token, KALTENG, replace=True)
+    assert sorted(features(client)) == ["62.01", "62.02", "62.11"]
+    with app.app_context():
+        versions = [v for v in list_versions(get_resources().engine) if v["period"] == PERIOD]
+    assert [(v["version"], v["rows"]) for v in versions] == [(2, 3), (1, 4)]  # every publish is a version
+
+
+def test_withdraw_takes_a_period_off_every_list_and_restore_brings_it_back(app, tokens):  # noqa: F811
+    client, token = app.test_client(), tokens["editor"]
+    _, first = publish(client, token, KALIMANTAN)
+    assert client.get("/").status_code == 200 and PERIOD in client.get("/").get_data(as_text=True)
+    response = client.post(f"/api/periods/{PERIOD}/withdraw", headers=auth(token))
+    assert response.status_code == 200 and response.get_json()["withdrawn_version"] == 1
+    assert PERIOD not in [p["period"] for p in client.get("/api/periods").get_json()]
+    assert client.get(f"/api/coverage.geojson?scope=kalimantan&period={PERIOD}").status_code == 404
+    assert PERIOD not in client.get("/").get_data(as_text=True)  # the default is the latest live period again
+    versions = client.get("/api/datasets", headers=auth(token)).get_json()["versions"]
+    mine = [v for v in versions if v["period"] == PERIOD]
+    assert [(v["is_live"], v["withdrawn"]) for v in mine] == [(False, True)]  # still in history
+    again = client.post(f"/api/periods/{PERIOD}/withdraw", headers=auth(token))
+    assert again.status_code == 404 and "tidak sedang tayang" in again.get_json()["error"]
+    assert client.post(f"/api/datasets/{first['dataset_id']}/restore", headers=auth(token)).status_code == 200
+    assert sorted(features(client)) == ["61.01", "62.02", "62.11", "63.03"]
+    events = client.get("/api/audit", headers=auth(tokens["admin"])).get_json()["events"]
+    assert [e["action"] for e in events[:2]] == ["restore", "withdraw"]
+    assert events[1]["detail"]["period"] == PERIOD and events[1]["actor"] == "penyunting"
+
+
+def test_withdraw_needs_an_editor_token(app, tokens):  # noqa: F811
+    client = app.test_client()
+    assert client.post("/api/periods/2025-10/withdraw").status_code == 401
+    assert client.post("/api/periods/2025-10/withdraw", headers=auth(tokens["viewer"])).status_code == 403
+    assert client.post("/api/periods/2025-10/withdraw?series=x", headers=auth(tokens["editor"])).status_code == 400
+
+
+def test_cli_withdraws_and_load_samples_does_not_bring_it_back(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["coverage", "withdraw", "2025-10"])
+    assert result.exit_code == 0 and "Ditarik" in result.output
+    assert runner.invoke(args=["coverage", "load-samples"]).exit_code == 0
+    assert "2025-10" not in [p["period"] for p in app.test_client().get("/api/periods?series=utama").get_json()]
+    failed = runner.invoke(args=["coverage", "withdraw", "2025-10"])
+    assert failed.exit_code != 0 and "tidak sedang tayang" in failed.output
+
+
+def test_merges_of_two_provinces_at_once_both_land(app, tokens):  # noqa: F811
+    client, token = app.test_client(), tokens["editor"]
+    publish(client, token, KALIMANTAN)
+    files = [
+        "kode,wilayah,cakupan,sumber\n62.11,Pulang Pisau,50,BPJS Kalteng\n",
+        "kode,wilayah,cakupan,sumber\n63.03,Banjar,30,BPJS Kalsel\n",
+        "kode,wilayah,cakupan,sumber\n61.01,Sambas,35,BPJS Kalbar\n",
+    ]
+    drafts = [upload(client, token, text, PERIOD).get_json()["id"] for text in files]
+    statuses = []
+    start = threading.Barrier(len(drafts))
+
+    def work(draft_id):
+        own = app.test_client()
+        start.wait()
+        statuses.append(own.post(f"/api/uploads/{draft_id}/publish", headers=auth(token)).status_code)
+
+    threads = [threading.Thread(target=work, args=(d,)) for d in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201, 201, 201]
+    props = features(client)
+    assert {code: props[code]["coverage_pct"] for code in props} == {
+        "62.11": 50.0,
+        "62.02": 25.0,
+        "63.03": 30.0,
+        "61.01": 35.0,
+    }
+    with app.app_context():
+        live = [v for v in list_versions(get_resources().engine) if v["period"] == PERIOD and v["is_live"]]
+    assert len(live) == 1 and live[0]["version"] == 4
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_review_page_shows_the_diff_and_the_replace_choice(app, tokens, replace):  # noqa: F811
+    client, token = app.test_client(), tokens["editor"]
+    publish(client, token, KALIMANTAN)
+    draft = upload(client, token, KALTENG, PERIOD).get_json()["id"]
+    with app.app_context():
+        create_user(get_resources().engine, "redaksi", "editor", PASSWORD)
+    sign_in(client, "redaksi")
+    page = client.get(f"/kelola/draf/{draft}").get_data(as_text=True)
+    assert 'data-diff="new"' in page and 'data-diff="changed"' in page and "41,3%" in page and "50,0%" in page
+    assert page.count('data-diff="removed"') == 2 and "ganti seluruh periode" in page
+    form = {"csrf_token": csrf(page)} | ({"replace": "1"} if replace else {})
+    assert client.post(f"/kelola/draf/{draft}/terbitkan", data=form).status_code == 302
+    expected = ["62.01", "62.02", "62.11"] if replace else ["61.01", "62.01", "62.02", "62.11", "63.03"]
+    assert sorted(features(client)) == expected
+    history = client.get("/kelola/riwayat").get_data(as_text=True)
+    assert "Tarik periode" in history
+    withdrawn = client.post(f"/kelola/riwayat/utama/{PERIOD}/tarik", data={"csrf_token": csrf(history)})
+    assert withdrawn.status_code == 302
+    assert "ditarik" in client.get("/kelola/riwayat").get_data(as_text=True)
+    assert PERIOD not in [p["period"] for p in client.get("/api/periods").get_json()]
