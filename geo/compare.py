@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.join import OUTPUT_COLUMNS, PROVENANCE_COLUMNS, attainment_of, gap_to_target
+
 RANKING_COLUMNS = [
     "rank",
     "code",
@@ -118,26 +120,109 @@ def province_totals(joined: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def province_view(joined: gpd.GeoDataFrame, previous: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
-    """Give every district its province's weighted totals, so a map draws provinces from district shapes.
+# How a province's value was found (the `basis` column of the province frame).
+PUBLISHED = "terbitan"  # a published province figure for the period
+FROM_DISTRICTS = "total_kabupaten"  # Σ participants ÷ Σ employed over districts holding ≥ 80% of the employed
+INCOMPLETE = "tidak_lengkap"  # neither: drawn as no data, never coloured
 
-    `previous` is the comparison period's joined frame; province change is between the two weighted totals.
+
+def district_share(group: pd.DataFrame) -> float | None:
+    """The share of the province's employed population held by districts with both counts.
+
+    The province's employed population is only known when every district has an employed figure; without
+    that the share cannot be shown to reach 80%, so it is None (incomplete).
     """
-    result = joined.copy()
-    totals = province_totals(joined)
-    usable = totals["workers"] > 0
-    code = result["province_code"]
-    result["participants"] = code.map(totals["participants"].where(usable)).astype("Int64")
-    result["workers"] = code.map(totals["workers"].where(usable)).astype("Int64")
-    result["coverage_pct"] = code.map(totals["coverage_pct"]).astype(float)
-    before = province_totals(previous)["coverage_pct"] if previous is not None else pd.Series(dtype=float)
+    workers = group["workers"].astype(float)
+    if workers.isna().any() or workers.sum() <= 0:
+        return None
+    both = group["participants"].notna() & group["workers"].notna()
+    return float(workers[both].sum() / workers.sum())
+
+
+def province_values(joined: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """One row per province of `joined`: its value, counts, target, source and basis (see PUBLISHED...).
+
+    `figures` are the published province figures of the period (geo.store.PROVINCE_COLUMNS; may be empty).
+    """
+    published = figures.set_index("code") if not figures.empty else None
+    rows = {}
+    for code, group in joined.groupby("province_code", sort=True):
+        if published is not None and code in published.index:
+            figure = published.loc[code]
+            rows[code] = {
+                "participants": figure["participants"],
+                "workers": figure["workers"],
+                "coverage_pct": float(figure["coverage_pct"]),
+                "target_pct": figure["target_pct"],
+                "source": figure["source"],
+                "as_of": figure["as_of"],
+                "basis": PUBLISHED,
+                "share": None,
+            }
+            continue
+        share = district_share(group)
+        totals = weighted_totals(group)
+        complete = share is not None and share >= COMPLETE_SHARE
+        rows[code] = {
+            "participants": totals["participants"] if complete else None,
+            "workers": totals["workers"] if complete else None,
+            "coverage_pct": totals["coverage_pct"] if complete else None,
+            "target_pct": None,
+            "source": None,
+            "as_of": None,
+            "basis": FROM_DISTRICTS if complete else INCOMPLETE,
+            "share": share,
+        }
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    for column in ("participants", "workers"):
+        frame[column] = pd.array(frame[column].tolist(), dtype="Int64") if len(frame) else frame[column]
+    for column in ("coverage_pct", "target_pct", "share"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
+
+
+def province_frame(
+    provinces: gpd.GeoDataFrame,
+    joined: pd.DataFrame,
+    figures: pd.DataFrame,
+    previous: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> gpd.GeoDataFrame:
+    """The province layer: one row per province of the scope, from the province outlines.
+
+    A province's value is its published figure for the period, else the weighted total of its districts where
+    they hold at least 80% of its employed population, else none (basis "tidak_lengkap"). `previous` is the
+    comparison period's (joined, figures); change needs a value in both. Levels, colours and ranks are set
+    afterwards (geo.join.apply_levels), so ranks count provinces.
+    """
+    values = province_values(joined, figures)
+    shown = provinces[provinces["kode_prov"].isin(values.index)].sort_values("kode_prov").reset_index(drop=True)
+    code = shown["kode_prov"]
+    result = gpd.GeoDataFrame(
+        {
+            "code": code,
+            "name": shown["provinsi"],
+            "province": shown["pulau"],
+            "province_code": code,
+            "island": shown["pulau"],
+            "period": joined["period"].iloc[0] if len(joined) else None,
+        },
+        geometry=shown.geometry.values,
+        crs=provinces.crs,
+    )
+    for column in ("participants", "workers", "coverage_pct", "target_pct", "source", "as_of", "basis", "share"):
+        result[column] = code.map(values[column]).values
+    for column in ("participants", "workers"):
+        result[column] = result[column].astype("Int64")
+    result["gap_pct"] = gap_to_target(result["coverage_pct"], result["target_pct"])
+    result["attainment_pct"] = attainment_of(result["coverage_pct"], result["target_pct"])
+    before = province_values(*previous)["coverage_pct"] if previous is not None else pd.Series(dtype=float)
     result["previous_coverage_pct"] = code.map(before).astype(float)
     result["change_pct_points"] = (result["coverage_pct"] - result["previous_coverage_pct"]).round(2)
-    for column in ("target_pct", "gap_pct", "attainment_pct"):
-        result[column] = np.nan
-    result["source"] = result["as_of"] = None
-    result["name"] = result["province"]
-    return result
+    for column in PROVENANCE_COLUMNS:
+        result[column] = pd.Series(pd.NA, index=result.index, dtype="Int64")
+    for column in ("level", "fill", "rank"):
+        result[column] = None
+    return result[OUTPUT_COLUMNS + ["basis", "share", "geometry"]]
 
 
 def district_neighbours(districts: gpd.GeoDataFrame) -> dict[str, list[str]]:

@@ -44,6 +44,13 @@ def gap_to_target(coverage: pd.Series, target: pd.Series) -> pd.Series:
     return (coverage.astype(float) - target.astype(float)).round(2)
 
 
+def attainment_of(coverage: pd.Series, target: pd.Series) -> pd.Series:
+    """Coverage as a share of the target, in percent (none where there is no target)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        attainment = (coverage.astype(float) / target.astype(float) * 100).round(1)
+    return attainment.where(np.isfinite(attainment))
+
+
 class JoinError(Exception):
     """Coverage records that cannot be joined one-to-one onto the districts."""
 
@@ -91,9 +98,7 @@ def join_coverage(
     for column in PROVENANCE_COLUMNS:  # records built in memory (tests, previews) have no origin yet
         joined[column] = joined[column].astype("Int64") if column in joined else pd.Series(pd.NA, joined.index, "Int64")
     joined["gap_pct"] = gap_to_target(joined["coverage_pct"], joined["target_pct"])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        attainment = (joined["coverage_pct"] / joined["target_pct"] * 100).astype(float).round(1)
-    joined["attainment_pct"] = attainment.where(np.isfinite(attainment))
+    joined["attainment_pct"] = attainment_of(joined["coverage_pct"], joined["target_pct"])
     before = previous.set_index("code")["coverage_pct"].astype(float) if previous is not None else pd.Series()
     joined["previous_coverage_pct"] = joined["code"].map(before).astype(float)
     joined["change_pct_points"] = (joined["coverage_pct"].astype(float) - joined["previous_coverage_pct"]).round(2)

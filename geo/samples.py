@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from geo.store import RECORD_COLUMNS
+from geo.store import PROVINCE_COLUMNS, RECORD_COLUMNS
 
 PUBLISHED_PERIOD = "2025-10"
 PUBLISHED_TITLE = "Angka cakupan terbitan (kompilasi berita & situs pemerintah, 2021–2025)"
@@ -48,3 +49,36 @@ def synthetic_records(districts: pd.DataFrame, period_index: int) -> pd.DataFram
     frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
     frame["coverage_pct"] = (frame["participants"] / frame["workers"] * 100).round(2)
     return frame
+
+
+def read_province_figures_file(path: Path, province_names: dict[str, str]) -> pd.DataFrame:
+    """Read data/coverage/provinsi.csv (scripts/curate_published.py) into the store's PROVINCE_COLUMNS.
+
+    `province_names` maps the known province codes to their names; a row with another code, a name that
+    differs, a coverage outside 0–100 or no source stops the load (ValueError naming the row).
+    """
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    problems = []
+    for number, row in enumerate(raw.itertuples(index=False), start=2):
+        if province_names.get(row.kode_prov) != row.provinsi:
+            problems.append(f"baris {number}: provinsi {row.kode_prov} '{row.provinsi}' tidak ada di peta")
+        if not 0 <= float(row.cakupan or "nan") <= 100:
+            problems.append(f"baris {number}: cakupan '{row.cakupan}' bukan persen 0–100")
+        if not row.sumber.strip():
+            problems.append(f"baris {number}: sumber kosong")
+    if problems:
+        raise ValueError(f"{path}: " + "; ".join(problems))
+    number = lambda column: pd.to_numeric(raw[column].replace("", None))  # noqa: E731
+    frame = pd.DataFrame(
+        {
+            "code": raw["kode_prov"],
+            "name": raw["provinsi"],
+            "participants": number("peserta").astype("Int64"),
+            "workers": number("pekerja").astype("Int64"),
+            "coverage_pct": number("cakupan").astype(float),
+            "target_pct": number("target").astype(float),
+            "source": raw["sumber"],
+            "as_of": raw["tanggal"].replace("", None),
+        }
+    )
+    return frame[PROVINCE_COLUMNS]

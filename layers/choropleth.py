@@ -41,6 +41,9 @@ class TooltipLabels:
     no_data: str
     rank_of: str  # "{rank} dari {total}"
     change: str = "Perubahan"  # "Perubahan sejak 2025-06"
+    incomplete: str = "data tidak lengkap"  # a province whose districts do not add up to a figure
+    basis: str = "Dasar"
+    from_districts: str = "total kabupaten/kota (Σ peserta ÷ Σ pekerja)"
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,9 @@ def source_label(source: str) -> str:
 
 def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int, locale: str) -> str:
     """Return the tooltip of one district as escaped HTML."""
-    lines = [(labels.coverage, format_percent(row["coverage_pct"], locale, labels.no_data))]
+    basis = row.get("basis")  # only on the province layer (geo.compare.province_frame)
+    missing = labels.incomplete if basis == "tidak_lengkap" else labels.no_data
+    lines = [(labels.coverage, format_percent(row["coverage_pct"], locale, missing))]
     if row["coverage_pct"] == row["coverage_pct"]:  # not NaN: a district with data
         lines += [
             (labels.participants, format_count(row["participants"], locale)),
@@ -181,7 +186,9 @@ def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int,
             lines.append((labels.change, format_points(row["change_pct_points"], locale)))
         if not pd.isna(row["rank"]):
             lines.append((labels.rank, labels.rank_of.format(rank=row["rank"], total=total)))
-    lines.append((labels.level, level_label))
+        if basis == "total_kabupaten":
+            lines.append((labels.basis, labels.from_districts))
+    lines.append((labels.level, level_label if basis != "tidak_lengkap" else labels.incomplete))
     source, as_of = _text(row.get("source")), _text(row.get("as_of"))
     if source:
         lines.append((labels.source, source_label(source) + (f" ({as_of})" if as_of else "")))

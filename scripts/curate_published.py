@@ -5,16 +5,54 @@ district, with participants/employed/target when the same source gives them. Lef
 bounds (">80", "<50") and ranges are not values; "_approx" figures; Kota Medan 0.51% (flagged as not a
 standard UCJ figure); Lhokseumawe 42.5% (non-ASN workers only); Sarolangun 52% (ambiguous wording);
 Kabupaten Siak 13.87% (no date); Lampung Utara (the page lists it twice with 25.6% and 26.6%).
+
+Also builds data/coverage/provinsi.csv: per province, the latest dated figure whose metric is exactly
+`coverage_percent` (no qualifier), chosen by the code below, not by hand. From the same source page it adds
+`participants_count`, an `employed_population` that is not approximate, and a `target_percent` for the
+figure's year. Left out, and why:
+- Sumatera Barat and Kepulauan Riau: no exact province figure is published (only "_approx" ones, 43% and
+  49%/58%, and formal/informal shares); their province shows "data tidak lengkap" unless districts cover it.
+- figures without a date ("date not in excerpt": Bengkulu 27.39%, Sumatera Selatan 32.7%);
+- figures with a qualifier: Kalimantan Barat 30.41% (stated "dari target", ambiguous), Bangka Belitung 35%
+  and 40.27% (with or without construction workers), Kalimantan Timur ">50";
+- labour force ("angkatan kerja") is not employed population, so it is never put in `pekerja`;
+- values are never computed (e.g. Kalimantan Tengah's employed = participants + uncovered is not derived).
 Run: python scripts/curate_published.py [SOURCE_CSV]
 """
 
 import csv
+import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared/coverage/published_ucj_research.csv"
 TARGET = ROOT / "data/coverage/terbitan.csv"
+PROVINCE_TARGET = ROOT / "data/coverage/provinsi.csv"
+PROVINCE_CODES = {
+    "Aceh": "11",
+    "Sumatera Utara": "12",
+    "Sumatera Barat": "13",
+    "Riau": "14",
+    "Jambi": "15",
+    "Sumatera Selatan": "16",
+    "Bengkulu": "17",
+    "Lampung": "18",
+    "Kepulauan Bangka Belitung": "19",
+    "Kepulauan Riau": "21",
+    "Kalimantan Barat": "61",
+    "Kalimantan Tengah": "62",
+    "Kalimantan Selatan": "63",
+    "Kalimantan Timur": "64",
+    "Kalimantan Utara": "65",
+}
+TARGET_METRIC = re.compile(r"target_percent( \(.*\))?")  # a target, possibly saying whose
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "januari februari maret april mei juni juli agustus september oktober november desember".split(), 1
+    )
+}
 # (kode, coverage row, optional rows for participants, employed, target; date as printed) by source row index
 PICKS = [
     ("63.03", 13, None, 14, 15, "2025"),
@@ -82,5 +120,57 @@ def main() -> None:
     print(f"{len(out)} districts -> {TARGET}")
 
 
+def printed_date(as_of: str) -> tuple[str, tuple[int, int, int]] | None:
+    """The date as printed (without a trailing remark) and a sort key; None when the source gives no date."""
+    text = as_of.split("(")[0].strip()
+    match = re.fullmatch(r"(?:(\d{1,2}) )?(?:([A-Za-z]+) )?((?:19|20)\d\d)", text)
+    if not match or (match.group(2) and match.group(2).lower() not in MONTHS):
+        return None
+    day, month, year = match.groups()
+    return text, (int(year), MONTHS.get((month or "").lower(), 0), int(day or 0))
+
+
+def province_rows(rows: list[dict]) -> list[dict]:
+    """The latest dated exact coverage figure per province, with same-source counts and target."""
+    best: dict[str, tuple] = {}
+    for row in rows:
+        dated = printed_date(row["as_of"])
+        if row["level"] != "province" or row["metric"] != "coverage_percent" or dated is None:
+            continue
+        if row["province"] not in best or dated[1] > best[row["province"]][1][1]:
+            best[row["province"]] = (row, dated)
+    out = []
+    for province, (row, (as_of, key)) in sorted(best.items(), key=lambda item: PROVINCE_CODES[item[0]]):
+        same = [r for r in rows if r["source_url"] == row["source_url"] and r["province"] == province]
+        year = str(key[0])
+        participants = [r for r in same if r["metric"] == "participants_count"]
+        employed = [r for r in same if r["metric"].startswith("employed_population") and "approx" not in r["metric"]]
+        targets = [r for r in same if TARGET_METRIC.fullmatch(r["metric"]) and r["as_of"][:4] == year]
+        out.append(
+            {
+                "kode_prov": PROVINCE_CODES[province],
+                "provinsi": province,
+                "cakupan": row["value"],
+                "peserta": participants[0]["value"] if participants else "",
+                "pekerja": employed[0]["value"] if employed else "",
+                "target": targets[0]["value"] if targets else "",
+                "tanggal": as_of,
+                "sumber": row["source_url"],
+            }
+        )
+    return out
+
+
+def write_provinces(rows: list[dict]) -> None:
+    out = province_rows(rows)
+    with PROVINCE_TARGET.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(out[0]))
+        writer.writeheader()
+        writer.writerows(out)
+    missing = sorted(set(PROVINCE_CODES) - {r["provinsi"] for r in out})
+    print(f"{len(out)} provinces -> {PROVINCE_TARGET}; no exact dated figure: {', '.join(missing)}")
+
+
 if __name__ == "__main__":
     main()
+    write_provinces(list(csv.DictReader(SOURCE.open(encoding="utf-8"))))

@@ -6,10 +6,10 @@ import pandas as pd
 from shapely.geometry import box
 
 from app import ROOT
-from geo.compare import district_neighbours, history_row, province_view, ranking, summary, weighted_totals
-from geo.join import join_coverage
+from geo.compare import district_neighbours, history_row, province_frame, ranking, summary, weighted_totals
+from geo.join import apply_levels, join_coverage
 from geo.levels import read_schemes
-from geo.store import RECORD_COLUMNS
+from geo.store import PROVINCE_COLUMNS, RECORD_COLUMNS
 
 SCHEMES = read_schemes(ROOT / "data" / "levels.json")
 KEYS = [level.key for level in SCHEMES["cakupan"].levels] + ["tidak_ada_data"]
@@ -121,13 +121,67 @@ def test_change_view_classifies_by_points():
     }
 
 
-def test_province_view_gives_each_district_its_province_totals():
-    earlier = join_coverage(districts(), BEFORE, "2025-06", SCHEMES["cakupan"])
-    view = province_view(joined(BEFORE), earlier)
-    assert view.loc[view["province_code"] == "62", "coverage_pct"].unique().tolist() == [60.0]
-    # Kalimantan Tengah before: (25,000 + 91,000) / 200,000 = 58%
-    assert view.loc[view["code"] == "62.01", "change_pct_points"].item() == 2.0
-    assert view["name"].tolist()[0] == "Kalimantan Tengah"
+def provinces():
+    return gpd.GeoDataFrame(
+        {"kode_prov": ["63", "62", "11"], "provinsi": ["Kalimantan Selatan", "Kalimantan Tengah", "Aceh"]}
+        | {"pulau": ["Kalimantan", "Kalimantan", "Sumatera"]},
+        geometry=[box(3, 0, 5, 1), box(0, 0, 3, 1), box(9, 9, 10, 10)],
+        crs=4326,
+    )
+
+
+def figures(*rows):
+    return pd.DataFrame(rows, columns=PROVINCE_COLUMNS)
+
+
+def province_layer(now=NOW, published=None, previous=None):
+    frame = join_coverage(districts(), now, "2025-12", SCHEMES["cakupan"])
+    layer = province_frame(provinces(), frame, figures() if published is None else published, previous)
+    return apply_levels(layer, SCHEMES["cakupan"]).set_index("code")
+
+
+# Kalimantan Tengah with counts everywhere (share 100%); with one district's counts missing (share 2/3)
+ALL_COUNTS = records([("62.01", 30_000, 100_000, 30.0, 50.0), ("62.02", 90_000, 100_000, 90.0, 50.0)])
+ALL_COUNTS = pd.concat([ALL_COUNTS, records([("62.03", 10_000, 100_000, 10.0, None)])], ignore_index=True)
+
+
+def test_province_frame_has_one_row_per_province_of_the_scope_from_its_outline():
+    layer = province_layer(ALL_COUNTS)
+    assert layer.index.tolist() == ["62", "63"]  # Aceh is not in the districts' scope
+    assert layer.loc["62", "name"] == "Kalimantan Tengah" and layer.loc["62", "geometry"].equals(box(0, 0, 3, 1))
+
+
+def test_a_province_with_counts_for_its_whole_employed_population_gets_the_weighted_total():
+    layer = province_layer(ALL_COUNTS)
+    # (30,000 + 90,000 + 10,000) / 300,000 = 43.33%
+    assert (layer.loc["62", "participants"], layer.loc["62", "workers"]) == (130_000, 300_000)
+    assert layer.loc["62", "coverage_pct"] == 43.33 and layer.loc["62", "basis"] == "total_kabupaten"
+    assert layer.loc["62", "level"] == "rendah" and layer.loc["62", "rank"] == 1
+
+
+def test_a_province_whose_districts_hold_too_little_is_incomplete_and_never_coloured():
+    layer = province_layer()  # 62.03 has no employed figure, so the province total cannot be shown to be 80%
+    assert layer["basis"].tolist() == ["tidak_lengkap", "tidak_lengkap"]
+    assert layer["coverage_pct"].isna().all() and (layer["level"] == "tidak_ada_data").all()
+    assert layer["rank"].isna().all()
+
+
+def test_a_published_province_figure_wins_and_ranks_count_provinces():
+    published = figures(("63", "Kalimantan Selatan", None, None, 34.25, 70.0, "https://x.go.id/a", "Maret 2023"))
+    layer = province_layer(ALL_COUNTS, published)
+    assert layer.loc["63", "coverage_pct"] == 34.25 and layer.loc["63", "basis"] == "terbitan"
+    assert layer.loc["63", "source"] == "https://x.go.id/a" and layer.loc["63", "as_of"] == "Maret 2023"
+    assert layer.loc["63", "gap_pct"] == -35.75  # coverage − target, the same definition as districts
+    assert layer["rank"].tolist() == [1, 2]  # Kalimantan Tengah 43.33% first, of the two provinces
+
+
+def test_province_change_needs_a_value_in_both_periods():
+    earlier = join_coverage(
+        districts(), ALL_COUNTS.assign(participants=ALL_COUNTS["participants"] // 2), "x", SCHEMES["cakupan"]
+    )
+    layer = province_layer(ALL_COUNTS, previous=(earlier, figures()))
+    assert layer.loc["62", "previous_coverage_pct"] == 21.67 and layer.loc["62", "change_pct_points"] == 21.66
+    assert np.isnan(layer.loc["63", "change_pct_points"])
 
 
 def test_neighbours_share_a_border():

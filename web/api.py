@@ -46,8 +46,14 @@ def _view(default_view: str | None = None) -> CoverageView:
     return resolve_view(resources, args.get("scope") or default_scope(resources.scopes), args)
 
 
+def _properties(view: CoverageView) -> list[str]:
+    """The columns every format gives; the province layer adds how each value was found (`basis`)."""
+    return PROPERTIES + [c for c in ("basis",) if c in view.joined]
+
+
 def _records(view: CoverageView) -> list[dict]:
-    table = view.joined[PROPERTIES].astype(object).where(view.joined[PROPERTIES].notna(), None)
+    columns = _properties(view)
+    table = view.joined[columns].astype(object).where(view.joined[columns].notna(), None)
     return table.to_dict("records")
 
 
@@ -128,8 +134,9 @@ def _geojson_text(view: CoverageView) -> str:
 @bp.get("/coverage.csv")
 def coverage_csv():
     view = _view()
-    rows = ([record[k] for k in PROPERTIES] for record in _records(view))
-    return csv_response(PROPERTIES, rows, f"cakupan-{view.scope.slug}-{view.dataset.period}.csv")
+    columns = _properties(view)
+    rows = ([record[k] for k in columns] for record in _records(view))
+    return csv_response(columns, rows, f"cakupan-{view.scope.slug}-{view.dataset.period}.csv")
 
 
 @bp.get("/ranking")

@@ -22,10 +22,27 @@ from geo.boundaries import (
 )
 from geo.coverage import CoverageFileError, ImportReport, analyse_file
 from geo.history import HistoryError, withdraw_period
-from geo.samples import PUBLISHED_PERIOD, PUBLISHED_TITLE, SAMPLE_PERIODS, SAMPLE_TITLE, synthetic_records
+from geo.samples import (
+    PUBLISHED_PERIOD,
+    PUBLISHED_TITLE,
+    SAMPLE_PERIODS,
+    SAMPLE_TITLE,
+    read_province_figures_file,
+    synthetic_records,
+)
 from geo.schema import current_revision, head_revision
-from geo.store import MAIN_SERIES, SAMPLE_SERIES, checksum_records, database_url, latest_version, publish
+from geo.store import (
+    MAIN_SERIES,
+    SAMPLE_SERIES,
+    checksum_records,
+    database_url,
+    latest_version,
+    publish,
+    replace_province_figures,
+)
 from web.resources import current_index, get_resources
+
+PROVINCE_FILE = "provinsi.csv"  # beside PETA_PUBLISHED_FILE: the published province figures
 
 
 def prepare_settings() -> PrepareSettings:
@@ -215,6 +232,11 @@ def register(app: Flask) -> None:
         changed = _publish_if_changed(
             MAIN_SERIES, PUBLISHED_PERIOD, report.records(), PUBLISHED_TITLE, False, path.name
         )
+        provinces = resources.boundaries.provinces
+        figures = read_province_figures_file(
+            path.with_name(PROVINCE_FILE), dict(zip(provinces["kode_prov"], provinces["provinsi"], strict=True))
+        )
+        changed |= replace_province_figures(resources.engine, MAIN_SERIES, PUBLISHED_PERIOD, figures)
         districts = district_table(resources.boundaries)
         for number, period in enumerate(SAMPLE_PERIODS):
             changed |= _publish_if_changed(

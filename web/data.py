@@ -6,6 +6,7 @@ numbers. Results are cached by everything they depend on; a new dataset version 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -14,11 +15,19 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from geo.compare import province_view, ranking, summary
+from geo.compare import province_frame, ranking, summary
 from geo.join import apply_levels, districts_in_scope, join_coverage
 from geo.levels import Scheme, get_scheme, with_palette
 from geo.scopes import Scope, get_scope
-from geo.store import MAIN_SERIES, SAMPLE_SERIES, DatasetInfo, UnknownPeriod, find_live, read_records
+from geo.store import (
+    MAIN_SERIES,
+    SAMPLE_SERIES,
+    DatasetInfo,
+    UnknownPeriod,
+    find_live,
+    read_province_figures,
+    read_records,
+)
 from web.resources import Resources
 
 SERIES = (MAIN_SERIES, SAMPLE_SERIES)
@@ -35,12 +44,13 @@ class CoverageView:
     scheme: Scheme
     layer: str
     joined: gpd.GeoDataFrame
+    figures_key: str = ""  # the published province figures a province layer was drawn from
 
     @property
     def key(self) -> tuple:
         """Everything a rendering of this view depends on (a dataset id changes on every publish)."""
         previous = self.previous.id if self.previous else None
-        return (self.scope.slug, self.dataset.id, previous, self.scheme.key, self.layer)
+        return (self.scope.slug, self.dataset.id, previous, self.scheme.key, self.layer, self.figures_key)
 
 
 def _period(args: Mapping[str, str], name: str) -> str | None:
@@ -64,7 +74,13 @@ def resolve_view(resources: Resources, scope_key: str, args: Mapping[str, str]) 
     previous = find_live(resources.engine, series, compare) if compare else None
     scheme = get_scheme(resources.schemes, args.get("view") or (CHANGE_VIEW if previous else DEFAULT_VIEW))
     scheme = with_palette(scheme, args.get("palette") or None)
-    key = (scope.slug, dataset.id, previous.id if previous else None, scheme.key, layer)
+    figures = earlier_figures = None
+    figures_key = ""
+    if layer == "provinsi":  # province figures are read only for the province layer (two small queries)
+        figures = read_province_figures(resources.engine, series, dataset.period)
+        earlier_figures = read_province_figures(resources.engine, series, previous.period) if previous else None
+        figures_key = hashlib.sha256(pd.concat([figures, earlier_figures]).to_json().encode()).hexdigest()[:16]
+    key = (scope.slug, dataset.id, previous.id if previous else None, scheme.key, layer, figures_key)
 
     def make() -> gpd.GeoDataFrame:
         districts = districts_in_scope(resources.boundaries.districts, scope)
@@ -72,11 +88,11 @@ def resolve_view(resources: Resources, scope_key: str, args: Mapping[str, str]) 
         joined = join_coverage(districts, read_records(resources.engine, dataset.id), dataset.period, scheme, before)
         if layer == "kabupaten":
             return joined
-        earlier = join_coverage(districts, before, previous.period, scheme) if previous else None
-        return apply_levels(province_view(joined, earlier), scheme)
+        earlier = (join_coverage(districts, before, previous.period, scheme), earlier_figures) if previous else None
+        return apply_levels(province_frame(resources.boundaries.provinces, joined, figures, earlier), scheme)
 
     joined = resources.cache.get_or_make(("join", *key), make)
-    return CoverageView(scope, dataset, previous, scheme, layer, joined)
+    return CoverageView(scope, dataset, previous, scheme, layer, joined, figures_key)
 
 
 def table_view(resources: Resources, scope_key: str, args: Mapping[str, str]) -> CoverageView:

@@ -42,6 +42,9 @@ def tooltip_labels(view: CoverageView) -> TooltipLabels:
         source=_("Sumber"),
         no_data=_("tidak ada data"),
         rank_of=_("{rank} dari {total}"),
+        incomplete=_("data tidak lengkap"),
+        basis=_("Dasar"),
+        from_districts=_("total kabupaten/kota (Σ peserta ÷ Σ pekerja)"),
     )
 
 
