@@ -259,8 +259,11 @@ def history_row(records: pd.DataFrame, code: str, period: str) -> dict | None:
         "ranked": int(len(ranked)),
         "rank_province": int(r["rank_province"]),
         "ranked_province": int(same_province.sum()),
+        "gap_pct": _number(gap_to_target(row["coverage_pct"], row["target_pct"]).iloc[0]),
         "source": _string(r["source"]),
         "as_of": _string(r["as_of"]),
+        "origin_version": _integer(r.get("origin_version")),
+        "origin_draft_id": _integer(r.get("origin_draft_id")),
     }
 
 

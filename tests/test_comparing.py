@@ -1,5 +1,6 @@
 """Ranking, summary and district API and pages, on hand-made datasets with hand-computed answers."""
 
+import csv
 import io
 import time
 
@@ -139,3 +140,31 @@ def test_ranking_and_summary_answer_in_under_50_ms_once_warm(shared_app):
         for _ in range(10):
             assert client.get(url).status_code == 200
         assert (time.perf_counter() - start) / 10 < 0.05, url
+
+
+def test_gap_to_target_is_the_same_number_in_every_format(client):
+    """coverage − target, negative = behind: Pulang Pisau 41.3 − 61.0 = −19.7, Banjar 26.1 − 29.47 = −3.37."""
+    expected = {"62.11": -19.7, "63.03": -3.37}
+    query = "scope=kalimantan&period=2030-12"
+    geojson = {
+        f["properties"]["code"]: f["properties"]["gap_pct"]
+        for f in client.get(f"/api/coverage.geojson?{query}").get_json()["features"]
+    }
+    coverage_csv, ranking_csv = (
+        list(
+            csv.DictReader(io.StringIO(client.get(f"/api/{name}.csv?{query}").get_data(as_text=True).lstrip("\ufeff")))
+        )
+        for name in ("coverage", "ranking")
+    )
+    ranking_json = {r["code"]: r["gap_pct"] for r in client.get(f"/api/ranking?{query}").get_json()["rows"]}
+    page = client.get("/map/kalimantan?period=2030-12").get_data(as_text=True)
+    for code, gap in expected.items():
+        district = client.get(f"/api/district/{code}").get_json()["periods"]
+        assert geojson[code] == ranking_json[code] == district[-1]["gap_pct"] == gap
+        assert float(next(r for r in coverage_csv if r["code"] == code)["gap_pct"]) == gap
+        assert float(next(r for r in ranking_csv if r["code"] == code)["gap_pct"]) == gap
+        shown = f"{gap:.1f}".replace(".", ",") + " poin"  # "-19,7 poin" in tooltip, table and district page
+        assert f'data-value="{gap}" class="num">{shown}' in page  # the ranking table cell
+        assert shown in client.get(f"/district/{code}").get_data(as_text=True)
+    assert "\\u003eTerhadap target\\u003c/th\\u003e\\u003ctd\\u003e-19,7 poin" in page  # the tooltip
+    assert "+19,7" not in page and "19,7 poin" not in page.replace("-19,7 poin", "")

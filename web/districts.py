@@ -18,6 +18,7 @@ HISTORY_KEYS = (
     "period",
     "coverage_pct",
     "target_pct",
+    "gap_pct",
     "participants",
     "workers",
     "rank",
@@ -26,6 +27,8 @@ HISTORY_KEYS = (
     "ranked_province",
     "source",
     "as_of",
+    "origin_version",
+    "origin_draft_id",
 )
 
 
