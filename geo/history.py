@@ -208,6 +208,55 @@ def saved_aliases_stamp(engine: Engine) -> tuple[int, int]:
     return count, newest or 0
 
 
+def merge_version(
+    session: Session,
+    series: str,
+    period: str,
+    incoming: pd.DataFrame,
+    *,
+    replace: bool,
+    title: str,
+    file_name: str | None,
+    actor: str,
+    draft_id: int | None = None,
+) -> tuple[Dataset, PeriodDiff]:
+    """Add a version of (series, period): `incoming` merged into the live version, or replacing it."""
+    # Read the live version after taking the period's lock, in this transaction: a merge racing another
+    # publish of the period either sees its version or fails on the version number and is retried.
+    lock_period(session, series, period)
+    live = live_version(session, series, period)
+    current = records_in(session, live.id) if live is not None else None
+    diff = diff_records(
+        current, incoming, period=period, replace=replace, live_version=live.version if live is not None else None
+    )
+    dataset = add_version(
+        session,
+        series,
+        period,
+        merge_records(current, incoming, replace=replace),
+        title=title,
+        file_name=file_name,
+        created_by=actor,
+        draft_id=draft_id,
+    )
+    return dataset, diff
+
+
+def publish_records(
+    engine: Engine, series: str, period: str, records: pd.DataFrame, *, replace: bool, file_name: str, actor: str
+) -> tuple[DatasetInfo, PeriodDiff]:
+    """Publish records without a draft (the command line), merged into the live period unless `replace`."""
+
+    def work(session: Session) -> tuple[DatasetInfo, PeriodDiff]:
+        dataset, diff = merge_version(
+            session, series, period, records, replace=replace, title=file_name, file_name=file_name, actor=actor
+        )
+        audit(session, actor, "publish", dataset=dataset.id, period=period, version=dataset.version, replace=replace)
+        return dataset_info(dataset), diff
+
+    return write_with_retry(engine, work)
+
+
 def publish_draft(engine: Engine, draft_id: int, actor: str, *, replace: bool = False) -> DatasetInfo:
     """Publish a draft without errors as the new live version of its period, in one transaction.
 
@@ -227,21 +276,15 @@ def publish_draft(engine: Engine, draft_id: int, actor: str, *, replace: bool = 
             )
         if draft.published_as is not None:
             raise HistoryError(f"Draf {draft_id} sudah diterbitkan sebagai versi {draft.published_as}.")
-        # Read the live version after taking the period's lock, in this transaction: a merge racing another
-        # publish of the period either sees its version or fails on the version number and is retried.
-        lock_period(session, draft.series, draft.period)
-        live = live_version(session, draft.series, draft.period)
-        incoming = records_from_report(report)
-        current = records_in(session, live.id) if live is not None else None
-        diff = diff_records(current, incoming, period=draft.period, replace=replace)
-        dataset = add_version(
+        dataset, diff = merge_version(
             session,
             draft.series,
             draft.period,
-            merge_records(current, incoming, replace=replace),
+            records_from_report(report),
+            replace=replace,
             title=draft.file_name,
             file_name=draft.file_name,
-            created_by=actor,
+            actor=actor,
             draft_id=draft_id,
         )
         # The claim itself is conditional: SQLite ignores FOR UPDATE, so two publishes may both have read the

@@ -171,3 +171,16 @@ def test_review_page_shows_the_diff_and_the_replace_choice(app, tokens, replace)
     assert withdrawn.status_code == 302
     assert "ditarik" in client.get("/kelola/riwayat").get_data(as_text=True)
     assert PERIOD not in [p["period"] for p in client.get("/api/periods").get_json()]
+
+
+def test_cli_import_merges_unless_replace(app, tmp_path):
+    runner = app.test_cli_runner()
+    for name, text, extra in (("a.csv", KALIMANTAN, []), ("b.csv", KALTENG, []), ("c.csv", KALTENG, ["--replace"])):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        result = runner.invoke(args=["coverage", "import", str(tmp_path / name), "--period", PERIOD, *extra])
+        assert result.exit_code == 0, result.output
+        codes = sorted(features(app.test_client()))
+        if name == "b.csv":
+            assert "1 baru, 1 berubah, 1 tetap" in result.output
+            assert codes == ["61.01", "62.01", "62.02", "62.11", "63.03"]
+    assert "2 dihapus" in result.output and codes == ["62.01", "62.02", "62.11"]

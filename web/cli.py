@@ -21,7 +21,7 @@ from geo.boundaries import (
     source_fingerprint,
 )
 from geo.coverage import CoverageFileError, ImportReport, analyse_file
-from geo.history import HistoryError, withdraw_period
+from geo.history import HistoryError, publish_records, withdraw_period
 from geo.samples import (
     PUBLISHED_PERIOD,
     PUBLISHED_TITLE,
@@ -176,10 +176,11 @@ def register(app: Flask) -> None:
     @click.option("--series", default=MAIN_SERIES, type=click.Choice([MAIN_SERIES, SAMPLE_SERIES]))
     @click.option("--dry-run", is_flag=True, help="Periksa saja; jangan simpan.")
     @click.option("--json", "as_json", is_flag=True, help="Cetak laporan sebagai JSON.")
+    @click.option("--replace", is_flag=True, help="Ganti seluruh periode (bawaan: gabungkan ke periode yang tayang).")
     def coverage_import(
-        file: Path, period: str | None, sheet: str | None, series: str, dry_run: bool, as_json: bool
+        file: Path, period: str | None, sheet: str | None, series: str, dry_run: bool, as_json: bool, replace: bool
     ) -> None:
-        """Import one CSV/XLSX file as the new version of its period."""
+        """Import one CSV/XLSX file as the new version of its period, merged into the live one unless --replace."""
         try:
             report = analyse_file(file.read_bytes(), file.name, current_index(), period, sheet)
         except CoverageFileError as error:
@@ -197,17 +198,22 @@ def register(app: Flask) -> None:
         if not report.ok:
             sys.exit(1)
         if not dry_run:
-            publish(
+            _, diff = publish_records(
                 get_resources().engine,
                 series,
                 report.period,
                 report.records(),
-                title=file.name,
+                replace=replace,
                 file_name=file.name,
-                created_by="cli",
+                actor="cli",
             )
             if not as_json:
-                click.echo(f"Diterbitkan: {series} {report.period}, {len(report.records())} wilayah.")
+                click.echo(
+                    f"Diterbitkan: {series} {report.period}, {len(report.records())} wilayah "
+                    f"({len(diff.new)} baru, {len(diff.changed)} berubah, {len(diff.unchanged)} tetap"
+                    + (f", {len(diff.removed)} dihapus" if replace else "")
+                    + ")."
+                )
 
     @coverage.command("withdraw")
     @click.argument("period")
