@@ -161,6 +161,7 @@ def test_review_page_shows_the_diff_and_the_replace_choice(app, tokens, replace)
     page = client.get(f"/kelola/draf/{draft}").get_data(as_text=True)
     assert 'data-diff="new"' in page and 'data-diff="changed"' in page and "41,3%" in page and "50,0%" in page
     assert page.count('data-diff="removed"') == 2 and "ganti seluruh periode" in page
+    assert "<td>Peserta, Cakupan, Sumber, Tanggal data</td>" in page  # what changed for Pulang Pisau
     form = {"csrf_token": csrf(page)} | ({"replace": "1"} if replace else {})
     assert client.post(f"/kelola/draf/{draft}/terbitkan", data=form).status_code == 302
     expected = ["62.01", "62.02", "62.11"] if replace else ["61.01", "62.01", "62.02", "62.11", "63.03"]
