@@ -7,6 +7,8 @@ Restoring makes an older version of a period live again, in one transaction. Eve
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -14,7 +16,19 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from geo.coverage import (
+    ImportReport,
+    ReportEditError,
+    analyse_file,
+    drop_row,
+    match_row,
+    scale_fractions,
+    set_provenance,
+    validate_report,
+)
+from geo.matching import DistrictIndex
 from geo.store import (
+    MAIN_SERIES,
     RECORD_COLUMNS,
     Base,
     Dataset,
@@ -22,7 +36,9 @@ from geo.store import (
     Record,
     add_version,
     dataset_info,
+    live_datasets,
     lock_period,
+    read_records,
     write_with_retry,
 )
 
@@ -60,16 +76,45 @@ def audit(session: Session, actor: str, action: str, **detail: object) -> None:
     )
 
 
-def save_draft(engine: Engine, *, series: str, period: str | None, file_name: str, actor: str, report: dict) -> int:
+@dataclass(frozen=True)
+class Upload:
+    """A file as sent, with what the sender said about it (form, API or CLI)."""
+
+    data: bytes
+    filename: str
+    period: str | None = None
+    sheet: str | None = None
+    source: str | None = None
+    as_of: str | None = None
+
+
+def analyse_upload(engine: Engine, index: DistrictIndex, upload: Upload, series: str = MAIN_SERIES) -> ImportReport:
+    """Analyse an upload into a typed draft, checked for jumps from the series' latest earlier live period."""
+    report = analyse_file(
+        upload.data, upload.filename, index, upload.period, upload.sheet, source=upload.source, as_of=upload.as_of
+    )
+    if report.period:
+        earlier = [d for d in live_datasets(engine, series) if d.period < report.period]
+        if earlier:
+            previous = read_records(engine, earlier[0].id).dropna(subset=["coverage_pct"])
+            report.previous_period = earlier[0].period
+            report.previous_coverage = {
+                str(code): float(value) for code, value in zip(previous["code"], previous["coverage_pct"], strict=True)
+            }
+            validate_report(report)
+    return report
+
+
+def save_draft(engine: Engine, *, series: str, file_name: str, actor: str, report: ImportReport) -> int:
     """Keep an analysed upload for review; return its id."""
     with Session(engine) as session, session.begin():
         draft = Draft(
             series=series,
-            period=period,
+            period=report.period,
             file_name=file_name[:255],
             created_by=actor,
             created_at=datetime.now(UTC),
-            report=json.dumps(report, ensure_ascii=False),
+            report=json.dumps(report.to_dict(), ensure_ascii=False),
         )
         session.add(draft)
         session.flush()
@@ -79,9 +124,10 @@ def save_draft(engine: Engine, *, series: str, period: str | None, file_name: st
             "upload",
             draft=draft.id,
             file=file_name,
-            period=period,
-            rows=report["summary"]["rows"],
-            errors=len(report["errors"]),
+            period=report.period,
+            source=report.source,
+            **report.summary(),
+            errors=len(report.errors),
         )
         return draft.id
 
@@ -98,90 +144,92 @@ class SavedAlias(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-def records_from_report(report: dict) -> pd.DataFrame:
-    """The rows a draft would publish: every matched row, as the store's record table."""
-    rows = [{column: row.get(column) for column in RECORD_COLUMNS} for row in report["rows"] if row.get("code")]
-    return pd.DataFrame(rows, columns=RECORD_COLUMNS)
+def records_from_report(report: ImportReport | dict) -> pd.DataFrame:
+    """The rows a draft would publish: every matched row as the store's record table (RECORD_COLUMNS), each
+    with its own source and date (the row's `sumber`/`tanggal` cell, else the upload's)."""
+    typed = report if isinstance(report, ImportReport) else ImportReport.from_dict(report)
+    return typed.records()[RECORD_COLUMNS]
 
 
-def read_draft(engine: Engine, draft_id: int) -> dict:
+@dataclass(frozen=True)
+class DraftView:
+    """A stored draft with its typed report."""
+
+    id: int
+    series: str
+    period: str | None
+    file_name: str
+    created_by: str
+    created_at: datetime
+    published_as: int | None
+    report: ImportReport
+
+
+def read_draft(engine: Engine, draft_id: int) -> DraftView:
     """A draft with its report, or HistoryError."""
     with Session(engine) as session:
         draft = session.get(Draft, draft_id)
         if draft is None:
             raise HistoryError(f"Draf {draft_id} tidak ada.")
-        return {
-            "id": draft.id,
-            "series": draft.series,
-            "period": draft.period,
-            "file_name": draft.file_name,
-            "created_by": draft.created_by,
-            "created_at": draft.created_at,
-            "published_as": draft.published_as,
-            "report": json.loads(draft.report),
-        }
+        return DraftView(
+            id=draft.id,
+            series=draft.series,
+            period=draft.period,
+            file_name=draft.file_name,
+            created_by=draft.created_by,
+            created_at=draft.created_at,
+            published_as=draft.published_as,
+            report=ImportReport.from_dict(json.loads(draft.report)),
+        )
 
 
-DUPLICATE = "DUPLIKAT"
-
-
-def _recheck(report: dict) -> dict:
-    """Recompute duplicates, counts and ok after an edit (other errors stay until their row is fixed or dropped)."""
-    errors = [e for e in report["errors"] if not e["message"].startswith(DUPLICATE)]
-    first: dict[str, int] = {}
-    for row in report["rows"]:
-        if row.get("code"):
-            if row["code"] in first:
-                errors.append(
-                    {
-                        "row": row["row"],
-                        "column": "wilayah",
-                        "message": f"{DUPLIKAT_TEXT} baris {first[row['code']]} ({row['name']}).",
-                    }
-                )
-            else:
-                first[row["code"]] = row["row"]
-    matched = sum(1 for row in report["rows"] if row.get("code"))
-    report.update(
-        errors=errors,
-        ok=not errors and bool(report["rows"]) and report.get("period") is not None,
-        summary={"rows": len(report["rows"]), "matched": matched, "unmatched": len(report["rows"]) - matched},
-    )
-    return report
-
-
-DUPLIKAT_TEXT = f"{DUPLICATE}: satu wilayah hanya boleh satu baris; wilayah ini sudah ada di"
+def _edit(
+    engine: Engine, draft_id: int, actor: str, action: str, change: Callable[[ImportReport], object], **detail: object
+) -> ImportReport:
+    """Apply one edit to an unpublished draft (the edit validates the report again) and audit it."""
+    with Session(engine) as session, session.begin():
+        draft = session.get(Draft, draft_id, with_for_update=True)
+        if draft is None or draft.published_as is not None:
+            raise HistoryError(f"Draf {draft_id} tidak ada atau sudah diterbitkan.")
+        report = ImportReport.from_dict(json.loads(draft.report))
+        try:
+            change(report)
+        except (ReportEditError, ValueError) as error:
+            raise HistoryError(str(error)) from error
+        draft.report = json.dumps(report.to_dict(), ensure_ascii=False)
+        audit(session, actor, action, draft=draft_id, **detail)
+        return report
 
 
 def edit_draft(
     engine: Engine, draft_id: int, row_number: int, actor: str, *, code: str | None = None, drop: bool = False
-) -> dict:
+) -> ImportReport:
     """Match one row by hand (to one of its suggestions) or drop it; return the updated report."""
-    with Session(engine) as session, session.begin():
-        draft = session.get(Draft, draft_id)
-        if draft is None or draft.published_as is not None:
-            raise HistoryError(f"Draf {draft_id} tidak ada atau sudah diterbitkan.")
-        report = json.loads(draft.report)
-        rows = {row["row"]: row for row in report["rows"]}
-        if row_number not in rows:
-            raise HistoryError(f"Baris {row_number} tidak ada di draf {draft_id}.")
-        if drop:
-            report["rows"] = [row for row in report["rows"] if row["row"] != row_number]
-            report["errors"] = [e for e in report["errors"] if e["row"] != row_number]
-            report["warnings"] = [w for w in report["warnings"] if w["row"] != row_number]
-        else:
-            row = rows[row_number]
-            chosen = {s["code"]: s["name"] for s in row.get("suggestions", [])}
-            if code not in chosen:
-                raise HistoryError("Pilih salah satu saran untuk baris ini.")
-            row.update(code=code, name=chosen[code], method="manual", suggestions=[])
-            report["errors"] = [
-                e for e in report["errors"] if not (e["row"] == row_number and e["column"] in ("wilayah", "kode"))
-            ]
-        report = _recheck(report)
-        draft.report = json.dumps(report, ensure_ascii=False)
-        audit(session, actor, "drop_row" if drop else "match_row", draft=draft_id, row=row_number, code=code)
-        return report
+    if drop:
+        return _edit(engine, draft_id, actor, "drop_row", lambda r: drop_row(r, row_number), row=row_number)
+    return _edit(
+        engine, draft_id, actor, "match_row", lambda r: match_row(r, row_number, code or ""), row=row_number, code=code
+    )
+
+
+def scale_draft_fractions(engine: Engine, draft_id: int, actor: str) -> ImportReport:
+    """'Ini pecahan, kalikan 100' on a draft whose coverage was written as fractions."""
+    return _edit(engine, draft_id, actor, "fractions", scale_fractions)
+
+
+def set_draft_provenance(
+    engine: Engine, draft_id: int, actor: str, source: str | None, as_of: str | None
+) -> ImportReport:
+    """Give a draft's source and date of the data (when the upload did not)."""
+    return _edit(
+        engine,
+        draft_id,
+        actor,
+        "provenance",
+        lambda r: set_provenance(r, source, as_of),
+        source=source,
+        as_of=as_of,
+    )
 
 
 def save_alias(engine: Engine, alias: str, jenis: str, kode: str, actor: str) -> None:

@@ -1,20 +1,19 @@
 """Reading messy coverage files: encodings, header rows, Indonesian numbers, and clear errors."""
 
 import io
-from dataclasses import asdict
 
-import pandas as pd
 import pytest
 from openpyxl import Workbook
 
 from geo.coverage import (
     CoverageFileError,
     analyse_file,
-    jump_warnings,
+    Kind,
     parse_count,
     parse_percent,
     parse_period,
     read_table,
+    validate_report,
 )
 
 
@@ -92,7 +91,15 @@ def test_messy_csv_report(index):
     assert not report.ok
     data = report.to_dict()
     assert set(data["rows"][0]) >= {"row", "input", "code", "method", "suggestions"}
-    assert data["summary"] == {"rows": 6, "matched": 4, "unmatched": 2}
+    assert data["summary"] == {
+        "data_rows": 6,
+        "rows": 6,
+        "matched": 4,
+        "unmatched": 2,
+        "excluded": 0,
+        "rows_with_errors": 3,
+    }
+    assert [e["kind"] for e in data["errors"]] == ["source", "unmatched", "duplicate", "unmatched"]
 
 
 def test_warnings_write_numbers_the_indonesian_way(index):
@@ -101,14 +108,14 @@ def test_warnings_write_numbers_the_indonesian_way(index):
     messages = [w.message for w in report.warnings]
     assert "Cakupan 112,5% di atas 100%." in messages
     assert "Cakupan tertulis 40% berbeda dari peserta/pekerja = 33,33%." in messages
-    previous = pd.DataFrame({"code": ["62.11"], "coverage_pct": [41.25]})
-    [jump] = jump_warnings([asdict(row) for row in report.rows], previous, "2025-09")
-    assert jump["message"] == "Cakupan berubah +71,2 poin dari 2025-09 (41,25% → 112,5%). Periksa angkanya."
+    report.previous_period, report.previous_coverage = "2025-09", {"62.11": 41.25}
+    [jump] = [w for w in validate_report(report).warnings if w.kind == Kind.JUMP]
+    assert jump.message == "Cakupan berubah +71,2 poin dari 2025-09 (41,25% → 112,5%). Periksa angkanya."
 
 
 def test_windows_1252_names_are_read(index):
     text = "kode;wilayah;cakupan\n62.11;Kabupaten Pulang Pisau – ‘Kalteng’;41,3\n"
-    report = analyse_file(text.encode("cp1252"), "data.csv", index, period="2025-10")
+    report = analyse_file(text.encode("cp1252"), "data.csv", index, period="2025-10", source="BPJS")
     assert report.ok and report.rows[0].input == "Kabupaten Pulang Pisau – ‘Kalteng’"
 
 
@@ -122,7 +129,7 @@ def test_xlsx_with_title_rows_above_the_header(index):
     sheet.append([6202, "Kotim", 20000, 80000, "2025-10"])
     buffer = io.BytesIO()
     book.save(buffer)
-    report = analyse_file(buffer.getvalue(), "cakupan.xlsx", index)
+    report = analyse_file(buffer.getvalue(), "cakupan.xlsx", index, source="BPJS")
     assert report.ok, report.errors
     assert report.period == "2025-10"
     assert [(r.code, r.coverage_pct) for r in report.rows] == [("62.11", 41.3), ("62.02", 25.0)]
@@ -149,7 +156,7 @@ OLD = ("Lama", [["wilayah", "cakupan"], ["Kotim", 10]], "hidden")
 
 
 def test_a_workbook_is_read_from_its_first_table_and_says_so(index):
-    report = analyse_file(workbook(NOTES, OLD, OCTOBER, NOVEMBER), "a.xlsx", index, period="2025-10")
+    report = analyse_file(workbook(NOTES, OLD, OCTOBER, NOVEMBER), "a.xlsx", index, period="2025-10", source="BPJS")
     assert report.ok and report.rows[0].coverage_pct == 30.0
     assert (report.sheet, report.sheets) == ("Okt", ["Catatan", "Okt", "Nov 2025"])  # hidden sheets are not listed
     assert "yang dibaca 'Okt'" in report.warnings[0].message and "'Nov 2025'" in report.warnings[0].message
@@ -198,7 +205,9 @@ def test_unreadable_files_say_what_to_fix(index, content, name, message):
     ],
 )
 def test_bad_values_name_row_and_column(index, row, column, message):
-    report = analyse_file(f"wilayah,peserta,pekerja,cakupan\n{row}\n".encode(), "a.csv", index, period="2025-10")
+    report = analyse_file(
+        f"wilayah,peserta,pekerja,cakupan\n{row}\n".encode(), "a.csv", index, period="2025-10", source="BPJS"
+    )
     assert [(e.row, e.column) for e in report.errors] == [(2, column)]
     assert message in report.errors[0].message
 
@@ -217,5 +226,5 @@ def test_csv_row_limit(index):
 
 
 def test_old_mac_line_endings(index):
-    report = analyse_file(b"wilayah,cakupan\rKotim,30\rKobar,40\r", "a.csv", index, period="2025-10")
+    report = analyse_file(b"wilayah,cakupan\rKotim,30\rKobar,40\r", "a.csv", index, period="2025-10", source="x")
     assert report.ok and [r.code for r in report.rows] == ["62.02", "62.01"]

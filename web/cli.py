@@ -21,6 +21,7 @@ from geo.boundaries import (
     source_fingerprint,
 )
 from geo.coverage import CoverageFileError, ImportReport, analyse_file
+from geo.history import Upload, analyse_upload, records_from_report
 from geo.samples import PUBLISHED_PERIOD, PUBLISHED_TITLE, SAMPLE_PERIODS, SAMPLE_TITLE, synthetic_records
 from geo.schema import current_revision, head_revision
 from geo.store import MAIN_SERIES, SAMPLE_SERIES, checksum_records, database_url, live_datasets, publish
@@ -37,16 +38,19 @@ def _print_report(report: ImportReport, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
-    data = report.to_dict()
+    summary = report.summary()
     click.echo(
-        f"Periode: {report.period or '-'}; baris: {data['summary']['rows']}, cocok: "
-        f"{data['summary']['matched']}, tidak cocok: {data['summary']['unmatched']}"
+        f"Periode: {report.period or '-'}; baris data: {summary['data_rows']}, cocok: {summary['matched']}, "
+        f"tidak cocok: {summary['unmatched']}, dikecualikan: {summary['excluded']}; "
+        f"sumber: {report.source or '-'}"
     )
-    for kind, problems in (("GALAT", report.errors), ("PERINGATAN", report.warnings)):
+    for label, problems in (("GALAT", report.errors), ("PERINGATAN", report.warnings)):
         for problem in problems:
             where = f"baris {problem.row}" if problem.row else "berkas"
             column = f", kolom {problem.column}" if problem.column else ""
-            click.echo(f"{kind} ({where}{column}): {problem.message}")
+            click.echo(f"{label} ({where}{column}): {problem.message}")
+    for entry in report.excluded:
+        click.echo(f"  baris {entry.row} '{entry.input}' dikecualikan: {entry.message}")
     for row in report.rows:
         if row.code is None and row.suggestions:
             options = "; ".join(f"{s['name']} ({s['code']})" for s in row.suggestions)
@@ -152,24 +156,31 @@ def register(app: Flask) -> None:
     @coverage.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--period", help="Periode TTTT-BB, bila berkas tidak punya kolom periode.")
+    @click.option("--source", help="Sumber data (wajib bila berkas tidak punya kolom 'sumber').")
+    @click.option("--as-of", "as_of", help="Tanggal data, mis. 2025-10-31.")
     @click.option("--sheet", help="Lembar XLSX (nama atau nomor); bawaan: lembar pertama yang berisi tabel.")
     @click.option("--series", default=MAIN_SERIES, type=click.Choice([MAIN_SERIES, SAMPLE_SERIES]))
     @click.option("--dry-run", is_flag=True, help="Periksa saja; jangan simpan.")
     @click.option("--json", "as_json", is_flag=True, help="Cetak laporan sebagai JSON.")
     def coverage_import(
-        file: Path, period: str | None, sheet: str | None, series: str, dry_run: bool, as_json: bool
+        file: Path,
+        period: str | None,
+        source: str | None,
+        as_of: str | None,
+        sheet: str | None,
+        series: str,
+        dry_run: bool,
+        as_json: bool,
     ) -> None:
         """Import one CSV/XLSX file as the new version of its period."""
+        engine = get_resources().engine
+        sent = Upload(file.read_bytes(), file.name, period, sheet, source, as_of)
         try:
-            report = analyse_file(file.read_bytes(), file.name, current_index(), period, sheet)
+            report = analyse_upload(engine, current_index(), sent, series)
         except CoverageFileError as error:
             if as_json:
-                click.echo(
-                    json.dumps(
-                        {"ok": False, "rows": [], "errors": [{"row": None, "column": None, "message": str(error)}]},
-                        ensure_ascii=False,
-                    )
-                )
+                problem = {"row": None, "column": None, "message": str(error), "kind": "file"}
+                click.echo(json.dumps({"ok": False, "rows": [], "errors": [problem]}, ensure_ascii=False))
             else:
                 click.echo(f"GALAT: {error}", err=True)
             sys.exit(2)
@@ -177,17 +188,10 @@ def register(app: Flask) -> None:
         if not report.ok:
             sys.exit(1)
         if not dry_run:
-            publish(
-                get_resources().engine,
-                series,
-                report.period,
-                report.records(),
-                title=file.name,
-                file_name=file.name,
-                created_by="cli",
-            )
+            records = records_from_report(report)
+            publish(engine, series, report.period, records, title=file.name, file_name=file.name, created_by="cli")
             if not as_json:
-                click.echo(f"Diterbitkan: {series} {report.period}, {len(report.records())} wilayah.")
+                click.echo(f"Diterbitkan: {series} {report.period}, {len(records)} wilayah.")
 
     @coverage.command("load-samples")
     def coverage_load_samples() -> None:
