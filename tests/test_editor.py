@@ -43,13 +43,10 @@ def xlsx(rows) -> bytes:
     return buffer.getvalue()
 
 
-def upload(client, data, period="2031-02"):
+def upload(client, data, period="2026-02", source="BPJS Ketenagakerjaan", name="cakupan.xlsx", as_of=""):
     token = csrf(client.get("/kelola").get_data(as_text=True))
-    return client.post(
-        "/kelola",
-        data={"file": (io.BytesIO(data), "cakupan.xlsx"), "period": period, "csrf_token": token},
-        content_type="multipart/form-data",
-    )
+    form = {"file": (io.BytesIO(data), name), "period": period, "source": source, "as_of": as_of, "csrf_token": token}
+    return client.post("/kelola", data=form, content_type="multipart/form-data")
 
 
 def test_upload_review_fix_publish_restore(people):
@@ -66,15 +63,15 @@ def test_upload_review_fix_publish_restore(people):
         f"/kelola/draf/{draft_id}/baris/4", data={"action": "pilih", "code": "62.11", "csrf_token": csrf(review)}
     )
     review = client.get(draft_url).get_data(as_text=True)
-    assert "DUPLIKAT" in review
+    assert 'data-kind="duplicate"' in review and "Terbitkan" not in review
     client.post(f"/kelola/draf/{draft_id}/baris/4", data={"action": "hapus", "csrf_token": csrf(review)})
     review = client.get(draft_url).get_data(as_text=True)
-    assert "Terbitkan periode 2031-02" in review
+    assert "Terbitkan periode 2026-02" in review
     published = client.post(f"/kelola/draf/{draft_id}/terbitkan", data={"csrf_token": csrf(review)})
     assert published.status_code == 302
     props = {
         f["properties"]["code"]: f["properties"]
-        for f in client.get("/api/coverage.geojson?scope=62&period=2031-02").get_json()["features"]
+        for f in client.get("/api/coverage.geojson?scope=62&period=2026-02").get_json()["features"]
     }
     assert props["62.11"]["coverage_pct"] == 41.3
     history = client.get("/kelola/riwayat").get_data(as_text=True)
@@ -142,7 +139,7 @@ def test_wrong_password_and_no_open_redirect(people):
 def test_bad_upload_gets_a_message(people):
     client = people.test_client()
     sign_in(client, "penyunting")
-    response = upload(client, b"not a spreadsheet at all", period="2031-02")
+    response = upload(client, b"not a spreadsheet at all", period="2026-02")
     assert response.status_code == 400 and "Traceback" not in response.get_data(as_text=True)
 
 
