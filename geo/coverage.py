@@ -406,13 +406,24 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
+def _most_used_delimiter(head: str) -> type[csv.Dialect]:
+    """When the sniffer gives up (a title row with fewer separators), the separator used most wins."""
+    counts = {delimiter: head.count(delimiter) for delimiter in ",;\t|"}
+    best = max(counts, key=counts.get)
+
+    class Chosen(csv.excel):
+        delimiter = best if counts[best] else ","
+
+    return Chosen
+
+
 def _read_csv(data: bytes) -> list[list[str]]:
     # Old Mac and some Excel exports end lines with a bare carriage return.
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
-        dialect = csv.excel
+        dialect = _most_used_delimiter(text[:8192])
     rows = []
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     line = 0
