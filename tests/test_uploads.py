@@ -186,3 +186,49 @@ def test_instances_sharing_a_database_show_a_new_period_at_once(app, tokens, bou
     assert "2026-01" in page or "Januari 2026" in page
     assert other.test_client().get("/?period=2026-01").status_code == 200
     other.extensions["peta"].engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [("2025-1", "TTTT-BB"), (" 2031-02 ", "belum tiba"), ("2099-01", "belum tiba"), ("Oktober 2025", "TTTT-BB")],
+)
+def test_the_api_refuses_the_periods_the_form_refuses(app, tokens, period, message):
+    response = upload(app.test_client(), tokens["editor"], period=period)
+    assert response.status_code == 400
+    assert [e for e in response.get_json()["errors"] if e["kind"] == "input" and message in e["message"]]
+
+
+def test_source_and_date_travel_with_each_figure(app, tokens):
+    client = app.test_client()
+    text = (
+        "kode,wilayah,cakupan,sumber,keterangan\n"
+        "62.11,Pulang Pisau,41.3,BPS Kalteng,angka sementara\n"
+        "62.02,Kotim,30,,\n"
+    )
+    form = {"file": (io.BytesIO(text.encode()), "k.csv"), "period": "2026-01", "source": "BPJS Kanwil"}
+    response = client.post("/api/uploads", headers=auth(tokens["editor"]), data={**form, "as_of": "31/01/2026"})
+    draft = response.get_json()
+    assert response.status_code == 201 and draft["ok"], draft["errors"]
+    assert [(r["source"], r["remarks"]) for r in draft["rows"]] == [("BPS Kalteng", "angka sementara"), (None, None)]
+    assert (draft["source"], draft["as_of"]) == ("BPJS Kanwil", "2026-01-31")
+    assert client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"])).status_code == 201
+    features = client.get("/api/coverage.geojson?scope=62&period=2026-01").get_json()["features"]
+    sources = {f["properties"]["code"]: f["properties"]["source"] for f in features if f["properties"]["source"]}
+    assert sources == {"62.11": "BPS Kalteng", "62.02": "BPJS Kanwil"}  # never the remarks, never the file name
+
+
+def test_an_upload_without_a_source_is_not_published(app, tokens):
+    client = app.test_client()
+    draft = upload(client, tokens["editor"], source="").get_json()
+    assert draft["ok"] is False and [e["kind"] for e in draft["errors"]] == ["source"]
+    response = client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"]))
+    assert response.status_code == 400
+    form = {"file": (io.BytesIO(GOOD.encode()), "c.csv"), "period": "2026-01", "source": "B", "as_of": "besok"}
+    response = client.post("/api/uploads", headers=auth(tokens["editor"]), data=form)
+    assert response.status_code == 400 and response.get_json()["errors"][0]["column"] == "tanggal"
+
+
+def test_a_file_that_cannot_be_read_to_its_end_is_refused(app, tokens):
+    text = 'wilayah,cakupan\nKotim,30\n"Kobar,40\nKatingan,50\n'
+    response = upload(app.test_client(), tokens["editor"], text=text)
+    assert response.status_code == 400 and "tanda kutip" in response.get_json()["error"]
