@@ -14,7 +14,7 @@ import math
 import re
 import zipfile
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -301,7 +301,7 @@ class ImportReport:
             period=data.get("period"),
             columns=data.get("columns", {}),
             rows=rows,
-            errors=[_problem(p) for p in data.get("errors", [])],
+            errors=[_problem(p, _legacy_kind(p, rows)) for p in data.get("errors", [])],
             warnings=[_problem(p, Kind.RANGE) for p in data.get("warnings", [])],
             sheet=data.get("sheet"),
             sheets=data.get("sheets", []),
@@ -332,6 +332,18 @@ class ImportReport:
             if row.code
         ]
         return pd.DataFrame(rows, columns=columns)
+
+
+def _legacy_kind(problem: dict, rows: list[RowResult]) -> Kind:
+    """The kind of an error stored before kinds existed, from where it sits (never from its text): a name or
+    code error on an unmatched row is that row's match; on a matched row, a duplicate, which validation
+    recomputes; any other is kept as a parse error until its row is dropped."""
+    if problem.get("row") is None:
+        return Kind.FILE
+    if problem.get("column") in ("wilayah", "kode"):
+        matched = any(row.row == problem["row"] and row.code for row in rows)
+        return Kind.DUPLICATE if matched else Kind.UNMATCHED
+    return Kind.PARSE
 
 
 def _problem(data: dict, old_default: Kind = Kind.PARSE) -> Problem:
@@ -582,8 +594,11 @@ def _next_month(today: date) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+WIT = timezone(timedelta(hours=9))  # Indonesia's easternmost time zone: no Indonesian date is later
+
+
 def _today() -> date:
-    return datetime.now(UTC).date()
+    return datetime.now(WIT).date()
 
 
 def _not_later_than_next_month(period: str, text: str, today: date | None) -> str:
@@ -802,8 +817,6 @@ def analyse_rows(
         _row_result(number, cells, name, code, match, columns, index, errors)
         for (number, cells, name, code), match in zip(kept, matches, strict=True)
     ]
-    if not results and not excluded:
-        errors.append(Problem(None, None, "Tidak ada baris data di bawah baris judul.", Kind.FILE))
     labels = {COLUMN_LABELS[key]: rows[header][index] for key, index in columns.items()}
     report = ImportReport(
         found_period, labels, results, errors, [], excluded=excluded, data_rows=len(data), source=source, as_of=as_of
@@ -944,6 +957,8 @@ def validate_report(report: ImportReport) -> ImportReport:
                     Kind.JUMP,
                 )
             )
+    if not report.rows:
+        errors.append(Problem(None, None, _no_rows_message(report), Kind.MISSING))
     if (fraction := _fraction_warning(report)) is not None:
         warnings.insert(0, fraction)
     unsourced = [row.row for row in report.rows if row.code and not report.source_of(row)]
@@ -961,6 +976,15 @@ def validate_report(report: ImportReport) -> ImportReport:
     key = _problem_order
     report.errors, report.warnings = sorted(errors, key=key), sorted(warnings, key=key)
     return report
+
+
+def _no_rows_message(report: ImportReport) -> str:
+    if not report.excluded:
+        return "Tidak ada baris data di bawah baris judul."
+    return (
+        f"Tidak ada baris kabupaten/kota untuk diterbitkan: semua {len(report.excluded)} baris data dikecualikan "
+        "(jumlah, provinsi, catatan, atau dihapus). Periksa daftar baris yang dikecualikan."
+    )
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:

@@ -474,3 +474,33 @@ def test_the_date_of_the_data(text, result):
     else:
         with pytest.raises(ValueError, match="Tanggal data"):
             check_as_of(text, TODAY)
+
+
+LEGACY_DRAFT = {  # a report stored before problems had kinds (drafts are kept as JSON, not migrated)
+    "ok": False,
+    "period": "2025-10",
+    "columns": {"wilayah": "wilayah", "cakupan": "cakupan"},
+    "summary": {"rows": 3, "matched": 3, "unmatched": 0},
+    "rows": [
+        {"row": 2, "input": "Kotim", "code": "62.02", "method": "alias", "name": "Kotim", "coverage_pct": 30.0},
+        {"row": 3, "input": "Pulang Pisau", "code": "62.11", "method": "name", "name": "PP", "coverage_pct": 41.0},
+        {"row": 4, "input": "Kotim", "code": "62.02", "method": "alias", "name": "Kotim", "coverage_pct": 31.0},
+    ],
+    "errors": [{"row": 4, "column": "wilayah", "message": "'Kotim' sama dengan baris 2 (Kotim)."}],
+    "warnings": [],
+}
+
+
+def test_a_draft_stored_before_kinds_can_still_be_fixed():
+    report = ImportReport.from_dict(json.loads(json.dumps(LEGACY_DRAFT)))
+    assert [(e.row, e.kind) for e in report.errors] == [(4, Kind.DUPLICATE)]
+    report.source = "BPJS"
+    drop_row(report, 2)
+    assert report.ok and report.data_rows == 3 and [r.row for r in report.rows] == [3, 4]
+
+
+def test_a_file_of_only_totals_says_so(index):
+    report = analyse_file(b"wilayah;cakupan\nJUMLAH;30\nProvinsi Riau;40\n", "a.csv", index, period="2025-10")
+    assert not report.ok and not report.rows and len(report.excluded) == 2
+    assert [(e.kind, e.row) for e in report.errors] == [(Kind.MISSING, None)]
+    assert "semua 2 baris data dikecualikan" in report.errors[0].message

@@ -184,3 +184,20 @@ def test_every_xlsx_row_is_accounted_and_percent_cells_read_as_shown(index, rows
     for row in report.rows:
         if row.row in percent_cells:
             assert row.coverage_pct == float(Decimal(repr(percent_cells[row.row])) * 100)
+
+
+def test_a_sheet_broken_part_way_is_an_error_not_a_shorter_table(index):
+    book = Workbook()
+    for number in range(200):
+        book.active.append(["Kotim" if number == 0 else f"Baris {number}", number])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source, target = zipfile.ZipFile(buffer), io.BytesIO()
+    with zipfile.ZipFile(target, "w") as out:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]  # cut in the middle of the rows
+            out.writestr(item, content)
+    with pytest.raises(CoverageFileError, match="sampai akhir"):
+        analyse_file(target.getvalue(), "a.xlsx", index, period="2025-10")
