@@ -261,6 +261,13 @@ class ImportReport:
     def as_of_of(self, row: RowResult) -> str | None:
         return row.as_of or self.as_of
 
+    def source_credit(self) -> str | None:
+        """Who to credit for the figures as a whole (a dataset's title): never the file name."""
+        sources = sorted({source for row in self.rows if row.code and (source := self.source_of(row))})
+        if len(sources) > 1:
+            return f"{len(sources)} sumber (lihat tiap wilayah)"
+        return sources[0][:200] if sources else None
+
     def summary(self) -> dict[str, int]:
         matched = sum(1 for row in self.rows if row.code)
         return {

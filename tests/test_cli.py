@@ -57,6 +57,7 @@ def test_import_publishes_and_dry_run_does_not(app, tmp_path):
         engine = get_resources().engine
         [live] = [d for d in live_datasets(engine) if d.period == "2025-11"]
         assert set(read_records(engine, live.id)["as_of"]) == {"2025-11-30"}
+        assert live.title == "BPJS Kanwil Kalimantan"  # credited to the source, not to cakupan.csv
 
 
 @pytest.mark.parametrize(("period", "message"), [("2099-01", "belum tiba"), ("2025-1", "TTTT-BB")])

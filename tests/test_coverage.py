@@ -304,6 +304,7 @@ def test_remarks_are_not_a_source_but_a_source_column_is(index):
         ["BPS Kalteng", "2025-09-30"],
         ["BPJS", "2025-10-31"],
     ]
+    assert report.source_credit() == "2 sumber (lihat tiap wilayah)"
 
 
 @pytest.mark.parametrize(

@@ -189,7 +189,8 @@ def register(app: Flask) -> None:
             sys.exit(1)
         if not dry_run:
             records = records_from_report(report)
-            publish(engine, series, report.period, records, title=file.name, file_name=file.name, created_by="cli")
+            title = report.source_credit() or file.name  # ok implies every figure has a source
+            publish(engine, series, report.period, records, title=title, file_name=file.name, created_by="cli")
             if not as_json:
                 click.echo(f"Diterbitkan: {series} {report.period}, {len(records)} wilayah.")
 
