@@ -1,7 +1,9 @@
 """Read coverage spreadsheets (CSV, XLSX), recognise their columns, validate and match every row.
 
-The result is an ImportReport: one entry per data row in file order, plus errors and warnings that name
-the row and column and say, in Bahasa Indonesia, what to fix. Nothing here writes to the database.
+The result is an ImportReport (the typed draft): one entry per data row in file order, the rows excluded as
+totals or notes with the reason, and problems that name the row, column and *kind* and say, in Bahasa
+Indonesia, what to fix. `validate_report` is the one validation (duplicates, ranges, jumps, fractions,
+source) run after reading and after every edit. Nothing here writes to the database.
 """
 
 from __future__ import annotations
@@ -11,14 +13,18 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from geo.matching import DistrictIndex, match_district
+from geo.matching import DistrictIndex, Match, match_district, normalize_words, resolve_province, split_jenis
 from geo.numbers import format_percent, format_points
 
 HEADER_ALIASES = {
@@ -61,7 +67,8 @@ HEADER_ALIASES = {
         "coverage_percent",
     ],
     "target": ["target", "target_persen", "target_cakupan", "target_pct", "target_percent"],
-    "source": ["sumber", "source", "sumber_data", "keterangan"],
+    "source": ["sumber", "source", "sumber_data"],
+    "remarks": ["keterangan", "ket", "catatan", "remarks", "notes", "note"],
     "as_of": ["tanggal", "tanggal_data", "per_tanggal", "as_of"],
 }
 COLUMN_LABELS = {
@@ -75,6 +82,7 @@ COLUMN_LABELS = {
     "target": "target",
     "source": "sumber",
     "as_of": "tanggal",
+    "remarks": "keterangan",
 }
 MATCH_MESSAGES = {
     "ambiguous": "Nama '{input}' cocok dengan lebih dari satu wilayah. Tulis 'Kabupaten' atau 'Kota', "
@@ -126,8 +134,43 @@ HEADER_SEARCH_ROWS = 20
 COVERAGE_MISMATCH_POINTS = 0.5
 
 
+JUMP_POINTS = 20.0
+MAX_SOURCE_CHARS = 500
+
+
+def credit_sources(sources: Iterable[object]) -> str | None:
+    """Who to credit for a set of figures as a whole: their one source, or how many sources (each figure shows
+    its own). Never a file name."""
+    distinct = sorted({str(source).strip() for source in sources if isinstance(source, str) and source.strip()})
+    if len(distinct) > 1:
+        return f"{len(distinct)} sumber (lihat tiap wilayah)"
+    return distinct[0][:200] if distinct else None
+
+
 class CoverageFileError(Exception):
     """The file cannot be read as a coverage table; the message says what to fix."""
+
+
+class Kind(StrEnum):
+    """What a problem is about; the web layer and the edits branch on this, never on the message text."""
+
+    INPUT = "input"  # the upload's own fields (period, date): the upload is refused
+    FILE = "file"  # the file as a whole (several sheets, no rows)
+    PERIOD = "period"  # the period column
+    PARSE = "parse"  # a cell that is not a number
+    UNMATCHED = "unmatched"  # a row matched to no district (or to a province name as well)
+    DUPLICATE = "duplicate"
+    RANGE = "range"  # a number outside what is possible or plausible
+    MISSING = "missing"  # no coverage and no counts to compute it
+    MISMATCH = "mismatch"  # the written coverage disagrees with participants ÷ employed
+    JUMP = "jump"  # a large change from the previous period
+    FRACTION = "fraction"  # coverage written as fractions (0,3 for 30%)
+    SOURCE = "source"  # no source for figures that would be published
+
+
+# Found while reading the file; they stay until their row is matched or dropped. validate_report recomputes
+# every other kind from the rows as they are now.
+READ_KINDS = frozenset({Kind.INPUT, Kind.FILE, Kind.PERIOD, Kind.PARSE, Kind.UNMATCHED})
 
 
 @dataclass(frozen=True)
@@ -135,6 +178,43 @@ class Problem:
     row: int | None
     column: str | None
     message: str
+    kind: Kind
+
+
+class Exclusion(StrEnum):
+    """Why a row of the file is not a district's figure."""
+
+    TOTAL = "total"
+    AVERAGE = "average"
+    PROVINCE = "province"
+    BLANK_NAME = "blank_name"
+    NOTE = "note"
+    DROPPED = "dropped"  # dropped by an editor during review
+
+
+EXCLUSION_MESSAGES = {
+    Exclusion.TOTAL: "Baris jumlah/total, bukan satu kabupaten/kota.",
+    Exclusion.AVERAGE: "Baris rata-rata, bukan satu kabupaten/kota.",
+    Exclusion.PROVINCE: "Baris provinsi, bukan satu kabupaten/kota.",
+    Exclusion.BLANK_NAME: "Baris berisi angka tanpa nama wilayah dan tanpa kode (biasanya baris jumlah).",
+    Exclusion.NOTE: "Baris catatan tanpa angka cakupan.",
+    Exclusion.DROPPED: "Dihapus penyunting saat memeriksa draf.",
+}
+
+
+@dataclass
+class ExcludedRow:
+    """A row of the file left out of the figures, with the reason; province rows keep their figures."""
+
+    row: int
+    input: str
+    reason: Exclusion
+    message: str
+    province: str | None = None
+    participants: int | None = None
+    workers: int | None = None
+    coverage_pct: float | None = None
+    target_pct: float | None = None
 
 
 @dataclass
@@ -151,12 +231,16 @@ class RowResult:
     workers: int | None = None
     coverage_pct: float | None = None
     target_pct: float | None = None
-    source: str | None = None
+    source: str | None = None  # the row's own `sumber` cell; the upload's source applies when it is empty
     as_of: str | None = None
+    remarks: str | None = None  # a `keterangan` cell: shown in review, never published as a source
+    coverage_given: bool = False  # coverage written in the file (not computed from the counts)
 
 
 @dataclass
 class ImportReport:
+    """The typed draft: every data row of the file accounted for as a row (matched or not) or excluded."""
+
     period: str | None
     columns: dict[str, str]
     rows: list[RowResult]
@@ -164,29 +248,120 @@ class ImportReport:
     warnings: list[Problem]
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
+    excluded: list[ExcludedRow] = field(default_factory=list)
+    data_rows: int = 0  # non-empty rows below the header: len(rows) + len(excluded)
+    source: str | None = None  # given with the upload (form, API, CLI)
+    as_of: str | None = None
+    previous_period: str | None = None  # for the jump check
+    previous_coverage: dict[str, float] = field(default_factory=dict)
+    fractions_scaled: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors and self.period is not None and bool(self.rows)
 
-    def to_dict(self) -> dict:
+    @property
+    def refused(self) -> bool:
+        """The upload's own fields are wrong (or no single period): no draft is kept."""
+        return self.period is None or any(problem.kind == Kind.INPUT for problem in self.errors)
+
+    def source_of(self, row: RowResult) -> str | None:
+        return row.source or self.source
+
+    def as_of_of(self, row: RowResult) -> str | None:
+        return row.as_of or self.as_of
+
+    def source_credit(self) -> str | None:
+        """Who to credit for the figures as a whole (a dataset's title): never the file name."""
+        return credit_sources(source for row in self.rows if row.code and (source := self.source_of(row)))
+
+    def summary(self) -> dict[str, int]:
         matched = sum(1 for row in self.rows if row.code)
+        return {
+            "data_rows": self.data_rows,
+            "rows": len(self.rows),
+            "matched": matched,
+            "unmatched": len(self.rows) - matched,
+            "excluded": len(self.excluded),
+            "rows_with_errors": len({p.row for p in self.errors if p.row is not None}),
+        }
+
+    def to_dict(self) -> dict:
         return {
             "ok": self.ok,
             "period": self.period,
             "columns": self.columns,
             "sheet": self.sheet,
             "sheets": self.sheets,
-            "summary": {"rows": len(self.rows), "matched": matched, "unmatched": len(self.rows) - matched},
+            "source": self.source,
+            "as_of": self.as_of,
+            "summary": self.summary(),
             "rows": [asdict(row) for row in self.rows],
+            "excluded": [asdict(row) for row in self.excluded],
             "errors": [asdict(problem) for problem in self.errors],
             "warnings": [asdict(problem) for problem in self.warnings],
+            "previous": {"period": self.previous_period, "coverage": self.previous_coverage},
+            "fractions_scaled": self.fractions_scaled,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportReport:
+        """Read a stored report back (drafts saved before kinds existed read their problems as parse errors)."""
+        fields = set(RowResult.__dataclass_fields__)
+        rows = [RowResult(**{k: v for k, v in row.items() if k in fields}) for row in data.get("rows", [])]
+        excluded = [ExcludedRow(**{**row, "reason": Exclusion(row["reason"])}) for row in data.get("excluded", [])]
+        previous = data.get("previous") or {}
+        return cls(
+            period=data.get("period"),
+            columns=data.get("columns", {}),
+            rows=rows,
+            errors=[_problem(p, _legacy_kind(p, rows)) for p in data.get("errors", [])],
+            warnings=[_problem(p, Kind.RANGE) for p in data.get("warnings", [])],
+            sheet=data.get("sheet"),
+            sheets=data.get("sheets", []),
+            excluded=excluded,
+            data_rows=data.get("summary", {}).get("data_rows", len(rows) + len(excluded)),
+            source=data.get("source"),
+            as_of=data.get("as_of"),
+            previous_period=previous.get("period"),
+            previous_coverage=previous.get("coverage") or {},
+            fractions_scaled=data.get("fractions_scaled", False),
+        )
+
     def records(self) -> pd.DataFrame:
-        """Return the matched rows as the table a dataset stores."""
+        """Return the matched rows as the table a dataset stores, each with its own source and date."""
         columns = ["code", "input", "participants", "workers", "coverage_pct", "target_pct", "source", "as_of"]
-        return pd.DataFrame([{c: getattr(row, c) for c in columns} for row in self.rows if row.code], columns=columns)
+        rows = [
+            {
+                "code": row.code,
+                "input": row.input,
+                "participants": row.participants,
+                "workers": row.workers,
+                "coverage_pct": row.coverage_pct,
+                "target_pct": row.target_pct,
+                "source": self.source_of(row),
+                "as_of": self.as_of_of(row),
+            }
+            for row in self.rows
+            if row.code
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+
+def _legacy_kind(problem: dict, rows: list[RowResult]) -> Kind:
+    """The kind of an error stored before kinds existed, from where it sits (never from its text): a name or
+    code error on an unmatched row is that row's match; on a matched row, a duplicate, which validation
+    recomputes; any other is kept as a parse error until its row is dropped."""
+    if problem.get("row") is None:
+        return Kind.FILE
+    if problem.get("column") in ("wilayah", "kode"):
+        matched = any(row.row == problem["row"] and row.code for row in rows)
+        return Kind.DUPLICATE if matched else Kind.UNMATCHED
+    return Kind.PARSE
+
+
+def _problem(data: dict, old_default: Kind = Kind.PARSE) -> Problem:
+    return Problem(data.get("row"), data.get("column"), data["message"], Kind(data.get("kind") or old_default))
 
 
 def _pct(value: float) -> str:
@@ -203,11 +378,24 @@ def normalize_header(text: object) -> str:
 HEADER_LOOKUP = {alias: key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
 
 
-def _cell_text(value: object) -> str:
+def _literal_free(number_format: str) -> str:
+    """A number format without its quoted text and escaped characters: '0.0"%"' shows a typed 30.3 as 30.3%."""
+    return re.sub(r'"[^"]*"|\\.', "", number_format)
+
+
+def _cell_text(value: object, number_format: str | None = None) -> str:
+    """A cell as the person sees it: a percent-formatted 0.3031 (shown 30,31%) is '30.31'."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            return str(value)
+        if number_format and "%" in _literal_free(number_format):
+            return format((Decimal(repr(value)) * 100).normalize(), "f")
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
     return str(value).strip()
 
 
@@ -222,7 +410,7 @@ class Table:
 
 def read_table(data: bytes, filename: str, sheet: str | None = None) -> Table:
     """Read a CSV file, or one sheet of an XLSX file (the first visible one unless `sheet` names or numbers
-    another), into rows of text cells; raise CoverageFileError if it cannot be read."""
+    another), into rows of text cells; raise CoverageFileError if it cannot be read to its end."""
     if not data:
         raise CoverageFileError("Berkas kosong. Unggah berkas CSV atau XLSX yang berisi tabel cakupan.")
     suffix = Path(filename).suffix.lower()
@@ -244,21 +432,46 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
+def _most_used_delimiter(head: str) -> type[csv.Dialect]:
+    """When the sniffer gives up (a title row with fewer separators), the separator used most wins."""
+    counts = {delimiter: head.count(delimiter) for delimiter in ",;\t|"}
+    best = max(counts, key=counts.get)
+
+    class Chosen(csv.excel):
+        delimiter = best if counts[best] else ","
+
+    return Chosen
+
+
 def _read_csv(data: bytes) -> list[list[str]]:
     # Old Mac and some Excel exports end lines with a bare carriage return.
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
-        dialect = csv.excel
+        dialect = _most_used_delimiter(text[:8192])
     rows = []
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    line = 0
     try:
-        for number, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect)):
+        for number, row in enumerate(reader):
             if number > MAX_ROWS:
                 raise CoverageFileError(f"Berkas lebih dari {MAX_ROWS} baris. Satu berkas cukup untuk satu periode.")
+            # One record spanning several lines is a quote left open: it swallows the rows after it, and a
+            # shorter table would be read as if complete.
+            if reader.line_num != line + 1 or any("\n" in cell for cell in row):
+                raise CoverageFileError(
+                    f'Baris {line + 1} membuka tanda kutip (") yang tidak ditutup (atau sebuah sel berisi ganti '
+                    f"baris), sehingga baris {line + 1}–{reader.line_num} terbaca sebagai satu baris. Hapus tanda "
+                    "kutip itu atau tutup pasangannya, lalu unggah lagi."
+                )
+            line = reader.line_num
             rows.append([cell.strip() for cell in row[:MAX_COLUMNS]])
     except csv.Error as error:
-        raise CoverageFileError(f"Berkas CSV tidak dapat dibaca ({error}). Simpan ulang sebagai CSV UTF-8.") from error
+        raise CoverageFileError(
+            f"Berkas CSV tidak dapat dibaca sampai akhir (baris {reader.line_num}: {error}). "
+            "Periksa tanda kutip di baris itu, lalu simpan ulang sebagai CSV UTF-8."
+        ) from error
     return rows
 
 
@@ -296,22 +509,33 @@ def _read_xlsx(data: bytes, wanted: str | None = None) -> Table:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for broken files
         raise CoverageFileError("Berkas XLSX tidak dapat dibuka. Simpan ulang dari Excel sebagai .xlsx.") from error
+    title = (wanted or "").strip()[:60]
     try:
         sheet, names = _choose_sheet(book, wanted)
+        title = sheet.title
         # The declared dimensions can claim millions of cells (a "spreadsheet bomb"); never trust them to size work.
         if (sheet.max_row or 0) > MAX_DECLARED_ROWS or (sheet.max_column or 0) > MAX_DECLARED_COLUMNS:
             raise CoverageFileError(
                 f"Lembar '{sheet.title}' mengaku berukuran {sheet.max_row} baris × {sheet.max_column} kolom. "
                 "Hapus baris/kolom kosong di luar tabel, lalu simpan ulang."
             )
+        # Nor to bound it: a declared dimension smaller than the data would silently drop the rows below it.
+        # Read every row there is; the row and column limits below bound the work.
+        sheet.reset_dimensions()
         rows = []
-        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)):
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS)):
             if number > MAX_ROWS:
                 raise CoverageFileError(
                     f"Lembar kerja lebih dari {MAX_ROWS} baris. Satu berkas cukup untuk satu periode."
                 )
-            rows.append([_cell_text(value) for value in row])
+            rows.append([_cell_text(cell.value, cell.number_format) for cell in row])
         return Table(rows, sheet.title, names)
+    except CoverageFileError:
+        raise
+    except Exception as error:  # a sheet whose XML breaks part-way: an error, never a shorter table
+        raise CoverageFileError(
+            f"Lembar '{title}' tidak dapat dibaca sampai akhir. Simpan ulang dari Excel sebagai .xlsx."
+        ) from error
     finally:
         book.close()
 
@@ -379,10 +603,33 @@ def parse_percent(text: str) -> float:
     return value
 
 
-def parse_period(text: str) -> str:
-    """Return 'YYYY-MM' from '2025-10', '2025/10', '10/2025', 'Oktober 2025' or 'Okt 2025'."""
+def _next_month(today: date) -> str:
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return f"{year:04d}-{month:02d}"
+
+
+WIT = timezone(timedelta(hours=9))  # Indonesia's easternmost time zone: no Indonesian date is later
+
+
+def _today() -> date:
+    return datetime.now(WIT).date()
+
+
+def _not_later_than_next_month(period: str, text: str, today: date | None) -> str:
+    latest = _next_month(today or _today())
+    if period > latest:
+        raise ValueError(
+            f"Periode '{str(text).strip()[:20]}' belum tiba: periode paling akhir yang boleh diunggah {latest}. "
+            "Periksa tahunnya (mis. 2025-10, bukan 2052-10)."
+        )
+    return period
+
+
+def parse_period(text: str, today: date | None = None) -> str:
+    """Return 'YYYY-MM' from a period cell: '2025-10', '2025/10', '10/2025', 'Oktober 2025', 'Okt 2025' or a
+    date; refuse months later than next month."""
     cleaned = str(text).strip().lower()
-    if found := re.fullmatch(r"(\d{4})[-/.](\d{1,2})", cleaned):
+    if found := re.fullmatch(r"(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?", cleaned):
         year, month = int(found.group(1)), int(found.group(2))
     elif found := re.fullmatch(r"(\d{1,2})[-/.](\d{4})", cleaned):
         year, month = int(found.group(2)), int(found.group(1))
@@ -392,7 +639,41 @@ def parse_period(text: str) -> str:
         raise ValueError(f"Periode '{text}' tidak dikenali. Tulis dalam bentuk TTTT-BB, mis. 2025-10.")
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise ValueError(f"Periode '{text}' tidak masuk akal. Tulis dalam bentuk TTTT-BB, mis. 2025-10.")
-    return f"{year:04d}-{month:02d}"
+    return _not_later_than_next_month(f"{year:04d}-{month:02d}", text, today)
+
+
+def check_period(text: str, today: date | None = None) -> str:
+    """The period an editor types (form, API, CLI): exactly TTTT-BB, a real month, not later than next month."""
+    cleaned = str(text).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}", cleaned):
+        raise ValueError(f"Periode '{cleaned[:20]}' tidak berbentuk TTTT-BB. Tulis mis. 2025-10.")
+    return parse_period(cleaned, today)
+
+
+def check_as_of(text: str, today: date | None = None) -> str:
+    """The date of the data as typed with an upload: '2025-10-31', '31/10/2025', '31 Oktober 2025', 'Oktober 2025'
+    or '2025'; return it as ISO text (2025-10-31, 2025-10, 2025). Refuse dates after today."""
+    cleaned = str(text).strip().lower()
+    day = None
+    if found := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", cleaned):
+        year, month, day = int(found.group(1)), int(found.group(2)), int(found.group(3))
+    elif found := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", cleaned):
+        year, month, day = int(found.group(3)), int(found.group(2)), int(found.group(1))
+    elif (found := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})", cleaned)) and found.group(2) in MONTHS:
+        year, month, day = int(found.group(3)), MONTHS[found.group(2)], int(found.group(1))
+    elif (found := re.fullmatch(r"([a-z]+)\.?\s+(\d{4})", cleaned)) and found.group(1) in MONTHS:
+        year, month = int(found.group(2)), MONTHS[found.group(1)]
+    elif found := re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?", cleaned):
+        year, month = int(found.group(1)), int(found.group(2) or 0)
+    else:
+        raise ValueError(f"Tanggal data '{text[:40]}' tidak dikenali. Tulis mis. 2025-10-31 atau 31 Oktober 2025.")
+    try:
+        when = date(year, month or 1, day or 1)
+    except ValueError as error:
+        raise ValueError(f"Tanggal data '{text[:40]}' tidak ada di kalender. Periksa hari dan bulannya.") from error
+    if when > (today or _today()) or year < 2000:
+        raise ValueError(f"Tanggal data '{text[:40]}' tidak mungkin (di masa depan atau sebelum 2000).")
+    return when.isoformat() if day else f"{year:04d}-{month:02d}" if month else f"{year:04d}"
 
 
 def _period_of(
@@ -400,13 +681,18 @@ def _period_of(
 ) -> str | None:
     if override:
         try:
-            return parse_period(override)
+            return check_period(override)
         except ValueError as error:
-            errors.append(Problem(None, "periode", str(error)))
+            errors.append(Problem(None, "periode", str(error), Kind.INPUT))
             return None
     if "period" not in columns:
         errors.append(
-            Problem(None, "periode", "Periode belum diisi. Pilih periode (TTTT-BB) atau isi kolom 'periode'.")
+            Problem(
+                None,
+                "periode",
+                "Periode belum diisi. Pilih periode (TTTT-BB) atau isi kolom 'periode'.",
+                Kind.INPUT,
+            )
         )
         return None
     seen = {}
@@ -416,13 +702,14 @@ def _period_of(
             try:
                 seen.setdefault(parse_period(text), number)
             except ValueError as error:
-                errors.append(Problem(number, "periode", str(error)))
+                errors.append(Problem(number, "periode", str(error), Kind.PERIOD))
     if len(seen) > 1:
         errors.append(
             Problem(
                 None,
                 "periode",
                 f"Berkas berisi lebih dari satu periode ({', '.join(sorted(seen))}). Pisahkan per periode.",
+                Kind.PERIOD,
             )
         )
         return None
@@ -434,90 +721,359 @@ def _cell(cells: list[str], columns: dict[str, int], key: str) -> str:
     return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
-def _parse_figures(
-    result: RowResult, cells: list[str], columns: dict[str, int], errors: list[Problem], warnings: list[Problem]
-) -> None:
-    parsers = {"participants": parse_count, "workers": parse_count, "coverage": parse_percent, "target": parse_percent}
+FIGURES = {"participants": parse_count, "workers": parse_count, "coverage": parse_percent, "target": parse_percent}
+TOTAL_WORDS = {"jumlah", "total", "subtotal", "grandtotal", "totals"}
+AVERAGE_WORDS = {"rata", "ratarata", "rerata", "average", "mean", "median"}
+PROVINCE_WORDS = {"provinsi", "prov", "propinsi", "province"}
+NOTE_WORDS = {"catatan", "keterangan", "ket", "sumber", "source", "note", "notes", "diolah", "ttd"}
+
+
+def _figures(cells: list[str], columns: dict[str, int]) -> tuple[dict[str, float | int | None], list[Problem]]:
+    """The numeric cells of a row parsed, and a problem for each that is not a number (row numbers left 0)."""
     values: dict[str, float | int | None] = {}
-    for key, parser in parsers.items():
+    problems = []
+    for key, parser in FIGURES.items():
         text = _cell(cells, columns, key)
         values[key] = None
         if text and text != "-":
             try:
                 values[key] = parser(text)
             except ValueError as error:
-                errors.append(Problem(result.row, COLUMN_LABELS[key], str(error)))
-    result.participants, result.workers = values["participants"], values["workers"]
-    result.target_pct, result.coverage_pct = values["target"], values["coverage"]
-    if result.workers == 0:
-        errors.append(Problem(result.row, "pekerja", "Jumlah pekerja 0: cakupan tidak dapat dihitung."))
-    computed = None
-    if result.participants is not None and result.workers:
-        computed = result.participants / result.workers * 100
-        if result.participants > result.workers:
-            warnings.append(
-                Problem(result.row, "peserta", "Peserta lebih banyak daripada pekerja. Periksa kedua angka.")
-            )
-    if result.coverage_pct is None and computed is not None:
-        result.coverage_pct = round(computed, 2)
-    elif computed is not None and abs(computed - result.coverage_pct) > COVERAGE_MISMATCH_POINTS:
-        warnings.append(
-            Problem(
-                result.row,
-                "cakupan",
-                f"Cakupan tertulis {_pct(result.coverage_pct)} berbeda dari peserta/pekerja = {_pct(computed)}.",
-            )
-        )
-    if result.coverage_pct is None and not any(p.row == result.row for p in errors):
-        errors.append(Problem(result.row, "cakupan", "Cakupan kosong. Isi 'cakupan', atau 'peserta' dan 'pekerja'."))
-    elif result.coverage_pct is not None and result.coverage_pct > 100:
-        warnings.append(Problem(result.row, "cakupan", f"Cakupan {_pct(result.coverage_pct)} di atas 100%."))
+                problems.append(Problem(0, COLUMN_LABELS[key], str(error), Kind.PARSE))
+    return values, problems
 
 
-def analyse_rows(rows: list[list[str]], index: DistrictIndex, period: str | None = None) -> ImportReport:
-    """Recognise columns, match every data row and validate its figures."""
+def classify_row(
+    name: str, code: str, cells: list[str], columns: dict[str, int], index: DistrictIndex
+) -> Exclusion | None:
+    """Return why a row is a total, average, province or note row rather than a district, or None."""
+    words = normalize_words(name)
+    joined = "".join(words)
+    figures = any(_cell(cells, columns, key) not in ("", "-") for key in FIGURES)
+    if code:
+        found = re.fullmatch(r"(\d{2})(?:\.0+)?", code.strip())
+        if found and found.group(1) in set(index.provinces_of.values()):
+            return Exclusion.PROVINCE
+        return None  # a district code: the matcher decides (and reports a code that fits nothing)
+    if not words:
+        return Exclusion.BLANK_NAME if figures else Exclusion.NOTE
+    if TOTAL_WORDS & set(words) or joined in TOTAL_WORDS:
+        return Exclusion.TOTAL
+    if AVERAGE_WORDS & set(words) or joined.startswith("ratarata"):
+        return Exclusion.AVERAGE
+    if words[0] in PROVINCE_WORDS:
+        return Exclusion.PROVINCE
+    if resolve_province(index, name) is not None and not index.by_key.get(split_jenis(name)[1]):
+        return Exclusion.PROVINCE  # a province's name that is no district's ('Kalimantan Tengah', 'Kalteng')
+    if not figures and (words[0] in NOTE_WORDS or name.lstrip().startswith(("*", "#", "("))):
+        return Exclusion.NOTE
+    return None
+
+
+def _excluded_row(
+    number: int, name: str, code: str, reason: Exclusion, cells: list[str], columns: dict[str, int], index
+) -> ExcludedRow:
+    values, _ = _figures(cells, columns)
+    province = None
+    if reason == Exclusion.PROVINCE:
+        province = resolve_province(index, name) or (code.strip()[:2] if code.strip()[:2].isdigit() else None)
+    return ExcludedRow(
+        row=number,
+        input=name or code or " ".join(cell for cell in cells if cell)[:80],
+        reason=reason,
+        message=EXCLUSION_MESSAGES[reason],
+        province=province,
+        participants=values["participants"],
+        workers=values["workers"],
+        coverage_pct=values["coverage"],
+        target_pct=values["target"],
+    )
+
+
+def match_rows(index: DistrictIndex, keys: list[tuple[str, str, str]]) -> list[Match]:
+    """The matching step, once per file: (name, code, province text) of every row -> its Match."""
+    return [
+        match_district(index, name=name or None, code=code or None, province=province or None)
+        for name, code, province in keys
+    ]
+
+
+def _province_named(index: DistrictIndex, name: str, match: Match) -> bool:
+    """A bare province name that is also a district's ('Jambi', 'Bengkulu'): it may be the province's total."""
+    return (
+        bool(name) and match.code is not None and match.method != "code" and resolve_province(index, name) is not None
+    )
+
+
+def analyse_rows(
+    rows: list[list[str]],
+    index: DistrictIndex,
+    period: str | None = None,
+    source: str | None = None,
+    as_of: str | None = None,
+) -> ImportReport:
+    """Recognise columns; set aside total, province and note rows; match every other row and validate."""
     header, columns = find_columns(rows)
     data = [(number + 1, cells) for number, cells in enumerate(rows) if number > header and any(cells)]
     errors: list[Problem] = []
-    warnings: list[Problem] = []
     found_period = _period_of(data, columns, period, errors)
-    results: list[RowResult] = []
-    first_row_of: dict[str, int] = {}
+    excluded: list[ExcludedRow] = []
+    kept: list[tuple[int, list[str], str, str]] = []
     for number, cells in data:
         name, code = _cell(cells, columns, "name"), _cell(cells, columns, "code")
-        match = match_district(
-            index, name=name or None, code=code or None, province=_cell(cells, columns, "province") or None
+        reason = classify_row(name, code, cells, columns, index)
+        if reason is None:
+            kept.append((number, cells, name, code))
+        else:
+            excluded.append(_excluded_row(number, name, code, reason, cells, columns, index))
+    matches = match_rows(index, [(name, code, _cell(cells, columns, "province")) for _, cells, name, code in kept])
+    results = [
+        _row_result(number, cells, name, code, match, columns, index, errors)
+        for (number, cells, name, code), match in zip(kept, matches, strict=True)
+    ]
+    labels = {COLUMN_LABELS[key]: rows[header][index] for key, index in columns.items()}
+    report = ImportReport(
+        found_period, labels, results, errors, [], excluded=excluded, data_rows=len(data), source=source, as_of=as_of
+    )
+    validate_report(report)
+    return report
+
+
+def _row_result(
+    number: int,
+    cells: list[str],
+    name: str,
+    code: str,
+    match: Match,
+    columns: dict[str, int],
+    index: DistrictIndex,
+    errors: list[Problem],
+) -> RowResult:
+    result = RowResult(
+        row=number,
+        input=name or code,
+        code=match.code,
+        method=match.method,
+        name=index.names.get(match.code) if match.code else None,
+        suggestions=[asdict(s) for s in match.suggestions],
+        source=_cell(cells, columns, "source")[:MAX_SOURCE_CHARS] or None,
+        as_of=_cell(cells, columns, "as_of")[:80] or None,
+        remarks=_cell(cells, columns, "remarks")[:MAX_SOURCE_CHARS] or None,
+    )
+    if _province_named(index, name, match):
+        errors.append(
+            Problem(
+                number,
+                "wilayah",
+                f"'{name}' adalah nama provinsi dan juga {result.name}. Tulis '{result.name}' untuk kota/kabupaten; "
+                f"baris provinsi tulis 'Provinsi {name}'.",
+                Kind.UNMATCHED,
+            )
         )
-        result = RowResult(
-            row=number,
-            input=name or code,
-            code=match.code,
-            method=match.method,
-            name=index.names.get(match.code) if match.code else None,
-            suggestions=[asdict(s) for s in match.suggestions],
-            source=_cell(cells, columns, "source") or None,
-            as_of=_cell(cells, columns, "as_of") or None,
+        result.suggestions = [{"code": match.code, "name": result.name, "score": 100.0}]
+        result.code = result.method = result.name = None
+    elif match.code is None:
+        column = "kode" if match.message in ("bad_code", "unknown_code") else "wilayah"
+        errors.append(Problem(number, column, MATCH_MESSAGES[match.message].format(input=result.input), Kind.UNMATCHED))
+    values, problems = _figures(cells, columns)
+    errors.extend(Problem(number, p.column, p.message, p.kind) for p in problems)
+    result.participants, result.workers = values["participants"], values["workers"]
+    result.coverage_pct, result.target_pct = values["coverage"], values["target"]
+    result.coverage_given = result.coverage_pct is not None
+    if result.coverage_pct is None and result.participants is not None and result.workers:
+        result.coverage_pct = round(result.participants / result.workers * 100, 2)
+    return result
+
+
+def _computed(row: RowResult) -> float | None:
+    if row.participants is None or not row.workers:
+        return None
+    return row.participants / row.workers * 100
+
+
+def _check_row(row: RowResult, has_error: bool, errors: list[Problem], warnings: list[Problem]) -> None:
+    """Ranges and consistency of one row's figures."""
+    computed = _computed(row)
+    if row.workers == 0:
+        errors.append(Problem(row.row, "pekerja", "Jumlah pekerja 0: cakupan tidak dapat dihitung.", Kind.RANGE))
+        has_error = True
+    if computed is not None and row.participants > row.workers:
+        warnings.append(
+            Problem(row.row, "peserta", "Peserta lebih banyak daripada pekerja. Periksa kedua angka.", Kind.RANGE)
         )
-        if match.code is None:
-            column = "kode" if match.message in ("bad_code", "unknown_code") else "wilayah"
-            errors.append(Problem(number, column, MATCH_MESSAGES[match.message].format(input=result.input)))
-        elif match.code in first_row_of:
+    if row.coverage_given and computed is not None and abs(computed - row.coverage_pct) > COVERAGE_MISMATCH_POINTS:
+        warnings.append(
+            Problem(
+                row.row,
+                "cakupan",
+                f"Cakupan tertulis {_pct(row.coverage_pct)} berbeda dari peserta/pekerja = {_pct(computed)}.",
+                Kind.MISMATCH,
+            )
+        )
+    if row.coverage_pct is None and not has_error:
+        errors.append(
+            Problem(row.row, "cakupan", "Cakupan kosong. Isi 'cakupan', atau 'peserta' dan 'pekerja'.", Kind.MISSING)
+        )
+    elif row.coverage_pct is not None and row.coverage_pct > 100:
+        warnings.append(Problem(row.row, "cakupan", f"Cakupan {_pct(row.coverage_pct)} di atas 100%.", Kind.RANGE))
+
+
+def _fraction_warning(report: ImportReport) -> Problem | None:
+    """Coverage written as fractions (0,3031 for 30,31%): every written value ≤ 1 while the counts say otherwise."""
+    given = [row for row in report.rows if row.coverage_given and row.coverage_pct is not None]
+    if report.fractions_scaled or not given or any(row.coverage_pct > 1 for row in given):
+        return None
+    if not any(row.coverage_pct > 0 for row in given):
+        return None
+    computed = [value for row in given if (value := _computed(row)) is not None]
+    if computed and all(value <= 1 for value in computed):
+        return None  # the counts agree: coverage really is below 1%
+    return Problem(
+        None,
+        "cakupan",
+        "Semua nilai cakupan 1 atau kurang (mis. 0,3031). Bila itu pecahan (0,3031 = 30,31%), pilih "
+        "'Ini pecahan, kalikan 100'; bila memang di bawah 1%, biarkan.",
+        Kind.FRACTION,
+    )
+
+
+def validate_report(report: ImportReport) -> ImportReport:
+    """The one validation, after reading and after every edit: ranges, duplicates, jumps, fractions, source.
+
+    Problems found while reading (READ_KINDS) stay; every other kind is recomputed from the rows as they are.
+    """
+    errors = [p for p in report.errors if p.kind in READ_KINDS]
+    warnings = [p for p in report.warnings if p.kind in READ_KINDS]
+    flagged = {p.row for p in errors}
+    first_row_of: dict[str, int] = {}
+    for row in report.rows:
+        _check_row(row, row.row in flagged, errors, warnings)
+        if row.code and row.code in first_row_of:
             errors.append(
                 Problem(
-                    number,
+                    row.row,
                     "wilayah",
-                    f"'{result.input}' sama dengan baris {first_row_of[match.code]}"
-                    f" ({result.name}). Satu wilayah hanya boleh satu baris.",
+                    f"'{row.input}' sama dengan baris {first_row_of[row.code]} ({row.name}). Satu wilayah hanya "
+                    "boleh satu baris: hapus salah satunya.",
+                    Kind.DUPLICATE,
                 )
             )
-        else:
-            first_row_of[match.code] = number
-        _parse_figures(result, cells, columns, errors, warnings)
-        results.append(result)
-    if not results:
-        errors.append(Problem(None, None, "Tidak ada baris data di bawah baris judul."))
-    labels = {COLUMN_LABELS[key]: rows[header][index] for key, index in columns.items()}
-    return ImportReport(found_period, labels, results, errors, warnings)
+        elif row.code:
+            first_row_of[row.code] = row.row
+        before = report.previous_coverage.get(row.code) if row.code else None
+        if before is not None and row.coverage_pct is not None and abs(row.coverage_pct - before) > JUMP_POINTS:
+            warnings.append(
+                Problem(
+                    row.row,
+                    "cakupan",
+                    f"Cakupan berubah {format_points(row.coverage_pct - before, 'id')} dari {report.previous_period} "
+                    f"({_pct(before)} → {_pct(row.coverage_pct)}). Periksa angkanya.",
+                    Kind.JUMP,
+                )
+            )
+    if not report.rows:
+        errors.append(Problem(None, None, _no_rows_message(report), Kind.MISSING))
+    if (fraction := _fraction_warning(report)) is not None:
+        warnings.insert(0, fraction)
+    unsourced = [row.row for row in report.rows if row.code and not report.source_of(row)]
+    if unsourced:
+        listed = ", ".join(map(str, unsourced[:10])) + (" …" if len(unsourced) > 10 else "")
+        errors.append(
+            Problem(
+                None,
+                "sumber",
+                f"Sumber data belum diisi (baris {listed}). Isi 'Sumber data' saat mengunggah, atau beri kolom "
+                "'sumber' di berkas; nama berkas tidak dipakai sebagai sumber.",
+                Kind.SOURCE,
+            )
+        )
+    key = _problem_order
+    report.errors, report.warnings = sorted(errors, key=key), sorted(warnings, key=key)
+    return report
+
+
+def _no_rows_message(report: ImportReport) -> str:
+    if not report.excluded:
+        return "Tidak ada baris data di bawah baris judul."
+    return (
+        f"Tidak ada baris kabupaten/kota untuk diterbitkan: semua {len(report.excluded)} baris data dikecualikan "
+        "(jumlah, provinsi, catatan, atau dihapus). Periksa daftar baris yang dikecualikan."
+    )
+
+
+def _problem_order(problem: Problem) -> tuple[int, int]:
+    return (0, 0) if problem.row is None else (1, problem.row)
+
+
+class ReportEditError(ValueError):
+    """An edit that does not apply to this draft; the message says why."""
+
+
+def _row(report: ImportReport, number: int) -> RowResult:
+    for row in report.rows:
+        if row.row == number:
+            return row
+    raise ReportEditError(f"Baris {number} tidak ada di draf ini.")
+
+
+def drop_row(report: ImportReport, number: int) -> ImportReport:
+    """Leave one row out: it is listed as excluded (dropped) and the draft is validated again."""
+    row = _row(report, number)
+    report.rows.remove(row)
+    report.excluded.append(
+        ExcludedRow(
+            row=row.row,
+            input=row.input,
+            reason=Exclusion.DROPPED,
+            message=EXCLUSION_MESSAGES[Exclusion.DROPPED],
+            participants=row.participants,
+            workers=row.workers,
+            coverage_pct=row.coverage_pct,
+            target_pct=row.target_pct,
+        )
+    )
+    report.excluded.sort(key=lambda entry: entry.row)
+    report.errors = [p for p in report.errors if p.row != number]
+    report.warnings = [p for p in report.warnings if p.row != number]
+    return validate_report(report)
+
+
+def match_row(report: ImportReport, number: int, code: str) -> ImportReport:
+    """Match an unmatched row by hand to one of its suggestions, then validate again."""
+    row = _row(report, number)
+    chosen = {s["code"]: s["name"] for s in row.suggestions}
+    if row.code is not None or code not in chosen:
+        raise ReportEditError("Pilih salah satu saran untuk baris ini.")
+    row.code, row.name, row.method, row.suggestions = code, chosen[code], "manual", []
+    report.errors = [p for p in report.errors if not (p.row == number and p.kind == Kind.UNMATCHED)]
+    return validate_report(report)
+
+
+def scale_fractions(report: ImportReport) -> ImportReport:
+    """'Ini pecahan, kalikan 100': written coverage (and targets, when all ≤ 1) × 100, then validate again."""
+    if not any(p.kind == Kind.FRACTION for p in report.warnings):
+        raise ReportEditError("Nilai cakupan draf ini tidak tampak sebagai pecahan; tidak ada yang dikalikan.")
+    targets = [row.target_pct for row in report.rows if row.target_pct is not None]
+    scale_targets = bool(targets) and all(value <= 1 for value in targets)
+    for row in report.rows:
+        if row.coverage_given and row.coverage_pct is not None:
+            row.coverage_pct = _times_100(row.coverage_pct)
+        if scale_targets and row.target_pct is not None:
+            row.target_pct = _times_100(row.target_pct)
+    report.fractions_scaled = True
+    return validate_report(report)
+
+
+def _times_100(value: float) -> float:
+    """0.3031 -> 30.31 exactly as written (not 30.310000000000002)."""
+    return float(Decimal(repr(value)) * 100)
+
+
+def set_provenance(report: ImportReport, source: str | None, as_of: str | None) -> ImportReport:
+    """Give (or change) the upload's source and date, then validate again."""
+    report.source = (source or "").strip()[:MAX_SOURCE_CHARS] or None
+    report.as_of = check_as_of(as_of) if as_of and as_of.strip() else None
+    return validate_report(report)
 
 
 def _first_table_with_columns(data: bytes, filename: str, first: Table) -> Table:
@@ -533,20 +1089,38 @@ def _first_table_with_columns(data: bytes, filename: str, first: Table) -> Table
 
 
 def analyse_file(
-    data: bytes, filename: str, index: DistrictIndex, period: str | None = None, sheet: str | None = None
+    data: bytes,
+    filename: str,
+    index: DistrictIndex,
+    period: str | None = None,
+    sheet: str | None = None,
+    source: str | None = None,
+    as_of: str | None = None,
 ) -> ImportReport:
-    """Read and analyse one uploaded or local file: the chosen sheet of a workbook, or its first table."""
+    """Read and analyse one uploaded or local file: the chosen sheet of a workbook, or its first table.
+
+    `source` and `as_of` are the upload's provenance (form, API, CLI); each row's own `sumber`/`tanggal` cell
+    takes precedence.
+    """
     table = read_table(data, filename, sheet)
     several = len(table.sheets) > 1
     if several and not sheet:
         table = _first_table_with_columns(data, filename, table)
     others = ", ".join(f"'{name}'" for name in table.sheets if name != table.sheet)
+    given_source = (source or "").strip()[:MAX_SOURCE_CHARS] or None
+    problems = []
     try:
-        report = analyse_rows(table.rows, index, period)
+        given_as_of = check_as_of(as_of) if as_of and as_of.strip() else None
+    except ValueError as error:
+        given_as_of = None
+        problems.append(Problem(None, "tanggal", str(error), Kind.INPUT))
+    try:
+        report = analyse_rows(table.rows, index, period, given_source, given_as_of)
     except CoverageFileError as error:
         if several:
             raise CoverageFileError(f"{error} Lembar yang dibaca: '{table.sheet}'; lembar lain: {others}.") from error
         raise
+    report.errors[:0] = problems
     report.sheet, report.sheets = table.sheet, table.sheets
     if several and not sheet:
         report.warnings.insert(
@@ -556,27 +1130,26 @@ def analyse_file(
                 None,
                 f"Berkas ini punya {len(table.sheets)} lembar; yang dibaca '{table.sheet}'. "
                 f"Bila datanya di lembar lain ({others}), unggah lagi dengan nama lembarnya.",
+                Kind.FILE,
             ),
         )
     return report
 
 
-JUMP_POINTS = 20.0
+@dataclass(frozen=True)
+class Flagged:
+    """A problem as the review shows it beside its row: 'error' blocks publishing, 'warning' does not."""
+
+    severity: str
+    column: str | None
+    message: str
+    kind: Kind
 
 
-def jump_warnings(rows: list[dict], previous: pd.DataFrame, previous_period: str) -> list[dict]:
-    """Warn for coverage that moved more than JUMP_POINTS points from the previous period (often a typo)."""
-    before = previous.dropna(subset=["coverage_pct"]).set_index("code")["coverage_pct"]
-    warnings = []
-    for row in rows:
-        code, value = row.get("code"), row.get("coverage_pct")
-        if code in before.index and value is not None and abs(value - before[code]) > JUMP_POINTS:
-            warnings.append(
-                {
-                    "row": row["row"],
-                    "column": "cakupan",
-                    "message": f"Cakupan berubah {format_points(value - before[code], 'id')} dari {previous_period} "
-                    f"({_pct(before[code])} → {_pct(value)}). Periksa angkanya.",
-                }
-            )
-    return warnings
+def problems_by_row(report: ImportReport) -> dict[int | None, list[Flagged]]:
+    """Every error and warning grouped by row number (None for the file as a whole)."""
+    grouped: dict[int | None, list[Flagged]] = {}
+    for severity, problems in (("error", report.errors), ("warning", report.warnings)):
+        for p in problems:
+            grouped.setdefault(p.row, []).append(Flagged(severity, p.column, p.message, p.kind))
+    return grouped

@@ -7,6 +7,8 @@ Restoring makes an older version of a period live again, in one transaction. Eve
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -14,8 +16,21 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from geo.coverage import (
+    ImportReport,
+    ReportEditError,
+    analyse_file,
+    credit_sources,
+    drop_row,
+    match_row,
+    scale_fractions,
+    set_provenance,
+    validate_report,
+)
+from geo.matching import DistrictIndex
 from geo.periods import PeriodDiff, diff_records, merge_records
 from geo.store import (
+    MAIN_SERIES,
     RECORD_COLUMNS,
     Base,
     Dataset,
@@ -23,8 +38,10 @@ from geo.store import (
     Record,
     add_version,
     dataset_info,
+    live_datasets,
     live_version,
     lock_period,
+    read_records,
     records_in,
     write_with_retry,
 )
@@ -63,16 +80,45 @@ def audit(session: Session, actor: str, action: str, **detail: object) -> None:
     )
 
 
-def save_draft(engine: Engine, *, series: str, period: str | None, file_name: str, actor: str, report: dict) -> int:
+@dataclass(frozen=True)
+class Upload:
+    """A file as sent, with what the sender said about it (form, API or CLI)."""
+
+    data: bytes
+    filename: str
+    period: str | None = None
+    sheet: str | None = None
+    source: str | None = None
+    as_of: str | None = None
+
+
+def analyse_upload(engine: Engine, index: DistrictIndex, upload: Upload, series: str = MAIN_SERIES) -> ImportReport:
+    """Analyse an upload into a typed draft, checked for jumps from the series' latest earlier live period."""
+    report = analyse_file(
+        upload.data, upload.filename, index, upload.period, upload.sheet, source=upload.source, as_of=upload.as_of
+    )
+    if report.period:
+        earlier = [d for d in live_datasets(engine, series) if d.period < report.period]
+        if earlier:
+            previous = read_records(engine, earlier[0].id).dropna(subset=["coverage_pct"])
+            report.previous_period = earlier[0].period
+            report.previous_coverage = {
+                str(code): float(value) for code, value in zip(previous["code"], previous["coverage_pct"], strict=True)
+            }
+            validate_report(report)
+    return report
+
+
+def save_draft(engine: Engine, *, series: str, file_name: str, actor: str, report: ImportReport) -> int:
     """Keep an analysed upload for review; return its id."""
     with Session(engine) as session, session.begin():
         draft = Draft(
             series=series,
-            period=period,
+            period=report.period,
             file_name=file_name[:255],
             created_by=actor,
             created_at=datetime.now(UTC),
-            report=json.dumps(report, ensure_ascii=False),
+            report=json.dumps(report.to_dict(), ensure_ascii=False),
         )
         session.add(draft)
         session.flush()
@@ -82,9 +128,10 @@ def save_draft(engine: Engine, *, series: str, period: str | None, file_name: st
             "upload",
             draft=draft.id,
             file=file_name,
-            period=period,
-            rows=report["summary"]["rows"],
-            errors=len(report["errors"]),
+            period=report.period,
+            source=report.source,
+            **report.summary(),
+            errors=len(report.errors),
         )
         return draft.id
 
@@ -101,90 +148,92 @@ class SavedAlias(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-def records_from_report(report: dict) -> pd.DataFrame:
-    """The rows a draft would publish: every matched row, as the store's record table."""
-    rows = [{column: row.get(column) for column in RECORD_COLUMNS} for row in report["rows"] if row.get("code")]
-    return pd.DataFrame(rows, columns=RECORD_COLUMNS)
+def records_from_report(report: ImportReport | dict) -> pd.DataFrame:
+    """The rows a draft would publish: every matched row as the store's record table (RECORD_COLUMNS), each
+    with its own source and date (the row's `sumber`/`tanggal` cell, else the upload's)."""
+    typed = report if isinstance(report, ImportReport) else ImportReport.from_dict(report)
+    return typed.records()[RECORD_COLUMNS]
 
 
-def read_draft(engine: Engine, draft_id: int) -> dict:
+@dataclass(frozen=True)
+class DraftView:
+    """A stored draft with its typed report."""
+
+    id: int
+    series: str
+    period: str | None
+    file_name: str
+    created_by: str
+    created_at: datetime
+    published_as: int | None
+    report: ImportReport
+
+
+def read_draft(engine: Engine, draft_id: int) -> DraftView:
     """A draft with its report, or HistoryError."""
     with Session(engine) as session:
         draft = session.get(Draft, draft_id)
         if draft is None:
             raise HistoryError(f"Draf {draft_id} tidak ada.")
-        return {
-            "id": draft.id,
-            "series": draft.series,
-            "period": draft.period,
-            "file_name": draft.file_name,
-            "created_by": draft.created_by,
-            "created_at": draft.created_at,
-            "published_as": draft.published_as,
-            "report": json.loads(draft.report),
-        }
+        return DraftView(
+            id=draft.id,
+            series=draft.series,
+            period=draft.period,
+            file_name=draft.file_name,
+            created_by=draft.created_by,
+            created_at=draft.created_at,
+            published_as=draft.published_as,
+            report=ImportReport.from_dict(json.loads(draft.report)),
+        )
 
 
-DUPLICATE = "DUPLIKAT"
-
-
-def _recheck(report: dict) -> dict:
-    """Recompute duplicates, counts and ok after an edit (other errors stay until their row is fixed or dropped)."""
-    errors = [e for e in report["errors"] if not e["message"].startswith(DUPLICATE)]
-    first: dict[str, int] = {}
-    for row in report["rows"]:
-        if row.get("code"):
-            if row["code"] in first:
-                errors.append(
-                    {
-                        "row": row["row"],
-                        "column": "wilayah",
-                        "message": f"{DUPLIKAT_TEXT} baris {first[row['code']]} ({row['name']}).",
-                    }
-                )
-            else:
-                first[row["code"]] = row["row"]
-    matched = sum(1 for row in report["rows"] if row.get("code"))
-    report.update(
-        errors=errors,
-        ok=not errors and bool(report["rows"]) and report.get("period") is not None,
-        summary={"rows": len(report["rows"]), "matched": matched, "unmatched": len(report["rows"]) - matched},
-    )
-    return report
-
-
-DUPLIKAT_TEXT = f"{DUPLICATE}: satu wilayah hanya boleh satu baris; wilayah ini sudah ada di"
+def _edit(
+    engine: Engine, draft_id: int, actor: str, action: str, change: Callable[[ImportReport], object], **detail: object
+) -> ImportReport:
+    """Apply one edit to an unpublished draft (the edit validates the report again) and audit it."""
+    with Session(engine) as session, session.begin():
+        draft = session.get(Draft, draft_id, with_for_update=True)
+        if draft is None or draft.published_as is not None:
+            raise HistoryError(f"Draf {draft_id} tidak ada atau sudah diterbitkan.")
+        report = ImportReport.from_dict(json.loads(draft.report))
+        try:
+            change(report)
+        except (ReportEditError, ValueError) as error:
+            raise HistoryError(str(error)) from error
+        draft.report = json.dumps(report.to_dict(), ensure_ascii=False)
+        audit(session, actor, action, draft=draft_id, **detail)
+        return report
 
 
 def edit_draft(
     engine: Engine, draft_id: int, row_number: int, actor: str, *, code: str | None = None, drop: bool = False
-) -> dict:
+) -> ImportReport:
     """Match one row by hand (to one of its suggestions) or drop it; return the updated report."""
-    with Session(engine) as session, session.begin():
-        draft = session.get(Draft, draft_id)
-        if draft is None or draft.published_as is not None:
-            raise HistoryError(f"Draf {draft_id} tidak ada atau sudah diterbitkan.")
-        report = json.loads(draft.report)
-        rows = {row["row"]: row for row in report["rows"]}
-        if row_number not in rows:
-            raise HistoryError(f"Baris {row_number} tidak ada di draf {draft_id}.")
-        if drop:
-            report["rows"] = [row for row in report["rows"] if row["row"] != row_number]
-            report["errors"] = [e for e in report["errors"] if e["row"] != row_number]
-            report["warnings"] = [w for w in report["warnings"] if w["row"] != row_number]
-        else:
-            row = rows[row_number]
-            chosen = {s["code"]: s["name"] for s in row.get("suggestions", [])}
-            if code not in chosen:
-                raise HistoryError("Pilih salah satu saran untuk baris ini.")
-            row.update(code=code, name=chosen[code], method="manual", suggestions=[])
-            report["errors"] = [
-                e for e in report["errors"] if not (e["row"] == row_number and e["column"] in ("wilayah", "kode"))
-            ]
-        report = _recheck(report)
-        draft.report = json.dumps(report, ensure_ascii=False)
-        audit(session, actor, "drop_row" if drop else "match_row", draft=draft_id, row=row_number, code=code)
-        return report
+    if drop:
+        return _edit(engine, draft_id, actor, "drop_row", lambda r: drop_row(r, row_number), row=row_number)
+    return _edit(
+        engine, draft_id, actor, "match_row", lambda r: match_row(r, row_number, code or ""), row=row_number, code=code
+    )
+
+
+def scale_draft_fractions(engine: Engine, draft_id: int, actor: str) -> ImportReport:
+    """'Ini pecahan, kalikan 100' on a draft whose coverage was written as fractions."""
+    return _edit(engine, draft_id, actor, "fractions", scale_fractions)
+
+
+def set_draft_provenance(
+    engine: Engine, draft_id: int, actor: str, source: str | None, as_of: str | None
+) -> ImportReport:
+    """Give a draft's source and date of the data (when the upload did not)."""
+    return _edit(
+        engine,
+        draft_id,
+        actor,
+        "provenance",
+        lambda r: set_provenance(r, source, as_of),
+        source=source,
+        as_of=as_of,
+    )
 
 
 def save_alias(engine: Engine, alias: str, jenis: str, kode: str, actor: str) -> None:
@@ -215,12 +264,13 @@ def merge_version(
     incoming: pd.DataFrame,
     *,
     replace: bool,
-    title: str,
+    title: str | None,
     file_name: str | None,
     actor: str,
     draft_id: int | None = None,
 ) -> tuple[Dataset, PeriodDiff]:
-    """Add a version of (series, period): `incoming` merged into the live version, or replacing it."""
+    """Add a version of (series, period): `incoming` merged into the live version, or replacing it. Without a
+    title, the version is credited to the sources of its merged figures (geo.coverage.credit_sources)."""
     # Read the live version after taking the period's lock, in this transaction: a merge racing another
     # publish of the period either sees its version or fails on the version number and is retried.
     lock_period(session, series, period)
@@ -229,12 +279,13 @@ def merge_version(
     diff = diff_records(
         current, incoming, period=period, replace=replace, live_version=live.version if live is not None else None
     )
+    merged = merge_records(current, incoming, replace=replace)
     dataset = add_version(
         session,
         series,
         period,
-        merge_records(current, incoming, replace=replace),
-        title=title,
+        merged,
+        title=title or credit_sources(merged["source"]) or "tanpa sumber",
         file_name=file_name,
         created_by=actor,
         draft_id=draft_id,
@@ -249,7 +300,7 @@ def publish_records(
 
     def work(session: Session) -> tuple[DatasetInfo, PeriodDiff]:
         dataset, diff = merge_version(
-            session, series, period, records, replace=replace, title=file_name, file_name=file_name, actor=actor
+            session, series, period, records, replace=replace, title=None, file_name=file_name, actor=actor
         )
         audit(session, actor, "publish", dataset=dataset.id, period=period, version=dataset.version, replace=replace)
         return dataset_info(dataset), diff
@@ -282,7 +333,7 @@ def publish_draft(engine: Engine, draft_id: int, actor: str, *, replace: bool = 
             draft.period,
             records_from_report(report),
             replace=replace,
-            title=draft.file_name,
+            title=None,
             file_name=draft.file_name,
             actor=actor,
             draft_id=draft_id,

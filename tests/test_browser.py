@@ -222,7 +222,8 @@ def test_editor_uploads_fixes_a_row_publishes_and_sees_the_map_change(app, page)
                 }
             ],
         )
-        page.fill("input[name=period]", "2031-03")
+        page.fill("input[name=period]", "2026-03")
+        page.fill("input[name=source]", "BPJS Ketenagakerjaan")
         page.click("form.pick-form button[type=submit]")
         page.wait_for_selector("#review")
         assert page.locator("button.publish").count() == 0
@@ -230,7 +231,7 @@ def test_editor_uploads_fixes_a_row_publishes_and_sees_the_map_change(app, page)
         page.click("tr[data-row='2'] button[value=pilih]")
         page.click("button.publish")
         page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
-        page.goto(f"{base}/map/62?period=2031-03")
+        page.goto(f"{base}/map/62?period=2026-03")
         page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
         fill = page.evaluate("window.PetaCakupan.maps[0].byCode['62.11'].options.fillColor")
         assert fill == "#1a9641"  # 85% is "tinggi": the map shows the published figure

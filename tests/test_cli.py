@@ -2,9 +2,11 @@
 
 import json
 
+import pytest
+
 from app import create_app
 from geo.schema import head_revision
-from geo.store import live_datasets
+from geo.store import live_datasets, read_records
 from web.resources import get_resources
 
 MESSY = """Kode,Kabupaten/Kota,Provinsi,Peserta,Penduduk Bekerja,Target
@@ -21,7 +23,7 @@ def invoke(app, *args):
 def test_json_report_lists_every_row_in_file_order(app, tmp_path):
     path = tmp_path / "cakupan.csv"
     path.write_text(MESSY, encoding="utf-8")
-    result = invoke(app, str(path), "--period", "2025-11", "--json")
+    result = invoke(app, str(path), "--period", "2025-11", "--source", "BPJS", "--json")
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert [(r["row"], r["input"], r["code"], r["method"]) for r in report["rows"]] == [
@@ -38,14 +40,35 @@ def test_json_report_lists_every_row_in_file_order(app, tmp_path):
 def test_import_publishes_and_dry_run_does_not(app, tmp_path):
     path = tmp_path / "cakupan.csv"
     path.write_text(MESSY.rsplit("\n", 2)[0] + "\n", encoding="utf-8")
-    assert invoke(app, str(path), "--period", "2025-11", "--dry-run").exit_code == 0
+    assert invoke(app, str(path), "--period", "2025-11", "--source", "BPJS", "--dry-run").exit_code == 0
     with app.app_context():
         assert "2025-11" not in [d.period for d in live_datasets(get_resources().engine)]
-    result = invoke(app, str(path), "--period", "2025-11")
+    unsourced = invoke(app, str(path), "--period", "2025-11")
+    assert unsourced.exit_code == 1 and "Sumber data belum diisi" in unsourced.output
+    result = invoke(
+        app, str(path), "--period", "2025-11", "--source", "BPJS Kanwil Kalimantan", "--as-of", "30/11/2025"
+    )
     assert result.exit_code == 0, result.output
     data = app.test_client().get("/api/coverage.geojson?scope=62&period=2025-11").get_json()
     props = {f["properties"]["code"]: f["properties"] for f in data["features"]}
     assert props["62.11"]["coverage_pct"] == 41.3 and props["62.11"]["target_pct"] == 61.0
+    assert props["62.11"]["source"] == "BPJS Kanwil Kalimantan"
+    with app.app_context():
+        engine = get_resources().engine
+        [live] = [d for d in live_datasets(engine) if d.period == "2025-11"]
+        assert set(read_records(engine, live.id)["as_of"]) == {"2025-11-30"}
+        assert live.title == "BPJS Kanwil Kalimantan"  # credited to the source, not to cakupan.csv
+
+
+@pytest.mark.parametrize(("period", "message"), [("2099-01", "belum tiba"), ("2025-1", "TTTT-BB")])
+def test_import_refuses_a_period_the_form_refuses(app, tmp_path, period, message):
+    path = tmp_path / "cakupan.csv"
+    path.write_text(MESSY, encoding="utf-8")
+    result = invoke(app, str(path), "--period", period, "--source", "BPJS", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["period"] is None
+    assert [e["message"] for e in report["errors"] if e["kind"] == "input" and message in e["message"]]
 
 
 def test_unreadable_file_exits_non_zero_with_a_message(app, tmp_path):

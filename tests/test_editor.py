@@ -43,13 +43,10 @@ def xlsx(rows) -> bytes:
     return buffer.getvalue()
 
 
-def upload(client, data, period="2031-02"):
+def upload(client, data, period="2026-02", source="BPJS Ketenagakerjaan", name="cakupan.xlsx", as_of=""):
     token = csrf(client.get("/kelola").get_data(as_text=True))
-    return client.post(
-        "/kelola",
-        data={"file": (io.BytesIO(data), "cakupan.xlsx"), "period": period, "csrf_token": token},
-        content_type="multipart/form-data",
-    )
+    form = {"file": (io.BytesIO(data), name), "period": period, "source": source, "as_of": as_of, "csrf_token": token}
+    return client.post("/kelola", data=form, content_type="multipart/form-data")
 
 
 def test_upload_review_fix_publish_restore(people):
@@ -66,15 +63,15 @@ def test_upload_review_fix_publish_restore(people):
         f"/kelola/draf/{draft_id}/baris/4", data={"action": "pilih", "code": "62.11", "csrf_token": csrf(review)}
     )
     review = client.get(draft_url).get_data(as_text=True)
-    assert "DUPLIKAT" in review
+    assert 'data-kind="duplicate"' in review and "Terbitkan" not in review
     client.post(f"/kelola/draf/{draft_id}/baris/4", data={"action": "hapus", "csrf_token": csrf(review)})
     review = client.get(draft_url).get_data(as_text=True)
-    assert "Terbitkan periode 2031-02" in review
+    assert "Terbitkan periode 2026-02" in review
     published = client.post(f"/kelola/draf/{draft_id}/terbitkan", data={"csrf_token": csrf(review)})
     assert published.status_code == 302
     props = {
         f["properties"]["code"]: f["properties"]
-        for f in client.get("/api/coverage.geojson?scope=62&period=2031-02").get_json()["features"]
+        for f in client.get("/api/coverage.geojson?scope=62&period=2026-02").get_json()["features"]
     }
     assert props["62.11"]["coverage_pct"] == 41.3
     history = client.get("/kelola/riwayat").get_data(as_text=True)
@@ -142,7 +139,7 @@ def test_wrong_password_and_no_open_redirect(people):
 def test_bad_upload_gets_a_message(people):
     client = people.test_client()
     sign_in(client, "penyunting")
-    response = upload(client, b"not a spreadsheet at all", period="2031-02")
+    response = upload(client, b"not a spreadsheet at all", period="2026-02")
     assert response.status_code == 400 and "Traceback" not in response.get_data(as_text=True)
 
 
@@ -153,3 +150,85 @@ def test_private_view(people):
     assert client.get("/api/scopes").status_code == 401
     sign_in(client, "pemirsa")
     assert client.get("/map/kalimantan").status_code == 200
+
+
+def branch_workbook() -> bytes:
+    """One province as a branch office sends it: title row, percent cells, Keterangan, a JUMLAH row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Cakupan UCJ Kalimantan Tengah, Desember 2025"])
+    sheet.append(["No", "Kabupaten/Kota", "Cakupan", "Keterangan"])
+    sheet.append([1, "Kotawaringin Timur", 0.3031, "angka sementara"])
+    sheet.append([2, "Pulang Pisau", 0.4125, None])
+    sheet.append([None, "JUMLAH", 0.3578, None])
+    for row in (3, 4, 5):
+        sheet.cell(row=row, column=3).number_format = "0.00%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def coverage_of(client, period):
+    features = client.get(f"/api/coverage.geojson?scope=62&period={period}").get_json()["features"]
+    return {f["properties"]["code"]: f["properties"] for f in features if f["properties"]["coverage_pct"] is not None}
+
+
+def test_a_branch_workbook_reaches_the_map_as_shown_in_excel(people):
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    response = upload(client, branch_workbook(), period="2025-11", source="BPJS Kanwil Kalimantan", as_of="2025-11-30")
+    assert response.status_code == 302
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    excluded = review.split('id="excluded"')[1]
+    assert 'data-row="5" data-reason="total"' in excluded and "JUMLAH" in excluded
+    assert '<td class="remarks">angka sementara</td>' in review
+    assert review.count('<td class="source">BPJS Kanwil Kalimantan</td>') == 2
+    assert "Terbitkan periode 2025-11" in review
+    draft_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    assert client.post(f"/kelola/draf/{draft_id}/terbitkan", data={"csrf_token": csrf(review)}).status_code == 302
+    shown = coverage_of(client, "2025-11")
+    assert {code: (p["coverage_pct"], p["source"]) for code, p in shown.items()} == {
+        "62.02": (30.31, "BPJS Kanwil Kalimantan"),
+        "62.11": (41.25, "BPJS Kanwil Kalimantan"),
+    }
+
+
+@pytest.mark.parametrize(("period", "message"), [("2099-01", "belum tiba"), ("2025-1", "TTTT-BB")])
+def test_the_form_refuses_a_period_after_next_month(people, period, message):
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    response = upload(client, branch_workbook(), period=period)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_fractions_are_multiplied_in_one_click_and_a_source_can_be_given_later(people):
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    text = b"wilayah;cakupan\nKotim;0,3031\nPulang Pisau;0,4125\n"
+    response = upload(client, text, source="", name="pecahan.csv")
+    draft_url = response.headers["Location"]
+    review = client.get(draft_url).get_data(as_text=True)
+    assert 'data-kind="fraction"' in review and 'data-kind="source"' in review and "Terbitkan" not in review
+    client.post(f"{draft_url}/pecahan", data={"csrf_token": csrf(review)})
+    review = client.get(draft_url).get_data(as_text=True)
+    assert 'data-kind="fraction"' not in review and "30,31%" in review and "41,25%" in review
+    client.post(f"{draft_url}/sumber", data={"source": "BPJS", "as_of": "2099-01-01", "csrf_token": csrf(review)})
+    review = client.get(draft_url).get_data(as_text=True)
+    assert "Tanggal data &#39;2099-01-01&#39; tidak mungkin" in review and 'data-kind="source"' in review
+    client.post(f"{draft_url}/sumber", data={"source": "BPJS", "as_of": "", "csrf_token": csrf(review)})
+    review = client.get(draft_url).get_data(as_text=True)
+    assert 'data-kind="source"' not in review and "Terbitkan periode 2026-02" in review
+
+
+def test_drop_the_first_of_two_duplicates_and_publish(people):
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    rows = [["6211", "Pulang Pisau", 41300, 100000], [None, "Kotim", 20000, 80000], [None, "Pulang Pisau", 1, 2]]
+    draft_url = upload(client, xlsx(rows)).headers["Location"]
+    review = client.get(draft_url).get_data(as_text=True)
+    assert 'data-kind="duplicate"' in review and "Terbitkan" not in review
+    client.post(f"{draft_url}/baris/3", data={"action": "hapus", "csrf_token": csrf(review)})
+    review = client.get(draft_url).get_data(as_text=True)
+    assert "Terbitkan periode 2026-02" in review and 'data-reason="dropped"' in review
+    assert client.post(f"{draft_url}/terbitkan", data={"csrf_token": csrf(review)}).status_code == 302
+    assert coverage_of(client, "2026-02")["62.11"]["coverage_pct"] == 50.0

@@ -13,21 +13,21 @@ from tests.test_uploads import auth, tokens, upload  # noqa: F401 - tokens is a 
 from web.resources import get_resources
 
 pytestmark = BOTH_DATABASES
-PERIOD = "2031-03"
+PERIOD = "2025-08"  # a past period (a later-than-next-month period is refused)
 # A Kalimantan file: two Kalimantan Tengah districts, one each in Kalimantan Selatan and Barat.
 KALIMANTAN = (
     "kode,wilayah,peserta,pekerja,sumber,tanggal\n"
-    "62.11,Pulang Pisau,41300,100000,BPJS Kalimantan,Maret 2031\n"
-    "62.02,Kotim,20000,80000,BPJS Kalimantan,Maret 2031\n"
-    "63.03,Banjar,26100,100000,BPJS Kalimantan,Maret 2031\n"
-    "61.01,Sambas,24000,100000,BPJS Kalimantan,Maret 2031\n"
+    "62.11,Pulang Pisau,41300,100000,BPJS Kalimantan,Juli 2025\n"
+    "62.02,Kotim,20000,80000,BPJS Kalimantan,Juli 2025\n"
+    "63.03,Banjar,26100,100000,BPJS Kalimantan,Juli 2025\n"
+    "61.01,Sambas,24000,100000,BPJS Kalimantan,Juli 2025\n"
 )
 # Then Kalimantan Tengah alone: one changed, one unchanged, one new.
 KALTENG = (
     "kode,wilayah,peserta,pekerja,sumber,tanggal\n"
-    "62.11,Pulang Pisau,50000,100000,BPJS Kalteng,April 2031\n"
-    "62.02,Kotim,20000,80000,BPJS Kalimantan,Maret 2031\n"
-    "62.01,Kobar,30000,100000,BPJS Kalteng,April 2031\n"
+    "62.11,Pulang Pisau,50000,100000,BPJS Kalteng,Agustus 2025\n"
+    "62.02,Kotim,20000,80000,BPJS Kalimantan,Juli 2025\n"
+    "62.01,Kobar,30000,100000,BPJS Kalteng,Agustus 2025\n"
 )
 
 
@@ -60,11 +60,11 @@ def test_a_one_province_file_merges_and_the_others_keep_their_figures_and_proven
     assert props["62.11"]["coverage_pct"] == 50.0 and props["62.11"]["source"] == "BPJS Kalteng"
     assert (props["62.11"]["origin_version"], props["62.11"]["origin_draft_id"]) == (2, second["id"])
     assert (props["63.03"]["origin_version"], props["63.03"]["origin_draft_id"]) == (1, first_draft)
-    assert props["63.03"]["origin_dataset_id"] == first["dataset_id"] and props["63.03"]["as_of"] == "Maret 2031"
+    assert props["63.03"]["origin_dataset_id"] == first["dataset_id"] and props["63.03"]["as_of"] == "Juli 2025"
     assert published["version"] == 2
     csv_text = client.get(f"/api/coverage.csv?scope=kalimantan&period={PERIOD}").get_data(as_text=True)
     assert f"63.03,Kabupaten Banjar,Kalimantan Selatan,{PERIOD},26100,100000,26.1," in csv_text
-    assert f",BPJS Kalimantan,Maret 2031,1,{first['dataset_id']},{first_draft}" in csv_text
+    assert f",BPJS Kalimantan,Juli 2025,1,{first['dataset_id']},{first_draft}" in csv_text
 
 
 def test_replace_makes_the_file_the_whole_period(app, tokens):  # noqa: F811

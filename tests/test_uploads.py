@@ -31,10 +31,9 @@ def auth(token):
     return {"Authorization": f"Bearer {token}"}
 
 
-def upload(client, token, text=GOOD, period="2031-01", name="cakupan.csv"):
-    return client.post(
-        "/api/uploads", headers=auth(token), data={"file": (io.BytesIO(text.encode()), name), "period": period}
-    )
+def upload(client, token, text=GOOD, period="2026-01", name="cakupan.csv", source="BPJS Ketenagakerjaan"):
+    form = {"file": (io.BytesIO(text.encode()), name), "period": period, "source": source}
+    return client.post("/api/uploads", headers=auth(token), data=form)
 
 
 WRITES = [
@@ -65,11 +64,11 @@ def test_upload_publish_restore(app, tokens):
     assert first.status_code == 201
     report = first.get_json()
     assert [(r["row"], r["code"], r["method"]) for r in report["rows"]] == [(2, "62.11", "code"), (3, "62.02", "alias")]
-    assert client.get("/api/coverage.geojson?scope=62&period=2031-01").status_code == 404  # a draft is not live
+    assert client.get("/api/coverage.geojson?scope=62&period=2026-01").status_code == 404  # a draft is not live
     assert client.post(f"/api/uploads/{report['id']}/publish", headers=auth(tokens["editor"])).status_code == 201
     props = {
         f["properties"]["code"]: f["properties"]
-        for f in client.get("/api/coverage.geojson?scope=62&period=2031-01").get_json()["features"]
+        for f in client.get("/api/coverage.geojson?scope=62&period=2026-01").get_json()["features"]
     }
     assert props["62.11"]["coverage_pct"] == 41.3
     second = upload(client, tokens["editor"], GOOD.replace("41.300", "50.000")).get_json()
@@ -77,7 +76,7 @@ def test_upload_publish_restore(app, tokens):
     versions = [
         v
         for v in client.get("/api/datasets", headers=auth(tokens["editor"])).get_json()["versions"]
-        if v["period"] == "2031-01"
+        if v["period"] == "2026-01"
     ]
     assert [(v["version"], v["is_live"], v["rows"], v["created_by"]) for v in versions] == [
         (2, True, 2, "penyunting"),
@@ -87,7 +86,7 @@ def test_upload_publish_restore(app, tokens):
     assert restored.status_code == 200
     props = {
         f["properties"]["code"]: f["properties"]
-        for f in client.get("/api/coverage.geojson?scope=62&period=2031-01").get_json()["features"]
+        for f in client.get("/api/coverage.geojson?scope=62&period=2026-01").get_json()["features"]
     }
     assert props["62.11"]["coverage_pct"] == 41.3  # the first version is live again
     actions = [e["action"] for e in client.get("/api/audit", headers=auth(tokens["admin"])).get_json()["events"]]
@@ -107,10 +106,10 @@ def test_a_draft_with_errors_cannot_be_published(app, tokens):
 @pytest.mark.parametrize(
     ("text", "period", "name", "message"),
     [
-        ("", "2031-01", "a.csv", "kosong"),
+        ("", "2026-01", "a.csv", "kosong"),
         ("wilayah,cakupan\nKotim,30\n", "31-2031", "a.csv", "TTTT-BB"),
-        ("foo,bar\n1,2\n", "2031-01", "a.csv", "Kolom wilayah"),
-        ("%PDF-1.4", "2031-01", "a.pdf", "tidak didukung"),
+        ("foo,bar\n1,2\n", "2026-01", "a.csv", "Kolom wilayah"),
+        ("%PDF-1.4", "2026-01", "a.pdf", "tidak didukung"),
     ],
 )
 def test_bad_uploads_answer_400_and_change_nothing(app, tokens, text, period, name, message):
@@ -129,10 +128,10 @@ def test_the_sheet_of_a_workbook_can_be_chosen(app, tokens):
     book["Data"].append(["Kotim", "30"])
     buffer = io.BytesIO()
     book.save(buffer)
-    form = {"file": (io.BytesIO(buffer.getvalue()), "c.xlsx"), "period": "2031-01", "sheet": "data"}
+    form = {"file": (io.BytesIO(buffer.getvalue()), "c.xlsx"), "period": "2026-01", "sheet": "data", "source": "B"}
     response = app.test_client().post("/api/uploads", headers=auth(tokens["editor"]), data=form)
     assert response.status_code == 201 and response.get_json()["sheet"] == "Data"
-    form = {"file": (io.BytesIO(buffer.getvalue()), "c.xlsx"), "period": "2031-01", "sheet": "Tidak Ada"}
+    form = {"file": (io.BytesIO(buffer.getvalue()), "c.xlsx"), "period": "2026-01", "sheet": "Tidak Ada"}
     response = app.test_client().post("/api/uploads", headers=auth(tokens["editor"]), data=form)
     assert response.status_code == 400 and "'Catatan', 'Data'" in response.get_json()["error"]
 
@@ -173,17 +172,63 @@ def test_publishing_one_draft_twice_at_once_publishes_it_once(app, tokens):
         thread.join()
     assert sorted(statuses) == [201, 400, 400, 400, 400, 400]
     with app.app_context():
-        versions = [d for d in list_versions(get_resources().engine) if d["period"] == "2031-01"]
+        versions = [d for d in list_versions(get_resources().engine) if d["period"] == "2026-01"]
     assert len(versions) == 1
 
 
 def test_instances_sharing_a_database_show_a_new_period_at_once(app, tokens, boundaries_dir):
     other = make_app(app.config["DATABASE_URL"], boundaries_dir, load_samples=False)
-    assert other.test_client().get("/?period=2031-01").status_code == 404
+    assert other.test_client().get("/?period=2026-01").status_code == 404
     assert other.test_client().get("/").status_code == 200  # its page cache is now warm
     draft = upload(app.test_client(), tokens["editor"]).get_json()
     app.test_client().post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"]))
     page = other.test_client().get("/").get_data(as_text=True)
-    assert "2031-01" in page or "Januari 2031" in page
-    assert other.test_client().get("/?period=2031-01").status_code == 200
+    assert "2026-01" in page or "Januari 2026" in page
+    assert other.test_client().get("/?period=2026-01").status_code == 200
     other.extensions["peta"].engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [("2025-1", "TTTT-BB"), (" 2031-02 ", "belum tiba"), ("2099-01", "belum tiba"), ("Oktober 2025", "TTTT-BB")],
+)
+def test_the_api_refuses_the_periods_the_form_refuses(app, tokens, period, message):
+    response = upload(app.test_client(), tokens["editor"], period=period)
+    assert response.status_code == 400
+    assert [e for e in response.get_json()["errors"] if e["kind"] == "input" and message in e["message"]]
+
+
+def test_source_and_date_travel_with_each_figure(app, tokens):
+    client = app.test_client()
+    text = (
+        "kode,wilayah,cakupan,sumber,keterangan\n"
+        "62.11,Pulang Pisau,41.3,BPS Kalteng,angka sementara\n"
+        "62.02,Kotim,30,,\n"
+    )
+    form = {"file": (io.BytesIO(text.encode()), "k.csv"), "period": "2026-01", "source": "BPJS Kanwil"}
+    response = client.post("/api/uploads", headers=auth(tokens["editor"]), data={**form, "as_of": "31/01/2026"})
+    draft = response.get_json()
+    assert response.status_code == 201 and draft["ok"], draft["errors"]
+    assert [(r["source"], r["remarks"]) for r in draft["rows"]] == [("BPS Kalteng", "angka sementara"), (None, None)]
+    assert (draft["source"], draft["as_of"]) == ("BPJS Kanwil", "2026-01-31")
+    assert client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"])).status_code == 201
+    features = client.get("/api/coverage.geojson?scope=62&period=2026-01").get_json()["features"]
+    sources = {f["properties"]["code"]: f["properties"]["source"] for f in features if f["properties"]["source"]}
+    assert sources == {"62.11": "BPS Kalteng", "62.02": "BPJS Kanwil"}  # never the remarks, never the file name
+
+
+def test_an_upload_without_a_source_is_not_published(app, tokens):
+    client = app.test_client()
+    draft = upload(client, tokens["editor"], source="").get_json()
+    assert draft["ok"] is False and [e["kind"] for e in draft["errors"]] == ["source"]
+    response = client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"]))
+    assert response.status_code == 400
+    form = {"file": (io.BytesIO(GOOD.encode()), "c.csv"), "period": "2026-01", "source": "B", "as_of": "besok"}
+    response = client.post("/api/uploads", headers=auth(tokens["editor"]), data=form)
+    assert response.status_code == 400 and response.get_json()["errors"][0]["column"] == "tanggal"
+
+
+def test_a_file_that_cannot_be_read_to_its_end_is_refused(app, tokens):
+    text = 'wilayah,cakupan\nKotim,30\n"Kobar,40\nKatingan,50\n'
+    response = upload(app.test_client(), tokens["editor"], text=text)
+    assert response.status_code == 400 and "tanda kutip" in response.get_json()["error"]

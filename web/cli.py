@@ -21,7 +21,7 @@ from geo.boundaries import (
     source_fingerprint,
 )
 from geo.coverage import CoverageFileError, ImportReport, analyse_file
-from geo.history import HistoryError, publish_records, withdraw_period
+from geo.history import HistoryError, Upload, analyse_upload, publish_records, records_from_report, withdraw_period
 from geo.samples import (
     PUBLISHED_PERIOD,
     PUBLISHED_TITLE,
@@ -55,16 +55,19 @@ def _print_report(report: ImportReport, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
-    data = report.to_dict()
+    summary = report.summary()
     click.echo(
-        f"Periode: {report.period or '-'}; baris: {data['summary']['rows']}, cocok: "
-        f"{data['summary']['matched']}, tidak cocok: {data['summary']['unmatched']}"
+        f"Periode: {report.period or '-'}; baris data: {summary['data_rows']}, cocok: {summary['matched']}, "
+        f"tidak cocok: {summary['unmatched']}, dikecualikan: {summary['excluded']}; "
+        f"sumber: {report.source or '-'}"
     )
-    for kind, problems in (("GALAT", report.errors), ("PERINGATAN", report.warnings)):
+    for label, problems in (("GALAT", report.errors), ("PERINGATAN", report.warnings)):
         for problem in problems:
             where = f"baris {problem.row}" if problem.row else "berkas"
             column = f", kolom {problem.column}" if problem.column else ""
-            click.echo(f"{kind} ({where}{column}): {problem.message}")
+            click.echo(f"{label} ({where}{column}): {problem.message}")
+    for entry in report.excluded:
+        click.echo(f"  baris {entry.row} '{entry.input}' dikecualikan: {entry.message}")
     for row in report.rows:
         if row.code is None and row.suggestions:
             options = "; ".join(f"{s['name']} ({s['code']})" for s in row.suggestions)
@@ -172,25 +175,33 @@ def register(app: Flask) -> None:
     @coverage.command("import")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--period", help="Periode TTTT-BB, bila berkas tidak punya kolom periode.")
+    @click.option("--source", help="Sumber data (wajib bila berkas tidak punya kolom 'sumber').")
+    @click.option("--as-of", "as_of", help="Tanggal data, mis. 2025-10-31.")
     @click.option("--sheet", help="Lembar XLSX (nama atau nomor); bawaan: lembar pertama yang berisi tabel.")
     @click.option("--series", default=MAIN_SERIES, type=click.Choice([MAIN_SERIES, SAMPLE_SERIES]))
     @click.option("--dry-run", is_flag=True, help="Periksa saja; jangan simpan.")
     @click.option("--json", "as_json", is_flag=True, help="Cetak laporan sebagai JSON.")
     @click.option("--replace", is_flag=True, help="Ganti seluruh periode (bawaan: gabungkan ke periode yang tayang).")
     def coverage_import(
-        file: Path, period: str | None, sheet: str | None, series: str, dry_run: bool, as_json: bool, replace: bool
+        file: Path,
+        period: str | None,
+        source: str | None,
+        as_of: str | None,
+        sheet: str | None,
+        series: str,
+        dry_run: bool,
+        as_json: bool,
+        replace: bool,
     ) -> None:
         """Import one CSV/XLSX file as the new version of its period, merged into the live one unless --replace."""
+        engine = get_resources().engine
+        sent = Upload(file.read_bytes(), file.name, period, sheet, source, as_of)
         try:
-            report = analyse_file(file.read_bytes(), file.name, current_index(), period, sheet)
+            report = analyse_upload(engine, current_index(), sent, series)
         except CoverageFileError as error:
             if as_json:
-                click.echo(
-                    json.dumps(
-                        {"ok": False, "rows": [], "errors": [{"row": None, "column": None, "message": str(error)}]},
-                        ensure_ascii=False,
-                    )
-                )
+                problem = {"row": None, "column": None, "message": str(error), "kind": "file"}
+                click.echo(json.dumps({"ok": False, "rows": [], "errors": [problem]}, ensure_ascii=False))
             else:
                 click.echo(f"GALAT: {error}", err=True)
             sys.exit(2)
@@ -198,18 +209,13 @@ def register(app: Flask) -> None:
         if not report.ok:
             sys.exit(1)
         if not dry_run:
+            records = records_from_report(report)
             _, diff = publish_records(
-                get_resources().engine,
-                series,
-                report.period,
-                report.records(),
-                replace=replace,
-                file_name=file.name,
-                actor="cli",
+                engine, series, report.period, records, replace=replace, file_name=file.name, actor="cli"
             )
             if not as_json:
                 click.echo(
-                    f"Diterbitkan: {series} {report.period}, {len(report.records())} wilayah "
+                    f"Diterbitkan: {series} {report.period}, {len(records)} wilayah "
                     f"({len(diff.new)} baru, {len(diff.changed)} berubah, {len(diff.unchanged)} tetap"
                     + (f", {len(diff.removed)} dihapus" if replace else "")
                     + ")."
@@ -236,7 +242,7 @@ def register(app: Flask) -> None:
             _print_report(report, False)
             raise click.ClickException(f"{path} did not import cleanly.")
         changed = _publish_if_changed(
-            MAIN_SERIES, PUBLISHED_PERIOD, report.records(), PUBLISHED_TITLE, False, path.name
+            MAIN_SERIES, PUBLISHED_PERIOD, records_from_report(report), PUBLISHED_TITLE, False, path.name
         )
         provinces = resources.boundaries.provinces
         figures = read_province_figures_file(

@@ -7,12 +7,14 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from geo.accounts import check_password
-from geo.coverage import CoverageFileError
+from geo.coverage import CoverageFileError, check_as_of, check_period, problems_by_row
 from geo.history import (
     HistoryError,
+    Upload,
+    analyse_upload,
     draft_diff,
     edit_draft,
     list_versions,
@@ -21,13 +23,14 @@ from geo.history import (
     restore,
     save_alias,
     save_draft,
+    scale_draft_fractions,
+    set_draft_provenance,
     withdraw_period,
 )
 from geo.matching import split_jenis
 from geo.store import MAIN_SERIES
 from web.auth import SessionUser, editor_required
-from web.resources import get_resources
-from web.uploads import analyse_upload
+from web.resources import current_index, get_resources
 
 bp = Blueprint("editor", __name__)
 
@@ -37,11 +40,26 @@ class LoginForm(FlaskForm):
     password = PasswordField("Kata sandi", validators=[DataRequired()])
 
 
+def _checked_by(check):
+    """A WTForms validator from one of geo.coverage's checks, so the form refuses what the API and CLI refuse."""
+
+    def validate(form, field) -> None:
+        if field.data and field.data.strip():
+            try:
+                field.data = check(field.data)
+            except ValueError as error:
+                raise ValidationError(str(error)) from error
+
+    return validate
+
+
 class UploadForm(FlaskForm):
     file = FileField("Berkas CSV atau XLSX", validators=[FileRequired("Pilih berkas dulu.")])
-    period = StringField(
-        "Periode (TTTT-BB)", validators=[Optional(), Regexp(r"^\d{4}-\d{2}$", message="Tulis periode sebagai TTTT-BB.")]
+    period = StringField("Periode (TTTT-BB)", validators=[Optional(), _checked_by(check_period)])
+    source = StringField(
+        "Sumber data (mis. BPJS Ketenagakerjaan Kanwil Kalimantan)", validators=[Optional(), Length(max=500)]
     )
+    as_of = StringField("Tanggal data (mis. 2025-10-31)", validators=[Optional(), _checked_by(check_as_of)])
     sheet = StringField("Lembar XLSX (nama atau nomor; kosongkan untuk tabel pertama)", validators=[Optional()])
 
 
@@ -70,31 +88,24 @@ def logout():
 @editor_required
 def upload():
     form = UploadForm()
-    status = 200
-    if form.validate_on_submit():
-        file = form.file.data
-        resources = get_resources()
-        try:
-            report = analyse_upload(resources, file.read(), file.filename, form.period.data or None, form.sheet.data)
-        except CoverageFileError as error:
-            flash(str(error))
-            return render_template("upload.html", form=form), 400
-        if report["period"] is None:
-            for problem in report["errors"]:
-                flash(problem["message"])
-            return render_template("upload.html", form=form), 400
-        draft = save_draft(
-            resources.engine,
-            series=MAIN_SERIES,
-            period=report["period"],
-            file_name=file.filename,
-            actor=current_user.account.name,
-            report=report,
-        )
-        return redirect(url_for("editor.review", draft_id=draft))
-    if request.method == "POST":
-        status = 400
-    return render_template("upload.html", form=form), status
+    if not form.validate_on_submit():
+        return render_template("upload.html", form=form), (400 if request.method == "POST" else 200)
+    file = form.file.data
+    sent = Upload(file.read(), file.filename, form.period.data, form.sheet.data, form.source.data, form.as_of.data)
+    resources = get_resources()
+    try:
+        report = analyse_upload(resources.engine, current_index(), sent)
+    except CoverageFileError as error:
+        flash(str(error))
+        return render_template("upload.html", form=form), 400
+    if report.refused:
+        for problem in report.errors:
+            flash(problem.message)
+        return render_template("upload.html", form=form), 400
+    draft = save_draft(
+        resources.engine, series=MAIN_SERIES, file_name=file.filename, actor=current_user.account.name, report=report
+    )
+    return redirect(url_for("editor.review", draft_id=draft))
 
 
 @bp.get("/kelola/draf/<int:draft_id>")
@@ -104,12 +115,10 @@ def review(draft_id: int):
         draft = read_draft(get_resources().engine, draft_id)
     except HistoryError:
         abort(404)
-    problems: dict[int, list[dict]] = {}
-    for kind, items in (("error", draft["report"]["errors"]), ("warning", draft["report"]["warnings"])):
-        for item in items:
-            problems.setdefault(item["row"], []).append({**item, "kind": kind})
-    diff = draft_diff(get_resources().engine, draft_id, replace=True)
-    return render_template("review.html", draft=draft, report=draft["report"], problems=problems, diff=diff)
+    diff = None if draft.published_as else draft_diff(get_resources().engine, draft_id, replace=True)
+    return render_template(
+        "review.html", draft=draft, report=draft.report, problems=problems_by_row(draft.report), diff=diff
+    )
 
 
 @bp.post("/kelola/draf/<int:draft_id>/baris/<int:row>")
@@ -125,12 +134,34 @@ def edit_row(draft_id: int, row: int):
         flash(str(error))
         return redirect(url_for("editor.review", draft_id=draft_id))
     if not drop and request.form.get("save_alias"):
-        entry = next(r for r in report["rows"] if r["row"] == row)
+        entry = next(r for r in report.rows if r.row == row)
         jenis = resources.boundaries.districts.set_index("kode").at[code, "jenis"]
-        _, key = split_jenis(entry["input"])
+        _, key = split_jenis(entry.input)
         if key:
-            save_alias(resources.engine, entry["input"], jenis, code, actor)
-            flash(f"'{entry['input']}' disimpan sebagai nama lain untuk {entry['name']}.")
+            save_alias(resources.engine, entry.input, jenis, code, actor)
+            flash(f"'{entry.input}' disimpan sebagai nama lain untuk {entry.name}.")
+    return redirect(url_for("editor.review", draft_id=draft_id))
+
+
+@bp.post("/kelola/draf/<int:draft_id>/pecahan")
+@editor_required
+def scale_fractions(draft_id: int):
+    try:
+        scale_draft_fractions(get_resources().engine, draft_id, current_user.account.name)
+        flash("Nilai cakupan dikalikan 100.")
+    except HistoryError as error:
+        flash(str(error))
+    return redirect(url_for("editor.review", draft_id=draft_id))
+
+
+@bp.post("/kelola/draf/<int:draft_id>/sumber")
+@editor_required
+def set_source(draft_id: int):
+    source, as_of = request.form.get("source"), request.form.get("as_of")
+    try:
+        set_draft_provenance(get_resources().engine, draft_id, current_user.account.name, source, as_of)
+    except HistoryError as error:
+        flash(str(error))
     return redirect(url_for("editor.review", draft_id=draft_id))
 
 

@@ -12,8 +12,8 @@ def register(app: Flask) -> None:
     """Add the pct, count and points filters."""
 
     @app.template_filter("pct")
-    def pct(value: object) -> str:
-        return format_percent(value, str(get_locale()))
+    def pct(value: object, decimals: int = 1, trim: bool = False) -> str:
+        return format_percent(value, str(get_locale()), decimals=decimals, trim=trim)
 
     @app.template_filter("count")
     def count(value: object) -> str:

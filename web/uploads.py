@@ -6,14 +6,17 @@ token, 403 for an account below editor. Nothing reaches the map until a draft wi
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
 
 from geo.accounts import Account, account_for_token
-from geo.coverage import CoverageFileError, analyse_file, jump_warnings
+from geo.coverage import CoverageFileError, ImportReport
 from geo.history import (
     HistoryError,
+    Upload,
+    analyse_upload,
     audit_log,
     draft_diff,
     list_versions,
@@ -22,8 +25,8 @@ from geo.history import (
     save_draft,
     withdraw_period,
 )
-from geo.store import MAIN_SERIES, SAMPLE_SERIES, live_datasets, read_records
-from web.resources import Resources, current_index, get_resources
+from geo.store import MAIN_SERIES, SAMPLE_SERIES
+from web.resources import current_index, get_resources
 
 bp = Blueprint("uploads", __name__, url_prefix="/api")
 
@@ -63,46 +66,37 @@ def _actor() -> str:
     return account.name
 
 
-def analyse_upload(resources: Resources, data: bytes, filename: str, period: str | None, sheet: str | None) -> dict:
-    """Analyse an uploaded file into a report dict, with warnings for big jumps from the previous period."""
-    report = analyse_file(data, filename, current_index(), period, sheet).to_dict()
-    if report["period"]:
-        earlier = [d for d in live_datasets(resources.engine, MAIN_SERIES) if d.period < report["period"]]
-        if earlier:
-            previous = read_records(resources.engine, earlier[0].id)
-            report["warnings"] += jump_warnings(report["rows"], previous, earlier[0].period)
-    return report
+def _problems(report: ImportReport) -> list[dict]:
+    return [asdict(problem) for problem in report.errors]
 
 
 @bp.post("/uploads")
 @requires("editor")
 def upload():
-    """Analyse an uploaded CSV/XLSX as a draft: 201 with the draft id and the match report, or 400."""
+    """Analyse an uploaded CSV/XLSX as a draft: 201 with the draft id and the match report, or 400.
+
+    Form fields: `file`, and optionally `period` (TTTT-BB), `sheet`, `source` and `as_of` (the date of the data).
+    """
     resources = get_resources()
     file = request.files.get("file")
     if file is None or not file.filename:
         return _error(
             400,
             "Kirim berkas di kolom formulir 'file' (CSV atau XLSX).",
-            [{"row": None, "column": None, "message": "Berkas belum dikirim."}],
+            [{"row": None, "column": None, "message": "Berkas belum dikirim.", "kind": "input"}],
         )
-    try:
-        data = analyse_upload(
-            resources, file.read(), file.filename, request.form.get("period") or None, request.form.get("sheet")
-        )
-    except CoverageFileError as error:
-        return _error(400, str(error), [{"row": None, "column": None, "message": str(error)}])
-    if data["period"] is None:
-        return _error(400, "Periode belum benar.", data["errors"])
-    draft = save_draft(
-        resources.engine,
-        series=MAIN_SERIES,
-        period=data["period"],
-        file_name=file.filename,
-        actor=_actor(),
-        report=data,
+    form = request.form
+    sent = Upload(
+        file.read(), file.filename, form.get("period") or None, form.get("sheet"), form.get("source"), form.get("as_of")
     )
-    return jsonify({"id": draft, **data}), 201
+    try:
+        report = analyse_upload(resources.engine, current_index(), sent)
+    except CoverageFileError as error:
+        return _error(400, str(error), [{"row": None, "column": None, "message": str(error), "kind": "file"}])
+    if report.refused:
+        return _error(400, "Periode atau tanggal data belum benar.", _problems(report))
+    draft = save_draft(resources.engine, series=MAIN_SERIES, file_name=file.filename, actor=_actor(), report=report)
+    return jsonify({"id": draft, **report.to_dict()}), 201
 
 
 def _replace() -> bool:
