@@ -18,11 +18,26 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from geo.matching import DistrictIndex, match_district
+from geo.codes import header_code_system
+from geo.matching import DistrictIndex, RowInput, match_rows
 from geo.numbers import format_percent, format_points
 
 HEADER_ALIASES = {
-    "code": ["kode", "kode_wilayah", "kode_kemendagri", "kode_bps", "kode_kab", "kode_kabkota", "code"],
+    "code": [
+        "kode",
+        "kode_wilayah",
+        "kode_kemendagri",
+        "kode_bps",
+        "kode_kab",
+        "kode_kabkota",
+        "code",
+        "bps",
+        "kemendagri",
+        "kode_dagri",
+        "kode_kemdagri",
+        "kode_wilayah_bps",
+        "kode_wilayah_kemendagri",
+    ],
     "name": [
         "wilayah",
         "kabupaten_kota",
@@ -84,7 +99,11 @@ MATCH_MESSAGES = {
     "Kemendagri (mis. 62.11).",
     "bad_code": "Kode '{input}' tidak berbentuk kode Kemendagri (62.11) atau BPS (6211).",
     "unknown_code": "Kode '{input}' tidak ada di cakupan peta.",
-    "code_name_conflict": "Kode dan nama '{input}' menunjuk wilayah yang berbeda. Perbaiki salah satunya.",
+    "outside_area": "'{input}' berada di luar wilayah peta (Sumatera dan Kalimantan). Hapus baris ini, atau "
+    "perbaiki nama/provinsinya bila memang wilayah Sumatera atau Kalimantan.",
+    "code_system": "Kode '{input}' menunjuk wilayah berbeda sebagai kode BPS dan sebagai kode Kemendagri. "
+    "Pilih salah satu saran, atau unggah lagi dengan sistem kode yang dipakai berkas.",
+    "code_name_conflict": "Kode, nama atau provinsi '{input}' menunjuk wilayah yang berbeda. Perbaiki salah satunya.",
     "empty": "Baris tanpa nama wilayah dan tanpa kode.",
 }
 MONTHS = {
@@ -153,6 +172,7 @@ class RowResult:
     target_pct: float | None = None
     source: str | None = None
     as_of: str | None = None
+    reason: str | None = None  # why an unmatched row stays unmatched (geo.matching.REASONS)
 
 
 @dataclass
@@ -474,8 +494,13 @@ def _parse_figures(
         warnings.append(Problem(result.row, "cakupan", f"Cakupan {_pct(result.coverage_pct)} di atas 100%."))
 
 
-def analyse_rows(rows: list[list[str]], index: DistrictIndex, period: str | None = None) -> ImportReport:
-    """Recognise columns, match every data row and validate its figures."""
+def analyse_rows(
+    rows: list[list[str]], index: DistrictIndex, period: str | None = None, code_system: str | None = None
+) -> ImportReport:
+    """Recognise columns, match every data row and validate its figures.
+
+    `code_system` (bps/kemendagri) says what the code column holds; by default its header says, or the codes.
+    """
     header, columns = find_columns(rows)
     data = [(number + 1, cells) for number, cells in enumerate(rows) if number > header and any(cells)]
     errors: list[Problem] = []
@@ -483,11 +508,15 @@ def analyse_rows(rows: list[list[str]], index: DistrictIndex, period: str | None
     found_period = _period_of(data, columns, period, errors)
     results: list[RowResult] = []
     first_row_of: dict[str, int] = {}
-    for number, cells in data:
-        name, code = _cell(cells, columns, "name"), _cell(cells, columns, "code")
-        match = match_district(
-            index, name=name or None, code=code or None, province=_cell(cells, columns, "province") or None
-        )
+    inputs = [
+        RowInput(_cell(cells, columns, "name"), _cell(cells, columns, "code"), _cell(cells, columns, "province"))
+        for _, cells in data
+    ]
+    header_system = header_code_system(rows[header][columns["code"]]) if "code" in columns else None
+    matches, notes = match_rows(index, inputs, code_system or header_system)
+    warnings.extend(Problem(None, "kode", note) for note in notes)
+    for (number, cells), row_input, match in zip(data, inputs, matches, strict=True):
+        name, code = row_input.name, row_input.code
         result = RowResult(
             row=number,
             input=name or code,
@@ -497,9 +526,12 @@ def analyse_rows(rows: list[list[str]], index: DistrictIndex, period: str | None
             suggestions=[asdict(s) for s in match.suggestions],
             source=_cell(cells, columns, "source") or None,
             as_of=_cell(cells, columns, "as_of") or None,
+            reason=match.reason,
         )
+        if match.note:
+            warnings.append(Problem(number, "provinsi", match.note))
         if match.code is None:
-            column = "kode" if match.message in ("bad_code", "unknown_code") else "wilayah"
+            column = "kode" if match.message in ("bad_code", "unknown_code", "code_system") else "wilayah"
             errors.append(Problem(number, column, MATCH_MESSAGES[match.message].format(input=result.input)))
         elif match.code in first_row_of:
             errors.append(
@@ -533,7 +565,12 @@ def _first_table_with_columns(data: bytes, filename: str, first: Table) -> Table
 
 
 def analyse_file(
-    data: bytes, filename: str, index: DistrictIndex, period: str | None = None, sheet: str | None = None
+    data: bytes,
+    filename: str,
+    index: DistrictIndex,
+    period: str | None = None,
+    sheet: str | None = None,
+    code_system: str | None = None,
 ) -> ImportReport:
     """Read and analyse one uploaded or local file: the chosen sheet of a workbook, or its first table."""
     table = read_table(data, filename, sheet)
@@ -542,7 +579,7 @@ def analyse_file(
         table = _first_table_with_columns(data, filename, table)
     others = ", ".join(f"'{name}'" for name in table.sheets if name != table.sheet)
     try:
-        report = analyse_rows(table.rows, index, period)
+        report = analyse_rows(table.rows, index, period, code_system)
     except CoverageFileError as error:
         if several:
             raise CoverageFileError(f"{error} Lembar yang dibaca: '{table.sheet}'; lembar lain: {others}.") from error
