@@ -1,8 +1,9 @@
 """Matching real-world spellings to Kemendagri codes; a wrong match is worse than none."""
 
+import pandas as pd
 import pytest
 
-from geo.matching import match_district, normalize_code, split_jenis
+from geo.matching import alias_refusal, build_index, match_district, normalize_code, resolve_province, split_jenis
 
 MATCHES = [
     # (name, province, code, method)
@@ -62,8 +63,14 @@ UNMATCHED = [
     ("Pontianak", None, "ambiguous", {"61.02", "61.71"}),
     ("Mura", None, "ambiguous", {"16.05", "62.12"}),
     ("Banjar", "Kalimantan Tengah", "other_province", {"63.03"}),
-    ("Kabupaten Bandung", None, "unknown_name", None),  # Jawa Barat: outside the map
-    ("Kota Surabaya", None, "unknown_name", None),
+    ("Kabupaten Bandung", None, "outside_area", None),  # Jawa Barat: outside the map
+    ("Kota Surabaya", None, "outside_area", None),
+    ("Surabaya", None, "outside_area", None),
+    ("Kota Banjar", None, "outside_area", None),  # Jawa Barat; Kabupaten Banjar is in Kalimantan Selatan
+    ("Kab. Banjar", "Jawa Barat", "outside_area", None),
+    ("Banjar", None, "ambiguous", {"63.03"}),  # a national file: Kota Banjar (32.79) or Kabupaten Banjar
+    ("Bogor", None, "outside_area", None),  # two districts, both outside
+    ("Pasuruan", "Jatim", "outside_area", None),
     ("Pulang Pisao", None, "unknown_name", {"62.11"}),  # a typo is only ever suggested
     ("Kotawaringin Tmur", None, "unknown_name", {"62.02"}),
 ]
@@ -78,20 +85,31 @@ def test_ambiguous_typo_and_outside_names_stay_unmatched(index, name, province, 
         assert suggested <= {s.code for s in match.suggestions}
 
 
-def test_outside_names_get_no_confident_suggestion(index):
-    match = match_district(index, name="Kabupaten Bandung")
-    assert all(s.score < 90 for s in match.suggestions)
+def test_outside_names_get_no_suggestion(index):
+    for name in ("Kabupaten Bandung", "Kota Banjar", "Surabaya"):
+        assert match_district(index, name=name).suggestions == ()
 
 
 @pytest.mark.parametrize(
     ("code", "name", "expected", "message"),
     [
         ("62.11", None, "62.11", None),
-        ("6211", None, "62.11", None),
+        ("62.1", None, "62.10", None),  # 62.10 stored as a number
+        ("1204", None, None, "code_system"),  # BPS: Tapanuli Tengah (12.01); Kemendagri: Nias (12.04)
+        ("12-04", None, None, "code_system"),
+        ("1204", "Tapanuli Tengah", "12.01", None),  # the name decides which system
+        ("12-04", "Nias", "12.04", None),
+        ("1204", "Kab. Pulang Pisau", None, "code_name_conflict"),
+        ("1101", None, None, "code_system"),
+        ("1171", None, "11.71", None),  # both systems: Kota Banda Aceh
         (" 62.11 ", "Kab. Pulang Pisau", "62.11", None),
-        ("6211", "Pulang Pisao", "62.11", None),  # a typo in the name does not overrule a valid code
+        ("62.11", "Pulang Pisao", "62.11", None),  # a typo in the name does not overrule a valid code
         ("62.11", "Kotim", None, "code_name_conflict"),
-        ("32.01", None, None, "unknown_code"),  # Bogor: outside Sumatera and Kalimantan
+        ("62.11", "Kota Banjar", None, "code_name_conflict"),  # the name points outside the area
+        ("62.11", "Solok", None, "code_name_conflict"),
+        ("32.01", None, None, "outside_area"),  # Bogor: outside Sumatera and Kalimantan
+        ("3279", None, None, "outside_area"),
+        ("99.01", None, None, "unknown_code"),
         ("62-11x", None, None, "bad_code"),
     ],
 )
@@ -109,6 +127,22 @@ def test_normalize_code(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("code", "name", "province", "expected", "message"),
+    [
+        ("62.11", None, "Kalimantan Tengah", "62.11", None),
+        ("62.11", None, "Kalimantan Selatan", None, "code_name_conflict"),
+        ("62.11", None, "Jawa Barat", None, "outside_area"),
+        ("65.01", None, "Kalimantan Timur", "65.01", None),  # Bulungan, in Kalimantan Timur before 2012
+        (None, "12.04", None, "12.04", None),  # a code typed into the name column
+        (None, "1204", None, None, "code_system"),
+    ],
+)
+def test_codes_with_province(index, code, name, province, expected, message):
+    match = match_district(index, name=name, code=code, province=province)
+    assert (match.code, match.message) == (expected, message)
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("KAB. PULANG PISAU", ("Kabupaten", "pulangpisau")),
@@ -116,6 +150,13 @@ def test_normalize_code(text, expected):
         ("Kotabaru", (None, "kotabaru")),
         ("Kota", (None, "kota")),
         ("Kep. Meranti", (None, "kepulauanmeranti")),
+        ("Kodya Medan", ("Kota", "medan")),
+        ("Kotamadya Medan", ("Kota", "medan")),
+        ("Kota Madya Medan", ("Kota", "medan")),
+        ("Kotif. Dumai", ("Kota", "dumai")),
+        ("Kotamadya Daerah Tingkat II Medan", ("Kota", "medan")),
+        ("Mahakam Hulu", (None, "mahakamulu")),
+        ("Indragiri Ulu", (None, "indragiriulu")),
     ],
 )
 def test_split_jenis(text, expected):
@@ -123,8 +164,6 @@ def test_split_jenis(text, expected):
 
 
 def test_every_alias_points_at_a_prepared_district(index, districts):
-    import pandas as pd
-
     from app import ROOT
 
     aliases = pd.read_csv(ROOT / "data" / "aliases.csv", dtype=str, keep_default_na=False)
@@ -137,9 +176,128 @@ def test_every_official_name_matches_itself(index, districts):
         assert match_district(index, name=row.nama).code == row.kode, row.nama
 
 
-def test_no_alias_repeats_an_official_name(districts):
-    import pandas as pd
+def test_every_district_outside_is_outside(index, indonesia, districts):
+    outside = indonesia[~indonesia["kode"].isin(districts["kode"])]
+    assert len(indonesia) == 514 and len(outside) == 304
+    for row in outside.itertuples():
+        assert match_district(index, name=row.nama, province=row.provinsi).message == "outside_area", row.nama
+        assert match_district(index, code=row.kode).message == "outside_area", row.kode
 
+
+def test_all_provinces_known(index):
+    assert len(index.province_names) == 38
+    assert resolve_province(index, "Papua Pegunungan") == "95"
+    assert resolve_province(index, "Daerah Khusus Ibukota Jakarta") == "31"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sumatra Utara", "12"),
+        ("D.I. Aceh", "11"),
+        ("Nanggroe Aceh Darussalam (NAD)", "11"),
+        ("Aceh (NAD)", "11"),
+        ("Prov. Kepulauan Riau", "21"),
+        ("Provinsi Kep. Bangka Belitung", "19"),
+        ("Kal. Tengah", "62"),
+        ("Kaltara", "65"),
+        ("PROPINSI SUMATERA SELATAN", "16"),
+        ("Jawa Barat", "32"),
+        ("Jabar", "32"),
+        ("Narnia", None),
+    ],
+)
+def test_province_spellings(index, text, expected):
+    assert resolve_province(index, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "province", "code", "year"),
+    [
+        ("Bulungan", "Kalimantan Timur", "65.01", 2012),
+        ("Nunukan", "Kalimantan Timur", "65.03", 2012),
+        ("Malinau", "Kaltim", "65.02", 2012),
+        ("Kota Tarakan", "Kalimantan Timur", "65.71", 2012),
+        ("Tana Tidung", "Kalimantan Timur", "65.04", 2012),
+        ("Batam", "Riau", "21.71", 2002),
+        ("Karimun", "Riau", "21.02", 2002),
+        ("Natuna", "Riau", "21.03", 2002),
+        ("Tanjungpinang", "Riau", "21.72", 2002),
+        ("Bangka", "Sumatera Selatan", "19.01", 2000),
+    ],
+)
+def test_former_parent_province_matches_with_a_note(index, name, province, code, year):
+    match = match_district(index, name=name, province=province)
+    assert match.code == code
+    assert str(year) in match.note and province in match.note
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Lima Puluh Koto/Kota", "13.07"),
+        ("Bulungan (Bulongan)", "65.01"),
+        ("Sijunjung (Sawah Lunto Sijunjung)", "13.03"),
+        ("Solok (Kota)", "13.72"),
+        ("Solok (Kab.)", "13.02"),
+        ("Kab/Kota Solok", None),  # two districts: stays unmatched
+        ("Solok / Padang", None),
+        ("P. Siantar", "12.72"),
+        ("Kota P. Sidempuan", "12.77"),
+        ("P. Pinang", "19.71"),
+        ("P. Pisau", "62.11"),
+        ("Mahakam Hulu", "64.11"),
+        ("Indragiri Ulu", "14.02"),
+        ("Kodya Medan", "12.71"),
+        ("Kotif. Dumai", "14.72"),
+        ("Kotamadya Pekanbaru", "14.71"),
+    ],
+)
+def test_spelling_rules(index, name, expected):
+    assert match_district(index, name=name).code == expected
+
+
+def test_letter_abbreviation_only_when_unambiguous(index):
+    match = match_district(index, name="Kota P.")  # P... fits many districts
+    assert match.code is None
+
+
+def test_spelling_rules_merge_no_two_official_names(indonesia):
+    keys = {split_jenis(name) for name in indonesia["nama"]}
+    plain = {(jenis, key) for jenis, key in keys}
+    assert len(keys) == len(set(zip(indonesia["jenis"], indonesia["nama"], strict=True))) == len(plain)
+
+
+def test_suggestions_are_marked_when_they_contradict_the_row(index):
+    match = match_district(index, name="Kota Banjarr", province="Kalimantan Selatan")
+    kabupaten = [s for s in match.suggestions if s.code == "63.03"]
+    assert kabupaten and kabupaten[0].jenis_differs
+    match = match_district(index, name="Banjar", province="Kalimantan Tengah")
+    assert match.suggestions[0].province_differs
+
+
+@pytest.mark.parametrize(
+    ("alias", "suggestion", "refused"),
+    [
+        ("Kota Banjar", {"code": "63.03", "jenis_differs": True}, True),
+        ("Surabaya", {"code": "63.08"}, True),  # the official name of a district outside the area
+        ("Banjar Kalsel", {"code": "63.03"}, False),
+        ("1204", {"code": "12.01", "system": "bps"}, True),
+        ("Banjar", {"code": "63.03", "province_differs": True}, True),
+    ],
+)
+def test_alias_refusal(index, alias, suggestion, refused):
+    assert (alias_refusal(index, alias, suggestion) is not None) == refused
+
+
+def test_saved_alias_naming_another_district_is_ignored(districts, indonesia):
+    aliases = pd.DataFrame([{"alias": "Kota Banjar", "jenis": "Kabupaten", "kode": "63.03", "catatan": ""}])
+    index = build_index(districts, aliases, pd.DataFrame(columns=["alias", "kode_prov"]), indonesia=indonesia)
+    assert index.ignored_aliases == ["Kota Banjar"]
+    assert match_district(index, name="Kota Banjar").message == "outside_area"
+
+
+def test_no_alias_repeats_an_official_name(districts):
     from app import ROOT
 
     official = {
