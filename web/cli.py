@@ -20,7 +20,10 @@ from geo.boundaries import (
     read_report,
     source_fingerprint,
 )
+from geo.codes import CODE_SYSTEMS
 from geo.coverage import CoverageFileError, ImportReport, analyse_file
+from geo.history import HistoryError, list_saved_aliases, remove_alias
+from geo.matching import read_aliases
 from geo.samples import PUBLISHED_PERIOD, PUBLISHED_TITLE, SAMPLE_PERIODS, SAMPLE_TITLE, synthetic_records
 from geo.schema import current_revision, head_revision
 from geo.store import MAIN_SERIES, SAMPLE_SERIES, checksum_records, database_url, live_datasets, publish
@@ -156,12 +159,24 @@ def register(app: Flask) -> None:
     @click.option("--series", default=MAIN_SERIES, type=click.Choice([MAIN_SERIES, SAMPLE_SERIES]))
     @click.option("--dry-run", is_flag=True, help="Periksa saja; jangan simpan.")
     @click.option("--json", "as_json", is_flag=True, help="Cetak laporan sebagai JSON.")
+    @click.option(
+        "--kode",
+        "code_system",
+        type=click.Choice(CODE_SYSTEMS),
+        help="Sistem kode di kolom kode (bawaan: dari judul kolom, atau dari kode-kodenya).",
+    )
     def coverage_import(
-        file: Path, period: str | None, sheet: str | None, series: str, dry_run: bool, as_json: bool
+        file: Path,
+        period: str | None,
+        sheet: str | None,
+        series: str,
+        dry_run: bool,
+        as_json: bool,
+        code_system: str | None,
     ) -> None:
         """Import one CSV/XLSX file as the new version of its period."""
         try:
-            report = analyse_file(file.read_bytes(), file.name, current_index(), period, sheet)
+            report = analyse_file(file.read_bytes(), file.name, current_index(), period, sheet, code_system)
         except CoverageFileError as error:
             if as_json:
                 click.echo(
@@ -207,3 +222,30 @@ def register(app: Flask) -> None:
                 SAMPLE_SERIES, period, synthetic_records(districts, number), SAMPLE_TITLE, True, "geo/samples.py"
             )
         click.echo("Sample data loaded." if changed else "Sample data already loaded.")
+
+    @app.cli.group()
+    def aliases() -> None:
+        """Other names of districts: the list in data/aliases.csv and the ones editors saved."""
+
+    @aliases.command("list")
+    def aliases_list() -> None:
+        """List saved aliases (removable, with their number) and the bundled ones."""
+        index = current_index()
+        for alias in list_saved_aliases(get_resources().engine):
+            ignored = " (diabaikan: nama resmi wilayah lain)" if alias.alias in index.ignored_aliases else ""
+            click.echo(
+                f"{alias.id}\t{alias.alias}\t{alias.kode} {index.names.get(alias.kode, '?')}\t"
+                f"{alias.created_by} {alias.created_at:%Y-%m-%d}{ignored}"
+            )
+        bundled = read_aliases(Path(current_app.config["ALIASES_FILE"]))
+        click.echo(f"Bawaan ({current_app.config['ALIASES_FILE']}, ubah lewat git): {len(bundled)} nama lain.")
+
+    @aliases.command("remove")
+    @click.argument("alias_id", type=int)
+    def aliases_remove(alias_id: int) -> None:
+        """Remove a saved alias by its number (see `aliases list`)."""
+        try:
+            alias = remove_alias(get_resources().engine, alias_id, "cli")
+        except HistoryError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Dihapus: '{alias.alias}' → {alias.kode}.")

@@ -11,6 +11,7 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request
 
 from geo.accounts import Account, account_for_token
+from geo.codes import CODE_SYSTEMS
 from geo.coverage import CoverageFileError, analyse_file, jump_warnings
 from geo.history import HistoryError, audit_log, list_versions, publish_draft, restore, save_draft
 from geo.store import MAIN_SERIES, live_datasets, read_records
@@ -54,9 +55,16 @@ def _actor() -> str:
     return account.name
 
 
-def analyse_upload(resources: Resources, data: bytes, filename: str, period: str | None, sheet: str | None) -> dict:
+def analyse_upload(
+    resources: Resources,
+    data: bytes,
+    filename: str,
+    period: str | None,
+    sheet: str | None,
+    code_system: str | None = None,
+) -> dict:
     """Analyse an uploaded file into a report dict, with warnings for big jumps from the previous period."""
-    report = analyse_file(data, filename, current_index(), period, sheet).to_dict()
+    report = analyse_file(data, filename, current_index(), period, sheet, code_system).to_dict()
     if report["period"]:
         earlier = [d for d in live_datasets(resources.engine, MAIN_SERIES) if d.period < report["period"]]
         if earlier:
@@ -77,9 +85,18 @@ def upload():
             "Kirim berkas di kolom formulir 'file' (CSV atau XLSX).",
             [{"row": None, "column": None, "message": "Berkas belum dikirim."}],
         )
+    code_system = request.form.get("kode") or None
+    if code_system not in (None, *CODE_SYSTEMS):
+        message = f"Kolom 'kode' harus salah satu dari: {', '.join(CODE_SYSTEMS)} (atau kosong)."
+        return _error(400, message, [{"row": None, "column": "kode", "message": message}])
     try:
         data = analyse_upload(
-            resources, file.read(), file.filename, request.form.get("period") or None, request.form.get("sheet")
+            resources,
+            file.read(),
+            file.filename,
+            request.form.get("period") or None,
+            request.form.get("sheet"),
+            code_system,
         )
     except CoverageFileError as error:
         return _error(400, str(error), [{"row": None, "column": None, "message": str(error)}])
