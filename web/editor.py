@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, Regexp
 
 from geo.accounts import check_password
@@ -47,9 +48,9 @@ class UploadForm(FlaskForm):
     kode = SelectField(
         "Sistem kode di kolom kode",
         choices=[
-            ("", "otomatis (dari judul kolom atau kodenya)"),
-            (BPS, "kode BPS (6211)"),
-            (KEMENDAGRI, "kode Kemendagri (62.11)"),
+            SelectChoice("", "otomatis (dari judul kolom atau kodenya)"),
+            SelectChoice(BPS, "kode BPS (6211)"),
+            SelectChoice(KEMENDAGRI, "kode Kemendagri (62.11)"),
         ],
         default="",
         validators=[Optional()],
