@@ -54,6 +54,8 @@ WORD_EXPANSIONS = {
 # One spelling for words written two ways: Indragiri Hulu / Ulu, Mahakam Ulu / Hulu. A test checks that
 # no two official names of Indonesia become one under these rules.
 CANONICAL_WORDS = {"hulu": "ulu"}
+# Words some lists leave out ("Pangkajene Kepulauan" for Pangkajene dan Kepulauan).
+DROPPED_WORDS = ("dan",)
 # Single letters standing for a word ("P. Siantar"): accepted only when exactly one district fits.
 LETTER_ABBREVIATIONS = ("p",)
 PROVINCE_WORDS = {"sumatra": "sumatera", "kal": "kalimantan", "sum": "sumatera", "sulawesi": "sulawesi"}
@@ -166,7 +168,7 @@ class DistrictIndex:
 def normalize_words(text: str) -> list[str]:
     """Lower-case, strip accents and punctuation, expand abbreviated words, use one spelling of each word."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    words = [word for word in re.sub(r"[^a-z0-9]+", " ", text.lower()).split() if word not in DROPPED_WORDS]
     return [CANONICAL_WORDS.get(WORD_EXPANSIONS.get(word, word), WORD_EXPANSIONS.get(word, word)) for word in words]
 
 

@@ -1,8 +1,12 @@
 """Matching real-world spellings to Kemendagri codes; a wrong match is worse than none."""
 
+import csv
+
 import pandas as pd
 import pytest
 
+from app import ROOT
+from geo.coverage import analyse_file
 from geo.matching import alias_refusal, build_index, match_district, normalize_code, resolve_province, split_jenis
 
 MATCHES = [
@@ -164,8 +168,6 @@ def test_split_jenis(text, expected):
 
 
 def test_every_alias_points_at_a_prepared_district(index, districts):
-    from app import ROOT
-
     aliases = pd.read_csv(ROOT / "data" / "aliases.csv", dtype=str, keep_default_na=False)
     assert set(aliases["kode"]) <= set(districts["kode"])
     assert set(aliases["jenis"]) <= {"Kabupaten", "Kota"}
@@ -298,11 +300,101 @@ def test_saved_alias_naming_another_district_is_ignored(districts, indonesia):
 
 
 def test_no_alias_repeats_an_official_name(districts):
-    from app import ROOT
-
     official = {
         (jenis, split_jenis(name)[1]) for name, jenis in zip(districts["nama"], districts["jenis"], strict=True)
     }
     aliases = pd.read_csv(ROOT / "data" / "aliases.csv", dtype=str, keep_default_na=False)
     repeated = [a.alias for a in aliases.itertuples() if (a.jenis, split_jenis(a.alias)[1]) in official]
     assert not repeated
+
+
+# Real-world spellings from public lists; each row names its source (tests/data/nama_wilayah_publik.csv).
+with open(ROOT / "tests" / "data" / "nama_wilayah_publik.csv", encoding="utf-8") as handle:
+    PUBLIC = list(csv.DictReader(handle))
+
+
+def outcome(match) -> str:
+    if match.code:
+        return match.code
+    return {"outside_area": "outside", "ambiguous": "ambiguous"}.get(match.message, "unmatched")
+
+
+@pytest.mark.parametrize("row", PUBLIC, ids=[f"{n}-{r['input']}" for n, r in enumerate(PUBLIC)])
+def test_public_spellings(index, row):
+    match = match_district(index, name=row["input"], province=row["provinsi"] or None)
+    assert outcome(match) == row["expected"], row["source"]
+
+
+def test_public_spellings_table_is_large_and_sourced(index):
+    assert len(PUBLIC) >= 150 and all(row["source"].strip() for row in PUBLIC)
+    assert {"outside", "ambiguous", "unmatched"} <= {row["expected"] for row in PUBLIC}
+    wrong = matched = 0
+    expect_code = [row for row in PUBLIC if "." in row["expected"]]
+    for row in PUBLIC:
+        code = match_district(index, name=row["input"], province=row["provinsi"] or None).code
+        wrong += code is not None and code != row["expected"]
+        matched += code is not None and code == row["expected"]
+    assert wrong == 0
+    assert matched / len(expect_code) >= 0.98
+
+
+CROSSWALK = pd.read_csv(ROOT / "data" / "kode_bps_kemendagri.csv", dtype=str)
+
+
+def coded_file(header: str, codes: list[str], names: list[str] | None = None) -> bytes:
+    lines = [f"{header},wilayah,cakupan" if names else f"{header},cakupan"]
+    for number, code in enumerate(codes):
+        lines.append(f"{code},{names[number]},{40 + number % 50}" if names else f"{code},{40 + number % 50}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def dashed(code: str) -> str:
+    digits = code.replace(".", "")
+    return f"{digits[:2]}-{digits[2:]}"
+
+
+BPS_CODES = CROSSWALK["kode_bps"].tolist()
+KEMENDAGRI_CODES = CROSSWALK["kode_kemendagri"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("header", "codes", "names", "system", "note"),
+    [
+        ("kode_bps", BPS_CODES, None, None, False),
+        ("kode", BPS_CODES, None, None, True),  # only the BPS reading fits every code of the file
+        ("kode", BPS_CODES, CROSSWALK["nama_bps"].tolist(), None, False),  # names decide
+        ("BPS", [dashed(c) for c in BPS_CODES], None, None, False),
+        ("kode", [dashed(c) for c in BPS_CODES], None, None, True),
+        ("kode", BPS_CODES, None, "bps", False),
+        ("kode_kemendagri", KEMENDAGRI_CODES, None, None, False),
+        ("kode", KEMENDAGRI_CODES, None, None, False),  # dotted: Kemendagri
+        ("kode", [c.replace(".", "") for c in KEMENDAGRI_CODES], None, None, True),
+        ("kode", [dashed(c) for c in KEMENDAGRI_CODES], None, None, True),
+        ("kode", [dashed(c) for c in KEMENDAGRI_CODES], CROSSWALK["nama_kemendagri"].tolist(), None, False),
+        ("kode_wilayah", [c.replace(".", "") for c in KEMENDAGRI_CODES], None, "kemendagri", False),
+    ],
+)
+def test_coded_files_of_all_210_districts_import_without_a_wrong_row(index, header, codes, names, system, note):
+    report = analyse_file(coded_file(header, codes, names), "kode.csv", index, "2025-10", code_system=system)
+    assert [row.code for row in report.rows] == KEMENDAGRI_CODES
+    assert not report.errors
+    assert any("dibaca sebagai kode" in w.message for w in report.warnings) == note
+
+
+def test_a_few_bare_codes_without_names_stay_unmatched_until_the_user_says(index):
+    data = coded_file("kode", BPS_CODES[:23])  # Aceh only: both readings fit
+    report = analyse_file(data, "kode.csv", index, "2025-10")
+    expected = KEMENDAGRI_CODES[:23]
+    assert all(row.code in (None, code) for row, code in zip(report.rows, expected, strict=True))
+    unmatched = [row for row in report.rows if row.code is None]
+    assert unmatched and {row.reason for row in unmatched} == {"code_system"}
+    assert all({s["system"] for s in row.suggestions} == {"bps", "kemendagri"} for row in unmatched)
+    chosen = analyse_file(data, "kode.csv", index, "2025-10", code_system="bps")
+    assert [row.code for row in chosen.rows] == expected
+
+
+def test_report_gives_reasons(index):
+    data = b"wilayah,provinsi,cakupan\nKota Banjar,,40\nSolok,,40\nPulang Pisao,,40\nKab. Pulang Pisau,Kalteng,40\n"
+    report = analyse_file(data, "x.csv", index, "2025-10").to_dict()
+    assert [row["reason"] for row in report["rows"]] == ["outside_area", "ambiguous", "unknown", None]
+    assert [set(row) >= {"code", "method", "suggestions"} for row in report["rows"]] == [True] * 4
