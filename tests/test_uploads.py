@@ -187,3 +187,20 @@ def test_instances_sharing_a_database_show_a_new_period_at_once(app, tokens, bou
     assert "2031-01" in page or "Januari 2031" in page
     assert other.test_client().get("/?period=2031-01").status_code == 200
     other.extensions["peta"].engine.dispose()
+
+
+def test_the_code_system_can_be_given_with_the_upload(app, tokens):
+    client = app.test_client()
+    text = "kode,cakupan\n1204,40\n1101,30\n"
+
+    def send(kode):
+        data = {"file": (io.BytesIO(text.encode()), "bps.csv"), "period": "2031-03"}
+        if kode is not None:
+            data["kode"] = kode
+        return client.post("/api/uploads", headers=auth(tokens["editor"]), data=data)
+
+    assert [r["reason"] for r in send(None).get_json()["rows"]] == ["code_system", "code_system"]
+    assert [r["code"] for r in send("bps").get_json()["rows"]] == ["12.01", "11.09"]
+    assert [r["code"] for r in send("kemendagri").get_json()["rows"]] == ["12.04", "11.01"]
+    refused = send("bpss")
+    assert refused.status_code == 400 and "kode" in refused.get_json()["error"]
