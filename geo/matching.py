@@ -58,7 +58,7 @@ CANONICAL_WORDS = {"hulu": "ulu"}
 DROPPED_WORDS = ("dan",)
 # Single letters standing for a word ("P. Siantar"): accepted only when exactly one district fits.
 LETTER_ABBREVIATIONS = ("p",)
-PROVINCE_WORDS = {"sumatra": "sumatera", "kal": "kalimantan", "sum": "sumatera", "sulawesi": "sulawesi"}
+PROVINCE_WORDS = {"sumatra": "sumatera", "kal": "kalimantan", "sum": "sumatera"}
 PROVINCE_TITLES = ("provinsi", "propinsi", "prov", "prop")
 PARENTHESES = re.compile(r"\(([^)]*)\)")
 SUGGESTION_LIMIT = 3
@@ -548,16 +548,13 @@ def _match_code(
         system_found = BPS if readings[BPS] == code_found else KEMENDAGRI
         match = _with_name(index, code_found, None, province)
         return match, _CodeRow(readings, system_found)
-    return _code_system_match(index, readings, by_name, province), _CodeRow(readings, None)
+    return _code_system_match(index, readings, province), _CodeRow(readings, None)
 
 
-def _code_system_match(
-    index: DistrictIndex, readings: dict[str, str | None], by_name: Match | None, province: ProvinceRef
-) -> Match:
+def _code_system_match(index: DistrictIndex, readings: dict[str, str | None], province: ProvinceRef) -> Match:
     """Unmatched: the code names one district as BPS and another as Kemendagri; offer both, labelled."""
-    jenis = None
     suggestions = tuple(
-        _suggestion(index, code, jenis, province, 100.0, system)
+        _suggestion(index, code, None, province, 100.0, system)
         for system, code in readings.items()
         if code and code in index.in_area
     )
