@@ -152,6 +152,7 @@ class DistrictIndex:
     by_key: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
     province_keys: dict[str, str] = field(default_factory=dict)
     choices: dict[str, str] = field(default_factory=dict)  # fuzzy choice text -> code, area served only
+    outside_choices: dict[str, str] = field(default_factory=dict)  # the same for districts outside the area
     ignored_aliases: list[str] = field(default_factory=list)
 
     @property
@@ -260,8 +261,8 @@ def build_index(
     for row in everything.itertuples():
         _, key = split_jenis(row.nama)
         index.by_key[key].append(Candidate(row.kode, row.jenis, "name"))
-        if row.kode in index.in_area:
-            index.choices[_fuzzy_text(row.nama)] = row.kode
+        choices = index.choices if row.kode in index.in_area else index.outside_choices
+        choices[_fuzzy_text(row.nama)] = row.kode
     for kode_prov, name in index.province_names.items():
         index.province_keys[_province_key(name)] = kode_prov
         index.province_keys[kode_prov] = kode_prov
@@ -379,6 +380,14 @@ def _fuzzy(index: DistrictIndex, text: str, province: ProvinceRef) -> tuple[Sugg
         code = choices[choice]
         best[code] = max(best.get(code, 0.0), round(score, 1))
     ordered = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:SUGGESTION_LIMIT]
+    if ordered and province.code is None and index.outside_choices:
+        # 'Surabya' or 'Banjarnegra' resemble a district outside the area more than any inside: offering the
+        # inside one would invite a wrong match (and a wrong alias), so offer nothing.
+        outside = process.extractOne(
+            _fuzzy_text(text), list(index.outside_choices), scorer=fuzz.WRatio, score_cutoff=SUGGESTION_CUTOFF
+        )
+        if outside is not None and outside[1] >= ordered[0][1]:
+            return ()
     jenis = jenis_and_words(text)[0]
     return tuple(_suggestion(index, code, jenis, province, score) for code, score in ordered)
 

@@ -164,13 +164,13 @@ def _draft(client, rows):
 def test_suggestions_preselect_nothing_and_a_contradicting_one_is_never_saved_as_alias(people):
     client = people.test_client()
     sign_in(client, "penyunting")
-    url, draft_id, review = _draft(client, [[None, "Kota Banjarr", 20000, 80000]])
+    url, draft_id, review = _draft(client, [[None, "Kota Pulang Pisao", 20000, 80000]])
     assert '<option value="" selected>' in review
     assert review.count(" selected") == 1  # only the empty choice
-    assert "jenis berbeda" in review  # Kabupaten Banjar offered for a row that says Kota
+    assert "jenis berbeda" in review  # Kabupaten Pulang Pisau offered for a row that says Kota
     client.post(
         f"/kelola/draf/{draft_id}/baris/3",
-        data={"action": "pilih", "code": "63.03", "save_alias": "1", "csrf_token": csrf(review)},
+        data={"action": "pilih", "code": "62.11", "save_alias": "1", "csrf_token": csrf(review)},
     )
     page = client.get(url).get_data(as_text=True)
     assert "Tidak disimpan sebagai nama lain" in page
@@ -178,7 +178,7 @@ def test_suggestions_preselect_nothing_and_a_contradicting_one_is_never_saved_as
         from geo.history import list_saved_aliases
 
         assert list_saved_aliases(get_resources().engine) == []
-        assert current_index().by_key.get("banjarr") is None
+        assert current_index().by_key.get("pulangpisao") is None
 
 
 def test_read_all_codes_as_bps_from_the_review_page(people):

@@ -89,9 +89,16 @@ def test_ambiguous_typo_and_outside_names_stay_unmatched(index, name, province, 
         assert suggested <= {s.code for s in match.suggestions}
 
 
-def test_outside_names_get_no_suggestion(index):
-    for name in ("Kabupaten Bandung", "Kota Banjar", "Surabaya"):
-        assert match_district(index, name=name).suggestions == ()
+@pytest.mark.parametrize(
+    "name", ["Kabupaten Bandung", "Kota Banjar", "Surabaya", "Surabya", "Banjarnegra", "Kota Banjr", "Kab Bogr"]
+)
+def test_outside_names_and_their_typos_get_no_suggestion(index, name):
+    match = match_district(index, name=name)
+    assert match.code is None and match.suggestions == ()
+
+
+def test_typos_of_inside_names_are_still_suggested(index):
+    assert [s.code for s in match_district(index, name="Banjarmasn").suggestions][:1] == ["63.71"]
 
 
 @pytest.mark.parametrize(
