@@ -105,6 +105,10 @@ MATCH_MESSAGES = {
     "Pilih salah satu saran, atau unggah lagi dengan sistem kode yang dipakai berkas.",
     "code_name_conflict": "Kode, nama atau provinsi '{input}' menunjuk wilayah yang berbeda. Perbaiki salah satunya.",
     "empty": "Baris tanpa nama wilayah dan tanpa kode.",
+    "province_name": "'{input}' adalah nama provinsi, bukan kabupaten/kota. Baris total provinsi tidak masuk "
+    "peta kabupaten/kota: hapus baris ini.",
+    "province_or_district": "'{input}' adalah nama provinsi dan juga nama kota. Tulis 'Kota {input}' bila yang "
+    "dimaksud kotanya; hapus baris ini bila isinya total provinsi.",
 }
 MONTHS = {
     "januari": 1,

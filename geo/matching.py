@@ -72,6 +72,8 @@ REASON_OF_MESSAGE = {
     "code_system": "code_system",
     "code_name_conflict": "code_name_conflict",
     "other_province": "unknown",
+    "province_name": "unknown",
+    "province_or_district": "ambiguous",
     "unknown_name": "unknown",
     "bad_code": "unknown",
     "unknown_code": "unknown",
@@ -409,6 +411,13 @@ def _match_plain(index: DistrictIndex, name: str, province: ProvinceRef) -> Matc
     jenis = jenis_and_words(name)[0]
     found = _candidates(index, name)
     codes = sorted({c.code for c in found})
+    if jenis is None and _province_key(name) in index.province_keys and not name.strip().isdigit():
+        # 'Jambi' is a province (a total row?) and Kota Jambi: only 'Kota Jambi' says which.
+        inside = [code for code in codes if code in index.in_area]
+        if inside:
+            return Match(None, None, "province_or_district", _suggestions(index, inside, jenis, province))
+        if not codes:
+            return Match(None, None, "province_name")
     if province.code is not None:
         in_province = [code for code in codes if index.provinces_of[code] == province.code]
         if in_province:
@@ -477,6 +486,9 @@ def match_name(index: DistrictIndex, name: str, province: str | None | ProvinceR
     alternates = name_alternates(name)
     if not alternates:
         return _match_plain(index, name, province)
+    whole = _match_plain(index, name, province)  # 'Sawahlunto/Sijunjung' is itself a (former) name
+    if whole.code is not None:
+        return whole
     results = [_match_plain(index, alternate, province) for alternate in alternates]
     matched = {result.code for result in results if result.code}
     if len(matched) == 1 and not any(result.message == "ambiguous" for result in results):

@@ -75,6 +75,10 @@ UNMATCHED = [
     ("Banjar", None, "ambiguous", {"63.03"}),  # a national file: Kota Banjar (32.79) or Kabupaten Banjar
     ("Bogor", None, "outside_area", None),  # two districts, both outside
     ("Pasuruan", "Jatim", "outside_area", None),
+    ("Jambi", None, "province_or_district", {"15.71"}),  # the province (a total row?) or Kota Jambi
+    ("BENGKULU", "Bengkulu", "province_or_district", {"17.71"}),
+    ("Kalimantan Tengah", None, "province_name", None),
+    ("Sumsel", None, "province_name", None),
     ("Pulang Pisao", None, "unknown_name", {"62.11"}),  # a typo is only ever suggested
     ("Kotawaringin Tmur", None, "unknown_name", {"62.02"}),
 ]
@@ -247,6 +251,8 @@ def test_former_parent_province_matches_with_a_note(index, name, province, code,
         ("Lima Puluh Koto/Kota", "13.07"),
         ("Bulungan (Bulongan)", "65.01"),
         ("Sijunjung (Sawah Lunto Sijunjung)", "13.03"),
+        ("Sawahlunto/Sijunjung", "13.03"),  # the former name as one, not Kota Sawahlunto or Sijunjung
+        ("Bulongan", "65.01"),
         ("Solok (Kota)", "13.72"),
         ("Solok (Kab.)", "13.02"),
         ("Kab/Kota Solok", None),  # two districts: stays unmatched
