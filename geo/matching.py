@@ -61,6 +61,8 @@ LETTER_ABBREVIATIONS = ("p",)
 PROVINCE_WORDS = {"sumatra": "sumatera", "kal": "kalimantan", "sum": "sumatera"}
 PROVINCE_TITLES = ("provinsi", "propinsi", "prov", "prop")
 PARENTHESES = re.compile(r"\(([^)]*)\)")
+# A code and a name in one cell, as some tables print them: '1204 Tapanuli Tengah', '[62.11] Pulang Pisau'.
+CODE_AND_NAME = re.compile(r"^\[?(\d{2}\s*[.\-\u2013]?\s*\d{2})\]?\s*[-\u2013:.]?\s+(\D.*)$")
 SUGGESTION_LIMIT = 3
 SUGGESTION_CUTOFF = 70.0
 
@@ -483,6 +485,10 @@ def match_name(index: DistrictIndex, name: str, province: str | None | ProvinceR
             province = ProvinceRef(province, index.province_names[province])
         else:
             province = _province_ref(index, province)
+    inner = " ".join(PARENTHESES.findall(name)).strip()
+    if inner and province.code is None and (named := _province_ref(index, inner)).code:
+        # 'Banjar (Kalsel)': the parenthesis names the province
+        return _match_plain(index, PARENTHESES.sub(" ", name).strip(), named)
     alternates = name_alternates(name)
     if not alternates:
         return _match_plain(index, name, province)
@@ -600,6 +606,9 @@ def match_one(index: DistrictIndex, row: RowInput, code_system: str | None = Non
     name = str(row.name or "").strip()
     code_text = str(row.code or "").strip()
     province = _province_ref(index, row.province)
+    if (both := CODE_AND_NAME.match(name)) and parse_code(both.group(1)):
+        if not code_text or parse_code(code_text) == parse_code(both.group(1)):
+            code_text, name = both.group(1), both.group(2).strip()
     typed_code = parse_code(name) if name else None
     if typed_code is not None:  # a code typed into the name column is a code
         if not code_text:

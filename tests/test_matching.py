@@ -150,6 +150,9 @@ def test_normalize_code(text, expected):
         ("65.01", None, "Kalimantan Timur", "65.01", None),  # Bulungan, in Kalimantan Timur before 2012
         (None, "12.04", None, "12.04", None),  # a code typed into the name column
         (None, "1204", None, None, "code_system"),
+        (None, "1204 Tapanuli Tengah", None, "12.01", None),  # code and name in one cell: the name decides
+        (None, "[12.04] Nias", None, "12.04", None),
+        (None, "1204 Pulang Pisau", None, None, "code_name_conflict"),
     ],
 )
 def test_codes_with_province(index, code, name, province, expected, message):
@@ -253,6 +256,8 @@ def test_former_parent_province_matches_with_a_note(index, name, province, code,
         ("Sijunjung (Sawah Lunto Sijunjung)", "13.03"),
         ("Sawahlunto/Sijunjung", "13.03"),  # the former name as one, not Kota Sawahlunto or Sijunjung
         ("Bulongan", "65.01"),
+        ("Banjar (Kalsel)", "63.03"),  # the parenthesis names the province
+        ("Banjar (Jawa Barat)", None),
         ("Solok (Kota)", "13.72"),
         ("Solok (Kab.)", "13.02"),
         ("Kab/Kota Solok", None),  # two districts: stays unmatched
