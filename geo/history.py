@@ -175,7 +175,7 @@ def edit_draft(
             chosen = {s["code"]: s["name"] for s in row.get("suggestions", [])}
             if code not in chosen:
                 raise HistoryError("Pilih salah satu saran untuk baris ini.")
-            row.update(code=code, name=chosen[code], method="manual", suggestions=[])
+            row.update(code=code, name=chosen[code], method="manual", suggestions=[], reason=None)
             report["errors"] = [
                 e for e in report["errors"] if not (e["row"] == row_number and e["column"] in ("wilayah", "kode"))
             ]
