@@ -35,6 +35,8 @@ JENIS_PREFIXES = (
     (("kotif",), KOTA),
     (("kotip",), KOTA),
 )
+# English lists put the jenis last: 'Solok Regency', 'Medan City'. No official name ends with these words.
+JENIS_SUFFIXES = {"regency": KABUPATEN, "city": KOTA}
 # Words of a title that name no place: "Kabupaten Daerah Tingkat II Bulungan", "Kota Administrasi Jakarta".
 TITLE_WORDS = (("daerah", "tingkat", "ii"), ("dati", "ii"), ("dt", "ii"), ("administrasi",), ("adm",))
 # Abbreviated words expanded before comparing names ("Kep. Meranti", "Tg. Pinang", "Sei Penuh").
@@ -187,6 +189,8 @@ def _strip_titles(words: list[str]) -> list[str]:
 def jenis_and_words(text: str) -> tuple[str | None, list[str]]:
     """Return (Kabupaten/Kota/None, name words): 'KODYA DATI II MEDAN' -> ('Kota', ['medan'])."""
     words = normalize_words(text)
+    if len(words) > 1 and words[-1] in JENIS_SUFFIXES:
+        return JENIS_SUFFIXES[words[-1]], _strip_titles(words[:-1])
     for prefix, jenis in JENIS_PREFIXES:
         if tuple(words[: len(prefix)]) == prefix and len(words) > len(prefix):
             return jenis, _strip_titles(words[len(prefix) :])

@@ -220,6 +220,9 @@ def test_all_provinces_known(index):
         ("PROPINSI SUMATERA SELATAN", "16"),
         ("Jawa Barat", "32"),
         ("Jabar", "32"),
+        ("Bangka-Belitung", "19"),  # GADM
+        ("North Kalimantan", "65"),
+        ("Riau Islands", "21"),
         ("Narnia", None),
     ],
 )
@@ -256,7 +259,10 @@ def test_former_parent_province_matches_with_a_note(index, name, province, code,
         ("Sijunjung (Sawah Lunto Sijunjung)", "13.03"),
         ("Sawahlunto/Sijunjung", "13.03"),  # the former name as one, not Kota Sawahlunto or Sijunjung
         ("Bulongan", "65.01"),
-        ("Banjar (Kalsel)", "63.03"),  # the parenthesis names the province
+        ("Banjar (Kalsel)", "63.03"),
+        ("Solok Regency", "13.02"),
+        ("Solok City", "13.72"),
+        ("Banjar Regency", "63.03"),  # the parenthesis names the province
         ("Banjar (Jawa Barat)", None),
         ("Solok (Kota)", "13.72"),
         ("Solok (Kab.)", "13.02"),
