@@ -65,7 +65,7 @@ class Crosswalk:
 
 def parse_code(text: str | None) -> CodeText | None:
     """Read '62.11', '62.1' (a number that lost its zero), '62-11' or '6211'; None if it is not a code."""
-    text = str(text or "").strip()
+    text = re.sub(r"^(\d{4})\.0+$", r"\1", str(text or "").strip())  # 6211.0: a number exported as text
     if found := DOTTED.match(text):
         return CodeText(found.group(1) + found.group(2).ljust(2, "0"), dotted=True)
     for pattern in (DASHED, BARE):

@@ -110,6 +110,7 @@ def test_typos_of_inside_names_are_still_suggested(index):
     [
         ("62.11", None, "62.11", None),
         ("62.1", None, "62.10", None),  # 62.10 stored as a number
+        ("1171.0", None, "11.71", None),  # a number exported as text
         ("1204", None, None, "code_system"),  # BPS: Tapanuli Tengah (12.01); Kemendagri: Nias (12.04)
         ("12-04", None, None, "code_system"),
         ("1204", "Tapanuli Tengah", "12.01", None),  # the name decides which system
