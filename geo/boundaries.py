@@ -24,13 +24,19 @@ KALIMANTAN = ("61", "62", "63", "64", "65")
 DEFAULT_PROVINCES = SUMATERA + KALIMANTAN
 
 SOURCE_DISTRICTS = "kabupaten_kota.geojson"
+SOURCE_PROVINCES = "provinsi.geojson"
+# Codes and names of every district and province of Indonesia, for matching only (no geometry): the matcher
+# must recognise a row outside the area served to report it as outside instead of guessing a district inside.
+NAMES_FILE = "wilayah_indonesia.csv"
+PROVINCE_NAMES_FILE = "provinsi_indonesia.csv"
+PROVINCE_COLUMNS = ["kode_prov", "provinsi", "pulau"]
 DISTRICTS_FILE = "kabupaten_kota.geojson"
 PROVINCES_FILE = "provinsi.geojson"
 BORDERS_FILE = "batas_provinsi.geojson"
 REPORT_FILE = "laporan.json"
 COLUMNS = ["kode", "nama", "jenis", "kode_prov", "provinsi", "pulau"]
 # Bump when the preparation changes, so `make setup` rebuilds instead of trusting an old result.
-PREPARATION_VERSION = "5"
+PREPARATION_VERSION = "6"
 
 
 class BoundaryError(Exception):
@@ -110,9 +116,13 @@ def source_fingerprint(source_dir: Path, settings: PrepareSettings) -> str:
     """Hash what the prepared files depend on: source bytes, settings and preparation version."""
     digest = hashlib.sha256(PREPARATION_VERSION.encode())
     digest.update(json.dumps(asdict(settings), sort_keys=True).encode())
-    with open(Path(source_dir) / SOURCE_DISTRICTS, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    for name in (SOURCE_DISTRICTS, SOURCE_PROVINCES):
+        path = Path(source_dir) / name
+        if not path.is_file() and name == SOURCE_PROVINCES:
+            continue  # name lists then come from the districts alone
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()[:16]
 
 
@@ -328,6 +338,7 @@ def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSetting
     size = _write_atomic(districts, out_dir / DISTRICTS_FILE)
     _write_atomic(provinces, out_dir / PROVINCES_FILE)
     _write_atomic(province_borders(provinces), out_dir / BORDERS_FILE)
+    write_name_lists(source_dir, out_dir)
     worst, worst_shift = int(np.argmax(displacement)), int(np.argmax(repair_shift))
     report = PreparationReport(
         fingerprint=fingerprint,
@@ -346,6 +357,53 @@ def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSetting
     )
     (out_dir / REPORT_FILE).write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False), encoding="utf-8")
     return report
+
+
+def _source_properties(path: Path) -> pd.DataFrame:
+    """The properties of every feature of a GeoJSON file, without reading its geometry."""
+    with open(path, encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    return pd.DataFrame([feature["properties"] for feature in features]).astype(str)
+
+
+def write_name_lists(source_dir: Path, out_dir: Path) -> tuple[int, int]:
+    """Write the codes and names of all districts and provinces of Indonesia; return how many of each."""
+    districts = _source_properties(Path(source_dir) / SOURCE_DISTRICTS)
+    missing = set(COLUMNS) - set(districts.columns)
+    if missing:
+        raise BoundaryError(f"{Path(source_dir) / SOURCE_DISTRICTS} lacks the properties {sorted(missing)}.")
+    districts = districts[COLUMNS].sort_values("kode")
+    if districts["kode"].duplicated().any():
+        raise BoundaryError(
+            f"duplicate district codes in {SOURCE_DISTRICTS}: "
+            f"{districts['kode'][districts['kode'].duplicated()].tolist()}"
+        )
+    provinces_path = Path(source_dir) / SOURCE_PROVINCES
+    if provinces_path.is_file():
+        provinces = _source_properties(provinces_path)[PROVINCE_COLUMNS]
+    else:
+        provinces = districts[PROVINCE_COLUMNS]
+    provinces = (
+        pd.concat([provinces, districts[PROVINCE_COLUMNS]]).drop_duplicates("kode_prov").sort_values("kode_prov")
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for frame, name in ((districts, NAMES_FILE), (provinces, PROVINCE_NAMES_FILE)):
+        tmp = out_dir / f"{name}.tmp"
+        frame.to_csv(tmp, index=False)
+        os.replace(tmp, out_dir / name)
+    return len(districts), len(provinces)
+
+
+def read_name_lists(out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read the all-Indonesia district and province lists; raise BoundaryError with a hint when missing."""
+    paths = [Path(out_dir) / NAMES_FILE, Path(out_dir) / PROVINCE_NAMES_FILE]
+    for path in paths:
+        if not path.is_file():
+            raise BoundaryError(
+                f"District name list not found: {path}. Hint: run `make setup` "
+                "(or `flask --app app boundaries prepare --force`)."
+            )
+    return tuple(pd.read_csv(path, dtype=str, keep_default_na=False) for path in paths)
 
 
 def read_report(out_dir: Path) -> dict | None:

@@ -24,11 +24,26 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from geo.matching import DistrictIndex, Match, match_district, normalize_words, resolve_province, split_jenis
+from geo.codes import header_code_system
+from geo.matching import DistrictIndex, Match, RowInput, match_rows, normalize_words, resolve_province, split_jenis
 from geo.numbers import format_percent, format_points
 
 HEADER_ALIASES = {
-    "code": ["kode", "kode_wilayah", "kode_kemendagri", "kode_bps", "kode_kab", "kode_kabkota", "code"],
+    "code": [
+        "kode",
+        "kode_wilayah",
+        "kode_kemendagri",
+        "kode_bps",
+        "kode_kab",
+        "kode_kabkota",
+        "code",
+        "bps",
+        "kemendagri",
+        "kode_dagri",
+        "kode_kemdagri",
+        "kode_wilayah_bps",
+        "kode_wilayah_kemendagri",
+    ],
     "name": [
         "wilayah",
         "kabupaten_kota",
@@ -92,8 +107,16 @@ MATCH_MESSAGES = {
     "Kemendagri (mis. 62.11).",
     "bad_code": "Kode '{input}' tidak berbentuk kode Kemendagri (62.11) atau BPS (6211).",
     "unknown_code": "Kode '{input}' tidak ada di cakupan peta.",
-    "code_name_conflict": "Kode dan nama '{input}' menunjuk wilayah yang berbeda. Perbaiki salah satunya.",
+    "outside_area": "'{input}' berada di luar wilayah peta (Sumatera dan Kalimantan). Hapus baris ini, atau "
+    "perbaiki nama/provinsinya bila memang wilayah Sumatera atau Kalimantan.",
+    "code_system": "Kode '{input}' menunjuk wilayah berbeda sebagai kode BPS dan sebagai kode Kemendagri. "
+    "Pilih salah satu saran, atau unggah lagi dengan sistem kode yang dipakai berkas.",
+    "code_name_conflict": "Kode, nama atau provinsi '{input}' menunjuk wilayah yang berbeda. Perbaiki salah satunya.",
     "empty": "Baris tanpa nama wilayah dan tanpa kode.",
+    "province_name": "'{input}' adalah nama provinsi, bukan kabupaten/kota. Baris total provinsi tidak masuk "
+    "peta kabupaten/kota: hapus baris ini.",
+    "province_or_district": "'{input}' adalah nama provinsi dan juga nama kota. Tulis 'Kota {input}' bila yang "
+    "dimaksud kotanya; hapus baris ini bila isinya total provinsi.",
 }
 MONTHS = {
     "januari": 1,
@@ -166,11 +189,12 @@ class Kind(StrEnum):
     JUMP = "jump"  # a large change from the previous period
     FRACTION = "fraction"  # coverage written as fractions (0,3 for 30%)
     SOURCE = "source"  # no source for figures that would be published
+    MATCH_NOTE = "match_note"  # how a row or the file was matched (a former province, codes read as BPS codes)
 
 
 # Found while reading the file; they stay until their row is matched or dropped. validate_report recomputes
 # every other kind from the rows as they are now.
-READ_KINDS = frozenset({Kind.INPUT, Kind.FILE, Kind.PERIOD, Kind.PARSE, Kind.UNMATCHED})
+READ_KINDS = frozenset({Kind.INPUT, Kind.FILE, Kind.PERIOD, Kind.PARSE, Kind.UNMATCHED, Kind.MATCH_NOTE})
 
 
 @dataclass(frozen=True)
@@ -235,6 +259,7 @@ class RowResult:
     as_of: str | None = None
     remarks: str | None = None  # a `keterangan` cell: shown in review, never published as a source
     coverage_given: bool = False  # coverage written in the file (not computed from the counts)
+    reason: str | None = None  # why an unmatched row stays unmatched (geo.matching.REASONS)
 
 
 @dataclass
@@ -790,14 +815,6 @@ def _excluded_row(
     )
 
 
-def match_rows(index: DistrictIndex, keys: list[tuple[str, str, str]]) -> list[Match]:
-    """The matching step, once per file: (name, code, province text) of every row -> its Match."""
-    return [
-        match_district(index, name=name or None, code=code or None, province=province or None)
-        for name, code, province in keys
-    ]
-
-
 def _province_named(index: DistrictIndex, name: str, match: Match) -> bool:
     """A bare province name that is also a district's ('Jambi', 'Bengkulu'): it may be the province's total."""
     return (
@@ -811,8 +828,12 @@ def analyse_rows(
     period: str | None = None,
     source: str | None = None,
     as_of: str | None = None,
+    code_system: str | None = None,
 ) -> ImportReport:
-    """Recognise columns; set aside total, province and note rows; match every other row and validate."""
+    """Recognise columns; set aside total, province and note rows; match every other row and validate.
+
+    `code_system` (bps/kemendagri) says what the code column holds; by default its header says, or the codes.
+    """
     header, columns = find_columns(rows)
     data = [(number + 1, cells) for number, cells in enumerate(rows) if number > header and any(cells)]
     errors: list[Problem] = []
@@ -826,14 +847,26 @@ def analyse_rows(
             kept.append((number, cells, name, code))
         else:
             excluded.append(_excluded_row(number, name, code, reason, cells, columns, index))
-    matches = match_rows(index, [(name, code, _cell(cells, columns, "province")) for _, cells, name, code in kept])
+    # The matching step, once per file: a bare code may be read by what the whole file's codes fit.
+    inputs = [RowInput(name, code, _cell(cells, columns, "province")) for _, cells, name, code in kept]
+    header_system = header_code_system(rows[header][columns["code"]]) if "code" in columns else None
+    matches, notes = match_rows(index, inputs, code_system or header_system)
+    warnings = [Problem(None, "kode", note, Kind.MATCH_NOTE) for note in notes]
     results = [
-        _row_result(number, cells, name, code, match, columns, index, errors)
+        _row_result(number, cells, name, code, match, columns, index, errors, warnings)
         for (number, cells, name, code), match in zip(kept, matches, strict=True)
     ]
     labels = {COLUMN_LABELS[key]: rows[header][index] for key, index in columns.items()}
     report = ImportReport(
-        found_period, labels, results, errors, [], excluded=excluded, data_rows=len(data), source=source, as_of=as_of
+        found_period,
+        labels,
+        results,
+        errors,
+        warnings,
+        excluded=excluded,
+        data_rows=len(data),
+        source=source,
+        as_of=as_of,
     )
     validate_report(report)
     return report
@@ -848,6 +881,7 @@ def _row_result(
     columns: dict[str, int],
     index: DistrictIndex,
     errors: list[Problem],
+    warnings: list[Problem],
 ) -> RowResult:
     result = RowResult(
         row=number,
@@ -859,7 +893,10 @@ def _row_result(
         source=_cell(cells, columns, "source")[:MAX_SOURCE_CHARS] or None,
         as_of=_cell(cells, columns, "as_of")[:80] or None,
         remarks=_cell(cells, columns, "remarks")[:MAX_SOURCE_CHARS] or None,
+        reason=match.reason,
     )
+    if match.note:
+        warnings.append(Problem(number, "provinsi", match.note, Kind.MATCH_NOTE))
     if _province_named(index, name, match):
         errors.append(
             Problem(
@@ -872,8 +909,9 @@ def _row_result(
         )
         result.suggestions = [{"code": match.code, "name": result.name, "score": 100.0}]
         result.code = result.method = result.name = None
+        result.reason = "ambiguous"
     elif match.code is None:
-        column = "kode" if match.message in ("bad_code", "unknown_code") else "wilayah"
+        column = "kode" if match.message in ("bad_code", "unknown_code", "code_system") else "wilayah"
         errors.append(Problem(number, column, MATCH_MESSAGES[match.message].format(input=result.input), Kind.UNMATCHED))
     values, problems = _figures(cells, columns)
     errors.extend(Problem(number, p.column, p.message, p.kind) for p in problems)
@@ -1044,7 +1082,7 @@ def match_row(report: ImportReport, number: int, code: str) -> ImportReport:
     chosen = {s["code"]: s["name"] for s in row.suggestions}
     if row.code is not None or code not in chosen:
         raise ReportEditError("Pilih salah satu saran untuk baris ini.")
-    row.code, row.name, row.method, row.suggestions = code, chosen[code], "manual", []
+    row.code, row.name, row.method, row.suggestions, row.reason = code, chosen[code], "manual", [], None
     report.errors = [p for p in report.errors if not (p.row == number and p.kind == Kind.UNMATCHED)]
     return validate_report(report)
 
@@ -1096,6 +1134,7 @@ def analyse_file(
     sheet: str | None = None,
     source: str | None = None,
     as_of: str | None = None,
+    code_system: str | None = None,
 ) -> ImportReport:
     """Read and analyse one uploaded or local file: the chosen sheet of a workbook, or its first table.
 
@@ -1115,7 +1154,7 @@ def analyse_file(
         given_as_of = None
         problems.append(Problem(None, "tanggal", str(error), Kind.INPUT))
     try:
-        report = analyse_rows(table.rows, index, period, given_source, given_as_of)
+        report = analyse_rows(table.rows, index, period, given_source, given_as_of, code_system)
     except CoverageFileError as error:
         if several:
             raise CoverageFileError(f"{error} Lembar yang dibaca: '{table.sheet}'; lembar lain: {others}.") from error

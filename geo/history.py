@@ -90,12 +90,20 @@ class Upload:
     sheet: str | None = None
     source: str | None = None
     as_of: str | None = None
+    code_system: str | None = None  # bps/kemendagri: what a bare code column holds, when the sender says so
 
 
 def analyse_upload(engine: Engine, index: DistrictIndex, upload: Upload, series: str = MAIN_SERIES) -> ImportReport:
     """Analyse an upload into a typed draft, checked for jumps from the series' latest earlier live period."""
     report = analyse_file(
-        upload.data, upload.filename, index, upload.period, upload.sheet, source=upload.source, as_of=upload.as_of
+        upload.data,
+        upload.filename,
+        index,
+        upload.period,
+        upload.sheet,
+        source=upload.source,
+        as_of=upload.as_of,
+        code_system=upload.code_system,
     )
     if report.period:
         earlier = [d for d in live_datasets(engine, series) if d.period < report.period]
@@ -250,11 +258,12 @@ def saved_aliases(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["alias", "jenis", "kode"]).assign(catatan="disimpan penyunting")
 
 
-def saved_aliases_stamp(engine: Engine) -> tuple[int, int]:
-    """How many aliases were saved and the newest id: changes whenever any instance saves one."""
+def saved_aliases_stamp(engine: Engine) -> tuple[int, int, int]:
+    """How many aliases were saved, the newest id and a hash of them all: changes whenever any instance
+    saves or removes one (a removed newest id can be reused by SQLite, so count and id alone are not enough)."""
     with Session(engine) as session:
-        count, newest = session.execute(select(func.count(), func.max(SavedAlias.id))).one()
-    return count, newest or 0
+        rows = session.execute(select(SavedAlias.id, SavedAlias.alias, SavedAlias.kode).order_by(SavedAlias.id)).all()
+    return len(rows), rows[-1][0] if rows else 0, hash(tuple(tuple(row) for row in rows))
 
 
 def merge_version(
@@ -452,3 +461,36 @@ def audit_log(engine: Engine, limit: int = 200) -> list[dict]:
             {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "detail": json.loads(e.detail)}
             for e in events
         ]
+
+
+@dataclass(frozen=True)
+class SavedAliasInfo:
+    """An alias saved by an editor, as listed for review and removal."""
+
+    id: int
+    alias: str
+    jenis: str
+    kode: str
+    created_by: str
+    created_at: datetime
+
+
+def list_saved_aliases(engine: Engine) -> list[SavedAliasInfo]:
+    """Every alias editors saved, oldest first."""
+    with Session(engine) as session:
+        return [
+            SavedAliasInfo(a.id, a.alias, a.jenis, a.kode, a.created_by, a.created_at)
+            for a in session.scalars(select(SavedAlias).order_by(SavedAlias.id))
+        ]
+
+
+def remove_alias(engine: Engine, alias_id: int, actor: str) -> SavedAliasInfo:
+    """Delete one saved alias (audited); rows matched through it before stay as they were published."""
+    with Session(engine) as session, session.begin():
+        alias = session.get(SavedAlias, alias_id)
+        if alias is None:
+            raise HistoryError(f"Nama lain nomor {alias_id} tidak ada.")
+        info = SavedAliasInfo(alias.id, alias.alias, alias.jenis, alias.kode, alias.created_by, alias.created_at)
+        session.delete(alias)
+        audit(session, actor, "remove_alias", alias=alias.alias, kode=alias.kode)
+        return info

@@ -9,7 +9,16 @@ import pandas as pd
 import pytest
 
 from app import ROOT
-from geo.boundaries import PrepareSettings, district_table, prepare_boundaries, read_boundaries, read_report
+from geo.boundaries import (
+    NAMES_FILE,
+    PrepareSettings,
+    district_table,
+    prepare_boundaries,
+    read_boundaries,
+    read_name_lists,
+    read_report,
+)
+from geo.codes import read_crosswalk
 from geo.matching import build_index, read_aliases
 from tests.databases import Databases, Server, make_app
 
@@ -20,7 +29,7 @@ SHARED_SOURCE = ROOT.parent / "shared" / "boundaries"
 def boundaries_dir(tmp_path_factory) -> Path:
     """The prepared boundaries of the default scope; prepared here if `make setup` has not run."""
     prepared = ROOT / "data" / "boundaries"
-    if read_report(prepared) is None:
+    if read_report(prepared) is None or not (prepared / NAMES_FILE).is_file():
         prepared = tmp_path_factory.mktemp("boundaries")
         prepare_boundaries(SHARED_SOURCE, prepared, PrepareSettings())
     return prepared
@@ -37,11 +46,20 @@ def districts(boundaries) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def index(districts):
+def indonesia(boundaries_dir) -> pd.DataFrame:
+    """Codes and names of every district of Indonesia (written by boundary preparation)."""
+    return read_name_lists(boundaries_dir)[0]
+
+
+@pytest.fixture(scope="session")
+def index(districts, indonesia):
     return build_index(
         districts,
         read_aliases(ROOT / "data" / "aliases.csv"),
         pd.read_csv(ROOT / "data" / "province_aliases.csv", dtype=str, keep_default_na=False),
+        indonesia=indonesia,
+        splits=pd.read_csv(ROOT / "data" / "province_splits.csv", dtype=str),
+        crosswalk=read_crosswalk(ROOT / "data" / "kode_bps_kemendagri.csv"),
     )
 
 

@@ -122,3 +122,23 @@ def test_real_prepared_boundaries(boundaries, boundaries_dir):
     assert report["max_displacement_m"] <= 500
     assert report["collapsed_specks"] < 20  # rocks under 100 m²; every larger island is checked to survive
     assert report["prepared_parts"] >= report["source_parts"] - report["collapsed_specks"]
+
+
+def test_name_lists_of_all_indonesia_are_written_at_preparation(tmp_path):
+    from geo.boundaries import read_name_lists, write_name_lists
+    from tests.conftest import SHARED_SOURCE
+
+    assert write_name_lists(SHARED_SOURCE, tmp_path) == (514, 38)
+    districts, provinces = read_name_lists(tmp_path)
+    assert districts["kode"].is_unique and set(districts["kode_prov"]) == set(provinces["kode_prov"])
+    with pytest.raises(BoundaryError, match="make setup"):
+        read_name_lists(tmp_path / "nothing")
+
+
+def test_fingerprint_covers_the_province_source(tmp_path):
+    from geo.boundaries import source_fingerprint
+
+    (tmp_path / "kabupaten_kota.geojson").write_text("{}", encoding="utf-8")
+    before = source_fingerprint(tmp_path, PrepareSettings())
+    (tmp_path / "provinsi.geojson").write_text('{"features": []}', encoding="utf-8")
+    assert source_fingerprint(tmp_path, PrepareSettings()) != before

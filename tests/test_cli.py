@@ -103,3 +103,27 @@ def test_account_names_are_checked(app):
         args=["users", "create", "<b>budi</b>", "--role", "editor"], input="kata-sandi-panjang\n" * 2
     )
     assert result.exit_code != 0 and "Nama akun" in result.output
+
+
+def test_kode_option_reads_bare_codes_as_the_chosen_system(app, tmp_path):
+    path = tmp_path / "bps.csv"
+    path.write_text("kode,cakupan\n1204,40\n1101,30\n", encoding="utf-8")
+    result = invoke(app, str(path), "--period", "2025-11", "--json", "--dry-run")
+    assert [r["reason"] for r in json.loads(result.output)["rows"]] == ["code_system", "code_system"]
+    for system, codes in (("bps", ["12.01", "11.09"]), ("kemendagri", ["12.04", "11.01"])):
+        result = invoke(app, str(path), "--period", "2025-11", "--json", "--dry-run", "--kode", system)
+        assert [r["code"] for r in json.loads(result.output)["rows"]] == codes
+
+
+def test_aliases_list_and_remove(app):
+    from geo.history import save_alias
+
+    with app.app_context():
+        save_alias(get_resources().engine, "Pulpis Raya", "Kabupaten", "62.11", "uji")
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["aliases", "list"])
+    assert "Pulpis Raya" in listed.output and "Kabupaten Pulang Pisau" in listed.output
+    alias_id = listed.output.split("\t", 1)[0]
+    assert runner.invoke(args=["aliases", "remove", alias_id]).exit_code == 0
+    assert "Pulpis Raya" not in runner.invoke(args=["aliases", "list"]).output
+    assert runner.invoke(args=["aliases", "remove", alias_id]).exit_code != 0

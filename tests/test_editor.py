@@ -232,3 +232,53 @@ def test_drop_the_first_of_two_duplicates_and_publish(people):
     assert "Terbitkan periode 2026-02" in review and 'data-reason="dropped"' in review
     assert client.post(f"{draft_url}/terbitkan", data={"csrf_token": csrf(review)}).status_code == 302
     assert coverage_of(client, "2026-02")["62.11"]["coverage_pct"] == 50.0
+
+
+def _draft(client, rows):
+    response = upload(client, xlsx(rows))
+    url = response.headers["Location"]
+    return url, int(url.rsplit("/", 1)[1]), client.get(url).get_data(as_text=True)
+
+
+def test_suggestions_preselect_nothing_and_a_contradicting_one_is_never_saved_as_alias(people):
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    url, draft_id, review = _draft(client, [[None, "Kota Pulang Pisao", 20000, 80000]])
+    assert '<option value="" selected>' in review
+    assert review.count(" selected") == 1  # only the empty choice
+    assert "jenis berbeda" in review  # Kabupaten Pulang Pisau offered for a row that says Kota
+    client.post(
+        f"/kelola/draf/{draft_id}/baris/3",
+        data={"action": "pilih", "code": "62.11", "save_alias": "1", "csrf_token": csrf(review)},
+    )
+    page = client.get(url).get_data(as_text=True)
+    assert "Tidak disimpan sebagai nama lain" in page
+    with people.app_context():
+        from geo.history import list_saved_aliases
+
+        assert list_saved_aliases(get_resources().engine) == []
+        assert current_index().by_key.get("pulangpisao") is None
+
+
+def test_read_all_codes_as_bps_from_the_review_page(people):
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    url, draft_id, review = _draft(client, [["1204", None, 1, 2], ["1101", None, 1, 2]])
+    assert "Baca semua kode sebagai kode BPS" in review and "Terbitkan periode" not in review
+    client.post(f"/kelola/draf/{draft_id}/kode", data={"kode": "bps", "csrf_token": csrf(review)})
+    page = client.get(url).get_data(as_text=True)
+    assert "Kabupaten Tapanuli Tengah" in page and "Kabupaten Simeulue" in page
+    assert "Terbitkan periode" in page
+
+
+def test_saved_aliases_are_listed_and_removable(people):
+    test_choosing_a_suggestion_can_save_an_alias(people)
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    page = client.get("/kelola/nama-lain").get_data(as_text=True)
+    assert "Pulang Pisao" in page and "Kabupaten Pulang Pisau" in page
+    alias_id = re.search(r'data-alias="(\d+)"', page).group(1)
+    client.post(f"/kelola/nama-lain/{alias_id}/hapus", data={"csrf_token": csrf(page)})
+    assert "data-alias=" not in client.get("/kelola/nama-lain").get_data(as_text=True)
+    review = client.get(upload(client, xlsx([[None, "Pulang Pisao", 1, 2]])).headers["Location"])
+    assert "Terbitkan periode" not in review.get_data(as_text=True)  # no longer matched

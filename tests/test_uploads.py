@@ -232,3 +232,20 @@ def test_a_file_that_cannot_be_read_to_its_end_is_refused(app, tokens):
     text = 'wilayah,cakupan\nKotim,30\n"Kobar,40\nKatingan,50\n'
     response = upload(app.test_client(), tokens["editor"], text=text)
     assert response.status_code == 400 and "tanda kutip" in response.get_json()["error"]
+
+
+def test_the_code_system_can_be_given_with_the_upload(app, tokens):
+    client = app.test_client()
+    text = "kode,cakupan\n1204,40\n1101,30\n"
+
+    def send(kode):
+        data = {"file": (io.BytesIO(text.encode()), "bps.csv"), "period": "2025-09"}
+        if kode is not None:
+            data["kode"] = kode
+        return client.post("/api/uploads", headers=auth(tokens["editor"]), data=data)
+
+    assert [r["reason"] for r in send(None).get_json()["rows"]] == ["code_system", "code_system"]
+    assert [r["code"] for r in send("bps").get_json()["rows"]] == ["12.01", "11.09"]
+    assert [r["code"] for r in send("kemendagri").get_json()["rows"]] == ["12.04", "11.01"]
+    refused = send("bpss")
+    assert refused.status_code == 400 and "kode" in refused.get_json()["error"]

@@ -20,8 +20,19 @@ from geo.boundaries import (
     read_report,
     source_fingerprint,
 )
+from geo.codes import CODE_SYSTEMS
 from geo.coverage import CoverageFileError, ImportReport, analyse_file
-from geo.history import HistoryError, Upload, analyse_upload, publish_records, records_from_report, withdraw_period
+from geo.history import (
+    HistoryError,
+    Upload,
+    analyse_upload,
+    list_saved_aliases,
+    publish_records,
+    records_from_report,
+    remove_alias,
+    withdraw_period,
+)
+from geo.matching import read_aliases
 from geo.samples import (
     PUBLISHED_PERIOD,
     PUBLISHED_TITLE,
@@ -182,6 +193,12 @@ def register(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="Periksa saja; jangan simpan.")
     @click.option("--json", "as_json", is_flag=True, help="Cetak laporan sebagai JSON.")
     @click.option("--replace", is_flag=True, help="Ganti seluruh periode (bawaan: gabungkan ke periode yang tayang).")
+    @click.option(
+        "--kode",
+        "code_system",
+        type=click.Choice(CODE_SYSTEMS),
+        help="Sistem kode di kolom kode (bawaan: dari judul kolom, atau dari kode-kodenya).",
+    )
     def coverage_import(
         file: Path,
         period: str | None,
@@ -192,10 +209,11 @@ def register(app: Flask) -> None:
         dry_run: bool,
         as_json: bool,
         replace: bool,
+        code_system: str | None,
     ) -> None:
         """Import one CSV/XLSX file as the new version of its period, merged into the live one unless --replace."""
         engine = get_resources().engine
-        sent = Upload(file.read_bytes(), file.name, period, sheet, source, as_of)
+        sent = Upload(file.read_bytes(), file.name, period, sheet, source, as_of, code_system=code_system)
         try:
             report = analyse_upload(engine, current_index(), sent, series)
         except CoverageFileError as error:
@@ -255,3 +273,30 @@ def register(app: Flask) -> None:
                 SAMPLE_SERIES, period, synthetic_records(districts, number), SAMPLE_TITLE, True, "geo/samples.py"
             )
         click.echo("Sample data loaded." if changed else "Sample data already loaded.")
+
+    @app.cli.group()
+    def aliases() -> None:
+        """Other names of districts: the list in data/aliases.csv and the ones editors saved."""
+
+    @aliases.command("list")
+    def aliases_list() -> None:
+        """List saved aliases (removable, with their number) and the bundled ones."""
+        index = current_index()
+        for alias in list_saved_aliases(get_resources().engine):
+            ignored = " (diabaikan: nama resmi wilayah lain)" if alias.alias in index.ignored_aliases else ""
+            click.echo(
+                f"{alias.id}\t{alias.alias}\t{alias.kode} {index.names.get(alias.kode, '?')}\t"
+                f"{alias.created_by} {alias.created_at:%Y-%m-%d}{ignored}"
+            )
+        bundled = read_aliases(Path(current_app.config["ALIASES_FILE"]))
+        click.echo(f"Bawaan ({current_app.config['ALIASES_FILE']}, ubah lewat git): {len(bundled)} nama lain.")
+
+    @aliases.command("remove")
+    @click.argument("alias_id", type=int)
+    def aliases_remove(alias_id: int) -> None:
+        """Remove a saved alias by its number (see `aliases list`)."""
+        try:
+            alias = remove_alias(get_resources().engine, alias_id, "cli")
+        except HistoryError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Dihapus: '{alias.alias}' → {alias.kode}.")

@@ -6,10 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from geo.accounts import check_password
+from geo.codes import BPS, KEMENDAGRI, SYSTEM_LABELS
 from geo.coverage import CoverageFileError, check_as_of, check_period, problems_by_row
 from geo.history import (
     HistoryError,
@@ -17,9 +19,11 @@ from geo.history import (
     analyse_upload,
     draft_diff,
     edit_draft,
+    list_saved_aliases,
     list_versions,
     publish_draft,
     read_draft,
+    remove_alias,
     restore,
     save_alias,
     save_draft,
@@ -27,7 +31,7 @@ from geo.history import (
     set_draft_provenance,
     withdraw_period,
 )
-from geo.matching import split_jenis
+from geo.matching import alias_refusal, split_jenis
 from geo.store import MAIN_SERIES
 from web.auth import SessionUser, editor_required
 from web.resources import current_index, get_resources
@@ -61,6 +65,16 @@ class UploadForm(FlaskForm):
     )
     as_of = StringField("Tanggal data (mis. 2025-10-31)", validators=[Optional(), _checked_by(check_as_of)])
     sheet = StringField("Lembar XLSX (nama atau nomor; kosongkan untuk tabel pertama)", validators=[Optional()])
+    kode = SelectField(
+        "Sistem kode di kolom kode",
+        choices=[
+            SelectChoice("", "otomatis (dari judul kolom atau kodenya)"),
+            SelectChoice(BPS, "kode BPS (6211)"),
+            SelectChoice(KEMENDAGRI, "kode Kemendagri (62.11)"),
+        ],
+        default="",
+        validators=[Optional()],
+    )
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -91,7 +105,15 @@ def upload():
     if not form.validate_on_submit():
         return render_template("upload.html", form=form), (400 if request.method == "POST" else 200)
     file = form.file.data
-    sent = Upload(file.read(), file.filename, form.period.data, form.sheet.data, form.source.data, form.as_of.data)
+    sent = Upload(
+        file.read(),
+        file.filename,
+        form.period.data,
+        form.sheet.data,
+        form.source.data,
+        form.as_of.data,
+        code_system=form.kode.data or None,
+    )
     resources = get_resources()
     try:
         report = analyse_upload(resources.engine, current_index(), sent)
@@ -128,12 +150,16 @@ def edit_row(draft_id: int, row: int):
     actor = current_user.account.name
     drop = request.form.get("action") == "hapus"
     code = request.form.get("code") or None
+    wants_alias = not drop and bool(request.form.get("save_alias"))
+    refusal = _alias_refusal(resources, draft_id, row, code) if wants_alias else None
     try:
         report = edit_draft(resources.engine, draft_id, row, actor, code=code, drop=drop)
     except HistoryError as error:
         flash(str(error))
         return redirect(url_for("editor.review", draft_id=draft_id))
-    if not drop and request.form.get("save_alias"):
+    if wants_alias and refusal:
+        flash(refusal)
+    elif wants_alias:
         entry = next(r for r in report.rows if r.row == row)
         jenis = resources.boundaries.districts.set_index("kode").at[code, "jenis"]
         _, key = split_jenis(entry.input)
@@ -163,6 +189,19 @@ def set_source(draft_id: int):
     except HistoryError as error:
         flash(str(error))
     return redirect(url_for("editor.review", draft_id=draft_id))
+
+
+def _alias_refusal(resources, draft_id: int, row: int, code: str | None) -> str | None:
+    """Why the row's text may not become an alias of the chosen suggestion (checked before the row changes)."""
+    try:
+        draft = read_draft(resources.engine, draft_id)
+    except HistoryError:
+        return None  # edit_draft reports it
+    entry = next((r for r in draft.report.rows if r.row == row), None)
+    chosen = next((s for s in (entry.suggestions if entry else []) if s["code"] == code), None)
+    if entry is None or chosen is None:
+        return None
+    return alias_refusal(current_index(), entry.input, chosen)
 
 
 @bp.post("/kelola/draf/<int:draft_id>/terbitkan")
@@ -205,3 +244,51 @@ def withdraw(series: str, period: str):
         return redirect(url_for("editor.history"))
     flash(f"Periode {info.period} ditarik dari peta (versi {info.version} tetap di riwayat dan bisa dipulihkan).")
     return redirect(url_for("editor.history"))
+
+
+@bp.post("/kelola/draf/<int:draft_id>/kode")
+@editor_required
+def read_codes_as(draft_id: int):
+    """Settle every row whose code two systems read differently, with the system the editor chose."""
+    system = request.form.get("kode")
+    if system not in SYSTEM_LABELS:
+        abort(400)
+    resources = get_resources()
+    try:
+        rows = read_draft(resources.engine, draft_id).report.rows
+    except HistoryError:
+        abort(404)
+    chosen = [
+        (r.row, s["code"])
+        for r in rows
+        if r.reason == "code_system"
+        for s in r.suggestions
+        if s.get("system") == system
+    ]
+    try:
+        for row, code in chosen:
+            edit_draft(resources.engine, draft_id, row, current_user.account.name, code=code)
+    except HistoryError as error:
+        flash(str(error))
+        return redirect(url_for("editor.review", draft_id=draft_id))
+    flash(f"{len(chosen)} baris dibaca sebagai {SYSTEM_LABELS[system]}.")
+    return redirect(url_for("editor.review", draft_id=draft_id))
+
+
+@bp.get("/kelola/nama-lain")
+@editor_required
+def aliases():
+    index = current_index()
+    saved = list_saved_aliases(get_resources().engine)
+    return render_template("aliases.html", aliases=saved, names=index.names, ignored=set(index.ignored_aliases))
+
+
+@bp.post("/kelola/nama-lain/<int:alias_id>/hapus")
+@editor_required
+def remove_saved_alias(alias_id: int):
+    try:
+        alias = remove_alias(get_resources().engine, alias_id, current_user.account.name)
+    except HistoryError:
+        abort(404)
+    flash(f"Nama lain '{alias.alias}' dihapus; baris berikutnya tidak lagi dicocokkan lewat nama itu.")
+    return redirect(url_for("editor.aliases"))

@@ -13,7 +13,8 @@ import pandas as pd
 from flask import Flask, current_app
 from sqlalchemy.engine import Engine
 
-from geo.boundaries import REPORT_FILE, Boundaries, BoundaryError, district_table, read_boundaries
+from geo.boundaries import REPORT_FILE, Boundaries, BoundaryError, district_table, read_boundaries, read_name_lists
+from geo.codes import CodeError, read_crosswalk
 from geo.compare import district_neighbours
 from geo.history import saved_aliases, saved_aliases_stamp
 from geo.levels import Scheme, read_schemes
@@ -61,10 +62,15 @@ class Resources:
 
 
 def matching_index(config, districts: pd.DataFrame, engine: Engine) -> DistrictIndex:
-    """The matching index: the alias data in the repo plus the aliases editors saved in the database."""
+    """The matching index: every district of Indonesia (written at boundary preparation), the area served,
+    the code crosswalk, province spellings and splits, and the alias data plus the aliases editors saved."""
+    data = Path(config["ALIASES_FILE"]).parent
     aliases = pd.concat([read_aliases(Path(config["ALIASES_FILE"])), saved_aliases(engine)], ignore_index=True)
     provinces = pd.read_csv(config["PROVINCE_ALIASES_FILE"], dtype=str, keep_default_na=False)
-    return build_index(districts, aliases, provinces)
+    splits = pd.read_csv(config.get("PROVINCE_SPLITS_FILE") or data / "province_splits.csv", dtype=str)
+    crosswalk = read_crosswalk(Path(config.get("CROSSWALK_FILE") or data / "kode_bps_kemendagri.csv"))
+    indonesia, _ = read_name_lists(Path(config["BOUNDARIES_DIR"]))
+    return build_index(districts, aliases, provinces, indonesia=indonesia, splits=splits, crosswalk=crosswalk)
 
 
 def current_index() -> DistrictIndex:
@@ -99,7 +105,7 @@ def load_resources(app: Flask) -> Resources:
         engine = connect(config["DATABASE_URL"])
         index_stamp = saved_aliases_stamp(engine)
         index = matching_index(config, districts, engine)
-    except (BoundaryError, StoreError, OSError, ValueError) as error:
+    except (BoundaryError, CodeError, StoreError, OSError, ValueError) as error:
         raise StartupError(f"Peta Cakupan cannot start: {error}") from error
     resources = Resources(
         boundaries=boundaries,

@@ -12,6 +12,7 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request
 
 from geo.accounts import Account, account_for_token
+from geo.codes import CODE_SYSTEMS
 from geo.coverage import CoverageFileError, ImportReport
 from geo.history import (
     HistoryError,
@@ -86,8 +87,18 @@ def upload():
             [{"row": None, "column": None, "message": "Berkas belum dikirim.", "kind": "input"}],
         )
     form = request.form
+    code_system = form.get("kode") or None
+    if code_system not in (None, *CODE_SYSTEMS):
+        message = f"Kolom 'kode' harus salah satu dari: {', '.join(CODE_SYSTEMS)} (atau kosong)."
+        return _error(400, message, [{"row": None, "column": "kode", "message": message, "kind": "input"}])
     sent = Upload(
-        file.read(), file.filename, form.get("period") or None, form.get("sheet"), form.get("source"), form.get("as_of")
+        file.read(),
+        file.filename,
+        form.get("period") or None,
+        form.get("sheet"),
+        form.get("source"),
+        form.get("as_of"),
+        code_system=code_system,
     )
     try:
         report = analyse_upload(resources.engine, current_index(), sent)
