@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 from flask import Flask, request
@@ -12,6 +14,30 @@ from geo.boundaries import DEFAULT_PROVINCES
 
 ROOT = Path(__file__).resolve().parent
 LANGUAGES = ("id", "en")
+SECRET_FILE = "secret_key"
+KNOWN_SECRETS = {"dev-only-change-me", "dev", "secret", "changeme"}  # published in old releases or guessable
+
+
+class ConfigError(RuntimeError):
+    """A setting that must not be used; the message names the setting and the fix."""
+
+
+def instance_secret(instance: Path) -> str:
+    """The secret kept in the instance folder, made (mode 0600) on first start and reused afterwards.
+
+    Several workers may start together: the file is created exclusively, so exactly one secret wins.
+    """
+    path = instance / SECRET_FILE
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        secret = path.read_text().strip()
+        if len(secret) < 32:
+            raise ConfigError(f"{path} holds a short secret. Hint: delete the file to make a new one.") from None
+        return secret
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_hex(32))
+    return path.read_text().strip()
 
 
 def select_locale() -> str:
@@ -20,12 +46,13 @@ def select_locale() -> str:
     return wanted if wanted in LANGUAGES else "id"
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, instance_path: Path | None = None) -> Flask:
     """Create the app: defaults, PETA_* environment overrides, then test_config."""
-    app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=None)
+    instance = Path(instance_path or ROOT / "instance")
+    app = Flask(__name__, instance_path=str(instance), static_folder=None)
     app.config.from_mapping(
-        SECRET_KEY="dev-only-change-me",
-        DATABASE_URL=f"sqlite:///{ROOT / 'instance' / 'peta.sqlite'}",
+        SECRET_KEY=None,  # PETA_SECRET_KEY, or one made in the instance folder on first start
+        DATABASE_URL=f"sqlite:///{instance / 'peta.sqlite'}",
         BOUNDARIES_SOURCE=str(ROOT.parent / "shared" / "boundaries"),
         BOUNDARIES_DIR=str(ROOT / "data" / "boundaries"),
         PROVINCES=",".join(DEFAULT_PROVINCES),  # "all" for all of Indonesia
@@ -44,7 +71,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("PETA")
     if test_config:
         app.config.update(test_config)
-    Path(app.instance_path).mkdir(exist_ok=True)
+    instance.mkdir(exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret(instance)
+    if app.config["SECRET_KEY"] in KNOWN_SECRETS:
+        raise ConfigError("PETA_SECRET_KEY is a published value. Hint: unset it (a secret is made) or set your own.")
     Babel(app, locale_selector=select_locale)
     # Maps are large text; gzip (or brotli) makes them a quarter of the size on a meeting room's Wi-Fi.
     app.config.setdefault(
