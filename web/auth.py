@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, jsonify, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_required
@@ -26,6 +27,20 @@ class SessionUser(UserMixin):
 def load_user(user_id: str) -> SessionUser | None:
     account = get_account(get_resources().engine, int(user_id)) if user_id.isdigit() else None
     return SessionUser(account) if account else None
+
+
+def same_site_path(target: str | None) -> str | None:
+    """The target when it is a path on this site (for ?next=), else None.
+
+    Browsers drop tabs and newlines and read a backslash as a slash, so `/%09/evil.example` and `/\\evil.example`
+    lead off-site although they start with one slash: any control character or backslash is refused.
+    """
+    if not target or any(ord(c) < 0x20 or ord(c) == 0x7F or c == "\\" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 def editor_required(view):

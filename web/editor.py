@@ -23,7 +23,7 @@ from geo.history import (
 )
 from geo.matching import split_jenis
 from geo.store import MAIN_SERIES
-from web.auth import SessionUser, editor_required
+from web.auth import SessionUser, editor_required, same_site_path
 from web.resources import get_resources
 from web.uploads import analyse_upload
 
@@ -50,10 +50,7 @@ def login():
         account = check_password(get_resources().engine, form.name.data, form.password.data)
         if account is not None:
             login_user(SessionUser(account))
-            target = request.args.get("next") or ""
-            return redirect(
-                target if target.startswith("/") and not target.startswith("//") else url_for("editor.upload")
-            )
+            return redirect(same_site_path(request.args.get("next")) or url_for("editor.upload"))
         flash("Nama akun atau kata sandi salah.")
     return render_template("login.html", form=form), (401 if request.method == "POST" else 200)
 
