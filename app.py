@@ -67,10 +67,14 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
         PUBLIC_VIEW=True,  # maps and data without signing in; writing always needs an editor account
         EMBED_ORIGINS="*",  # sites allowed to frame /embed/ pages (CSP frame-ancestors); the rest is never framed
+        PUBLIC_URL="",  # e.g. https://peta.example.go.id: the only source of absolute addresses in pages
+        TRUSTED_HOSTS=None,  # host names this app answers to (comma-separated); None answers any
     )
     app.config.from_prefixed_env("PETA")
     if test_config:
         app.config.update(test_config)
+    if isinstance(app.config["TRUSTED_HOSTS"], str):
+        app.config["TRUSTED_HOSTS"] = [h for h in app.config["TRUSTED_HOSTS"].replace(",", " ").split() if h] or None
     instance.mkdir(exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(instance)

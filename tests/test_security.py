@@ -70,3 +70,64 @@ def test_sign_in_goes_on_only_to_a_path_on_this_site(site, next_url, location):
     response = sign_in(site.test_client(), "penyunting", next_url=next_url)
     assert response.status_code == 302
     assert response.headers["Location"] == location
+
+
+def test_a_forged_host_never_enters_a_cached_page(site):
+    client = site.test_client()
+    for _ in range(3):
+        assert client.get("/", headers={"Host": "attacker.example"}).status_code == 200
+    page = client.get("/").get_data(as_text=True)
+    assert "attacker.example" not in page
+    assert 'src="/embed/kalimantan-sumatera?' in page.replace("&amp;", "&")
+
+
+def twin(site, **config):
+    """Another app on the site's database, with other settings."""
+    return create_app({**site.config, **config})
+
+
+def test_absolute_addresses_come_from_the_public_url(site):
+    app = twin(site, PUBLIC_URL="https://peta.example.go.id/")
+    page = app.test_client().get("/", headers={"Host": "attacker.example"}).get_data(as_text=True)
+    assert "attacker.example" not in page
+    assert 'src="https://peta.example.go.id/embed/kalimantan-sumatera?' in page
+
+
+def test_only_trusted_hosts_are_answered(site, monkeypatch):
+    monkeypatch.setenv("PETA_TRUSTED_HOSTS", "peta.example.go.id, localhost")
+    app = create_app({"TESTING": True, "DATABASE_URL": site.config["DATABASE_URL"]})
+    assert app.config["TRUSTED_HOSTS"] == ["peta.example.go.id", "localhost"]
+    client = app.test_client()
+    assert client.get("/api/scopes", headers={"Host": "attacker.example"}).status_code == 400
+    assert client.get("/api/scopes", headers={"Host": "peta.example.go.id"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "text"),
+    [
+        ("/?mode=cetak", 400, "Mode &#39;cetak&#39; tidak dikenal"),
+        ("/map/kalimantan?mode=present&title=Rapat", 200, "Rapat"),
+        ("/map/kalimantan?mode=", 200, "Kalimantan"),
+        ("/map/kalimantan?foo=1&bar=%00", 200, "Kalimantan"),
+        ("/map/kalimantan?scope=atlantis", 302, "/map/atlantis"),
+    ],
+)
+def test_unknown_query_values_never_give_500(site, url, status, text):
+    response = site.test_client().get(url)
+    assert response.status_code == status
+    assert text in (response.headers.get("Location") or response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(
+    ("url", "location"),
+    [
+        # the map's own form with JavaScript off: every select, scope among them
+        ("/?scope=sumatera&period=2025-10&compare=&series=utama&view=cakupan&layer=kabupaten", "/map/sumatera?"),
+        ("/map/kalimantan?scope=kalimantan-tengah&mode=present&lang=en", "/map/kalimantan-tengah?"),
+    ],
+)
+def test_the_scope_field_chooses_the_map(site, url, location):
+    client = site.test_client()
+    response = client.get(url)
+    assert response.status_code == 302 and response.headers["Location"].startswith(location)
+    assert client.get(response.headers["Location"]).status_code == 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 
 def frame_ancestors(origins: str) -> str:
@@ -11,8 +11,19 @@ def frame_ancestors(origins: str) -> str:
     return " ".join(items) if items else "'none'"
 
 
+def public_url(path: str) -> str:
+    """An address for people to copy: absolute from PETA_PUBLIC_URL, else the path alone.
+
+    Never built from the request's Host header: pages are cached and shared between requests, so one request
+    with a forged Host would otherwise put the attacker's site into the pages everyone else gets.
+    """
+    base = str(current_app.config["PUBLIC_URL"] or "").rstrip("/")
+    return base + path
+
+
 def register(app: Flask) -> None:
     """Add framing and content-type headers to every response."""
+    app.add_template_global(public_url)
 
     @app.after_request
     def headers(response: Response) -> Response:
