@@ -131,3 +131,54 @@ def test_the_scope_field_chooses_the_map(site, url, location):
     response = client.get(url)
     assert response.status_code == 302 and response.headers["Location"].startswith(location)
     assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_signing_out_ends_the_session_even_for_a_copied_cookie(site):
+    client = site.test_client()
+    assert sign_in(client, "penyunting").status_code == 302
+    copied = client.get_cookie("session").value
+    assert client.get("/kelola").status_code == 200
+    token = csrf(client.get("/kelola").get_data(as_text=True))
+    assert client.post("/keluar", data={"csrf_token": token}).status_code == 302
+    thief = site.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/kelola").status_code == 302  # sent to sign in
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [(["users", "disable", "pengelola"], None), (["users", "reset-password", "pengelola"], "baru-sekali-12\n" * 2)],
+)
+def test_disabling_or_a_new_password_ends_open_sessions(site, args, stdin):
+    client = site.test_client()
+    assert sign_in(client, "pengelola").status_code == 302
+    assert client.get("/kelola").status_code == 200
+    result = site.test_cli_runner().invoke(args=args, input=stdin)
+    assert result.exit_code == 0, result.output
+    assert client.get("/kelola").status_code == 302
+    if args[1] == "disable":
+        assert sign_in(client, "pengelola").status_code == 401  # the right password no longer opens it
+        assert site.test_cli_runner().invoke(args=["users", "enable", "pengelola"]).exit_code == 0
+        assert sign_in(client, "pengelola").status_code == 302
+    else:
+        assert sign_in(client, "pengelola", "baru-sekali-12").status_code == 302
+        site.test_cli_runner().invoke(args=["users", "reset-password", "pengelola"], input=f"{PASSWORD}\n" * 2)
+
+
+def test_tokens_are_listed_revoked_and_refused_for_disabled_accounts(site):
+    runner = site.test_cli_runner()
+    token = runner.invoke(args=["tokens", "create", "pemirsa"]).output.strip()
+    client = site.test_client()
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/datasets", headers=bearer).status_code == 403  # known, but a viewer
+    listed = runner.invoke(args=["tokens", "list", "pemirsa"]).output
+    assert token not in listed
+    token_id = listed.split()[0]
+    assert runner.invoke(args=["users", "disable", "pemirsa"]).exit_code == 0
+    assert client.get("/api/datasets", headers=bearer).status_code == 401
+    assert runner.invoke(args=["users", "enable", "pemirsa"]).exit_code == 0
+    assert client.get("/api/datasets", headers=bearer).status_code == 403
+    assert runner.invoke(args=["tokens", "revoke", token_id]).exit_code == 0
+    assert client.get("/api/datasets", headers=bearer).status_code == 401
+    assert "nonaktif" not in runner.invoke(args=["users", "list"]).output
+    assert runner.invoke(args=["tokens", "revoke", "999999"]).exit_code == 1

@@ -15,18 +15,25 @@ from web.resources import get_resources
 login_manager = LoginManager()
 csrf = CSRFProtect()
 OPEN_ENDPOINTS = {"editor.login", "vendor.static", "vendor.asset"}
+MAX_ID = 2**63 - 1  # the largest id a database column holds
 
 
 class SessionUser(UserMixin):
+    """A signed-in person; the session stores "id:version" so that bumping the version ends the session."""
+
     def __init__(self, account: Account):
         self.account = account
-        self.id = str(account.id)
+        self.id = f"{account.id}:{account.session_version}"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> SessionUser | None:
-    account = get_account(get_resources().engine, int(user_id)) if user_id.isdigit() else None
-    return SessionUser(account) if account else None
+def load_user(session_id: str) -> SessionUser | None:
+    """The account of a session, unless it was disabled or its sessions were ended since the session began."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()) or int(user_id) > MAX_ID:
+        return None
+    account = get_account(get_resources().engine, int(user_id))
+    return SessionUser(account) if account and account.session_version == int(version) else None
 
 
 def same_site_path(target: str | None) -> str | None:

@@ -9,7 +9,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Optional, Regexp
 
-from geo.accounts import check_password
+from geo.accounts import check_password, end_sessions
 from geo.coverage import CoverageFileError
 from geo.history import (
     HistoryError,
@@ -57,6 +57,8 @@ def login():
 
 @bp.post("/keluar")
 def logout():
+    if current_user.is_authenticated:
+        end_sessions(get_resources().engine, current_user.account.id)  # a copied cookie stops working too
     logout_user()
     return redirect(url_for("maps.index"))
 
