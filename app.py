@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask, request
 from flask_babel import Babel
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geo.boundaries import DEFAULT_PROVINCES
 
@@ -69,6 +70,10 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
         EMBED_ORIGINS="*",  # sites allowed to frame /embed/ pages (CSP frame-ancestors); the rest is never framed
         PUBLIC_URL="",  # e.g. https://peta.example.go.id: the only source of absolute addresses in pages
         TRUSTED_HOSTS=None,  # host names this app answers to (comma-separated); None answers any
+        RATELIMIT_STORAGE_URI="memory://",  # where sign-in attempts are counted; redis://… shared by instances
+        LOGIN_LIMIT_ACCOUNT="10 per 15 minutes",  # failed sign-ins per account name
+        LOGIN_LIMIT_ADDRESS="30 per 15 minutes",  # sign-in attempts per client address
+        PROXY_COUNT=0,  # reverse proxies in front that set X-Forwarded-For/-Proto (the client address)
     )
     app.config.from_prefixed_env("PETA")
     if test_config:
@@ -80,6 +85,9 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
         app.config["SECRET_KEY"] = instance_secret(instance)
     if app.config["SECRET_KEY"] in KNOWN_SECRETS:
         raise ConfigError("PETA_SECRET_KEY is a published value. Hint: unset it (a secret is made) or set your own.")
+    if int(app.config["PROXY_COUNT"]):
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     Babel(app, locale_selector=select_locale)
     # Maps are large text; gzip (or brotli) makes them a quarter of the size on a meeting room's Wi-Fi.
     app.config.setdefault(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import stat
+import time
 
 import pytest
 
@@ -182,3 +183,42 @@ def test_tokens_are_listed_revoked_and_refused_for_disabled_accounts(site):
     assert client.get("/api/datasets", headers=bearer).status_code == 401
     assert "nonaktif" not in runner.invoke(args=["users", "list"]).output
     assert runner.invoke(args=["tokens", "revoke", "999999"]).exit_code == 1
+
+
+def test_wrong_passwords_are_throttled_per_account_then_per_address(site):
+    site.config.update(LOGIN_LIMIT_ACCOUNT="5 per 15 minutes", LOGIN_LIMIT_ADDRESS="7 per 15 minutes")
+    try:
+        guesser = site.test_client()
+        answers = [sign_in(guesser, "pengelola", f"tebakan-{n:04d}").status_code for n in range(6)]
+        assert answers == [401] * 5 + [429]
+        owner = site.test_client()
+        owner.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+        refused = sign_in(owner, "pengelola")  # the right password, from elsewhere: the account is locked
+        assert refused.status_code == 429 and "Terlalu banyak percobaan masuk" in refused.get_data(as_text=True)
+        assert "Retry-After" in refused.headers
+        assert sign_in(owner, "penyunting").status_code == 302  # other accounts are not
+        answers = [sign_in(guesser, f"nama-{n}", "salah-sekali").status_code for n in range(3)]
+        assert answers == [401, 401, 429]  # 7 counted attempts from this address in all
+    finally:
+        site.extensions["peta_limiter"].reset()
+        site.config.update(LOGIN_LIMIT_ACCOUNT="10 per 15 minutes", LOGIN_LIMIT_ADDRESS="30 per 15 minutes")
+
+
+def test_unknown_names_take_as_long_as_known_ones(site):
+    from geo.accounts import check_password
+
+    engine = get_resources_of(site).engine
+
+    def timed(name: str) -> float:
+        start = time.perf_counter()
+        assert check_password(engine, name, "salah-sekali") is None
+        return time.perf_counter() - start
+
+    known = min(timed("penyunting") for _ in range(3))
+    unknown = min(timed("tidak-ada") for _ in range(3))
+    assert unknown > known * 0.5, (known, unknown)
+
+
+def get_resources_of(app):
+    with app.app_context():
+        return get_resources()

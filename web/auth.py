@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, jsonify, redirect, request, url_for
+from flask import Flask, Response, abort, current_app, jsonify, redirect, request, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_required
 from flask_wtf.csrf import CSRFProtect
 
@@ -63,7 +65,41 @@ def editor_required(view):
     return checked
 
 
+def _account_key() -> str:
+    """Sign-in attempts are also counted per account name, whichever address they come from."""
+    return "account:" + (request.form.get("name") or "").strip().lower()[:80]
+
+
+def _refused(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def throttle_sign_in(app: Flask) -> Limiter:
+    """Limit sign-in attempts per address (every attempt) and per account (failed attempts only).
+
+    When an account has had too many wrong passwords, even the right one is refused until the window passes:
+    guessing stops, and the owner signs in a few minutes later. Counts live in RATELIMIT_STORAGE_URI
+    (memory:// by default; redis:// or memcached:// when several instances must share them).
+    """
+    limiter = Limiter(get_remote_address, app=app, default_limits=[], headers_enabled=True)
+    view = app.view_functions["editor.login"]
+    per_account = limiter.limit(
+        lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
+        key_func=_account_key,
+        methods=["POST"],
+        deduct_when=_refused,
+        scope="sign-in-account",
+    )
+    per_address = limiter.limit(
+        lambda: current_app.config["LOGIN_LIMIT_ADDRESS"], methods=["POST"], scope="sign-in-address"
+    )
+    app.view_functions["editor.login"] = per_address(per_account(view))
+    return limiter
+
+
 def register(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.extensions["peta_limiter"] = throttle_sign_in(app)
     login_manager.init_app(app)
     login_manager.login_view = "editor.login"
     login_manager.login_message = "Silakan masuk dulu."

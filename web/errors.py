@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 from geo.levels import UnknownScheme
@@ -38,6 +39,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(UnknownScheme)
     def unknown_scheme(error: UnknownScheme):
         return _answer(404, _("Tampilan peta tidak dikenal. %(detail)s", detail=error.args[0]))
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(error: RateLimitExceeded):
+        minutes = max(1, round(error.limit.limit.get_expiry() / 60))
+        response = _answer(
+            429,
+            _("Terlalu banyak percobaan masuk. Tunggu %(minutes)s menit, lalu coba lagi.", minutes=minutes),
+        )
+        return response[0], 429, {"Retry-After": str(minutes * 60)}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
