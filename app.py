@@ -51,6 +51,9 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
     """Create the app: defaults, PETA_* environment overrides, then test_config."""
     instance = Path(instance_path or ROOT / "instance")
     app = Flask(__name__, instance_path=str(instance), static_folder=None)
+    from web.security import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.from_mapping(
         SECRET_KEY=None,  # PETA_SECRET_KEY, or one made in the instance folder on first start
         DATABASE_URL=f"sqlite:///{instance / 'peta.sqlite'}",

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import re
 import stat
 import time
+import zipfile
 
 import pytest
+from openpyxl import Workbook
 
 from app import ConfigError, create_app
+from geo import coverage
 from geo.accounts import create_user
-from tests.databases import make_app
+from tests.databases import BOTH_DATABASES, make_app
 from web.resources import get_resources
 
 PASSWORD = "kata-sandi-panjang"
@@ -222,3 +226,93 @@ def test_unknown_names_take_as_long_as_known_ones(site):
 def get_resources_of(app):
     with app.app_context():
         return get_resources()
+
+
+def xlsx(sheets: int = 1, rows=(("6211", "Pulang Pisau", 41300, 100000),)) -> bytes:
+    book = Workbook()
+    book.active.title = "Catatan"
+    book.active.append(["Catatan: angka sementara"])
+    for number in range(sheets):
+        sheet = book.create_sheet(f"Lembar {number}")
+        if number == sheets - 1:
+            sheet.append(["Kode", "Kabupaten/Kota", "Peserta", "Penduduk Bekerja"])
+            for row in rows:
+                sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def broken_sheet_xml(data: bytes) -> bytes:
+    """The same workbook with its data sheet's XML cut in the middle of a row."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                content = content[: content.index(b"<row") + 20]
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+@pytest.fixture()
+def editor_token(app):
+    with app.app_context():
+        create_user(get_resources().engine, "skrip", "editor", PASSWORD)
+    return {
+        "Authorization": "Bearer " + app.test_cli_runner().invoke(args=["tokens", "create", "skrip"]).output.strip()
+    }
+
+
+def post_upload(client, headers, data: bytes, name: str = "cakupan.xlsx", period: str = "2031-02"):
+    return client.post(
+        "/api/uploads",
+        data={"file": (io.BytesIO(data), name), "period": period},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+
+
+@BOTH_DATABASES
+@pytest.mark.parametrize(
+    ("name", "data", "text"),
+    [
+        ("cakupan.xlsx", broken_sheet_xml(xlsx()), "rusak"),
+        (
+            "cakupan.csv",
+            b"Kode,Kabupaten/Kota,Peserta,Penduduk Bekerja\n" + b" " * 5000 + b"6211,Pulang\x00Pisau,1,2\n",
+            "NUL",
+        ),
+        ("caku\x00pan.xlsx", xlsx(), "NUL"),
+    ],
+)
+def test_broken_files_and_nul_bytes_are_a_400_with_words(app, editor_token, name, data, text):
+    response = post_upload(app.test_client(), editor_token, data, name)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert text in response.get_json()["error"] or "biner" in response.get_json()["error"]
+
+
+@BOTH_DATABASES
+@pytest.mark.parametrize(
+    "url", ["/api/uploads/9223372036854775808/publish", "/api/datasets/99999999999999999999/restore"]
+)
+def test_ids_beyond_the_database_are_a_400(app, editor_token, url):
+    response = app.test_client().post(url, headers=editor_token)
+    assert response.status_code == 400 and "terlalu besar" in response.get_json()["error"]
+
+
+def test_huge_draft_ids_on_the_review_page(site):
+    client = site.test_client()
+    sign_in(client, "penyunting")
+    assert client.get("/kelola/draf/9223372036854775807").status_code == 404
+    response = client.get("/kelola/draf/9223372036854775808")
+    assert response.status_code == 400 and "terlalu besar" in response.get_data(as_text=True)
+
+
+def test_a_workbook_is_opened_once_to_find_its_table_whatever_its_sheet_count(index, monkeypatch):
+    opened = []
+    real = coverage.load_workbook
+    monkeypatch.setattr(coverage, "load_workbook", lambda *a, **k: opened.append(1) or real(*a, **k))
+    report = coverage.analyse_file(xlsx(sheets=60), "cakupan.xlsx", index, "2031-02")
+    assert report.sheet == "Lembar 59" and report.rows[0].code == "62.11"
+    assert len(opened) == 2  # once to read the first sheet, once to look through the others (61 before)

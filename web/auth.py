@@ -13,11 +13,11 @@ from flask_wtf.csrf import CSRFProtect
 
 from geo.accounts import Account, get_account
 from web.resources import get_resources
+from web.security import MAX_ID
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
 OPEN_ENDPOINTS = {"editor.login", "vendor.static", "vendor.asset"}
-MAX_ID = 2**63 - 1  # the largest id a database column holds
 
 
 class SessionUser(UserMixin):

@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in routes: an id no database column can hold is a 400 with a message, not a database error."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise BadRequest(_("Nomor %(value)s terlalu besar untuk sebuah id.", value=value[:30]))
+        return number
+
+
+def refuse_nul() -> None:
+    """Text with a NUL character cannot be stored (PostgreSQL refuses it); say so before anything is read."""
+    texts = [*request.form.values(), *(f.filename or "" for f in request.files.values())]
+    if any("\x00" in text for text in texts):
+        abort(400, _("Isian berisi karakter NUL (\\0). Hapus karakter itu lalu kirim lagi."))
 
 
 def frame_ancestors(origins: str) -> str:
@@ -24,6 +46,7 @@ def public_url(path: str) -> str:
 def register(app: Flask) -> None:
     """Add framing and content-type headers to every response."""
     app.add_template_global(public_url)
+    app.before_request(refuse_nul)
 
     @app.after_request
     def headers(response: Response) -> Response:
