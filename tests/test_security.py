@@ -10,6 +10,7 @@ import zipfile
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import event
 
 from app import ConfigError, create_app
 from geo import coverage
@@ -316,3 +317,35 @@ def test_a_workbook_is_opened_once_to_find_its_table_whatever_its_sheet_count(in
     report = coverage.analyse_file(xlsx(sheets=60), "cakupan.xlsx", index, "2031-02")
     assert report.sheet == "Lembar 59" and report.rows[0].code == "62.11"
     assert len(opened) == 2  # once to read the first sheet, once to look through the others (61 before)
+
+
+def test_one_page_reads_the_live_versions_once_even_while_a_version_is_published(app, monkeypatch):
+    """A publish between the map's and the table's look-ups used to give a page two versions."""
+    from geo.store import publish, read_records
+    from web import maps
+
+    engine = get_resources_of(app).engine
+    live_reads = []
+    event.listen(
+        engine,
+        "before_cursor_execute",
+        lambda conn, cursor, statement, *rest: live_reads.append(1) if "is_live" in statement and not seen else None,
+    )
+    seen = {}
+    real_table_view = maps.table_view
+
+    def table_view_after_a_publish(resources, scope, args):
+        if "map" not in seen:
+            live = maps.resolve_view(resources, scope, args).dataset
+            seen["publishing"] = True  # the publish's own queries are not the page's
+            records = read_records(engine, live.id).assign(participants=lambda f: f["participants"] + 1)
+            publish(engine, live.series, live.period, records, title="baru", file_name="baru.csv", created_by="uji")
+            seen["map"] = live
+        seen["table"] = real_table_view(resources, scope, args).dataset
+        return seen["table"]
+
+    monkeypatch.setattr(maps, "table_view", lambda *a: table_view_after_a_publish(*a) and real_table_view(*a))
+    live_reads.clear()
+    assert app.test_client().get("/map/kalimantan").status_code == 200
+    assert seen["table"].id == seen["map"].id
+    assert len(live_reads) == 1

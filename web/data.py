@@ -13,18 +13,51 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+from flask import g
 
 from geo.compare import province_view, ranking, summary
 from geo.join import apply_levels, districts_in_scope, join_coverage
 from geo.levels import Scheme, get_scheme, with_palette
 from geo.scopes import Scope, get_scope
-from geo.store import MAIN_SERIES, SAMPLE_SERIES, DatasetInfo, UnknownPeriod, find_live, read_records
+from geo.store import MAIN_SERIES, SAMPLE_SERIES, DatasetInfo, UnknownPeriod, live_datasets, read_records
 from web.resources import Resources
 
 SERIES = (MAIN_SERIES, SAMPLE_SERIES)
 LAYERS = ("kabupaten", "provinsi")
 DEFAULT_VIEW = "cakupan"
 CHANGE_VIEW = "perubahan"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The live dataset versions at one moment: every part of one page reads them from here."""
+
+    datasets: tuple[DatasetInfo, ...]
+
+    def live(self, series: str) -> list[DatasetInfo]:
+        """The live dataset of every period of a series, newest period first."""
+        return [d for d in self.datasets if d.series == series]
+
+    def find(self, series: str, period: str | None) -> DatasetInfo:
+        """The live dataset of a period (the latest when period is None); raise UnknownPeriod."""
+        datasets = self.live(series)
+        if not datasets:
+            raise UnknownPeriod(f"Belum ada data untuk seri '{series}'.")
+        if period is None:
+            return datasets[0]
+        for dataset in datasets:
+            if dataset.period == period:
+                return dataset
+        valid = ", ".join(d.period for d in datasets)
+        raise UnknownPeriod(f"Periode '{period}' tidak ada. Periode yang tersedia: {valid}.")
+
+
+def live_snapshot(resources: Resources) -> Snapshot:
+    """The live versions, read once per request (one query), so a publish in the middle of a request cannot
+    give a page the map of one version and the table of the next."""
+    if "peta_snapshot" not in g:
+        g.peta_snapshot = Snapshot(tuple(live_datasets(resources.engine)))
+    return g.peta_snapshot
 
 
 @dataclass(frozen=True)
@@ -59,9 +92,10 @@ def resolve_view(resources: Resources, scope_key: str, args: Mapping[str, str]) 
     layer = args.get("layer") or LAYERS[0]
     if layer not in LAYERS:
         raise UnknownPeriod(f"Lapisan '{layer}' tidak ada. Pilihan: {', '.join(LAYERS)}.")
-    dataset = find_live(resources.engine, series, _period(args, "period"))
+    snapshot = live_snapshot(resources)
+    dataset = snapshot.find(series, _period(args, "period"))
     compare = _period(args, "compare")
-    previous = find_live(resources.engine, series, compare) if compare else None
+    previous = snapshot.find(series, compare) if compare else None
     scheme = get_scheme(resources.schemes, args.get("view") or (CHANGE_VIEW if previous else DEFAULT_VIEW))
     scheme = with_palette(scheme, args.get("palette") or None)
     key = (scope.slug, dataset.id, previous.id if previous else None, scheme.key, layer)

@@ -10,10 +10,9 @@ from flask_babel import gettext as _
 
 from geo.numbers import format_percent
 from geo.scopes import default_scope
-from geo.store import live_datasets
 from layers.choropleth import MapComponents, TooltipLabels, build_map, label_points, render_components
 from layers.legend import LegendEntry, legend_entries
-from web.data import CoverageView, plain_records, ranking_table, resolve_view, scope_summary, table_view
+from web.data import CoverageView, live_snapshot, plain_records, ranking_table, resolve_view, scope_summary, table_view
 from web.resources import Resources, get_resources
 
 bp = Blueprint("maps", __name__)
@@ -129,7 +128,7 @@ def map_page(scope: str):
     if mode == "present":
         return present_page(resources, view, locale)
     table = table_view(resources, scope, args)
-    periods = live_datasets(resources.engine, view.dataset.series)
+    periods = live_snapshot(resources).live(view.dataset.series)
     # The page depends on the views, the language, the known query and the list of periods; nothing else.
     key = ("page", *view.key, *table.key, locale, tuple(sorted(args.items())), tuple(d.id for d in periods))
     page = resources.cache.get_or_make(key, lambda: render_map_page(resources, view, table, periods, locale, args))
