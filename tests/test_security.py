@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import re
 import stat
-import time
 import zipfile
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 
 from app import ConfigError, create_app
 from geo import coverage
@@ -209,19 +208,20 @@ def test_wrong_passwords_are_throttled_per_account_then_per_address(site):
         site.config.update(LOGIN_LIMIT_ACCOUNT="10 per 15 minutes", LOGIN_LIMIT_ADDRESS="30 per 15 minutes")
 
 
-def test_unknown_names_take_as_long_as_known_ones(site):
-    from geo.accounts import check_password
+def test_unknown_names_cost_one_password_hash_like_known_ones(site, monkeypatch):
+    """Timing must not tell which names exist: an unknown name checks a dummy hash of the same method.
 
+    (Timed instead, the machine's other work drowns the difference; before the fix it was 82 ms against 4.)
+    """
+    from geo import accounts
+
+    methods = []
+    real = accounts.check_password_hash
+    monkeypatch.setattr(accounts, "check_password_hash", lambda h, p: methods.append(h.split("$")[0]) or real(h, p))
     engine = get_resources_of(site).engine
-
-    def timed(name: str) -> float:
-        start = time.perf_counter()
-        assert check_password(engine, name, "salah-sekali") is None
-        return time.perf_counter() - start
-
-    known = min(timed("penyunting") for _ in range(3))
-    unknown = min(timed("tidak-ada") for _ in range(3))
-    assert unknown > known * 0.5, (known, unknown)
+    assert accounts.check_password(engine, "penyunting", "salah-sekali") is None
+    assert accounts.check_password(engine, "tidak-ada", "salah-sekali") is None
+    assert len(methods) == 2 and methods[0] == methods[1]
 
 
 def get_resources_of(app):
@@ -349,3 +349,53 @@ def test_one_page_reads_the_live_versions_once_even_while_a_version_is_published
     assert app.test_client().get("/map/kalimantan").status_code == 200
     assert seen["table"].id == seen["map"].id
     assert len(live_reads) == 1
+
+
+DEAD_DATABASES = ["sqlite:////nonexistent-folder/peta.sqlite", "postgresql+psycopg://peta@127.0.0.1:1/peta"]
+
+
+@pytest.mark.parametrize("dead", DEAD_DATABASES)
+def test_with_the_database_down_cached_pages_are_served_and_the_rest_says_so(site, dead):
+    app = twin(site)
+    client = app.test_client()
+    before = client.get("/map/kalimantan?lang=en").get_data(as_text=True)
+    resources = get_resources_of(app)
+    resources.engine = create_engine(dead, connect_args={"connect_timeout": 2} if "postgresql" in dead else {})
+    cached = client.get("/map/kalimantan?lang=en")
+    assert cached.status_code == 200 and cached.get_data(as_text=True) == before
+    page = client.get("/map/sumatera?lang=id")
+    assert page.status_code == 503 and "Basis data tidak dapat dihubungi" in page.get_data(as_text=True)
+    english = client.get("/map/sumatera?lang=en")
+    assert english.status_code == 503 and "database cannot be reached" in english.get_data(as_text=True)
+    api = client.get("/api/summary?scope=sumatera&lang=id")
+    assert api.status_code == 503 and "Basis data" in api.get_json()["error"]
+
+
+def test_a_read_only_database_refuses_writes_naming_the_cause(app, editor_token):
+    path = app.config["DATABASE_URL"].removeprefix("sqlite:///")
+    get_resources_of(app).engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    client = app.test_client()
+    assert client.get("/map/kalimantan").status_code == 200  # reading works
+    response = post_upload(client, editor_token, xlsx())
+    assert response.status_code == 503 and "hanya-baca" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "csrf_text", "forbidden_text", "too_large_text"),
+    [
+        ("id", "token CSRF", "tidak punya izin", "Paling besar 10 MB"),
+        ("en", "CSRF token", "not allowed", "At most 10 MB"),
+    ],
+)
+def test_error_pages_speak_the_page_language(site, lang, csrf_text, forbidden_text, too_large_text):
+    client = site.test_client()
+    client.get(f"/?lang={lang}")  # remembered in a cookie
+    csrf_page = client.post("/masuk", data={"name": "x", "password": "y"})
+    assert csrf_page.status_code == 400 and csrf_text in csrf_page.get_data(as_text=True)
+    assert "The CSRF token" not in csrf_page.get_data(as_text=True)
+    sign_in(client, "pemirsa")
+    forbidden = client.get("/kelola")
+    assert forbidden.status_code == 403 and forbidden_text in forbidden.get_data(as_text=True)
+    too_large = client.post("/api/uploads", data=b"x" * (10 * 2**20 + 1), content_type="application/octet-stream")
+    assert too_large.status_code == 413 and too_large_text in too_large.get_json()["error"]
+    assert f'<html lang="{lang}">' in forbidden.get_data(as_text=True)

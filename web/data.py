@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 from flask import g
+from sqlalchemy.exc import OperationalError
 
 from geo.compare import province_view, ranking, summary
 from geo.join import apply_levels, districts_in_scope, join_coverage
@@ -56,7 +57,13 @@ def live_snapshot(resources: Resources) -> Snapshot:
     """The live versions, read once per request (one query), so a publish in the middle of a request cannot
     give a page the map of one version and the table of the next."""
     if "peta_snapshot" not in g:
-        g.peta_snapshot = Snapshot(tuple(live_datasets(resources.engine)))
+        try:
+            resources.last_live = tuple(live_datasets(resources.engine))
+        except OperationalError:
+            if resources.last_live is None:
+                raise
+            # The database is down: keep the last good versions, so cached pages are still served.
+        g.peta_snapshot = Snapshot(resources.last_live)
     return g.peta_snapshot
 
 

@@ -58,6 +58,9 @@ class Resources:
     cache: LRUCache
     neighbours: dict[str, list[str]]
     index_stamp: tuple = ()
+    # The live versions last read from the database: while it cannot be reached, pages already in the cache
+    # are still served for them.
+    last_live: tuple | None = None
 
 
 def matching_index(config, districts: pd.DataFrame, engine: Engine) -> DistrictIndex:

@@ -24,7 +24,7 @@ def refuse_nul() -> None:
     """Text with a NUL character cannot be stored (PostgreSQL refuses it); say so before anything is read."""
     texts = [*request.form.values(), *(f.filename or "" for f in request.files.values())]
     if any("\x00" in text for text in texts):
-        abort(400, _("Isian berisi karakter NUL (\\0). Hapus karakter itu lalu kirim lagi."))
+        abort(400, _("Isian berisi karakter NUL (kode 0). Hapus karakter itu lalu kirim lagi."))
 
 
 def frame_ancestors(origins: str) -> str:
