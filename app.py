@@ -76,6 +76,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
         RATELIMIT_STORAGE_URI="memory://",  # where sign-in attempts are counted; redis://… shared by instances
         LOGIN_LIMIT_ACCOUNT="10 per 15 minutes",  # failed sign-ins per account name
         LOGIN_LIMIT_ADDRESS="30 per 15 minutes",  # sign-in attempts per client address
+        SESSION_COOKIE_SAMESITE="Lax",  # the session cookie is not sent with cross-site form posts
         PROXY_COUNT=0,  # reverse proxies in front that set X-Forwarded-For/-Proto (the client address)
     )
     app.config.from_prefixed_env("PETA")
@@ -83,6 +84,8 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
         app.config.update(test_config)
     if isinstance(app.config["TRUSTED_HOSTS"], str):
         app.config["TRUSTED_HOSTS"] = [h for h in app.config["TRUSTED_HOSTS"].replace(",", " ").split() if h] or None
+    if str(app.config["PUBLIC_URL"]).startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True  # served over HTTPS: never send the session in clear text
     instance.mkdir(exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(instance)

@@ -399,3 +399,40 @@ def test_error_pages_speak_the_page_language(site, lang, csrf_text, forbidden_te
     too_large = client.post("/api/uploads", data=b"x" * (10 * 2**20 + 1), content_type="application/octet-stream")
     assert too_large.status_code == 413 and too_large_text in too_large.get_json()["error"]
     assert f'<html lang="{lang}">' in forbidden.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "url", ["/map/kalimantan", "/map/kalimantan?mode=present", "/embed/kalimantan", "/map/kalimantan/berdampingan"]
+)
+def test_every_inline_script_carries_the_responses_nonce(site, url):
+    client = site.test_client()
+    nonces = set()
+    for _ in range(2):  # the second answer comes from the page cache
+        response = client.get(url)
+        policy = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
+        script_src = policy["script-src"].split()
+        assert "'unsafe-inline'" not in script_src and "'self'" in script_src
+        (nonce,) = [s.removeprefix("'nonce-").removesuffix("'") for s in script_src if s.startswith("'nonce-")]
+        page = response.get_data(as_text=True)
+        inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", page)
+        assert inline and all(f'nonce="{nonce}"' in attributes for attributes in inline)
+        assert "peta-nonce-" not in page
+        nonces.add(nonce)
+    assert len(nonces) == 2  # fresh per response, also for a cached page
+
+
+def test_signed_in_pages_are_not_cached_and_the_session_cookie_is_same_site(site):
+    client = site.test_client()
+    assert "no-store" not in client.get("/map/kalimantan").headers.get("Cache-Control", "")
+    response = sign_in(client, "penyunting")
+    cookie = response.headers["Set-Cookie"]
+    assert "SameSite=Lax" in cookie and "HttpOnly" in cookie and "Secure" not in cookie
+    for url in ("/kelola", "/map/kalimantan"):
+        assert client.get(url).headers["Cache-Control"] == "private, no-store"
+    secure = twin(site, PUBLIC_URL="https://peta.example.go.id")
+    assert "Secure" in sign_in(secure.test_client(), "penyunting").headers["Set-Cookie"]
+
+
+def test_the_offline_file_keeps_its_scripts_working_without_a_server(site):
+    page = site.test_client().get("/export/kalimantan.html").get_data(as_text=True)
+    assert "peta-nonce-" not in page and "L.map(" in page

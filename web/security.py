@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, current_app, request
+import re
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, current_app, request, session
 from flask_babel import gettext as _
+from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
@@ -43,19 +48,79 @@ def public_url(path: str) -> str:
     return base + path
 
 
+# Pages are cached whole and shared between requests, so they cannot carry a per-response nonce. They carry
+# this placeholder instead (random per process, so page content cannot guess it), and every HTML response
+# has it replaced by a fresh nonce: one bytes.replace, far cheaper than the compression that follows.
+NONCE_PLACEHOLDER = "peta-nonce-" + secrets.token_hex(12)
+
+
+def csp_nonce() -> str:
+    """The value for a <script nonce="…"> in a template (replaced by the response's own nonce)."""
+    return NONCE_PLACEHOLDER
+
+
+def with_nonce(html: str) -> Markup:
+    """Folium's rendered header (our own code's output, not data) with the nonce on its inline scripts."""
+    return Markup(re.sub(r"<script(?=[\s>])", f'<script nonce="{NONCE_PLACEHOLDER}"', html))
+
+
+def tile_origin(tile_url: str) -> str:
+    """The origin of a basemap tile URL template for img-src ({s} subdomains become a wildcard)."""
+    if not tile_url:
+        return ""
+    parts = urlsplit(tile_url.replace("{s}.", "*."))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def content_policy(nonce: str, ancestors: str, tiles: str) -> str:
+    """Scripts only from this site or carrying the response's nonce; styles may be inline (folium's are)."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src 'self' data: {tiles}".strip(),
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
+
+
+def _insert_nonce(response: Response, nonce: str) -> None:
+    if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
+        return
+    data = response.get_data()
+    placeholder = NONCE_PLACEHOLDER.encode()
+    if placeholder in data:
+        response.set_data(data.replace(placeholder, nonce.encode()))
+
+
 def register(app: Flask) -> None:
-    """Add framing and content-type headers to every response."""
+    """Add security headers to every response: CSP with a nonce, framing, caching of private pages."""
     app.add_template_global(public_url)
+    app.add_template_global(csp_nonce)
+    app.add_template_filter(with_nonce)
     app.before_request(refuse_nul)
 
     @app.after_request
     def headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        nonce = secrets.token_urlsafe(16)
+        _insert_nonce(response, nonce)
         if request.path.startswith("/embed/"):
             ancestors = frame_ancestors(app.config["EMBED_ORIGINS"])
-            response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
         else:
-            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+            ancestors = "'none'"
             response.headers["X-Frame-Options"] = "DENY"
+        tiles = tile_origin(app.config["TILE_URL"])
+        response.headers["Content-Security-Policy"] = content_policy(nonce, ancestors, tiles)
+        if session.get("_user_id") or (request.endpoint or "").startswith("editor."):
+            # Signed-in pages (and the sign-in form with its CSRF token) stay out of shared and browser caches.
+            response.headers["Cache-Control"] = "private, no-store"
+            response.vary.add("Cookie")
         return response
