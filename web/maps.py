@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -13,7 +13,7 @@ from geo.scopes import default_scope
 from layers.choropleth import MapComponents, TooltipLabels, build_map, label_points, render_components
 from layers.legend import LegendEntry, legend_entries
 from web.data import CoverageView, live_snapshot, plain_records, ranking_table, resolve_view, scope_summary, table_view
-from web.resources import Resources, get_resources
+from web.resources import Resources, cached_page, get_resources, page_response
 
 bp = Blueprint("maps", __name__)
 # The query a map page understands; anything else is ignored, so it can neither break links nor fill the cache.
@@ -131,8 +131,10 @@ def map_page(scope: str):
     periods = live_snapshot(resources).live(view.dataset.series)
     # The page depends on the views, the language, the known query and the list of periods; nothing else.
     key = ("page", *view.key, *table.key, locale, tuple(sorted(args.items())), tuple(d.id for d in periods))
-    page = resources.cache.get_or_make(key, lambda: render_map_page(resources, view, table, periods, locale, args))
-    response = make_response(page)
+    page = resources.cache.get_or_make(
+        key, lambda: cached_page(render_map_page(resources, view, table, periods, locale, args))
+    )
+    response = page_response(page)
     if args.get("lang") in ("id", "en"):
         response.set_cookie("lang", args["lang"], max_age=365 * 86400, samesite="Lax")
     return response

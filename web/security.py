@@ -1,12 +1,15 @@
-"""Response headers: the app refuses to be framed, except the embed pages, which configured sites may frame."""
+"""Security at the edge: response headers (CSP with nonces or hashes, framing, caching of private pages),
+addresses from configuration only, and input no database can store (NUL characters, huge ids) refused."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, request, session
+from flask import Flask, Response, abort, current_app, g, request, session
 from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
@@ -48,20 +51,30 @@ def public_url(path: str) -> str:
     return base + path
 
 
-# Pages are cached whole and shared between requests, so they cannot carry a per-response nonce. They carry
-# this placeholder instead (random per process, so page content cannot guess it), and every HTML response
-# has it replaced by a fresh nonce: one bytes.replace, far cheaper than the compression that follows.
-NONCE_PLACEHOLDER = "peta-nonce-" + secrets.token_hex(12)
+# Content-Security-Policy for inline scripts (ours and folium's):
+# - a page rendered for this response carries a fresh nonce on its inline scripts;
+# - a page served from the cache is the same bytes for everyone, so it cannot carry a per-response nonce:
+#   its inline scripts are allowed by their SHA-256 hashes, computed once when the page was cached. The
+#   cached bytes stay identical between responses, so their compressed form can be cached too.
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 
 
 def csp_nonce() -> str:
-    """The value for a <script nonce="…"> in a template (replaced by the response's own nonce)."""
-    return NONCE_PLACEHOLDER
+    """This response's nonce, for <script nonce="…"> in a template."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
 
 
 def with_nonce(html: str) -> Markup:
     """Folium's rendered header (our own code's output, not data) with the nonce on its inline scripts."""
-    return Markup(re.sub(r"<script(?=[\s>])", f'<script nonce="{NONCE_PLACEHOLDER}"', html))
+    return Markup(re.sub(r"<script(?=[\s>])", f'<script nonce="{csp_nonce()}"', html))
+
+
+def script_hashes(html: str) -> tuple[str, ...]:
+    """CSP sources ('sha256-…') allowing exactly the inline scripts of a page."""
+    digests = {hashlib.sha256(body.encode()).digest() for body in INLINE_SCRIPT.findall(html)}
+    return tuple(sorted(f"'sha256-{base64.b64encode(digest).decode()}'" for digest in digests))
 
 
 def tile_origin(tile_url: str) -> str:
@@ -72,12 +85,12 @@ def tile_origin(tile_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def content_policy(nonce: str, ancestors: str, tiles: str) -> str:
+def content_policy(scripts: tuple[str, ...], ancestors: str, tiles: str) -> str:
     """Scripts only from this site or carrying the response's nonce; styles may be inline (folium's are)."""
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src 'self' 'nonce-{nonce}'",
+            " ".join(["script-src 'self'", *scripts]),
             "style-src 'self' 'unsafe-inline'",
             f"img-src 'self' data: {tiles}".strip(),
             "font-src 'self' data:",
@@ -88,15 +101,6 @@ def content_policy(nonce: str, ancestors: str, tiles: str) -> str:
             f"frame-ancestors {ancestors}",
         ]
     )
-
-
-def _insert_nonce(response: Response, nonce: str) -> None:
-    if response.mimetype != "text/html" or response.direct_passthrough or response.is_streamed:
-        return
-    data = response.get_data()
-    placeholder = NONCE_PLACEHOLDER.encode()
-    if placeholder in data:
-        response.set_data(data.replace(placeholder, nonce.encode()))
 
 
 def register(app: Flask) -> None:
@@ -110,15 +114,17 @@ def register(app: Flask) -> None:
     def headers(response: Response) -> Response:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        nonce = secrets.token_urlsafe(16)
-        _insert_nonce(response, nonce)
+        # A cached page says which scripts it holds; a page rendered now used this request's nonce.
+        scripts = getattr(response, "script_hashes", None)
+        if scripts is None:
+            scripts = (f"'nonce-{g.csp_nonce}'",) if "csp_nonce" in g else ()
         if request.path.startswith("/embed/"):
             ancestors = frame_ancestors(app.config["EMBED_ORIGINS"])
         else:
             ancestors = "'none'"
             response.headers["X-Frame-Options"] = "DENY"
         tiles = tile_origin(app.config["TILE_URL"])
-        response.headers["Content-Security-Policy"] = content_policy(nonce, ancestors, tiles)
+        response.headers["Content-Security-Policy"] = content_policy(scripts, ancestors, tiles)
         if session.get("_user_id") or (request.endpoint or "").startswith("editor."):
             # Signed-in pages (and the sign-in form with its CSRF token) stay out of shared and browser caches.
             response.headers["Cache-Control"] = "private, no-store"
