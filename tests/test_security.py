@@ -5,19 +5,25 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import http.client
 import io
+import os
 import re
 import stat
+import subprocess
+import sys
+import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import create_engine, event
 
-from app import ConfigError, create_app
+from app import ROOT, ConfigError, create_app
 from geo import coverage
 from geo.accounts import create_user
-from tests.databases import BOTH_DATABASES, make_app
+from tests.databases import BOTH_DATABASES, _free_port, make_app
 from web.resources import get_resources
 
 PASSWORD = "kata-sandi-panjang"
@@ -460,3 +466,51 @@ def test_cached_pages_are_compressed_once(site):
     squeezed = client.get("/map/sumatera", headers={"Accept-Encoding": "gzip, br"})
     assert squeezed.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
     assert gzip.decompress(squeezed.data) == plain.data and len(squeezed.data) < len(plain.data) / 3
+
+
+@pytest.fixture()
+def gunicorn(site, tmp_path):
+    """gunicorn with two workers on a free loopback port, on the site's database; stopped afterwards."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PETA_DATABASE_URL": site.config["DATABASE_URL"],
+        "PETA_BOUNDARIES_DIR": site.config["BOUNDARIES_DIR"],
+    }
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}"]
+    log = tmp_path / "gunicorn.log"
+    with open(log, "wb") as output:
+        server = subprocess.Popen([*command, "wsgi:app"], cwd=ROOT, env=env, stderr=output)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, log.read_text()[-2000:]
+            try:
+                if fetch(port, "/api/scopes")[0] == 200:
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+                time.sleep(0.3)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def fetch(port: int, path: str, host: str | None = None) -> tuple[int, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers={"Host": host} if host else {})
+    try:
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+def test_forged_hosts_do_not_poison_either_gunicorn_worker(gunicorn):
+    """Six forged requests then ten normal ones: before the fix, 7 of the 10 offered the attacker's site."""
+    for _ in range(6):
+        fetch(gunicorn, "/", host="attacker.example")
+    pages = [fetch(gunicorn, "/") for _ in range(10)]
+    assert all(status == 200 for status, _ in pages)
+    assert not [page for _, page in pages if "attacker.example" in page]
