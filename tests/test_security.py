@@ -305,17 +305,25 @@ def test_broken_files_and_nul_bytes_are_a_400_with_words(app, editor_token, name
 
 @BOTH_DATABASES
 @pytest.mark.parametrize(
-    "url", ["/api/uploads/9223372036854775808/publish", "/api/datasets/99999999999999999999/restore"]
+    "url",
+    [
+        "/api/uploads/9223372036854775808/publish",
+        "/api/datasets/99999999999999999999/restore",
+        "/api/uploads/2147483648/publish",
+    ],
 )
 def test_ids_beyond_the_database_are_a_400(app, editor_token, url):
-    response = app.test_client().post(url, headers=editor_token)
+    client = app.test_client()
+    response = client.post(url, headers=editor_token)
     assert response.status_code == 400 and "terlalu besar" in response.get_json()["error"]
+    for largest in ("/api/uploads/2147483647/publish", "/api/datasets/2147483647/restore"):
+        assert client.post(largest, headers=editor_token).status_code == 404  # could exist; does not
 
 
 def test_huge_draft_ids_on_the_review_page(site):
     client = site.test_client()
     sign_in(client, "penyunting")
-    assert client.get("/kelola/draf/9223372036854775807").status_code == 404
+    assert client.get("/kelola/draf/2147483647").status_code == 404
     response = client.get("/kelola/draf/9223372036854775808")
     assert response.status_code == 400 and "terlalu besar" in response.get_data(as_text=True)
 

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1  # the largest id a database column holds
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL (SQLite would hold 2^63 - 1)
 
 
 class IdConverter(IntegerConverter):
