@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 from flask import Flask, request
 from flask_babel import Babel
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geo.boundaries import DEFAULT_PROVINCES
 
 ROOT = Path(__file__).resolve().parent
 LANGUAGES = ("id", "en")
+SECRET_FILE = "secret_key"
+KNOWN_SECRETS = {"dev-only-change-me", "dev", "secret", "changeme"}  # published in old releases or guessable
+
+
+class ConfigError(RuntimeError):
+    """A setting that must not be used; the message names the setting and the fix."""
+
+
+def instance_secret(instance: Path) -> str:
+    """The secret kept in the instance folder, made (mode 0600) on first start and reused afterwards.
+
+    Several workers may start together: the file is created exclusively, so exactly one secret wins.
+    """
+    path = instance / SECRET_FILE
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        secret = path.read_text().strip()
+        if len(secret) < 32:
+            raise ConfigError(f"{path} holds a short secret. Hint: delete the file to make a new one.") from None
+        return secret
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_hex(32))
+    return path.read_text().strip()
 
 
 def select_locale() -> str:
@@ -20,12 +47,16 @@ def select_locale() -> str:
     return wanted if wanted in LANGUAGES else "id"
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, instance_path: Path | None = None) -> Flask:
     """Create the app: defaults, PETA_* environment overrides, then test_config."""
-    app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=None)
+    instance = Path(instance_path or ROOT / "instance")
+    app = Flask(__name__, instance_path=str(instance), static_folder=None)
+    from web.security import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.from_mapping(
-        SECRET_KEY="dev-only-change-me",
-        DATABASE_URL=f"sqlite:///{ROOT / 'instance' / 'peta.sqlite'}",
+        SECRET_KEY=None,  # PETA_SECRET_KEY, or one made in the instance folder on first start
+        DATABASE_URL=f"sqlite:///{instance / 'peta.sqlite'}",
         BOUNDARIES_SOURCE=str(ROOT.parent / "shared" / "boundaries"),
         BOUNDARIES_DIR=str(ROOT / "data" / "boundaries"),
         PROVINCES=",".join(DEFAULT_PROVINCES),  # "all" for all of Indonesia
@@ -40,11 +71,29 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
         PUBLIC_VIEW=True,  # maps and data without signing in; writing always needs an editor account
         EMBED_ORIGINS="*",  # sites allowed to frame /embed/ pages (CSP frame-ancestors); the rest is never framed
+        PUBLIC_URL="",  # e.g. https://peta.example.go.id: the only source of absolute addresses in pages
+        TRUSTED_HOSTS=None,  # host names this app answers to (comma-separated); None answers any
+        RATELIMIT_STORAGE_URI="memory://",  # where sign-in attempts are counted; redis://… shared by instances
+        LOGIN_LIMIT_ACCOUNT="10 per 15 minutes",  # failed sign-ins per account name
+        LOGIN_LIMIT_ADDRESS="30 per 15 minutes",  # sign-in attempts per client address
+        SESSION_COOKIE_SAMESITE="Lax",  # the session cookie is not sent with cross-site form posts
+        PROXY_COUNT=0,  # reverse proxies in front that set X-Forwarded-For/-Proto (the client address)
     )
     app.config.from_prefixed_env("PETA")
     if test_config:
         app.config.update(test_config)
-    Path(app.instance_path).mkdir(exist_ok=True)
+    if isinstance(app.config["TRUSTED_HOSTS"], str):
+        app.config["TRUSTED_HOSTS"] = [h for h in app.config["TRUSTED_HOSTS"].replace(",", " ").split() if h] or None
+    if str(app.config["PUBLIC_URL"]).startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True  # served over HTTPS: never send the session in clear text
+    instance.mkdir(exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret(instance)
+    if app.config["SECRET_KEY"] in KNOWN_SECRETS:
+        raise ConfigError("PETA_SECRET_KEY is a published value. Hint: unset it (a secret is made) or set your own.")
+    if int(app.config["PROXY_COUNT"]):
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
     Babel(app, locale_selector=select_locale)
     # Maps are large text; gzip (or brotli) makes them a quarter of the size on a meeting room's Wi-Fi.
     app.config.setdefault(

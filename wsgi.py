@@ -2,11 +2,11 @@
 
 import sys
 
-from app import create_app
+from app import ConfigError, create_app
 from web.resources import StartupError, load_resources
 
-app = create_app()
 try:
+    app = create_app()
     load_resources(app)
-except StartupError as error:
+except (ConfigError, StartupError) as error:
     sys.exit(str(error))

@@ -13,7 +13,8 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -447,7 +448,7 @@ def read_table(data: bytes, filename: str, sheet: str | None = None) -> Table:
 
 
 def _decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:  # anywhere: PostgreSQL refuses NUL in text, and no CSV has one
         raise CoverageFileError("Berkas ini bukan teks CSV (berisi data biner). Simpan sebagai CSV atau XLSX.")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -528,41 +529,51 @@ def _choose_sheet(book: Workbook, wanted: str | None) -> tuple[ReadOnlyWorksheet
     raise CoverageFileError(f"Lembar '{wanted.strip()[:60]}' tidak ada di berkas ini. Lembar yang ada: {names}.")
 
 
-def _read_xlsx(data: bytes, wanted: str | None = None) -> Table:
+@contextmanager
+def _open_workbook(data: bytes) -> Iterator[Workbook]:
     _check_zip(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for broken files
         raise CoverageFileError("Berkas XLSX tidak dapat dibuka. Simpan ulang dari Excel sebagai .xlsx.") from error
-    title = (wanted or "").strip()[:60]
     try:
-        sheet, names = _choose_sheet(book, wanted)
-        title = sheet.title
-        # The declared dimensions can claim millions of cells (a "spreadsheet bomb"); never trust them to size work.
-        if (sheet.max_row or 0) > MAX_DECLARED_ROWS or (sheet.max_column or 0) > MAX_DECLARED_COLUMNS:
-            raise CoverageFileError(
-                f"Lembar '{sheet.title}' mengaku berukuran {sheet.max_row} baris × {sheet.max_column} kolom. "
-                "Hapus baris/kolom kosong di luar tabel, lalu simpan ulang."
-            )
-        # Nor to bound it: a declared dimension smaller than the data would silently drop the rows below it.
-        # Read every row there is; the row and column limits below bound the work.
-        sheet.reset_dimensions()
-        rows = []
+        yield book
+    finally:
+        book.close()
+
+
+def _sheet_table(sheet: ReadOnlyWorksheet, names: list[str]) -> Table:
+    # The declared dimensions can claim millions of cells (a "spreadsheet bomb"); never trust them to size work.
+    if (sheet.max_row or 0) > MAX_DECLARED_ROWS or (sheet.max_column or 0) > MAX_DECLARED_COLUMNS:
+        raise CoverageFileError(
+            f"Lembar '{sheet.title}' mengaku berukuran {sheet.max_row} baris × {sheet.max_column} kolom. "
+            "Hapus baris/kolom kosong di luar tabel, lalu simpan ulang."
+        )
+    # Nor to bound it: a declared dimension smaller than the data would silently drop the rows below it.
+    # Read every row there is; the row and column limits below bound the work.
+    sheet.reset_dimensions()
+    rows = []
+    try:  # a read-only sheet parses its XML only now, row by row
         for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS)):
             if number > MAX_ROWS:
                 raise CoverageFileError(
                     f"Lembar kerja lebih dari {MAX_ROWS} baris. Satu berkas cukup untuk satu periode."
                 )
             rows.append([_cell_text(cell.value, cell.number_format) for cell in row])
-        return Table(rows, sheet.title, names)
     except CoverageFileError:
         raise
-    except Exception as error:  # a sheet whose XML breaks part-way: an error, never a shorter table
+    except Exception as error:  # XML that breaks part-way: an error, never a shorter table
         raise CoverageFileError(
-            f"Lembar '{title}' tidak dapat dibaca sampai akhir. Simpan ulang dari Excel sebagai .xlsx."
+            f"Lembar '{sheet.title}' rusak dan tidak dapat dibaca sampai akhir. Buka di Excel, lalu simpan ulang "
+            "sebagai .xlsx."
         ) from error
-    finally:
-        book.close()
+    return Table(rows, sheet.title, names)
+
+
+def _read_xlsx(data: bytes, wanted: str | None = None) -> Table:
+    with _open_workbook(data) as book:
+        sheet, names = _choose_sheet(book, wanted)
+        return _sheet_table(sheet, names)
 
 
 def find_columns(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
@@ -1115,14 +1126,20 @@ def set_provenance(report: ImportReport, source: str | None, as_of: str | None) 
 
 
 def _first_table_with_columns(data: bytes, filename: str, first: Table) -> Table:
-    """The first sheet whose header names a district and a figure column (a workbook often opens with notes)."""
-    for name in first.sheets:
-        table = first if name == first.sheet else read_table(data, filename, name)
-        try:
-            find_columns(table.rows)
-        except CoverageFileError:
-            continue
-        return table
+    """The first sheet whose header names a district and a figure column (a workbook often opens with notes).
+
+    The workbook is opened once for all its sheets: opening it per sheet made time grow with the square of
+    the sheet count.
+    """
+    with _open_workbook(data) as book:
+        sheets = {sheet.title: sheet for sheet in book.worksheets}
+        for name in first.sheets:
+            table = first if name == first.sheet else _sheet_table(sheets[name], first.sheets)
+            try:
+                find_columns(table.rows)
+            except CoverageFileError:
+                continue
+            return table
     return first
 
 

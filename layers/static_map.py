@@ -6,21 +6,25 @@ vector. Labels that would overlap one already placed are left out (largest distr
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import io
 from dataclasses import dataclass
 
 import geopandas as gpd
 import matplotlib
+from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
-matplotlib.use("Agg")  # no display: render to files only
+from layers.legend import LegendEntry
+
+# No pyplot: its global figure registry is not thread-safe and keeps figures alive; a Figure with its own
+# Agg canvas belongs to the request that made it and is freed with it.
 matplotlib.rcParams["svg.fonttype"] = "none"  # SVG text stays text: editable on a slide, searchable
 matplotlib.rcParams["pdf.fonttype"] = 42  # embed TrueType fonts in PDFs
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import patheffects  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-
-from layers.legend import LegendEntry  # noqa: E402
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None)
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 NO_DATA_HATCH = "///"
@@ -78,7 +82,8 @@ def render_static(
     patterns: dict[str, str] | None = None,
 ) -> bytes:
     """Render the map as PNG, SVG or PDF bytes of width × height pixels (× scale for sharper PNGs)."""
-    fig = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    FigureCanvasAgg(fig)
     try:
         ax = fig.add_axes((0.0, 0.06, 0.74, 0.80))
         ax.set_axis_off()
@@ -146,4 +151,13 @@ def render_static(
         )
         return buffer.getvalue()
     finally:
-        plt.close(fig)
+        fig.clear()
+        del fig
+        release_memory()
+
+
+def release_memory() -> None:
+    """Give the freed pixel buffers back to the system (glibc keeps large freed blocks in its arenas)."""
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)

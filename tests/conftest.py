@@ -23,6 +23,8 @@ from geo.matching import build_index, read_aliases
 from tests.databases import Databases, Server, make_app
 
 SHARED_SOURCE = ROOT.parent / "shared" / "boundaries"
+# Test apps sign sessions with this, so the suite never makes a secret in the real instance folder.
+os.environ["PETA_SECRET_KEY"] = "tests-only-" + "0" * 40
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 import os
 import threading
+import time
 from collections import Counter
 
 import pytest
@@ -43,7 +44,37 @@ def page():
         page.errors = []
         page.on("pageerror", lambda error: page.errors.append(str(error)))
         page.on("dialog", lambda dialog: page.errors.append(f"dialog: {dialog.message}") or dialog.dismiss())
+        # A script the Content-Security-Policy blocks is reported on the console, not as a page error.
+        page.on(
+            "console",
+            lambda message: page.errors.append(message.text) if "Content Security Policy" in message.text else None,
+        )
         yield page
+        browser.close()
+
+
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript expression until it is true (page.wait_for_function evaluates strings with eval,
+    which the pages' Content-Security-Policy rightly refuses)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"not true after {timeout} s: {expression}"
+        page.wait_for_timeout(20)
+
+
+def test_the_map_form_works_without_javascript(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_context(java_script_enabled=False).new_page()
+        page.goto(server + "/map/kalimantan")
+        page.select_option("select[name=scope]", "sumatera")
+        page.select_option("select[name=layer]", "provinsi")
+        page.click("noscript button, button:has-text('Tampilkan')")
+        page.wait_for_load_state()
+        assert page.url.startswith(server + "/map/sumatera?") and "layer=provinsi" in page.url
+        assert "Sumatera" in page.title() and "total per provinsi" in page.content()
         browser.close()
 
 
@@ -106,7 +137,7 @@ def test_ranking_table_and_map_are_linked(server, page):
     page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
     zoom_before = page.evaluate("window.PetaCakupan.maps[0].map.getZoom()")
     page.click('#ranking tr[data-code="62.11"] td:nth-child(4)')
-    page.wait_for_function(f"window.PetaCakupan.maps[0].map.getZoom() > {zoom_before}")
+    wait_until(page, f"window.PetaCakupan.maps[0].map.getZoom() > {zoom_before}")
     assert "active" in page.get_attribute('#ranking tr[data-code="62.11"]', "class")
     page.mouse.move(*district_point(page, "62.02"))
     page.wait_for_selector('#ranking tr[data-code="62.02"].active')
@@ -129,7 +160,7 @@ def test_side_by_side_maps_move_together(server, page):
     # Leaflet returns the map from setView/zoomIn; never hand it back to Playwright, which would serialise it all.
     page.evaluate("() => { window.PetaCakupan.maps[0].map.setView([-2.2, 113.9], 7); }")
     other = "window.PetaCakupan.maps[1].map"
-    page.wait_for_function(f"Math.abs({other}.getCenter().lat + 2.2) < 0.01 && {other}.getZoom() === 7", timeout=5000)
+    wait_until(page, f"Math.abs({other}.getCenter().lat + 2.2) < 0.01 && {other}.getZoom() === 7", timeout=5)
     assert not page.errors
 
 
@@ -181,7 +212,7 @@ def test_presentation_mode_search_and_screenshot(server, page):
     zoom = page.evaluate("window.PetaCakupan.maps[0].map.getZoom()")
     page.fill("#search", "Kabupaten Pulang Pisau")
     page.dispatch_event("#search", "change")
-    page.wait_for_function(f"window.PetaCakupan.maps[0].map.getZoom() > {zoom}")
+    wait_until(page, f"window.PetaCakupan.maps[0].map.getZoom() > {zoom}")
     assert "Kabupaten Pulang Pisau" in page.wait_for_selector(".peta-tooltip").inner_text()
     artifacts = ROOT / "artifacts"
     artifacts.mkdir(exist_ok=True)

@@ -1,6 +1,8 @@
 """Maps that leave the app: PNG/SVG/PDF, offline HTML, embed, presentation mode, palettes."""
 
+import gc
 import io
+import os
 import re
 import xml.etree.ElementTree as ET
 
@@ -52,22 +54,26 @@ def test_offline_html_inlines_everything(client):
     assert "L.map(" in page and "peta-hatch" in page
 
 
+def csp(headers) -> dict[str, str]:
+    """The Content-Security-Policy header as {directive: sources}."""
+    items = (part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+    return {item[0]: item[1] if len(item) > 1 else "" for item in items}
+
+
 def test_embed_may_be_framed_and_the_rest_may_not(client, shared_app):
     embed = client.get("/embed/kalimantan")
-    assert embed.headers["Content-Security-Policy"] == "frame-ancestors *"
+    assert csp(embed.headers)["frame-ancestors"] == "*"
     assert "X-Frame-Options" not in embed.headers
     page = client.get("/map/kalimantan")
     assert page.headers["X-Frame-Options"] == "DENY"
-    assert page.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert csp(page.headers)["frame-ancestors"] == "'none'"
     assert "allowfullscreen" in page.get_data(as_text=True)  # the ready-to-copy iframe code
 
 
 def test_embed_origins_are_configuration(app):
     app.config["EMBED_ORIGINS"] = "https://bpjs.example.go.id, https://kalteng.example.go.id"
     headers = app.test_client().get("/embed/62").headers
-    assert headers["Content-Security-Policy"] == (
-        "frame-ancestors https://bpjs.example.go.id https://kalteng.example.go.id"
-    )
+    assert csp(headers)["frame-ancestors"] == "https://bpjs.example.go.id https://kalteng.example.go.id"
 
 
 def test_presentation_mode(client):
@@ -108,3 +114,31 @@ def test_map_page_offers_presentation_and_describes_itself(client):
     page = client.get("/map/kalimantan-tengah?series=contoh").get_data(as_text=True)
     assert "mode=present" in page
     assert re.search(r'id="map-description">Kalimantan Tengah, cakupan ucj 2025-12: \d+ dari 14', page)
+
+
+@pytest.mark.parametrize(
+    "query", ["?width=3997&height=4000&scale=2", "?width=4000&height=2200", "?width=2000&height=2000&scale=2"]
+)
+def test_bitmaps_above_8_megapixels_are_refused_with_the_limit(client, query):
+    response = client.get(f"/export/kalimantan.png{query}")
+    assert response.status_code == 400
+    assert "8,3 megapiksel" in response.get_data(as_text=True)
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def test_twenty_distinct_sizes_leave_the_memory_bounded(client):  # 270 MB before the fix, 5 MB after
+    """Each size near the limit needs ~100 MB while drawing; it must be given back, not kept per size."""
+    client.get("/export/kalimantan-tengah.png?width=1280&height=720")  # warm: fonts, boundaries, join
+    gc.collect()
+    before = _rss_mb()
+    for n in range(20):
+        width, height = 3800 - 37 * n, 2150 - 13 * n  # about 8 MP each, none of them a cached size
+        response = client.get(f"/export/kalimantan-tengah.png?width={width}&height={height}")
+        assert response.status_code == 200 and Image.open(io.BytesIO(response.data)).size == (width, height)
+    gc.collect()
+    grown = _rss_mb() - before
+    assert grown < 100, f"{grown:.0f} MB more after 20 sizes"

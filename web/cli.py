@@ -10,7 +10,17 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import create_engine
 
-from geo.accounts import ROLES, AccountError, create_token, create_user
+from geo.accounts import (
+    ROLES,
+    AccountError,
+    create_token,
+    create_user,
+    list_tokens,
+    list_users,
+    revoke_token,
+    set_disabled,
+    set_password,
+)
 from geo.boundaries import (
     DEFAULT_PROVINCES,
     BoundaryError,
@@ -166,9 +176,58 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(f"Akun '{name}' ({role}) dibuat.")
 
+    @users.command("list")
+    def users_list() -> None:
+        """List the accounts with their role and whether they are disabled."""
+        for account, disabled in list_users(get_resources().engine):
+            click.echo(f"{account.name}\t{account.role}\t{'nonaktif' if disabled else 'aktif'}")
+
+    def _change(action, name: str, done: str) -> None:
+        try:
+            action(get_resources().engine, name)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(done)
+
+    @users.command("disable")
+    @click.argument("name")
+    def users_disable(name: str) -> None:
+        """Disable an account: its sessions end at once and its API tokens stop working."""
+        _change(lambda engine, n: set_disabled(engine, n, True), name, f"Akun '{name}' dinonaktifkan.")
+
+    @users.command("enable")
+    @click.argument("name")
+    def users_enable(name: str) -> None:
+        """Enable a disabled account again."""
+        _change(lambda engine, n: set_disabled(engine, n, False), name, f"Akun '{name}' diaktifkan lagi.")
+
+    @users.command("reset-password")
+    @click.argument("name")
+    @click.password_option(prompt="Kata sandi baru", confirmation_prompt=True)
+    def users_reset_password(name: str, password: str) -> None:
+        """Give an account a new password (prompt, or stdin when piped); its open sessions end."""
+        _change(lambda engine, n: set_password(engine, n, password), name, f"Kata sandi akun '{name}' diganti.")
+
     @app.cli.group()
     def tokens() -> None:
         """Manage API tokens."""
+
+    @tokens.command("list")
+    @click.argument("name", required=False)
+    def tokens_list(name: str | None) -> None:
+        """List API tokens (of one account when named): id, account, created; never the token itself."""
+        for token in list_tokens(get_resources().engine, name):
+            click.echo(f"{token.id}\t{token.account}\t{token.created_at:%Y-%m-%d %H:%M}")
+
+    @tokens.command("revoke")
+    @click.argument("token_id", type=int)
+    def tokens_revoke(token_id: int) -> None:
+        """Revoke an API token by its id (from `tokens list`)."""
+        try:
+            revoke_token(get_resources().engine, token_id)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Token {token_id} dicabut.")
 
     @tokens.command("create")
     @click.argument("name")

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+from flask import g
+from sqlalchemy.exc import OperationalError
 
 from geo.compare import province_frame, ranking, summary
 from geo.join import apply_levels, districts_in_scope, join_coverage
@@ -24,7 +26,7 @@ from geo.store import (
     SAMPLE_SERIES,
     DatasetInfo,
     UnknownPeriod,
-    find_live,
+    live_datasets,
     read_province_figures,
     read_records,
 )
@@ -34,6 +36,44 @@ SERIES = (MAIN_SERIES, SAMPLE_SERIES)
 LAYERS = ("kabupaten", "provinsi")
 DEFAULT_VIEW = "cakupan"
 CHANGE_VIEW = "perubahan"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The live dataset versions at one moment: every part of one page reads them from here."""
+
+    datasets: tuple[DatasetInfo, ...]
+
+    def live(self, series: str) -> list[DatasetInfo]:
+        """The live dataset of every period of a series, newest period first."""
+        return [d for d in self.datasets if d.series == series]
+
+    def find(self, series: str, period: str | None) -> DatasetInfo:
+        """The live dataset of a period (the latest when period is None); raise UnknownPeriod."""
+        datasets = self.live(series)
+        if not datasets:
+            raise UnknownPeriod(f"Belum ada data untuk seri '{series}'.")
+        if period is None:
+            return datasets[0]
+        for dataset in datasets:
+            if dataset.period == period:
+                return dataset
+        valid = ", ".join(d.period for d in datasets)
+        raise UnknownPeriod(f"Periode '{period}' tidak ada. Periode yang tersedia: {valid}.")
+
+
+def live_snapshot(resources: Resources) -> Snapshot:
+    """The live versions, read once per request (one query), so a publish in the middle of a request cannot
+    give a page the map of one version and the table of the next."""
+    if "peta_snapshot" not in g:
+        try:
+            resources.last_live = tuple(live_datasets(resources.engine))
+        except OperationalError:
+            if resources.last_live is None:
+                raise
+            # The database is down: keep the last good versions, so cached pages are still served.
+        g.peta_snapshot = Snapshot(resources.last_live)
+    return g.peta_snapshot
 
 
 @dataclass(frozen=True)
@@ -69,9 +109,10 @@ def resolve_view(resources: Resources, scope_key: str, args: Mapping[str, str]) 
     layer = args.get("layer") or LAYERS[0]
     if layer not in LAYERS:
         raise UnknownPeriod(f"Lapisan '{layer}' tidak ada. Pilihan: {', '.join(LAYERS)}.")
-    dataset = find_live(resources.engine, series, _period(args, "period"))
+    snapshot = live_snapshot(resources)
+    dataset = snapshot.find(series, _period(args, "period"))
     compare = _period(args, "compare")
-    previous = find_live(resources.engine, series, compare) if compare else None
+    previous = snapshot.find(series, compare) if compare else None
     scheme = get_scheme(resources.schemes, args.get("view") or (CHANGE_VIEW if previous else DEFAULT_VIEW))
     scheme = with_palette(scheme, args.get("palette") or None)
     figures = earlier_figures = None

@@ -10,7 +10,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from geo.accounts import check_password
+from geo.accounts import check_password, end_sessions
 from geo.codes import BPS, KEMENDAGRI, SYSTEM_LABELS
 from geo.coverage import CoverageFileError, check_as_of, check_period, problems_by_row
 from geo.history import (
@@ -33,7 +33,7 @@ from geo.history import (
 )
 from geo.matching import alias_refusal, split_jenis
 from geo.store import MAIN_SERIES
-from web.auth import SessionUser, editor_required
+from web.auth import SessionUser, editor_required, same_site_path
 from web.resources import current_index, get_resources
 
 bp = Blueprint("editor", __name__)
@@ -84,16 +84,15 @@ def login():
         account = check_password(get_resources().engine, form.name.data, form.password.data)
         if account is not None:
             login_user(SessionUser(account))
-            target = request.args.get("next") or ""
-            return redirect(
-                target if target.startswith("/") and not target.startswith("//") else url_for("editor.upload")
-            )
+            return redirect(same_site_path(request.args.get("next")) or url_for("editor.upload"))
         flash("Nama akun atau kata sandi salah.")
     return render_template("login.html", form=form), (401 if request.method == "POST" else 200)
 
 
 @bp.post("/keluar")
 def logout():
+    if current_user.is_authenticated:
+        end_sessions(get_resources().engine, current_user.account.id)  # a copied cookie stops working too
     logout_user()
     return redirect(url_for("maps.index"))
 

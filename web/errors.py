@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from geo.levels import UnknownScheme
@@ -15,11 +19,64 @@ from web.districts import UnknownDistrict
 def _answer(status: int, message: str):
     if request.path.startswith("/api/"):
         return jsonify({"error": message, "status": status}), status
-    return render_template("error.html", status=status, message=message), status
+    lang = str(get_locale()).split("_")[0]
+    return render_template("error.html", status=status, message=message, lang=lang), status
+
+
+def http_message(error: HTTPException) -> str:
+    """Our words for an HTTP error; a message given with abort() is kept (Werkzeug's own are English)."""
+    limit_mb = (current_app.config["MAX_CONTENT_LENGTH"] or 0) / 2**20
+    messages = {
+        400: _("Permintaan tidak sah. Periksa alamat atau isian formulir, lalu coba lagi."),
+        401: _("Perlu masuk dulu untuk membuka halaman ini."),
+        403: _("Akun Anda tidak punya izin untuk ini. Minta admin memberi peran penyunting bila perlu."),
+        404: _("Halaman tidak ditemukan."),
+        405: _("Metode tidak diizinkan."),
+        413: _("Berkas terlalu besar.")
+        + " "
+        + _(
+            "Paling besar %(limit)s MB. Simpan hanya tabel cakupan, lalu unggah lagi.",
+            limit=f"{limit_mb:g}".replace(".", ","),
+        ),
+        429: _("Terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi."),
+        503: _("Layanan sedang tidak tersedia. Coba lagi sebentar lagi."),
+    }
+    own = error.description and error.description != type(error).description
+    if isinstance(error, CSRFError):
+        return _("Formulir ini kedaluwarsa atau tidak sah (token CSRF). Muat ulang halaman, lalu kirim lagi.")
+    if own and error.code not in (404, 405, 413):
+        return error.description
+    return messages.get(error.code, error.description or "")
+
+
+READ_ONLY_STATES = {"25006"}  # PostgreSQL: read_only_sql_transaction
+
+
+def database_problem(error: DBAPIError) -> tuple[int, str]:
+    """Status and message for a database error, naming the cause: read-only, bad input, or unreachable."""
+    state = getattr(error.orig, "sqlstate", None)
+    text = str(error.orig).lower()
+    if state in READ_ONLY_STATES or "readonly database" in text or "read-only" in text:
+        return 503, _(
+            "Basis data sedang hanya-baca (read-only), jadi perubahan tidak dapat disimpan. Peta tetap bisa "
+            "dilihat. Minta admin memeriksa izin tulis berkas basis data atau server PostgreSQL."
+        )
+    if isinstance(error, DataError):
+        return 400, _("Data yang dikirim tidak dapat disimpan (isi atau ukurannya tidak sah). Periksa lalu kirim lagi.")
+    return 503, _(
+        "Basis data tidak dapat dihubungi saat ini. Peta yang sudah pernah dibuka tetap tampil; coba lagi "
+        "sebentar lagi, atau hubungi admin bila berlanjut."
+    )
 
 
 def register(app: Flask) -> None:
     """Install the error handlers."""
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        app.logger.warning("Database error: %s", error.orig)
+        status, message = database_problem(error)
+        return _answer(status, message)
 
     @app.errorhandler(UnknownScope)
     def unknown_scope(error: UnknownScope):
@@ -39,14 +96,18 @@ def register(app: Flask) -> None:
     def unknown_scheme(error: UnknownScheme):
         return _answer(404, _("Tampilan peta tidak dikenal. %(detail)s", detail=error.args[0]))
 
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(error: RateLimitExceeded):
+        minutes = max(1, round(error.limit.limit.get_expiry() / 60))
+        response = _answer(
+            429,
+            _("Terlalu banyak percobaan masuk. Tunggu %(minutes)s menit, lalu coba lagi.", minutes=minutes),
+        )
+        return response[0], 429, {"Retry-After": str(minutes * 60)}
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        messages = {
-            404: _("Halaman tidak ditemukan."),
-            405: _("Metode tidak diizinkan."),
-            413: _("Berkas terlalu besar."),
-        }
-        return _answer(error.code or 500, messages.get(error.code, error.description or ""))
+        return _answer(error.code or 500, http_message(error))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -20,6 +20,13 @@ from web.vendor import read_asset
 bp = Blueprint("exports", __name__)
 DEFAULT_SIZE = (1920, 1080)
 MAX_SIDE = 4000
+# 3840 × 2160 (1920 × 1080 at scale=2, the "PNG 2×" link): a PNG for any projector. Larger bitmaps cost
+# seconds and hundreds of megabytes each, for nothing a slide can show.
+MAX_PIXELS = 3840 * 2160
+# Only these (width, height, scale) are kept in the cache, so odd sizes cannot push maps out of it.
+CACHED_SIZES = frozenset(
+    {(1920, 1080, 1), (1920, 1080, 2), (1280, 720, 1), (1280, 720, 2), (1024, 768, 1), (1600, 900, 1)}
+)
 
 
 def _inline(text: str, tag: str) -> Markup:
@@ -37,6 +44,17 @@ def _size() -> tuple[int, int, int]:
         abort(400, _("Ukuran harus bilangan bulat, mis. width=1920&height=1080."))
     if not (320 <= width <= MAX_SIDE and 240 <= height <= MAX_SIDE and scale in (1, 2)):
         abort(400, _("Ukuran di luar batas: lebar 320–4000, tinggi 240–4000, scale 1 atau 2."))
+    if width * height * scale * scale > MAX_PIXELS:
+        abort(
+            400,
+            _(
+                "Gambar terlalu besar: %(width)s × %(height)s × scale %(scale)s. Paling besar 8,3 megapiksel "
+                "(lebar × tinggi × scale², mis. 3840×2160, atau 1920×1080 dengan scale=2).",
+                width=width,
+                height=height,
+                scale=scale,
+            ),
+        )
     return width, height, scale
 
 
@@ -75,7 +93,10 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
             patterns=patterns,
         )
 
-    data = resources.cache.get_or_make(("static", *view.key, locale, fmt, width, height, scale, wanted), make)
+    if (width, height, scale) in CACHED_SIZES or fmt != "png":  # SVG and PDF are small whatever the size
+        data = resources.cache.get_or_make(("static", *view.key, locale, fmt, width, height, scale, wanted), make)
+    else:
+        data = make()
     name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.{fmt}"
     return Response(data, mimetype=FORMATS[fmt], headers={"Content-Disposition": f'inline; filename="{name}"'})
 

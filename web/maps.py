@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo.numbers import format_percent
 from geo.scopes import default_scope
-from geo.store import live_datasets
 from layers.choropleth import MapComponents, TooltipLabels, build_map, label_points, render_components
 from layers.legend import LegendEntry, legend_entries
-from web.data import CoverageView, plain_records, ranking_table, resolve_view, scope_summary, table_view
-from web.resources import Resources, get_resources
+from web.data import CoverageView, live_snapshot, plain_records, ranking_table, resolve_view, scope_summary, table_view
+from web.resources import Resources, cached_page, get_resources, page_response
 
 bp = Blueprint("maps", __name__)
+# The query a map page understands; anything else is ignored, so it can neither break links nor fill the cache.
+MAP_ARGS = ("period", "compare", "series", "view", "layer", "palette", "lang")
+PRESENT_ARGS = ("title", "legend", "labels")
+MODES = ("present",)
 ATTRIBUTION = "Batas wilayah: wilayah_boundaries © Cahya DSN (MIT), kode Kemendagri 2025"
 
 
@@ -107,25 +110,42 @@ def index():
     return map_page(default_scope(get_resources().scopes))
 
 
+def page_args(names: tuple[str, ...] = MAP_ARGS) -> dict[str, str]:
+    """The known, non-empty query parameters of this request (first value of each)."""
+    return {name: request.args[name] for name in names if request.args.get(name)}
+
+
 @bp.get("/map/<scope>")
 def map_page(scope: str):
+    mode = request.args.get("mode") or None
+    if mode is not None and mode not in MODES:
+        abort(400, _("Mode '%(mode)s' tidak dikenal. Pilihan: %(valid)s.", mode=mode, valid=", ".join(MODES)))
+    if request.args.get("scope"):
+        # The map's own form without JavaScript submits the scope as a field: go to that scope's page.
+        wanted = {**page_args((*MAP_ARGS, *PRESENT_ARGS)), **({"mode": mode} if mode else {})}
+        return redirect(url_for("maps.map_page", scope=request.args["scope"], **wanted))
     resources = get_resources()
-    view = resolve_view(resources, scope, request.args)
+    args = page_args()
+    view = resolve_view(resources, scope, args)
     locale = str(get_locale())
-    if request.args.get("mode") == "present":
+    if mode == "present":
         return present_page(resources, view, locale)
-    table = table_view(resources, scope, request.args)
-    periods = live_datasets(resources.engine, view.dataset.series)
-    # The page depends on the views, the language, the query and the list of periods; nothing else.
-    key = ("page", *view.key, *table.key, locale, tuple(sorted(request.args.items())), tuple(d.id for d in periods))
-    page = resources.cache.get_or_make(key, lambda: render_map_page(resources, view, table, periods, locale))
-    response = make_response(page)
-    if request.args.get("lang") in ("id", "en"):
-        response.set_cookie("lang", request.args["lang"], max_age=365 * 86400, samesite="Lax")
+    table = table_view(resources, scope, args)
+    periods = live_snapshot(resources).live(view.dataset.series)
+    # The page depends on the views, the language, the known query and the list of periods; nothing else.
+    key = ("page", *view.key, *table.key, locale, tuple(sorted(args.items())), tuple(d.id for d in periods))
+    page = resources.cache.get_or_make(
+        key, lambda: cached_page(render_map_page(resources, view, table, periods, locale, args))
+    )
+    response = page_response(page)
+    if args.get("lang") in ("id", "en"):
+        response.set_cookie("lang", args["lang"], max_age=365 * 86400, samesite="Lax")
     return response
 
 
-def render_map_page(resources: Resources, view: CoverageView, table: CoverageView, periods: list, locale: str) -> str:
+def render_map_page(
+    resources: Resources, view: CoverageView, table: CoverageView, periods: list, locale: str, args: dict[str, str]
+) -> str:
     rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
     return render_template(
         "map.html",
@@ -140,9 +160,10 @@ def render_map_page(resources: Resources, view: CoverageView, table: CoverageVie
         totals=scope_summary(resources, table),
         levels=resources.schemes["cakupan"],
         description=describe(view, rendered.legend, locale.split("_")[0]),
+        page_args=args,
+        page_path=url_for("maps.map_page", scope=view.scope.slug, **args),
         lang_urls={
-            code: url_for("maps.map_page", scope=view.scope.slug, **{**request.args, "lang": code})
-            for code in ("id", "en")
+            code: url_for("maps.map_page", scope=view.scope.slug, **{**args, "lang": code}) for code in ("id", "en")
         },
     )
 
@@ -196,7 +217,7 @@ def present_page(resources: Resources, view: CoverageView, locale: str):
         ("map", *view.key, locale, labels), lambda: render_map(resources, view, locale, labels)
     )
     lang = locale.split("_")[0]
-    table = table_view(resources, view.scope.slug, request.args)
+    table = table_view(resources, view.scope.slug, page_args())
     return render_template(
         "present.html",
         view=view,
@@ -207,9 +228,5 @@ def present_page(resources: Resources, view: CoverageView, locale: str):
         legend_side="kanan" if request.args.get("legend") == "kanan" else "kiri",
         description=describe(view, rendered.legend, lang),
         ranking=plain_records(ranking_table(resources, table)),
-        normal_url=url_for(
-            "maps.map_page",
-            scope=view.scope.slug,
-            **{k: v for k, v in request.args.items() if k not in ("mode", "title", "legend", "labels")},
-        ),
+        normal_url=url_for("maps.map_page", scope=view.scope.slug, **page_args()),
     )
