@@ -1,11 +1,16 @@
 // Fit each map to its districts with the legend's corner kept clear, so no district hides under the legend:
 // room is left either above the legend or beside it, whichever lets the map be larger (wide islands
-// prefer above, a tall province beside).
+// prefer above, a tall province beside). PetaCakupan.fit() fits again after the layout changes.
 (function () {
-  (window.PetaCakupan ? window.PetaCakupan.maps : []).forEach(function (entry) {
+  function fit(entry) {
     var map = entry.map;
+    map.invalidateSize({pan: false});
+    var bounds = entry.districts.getBounds();
     var legend = map.getContainer().parentNode.querySelector(".legend");
-    if (!legend || !legend.offsetWidth) { return; }
+    if (!legend || !legend.offsetWidth) {
+      map.fitBounds(bounds, {padding: [16, 16], animate: false});
+      return;
+    }
     var box = legend.getBoundingClientRect();
     var frame = map.getContainer().getBoundingClientRect();
     var above = Math.round(frame.bottom - box.top + 8);
@@ -15,11 +20,14 @@
       {paddingTopLeft: [16, 16], paddingBottomRight: [16, above]},
       {paddingTopLeft: [onLeft ? beside : 16, 16], paddingBottomRight: [onLeft ? 16 : beside, 16]},
     ];
-    var bounds = entry.districts.getBounds();
     var zoomOf = function (c) {
       return map.getBoundsZoom(bounds, false, L.point(c.paddingTopLeft).add(c.paddingBottomRight));
     };
     var best = zoomOf(choices[0]) >= zoomOf(choices[1]) ? choices[0] : choices[1];
     map.fitBounds(bounds, {paddingTopLeft: best.paddingTopLeft, paddingBottomRight: best.paddingBottomRight, animate: false});
-  });
+  }
+  var peta = window.PetaCakupan;
+  if (!peta) { return; }
+  peta.fit = function () { peta.maps.forEach(fit); };
+  peta.fit();
 })();
