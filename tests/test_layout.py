@@ -127,3 +127,25 @@ def test_phone_controls_sit_behind_one_button(server, page):  # noqa: F811
     page.click(".options-toggle")
     assert page.is_visible("select[name=period]")
     assert page.evaluate(OUTSIDE_MAP, DISTRICTS) == 0
+
+
+def test_side_by_side_opens_both_maps_at_one_view_and_falls_back_to_the_period_before(server, page):  # noqa: F811
+    open_map(page, f"{server}/map/kalimantan-tengah/berdampingan?series=contoh", (1280, 720))
+    views = page.evaluate(
+        "window.PetaCakupan.maps.map(m => [m.map.getZoom(), m.map.getCenter().lat, m.map.getCenter().lng])"
+    )
+    assert len(views) == 2 and views[0] == pytest.approx(views[1])
+    titles = page.eval_on_selector_all(".map-title", "els => els.map(e => e.textContent)")
+    assert titles == ["Juni 2025", "Desember 2025"]  # no compare period: the one before
+    page.mouse.move(320, 400)  # over the left map: zooming it zooms the right one too
+    page.mouse.wheel(0, -400)
+    page.wait_for_function(f"window.PetaCakupan.maps[0].map.getZoom() > {views[0][0]}")
+    page.wait_for_timeout(400)
+    zooms = page.evaluate("window.PetaCakupan.maps.map(m => m.map.getZoom())")
+    assert zooms[0] == zooms[1] and zooms[0] > views[0][0]
+    assert not page.errors
+
+
+def test_side_by_side_with_a_single_period_says_so(client):
+    html = client.get("/map/kalimantan-tengah/berdampingan").get_data(as_text=True)
+    assert html.count('class="map-title"') == 1 and "Hanya ada satu periode" in html

@@ -170,7 +170,7 @@ def export(scope: str, fmt: str):
 
 @bp.get("/embed/<scope>")
 def embed(scope: str):
-    """The map alone, sized to its frame."""
+    """The map sized to its frame, with its title, legend, source and date around it."""
     resources = get_resources()
     view = resolve_view(resources, scope, request.args)
     locale = str(get_locale())

@@ -13,8 +13,9 @@ from geo.scopes import default_scope
 from geo.store import live_datasets
 from layers.choropleth import MapComponents, TooltipLabels, build_map, label_points, render_components
 from layers.legend import LegendEntry, legend_entries
+from layers.navigation import NavigationTexts, district_list
 from web.data import CoverageView, plain_records, ranking_table, resolve_view, scope_summary, table_view
-from web.resources import Resources, get_resources
+from web.resources import Resources, get_resources, search_index
 
 bp = Blueprint("maps", __name__)
 ATTRIBUTION = "Batas wilayah: wilayah_boundaries © Cahya DSN (MIT), kode Kemendagri 2025"
@@ -136,6 +137,7 @@ def render_map_page(resources: Resources, view: CoverageView, table: CoverageVie
         ranking=plain_records(ranking_table(resources, table)),
         totals=scope_summary(resources, table),
         levels=resources.schemes["cakupan"],
+        districts=districts_for_scripts(resources, table, locale),
         description=describe(view, rendered.legend, locale.split("_")[0]),
         lang_urls={
             code: url_for("maps.map_page", scope=view.scope.slug, **{**request.args, "lang": code})
@@ -146,23 +148,37 @@ def render_map_page(resources: Resources, view: CoverageView, table: CoverageVie
 
 @bp.get("/map/<scope>/berdampingan")
 def side_by_side(scope: str):
-    """Two periods next to each other, panning and zooming together."""
+    """Two periods next to each other, panning and zooming together; without a second period, the one before
+    (or the single period alone, with a note)."""
     resources = get_resources()
     locale = str(get_locale())
     args = {k: v for k, v in request.args.items() if k not in ("compare", "view")}
     later = resolve_view(resources, scope, args)
-    earlier_period = request.args.get("compare") or ""
-    earlier = resolve_view(resources, scope, {**args, "period": earlier_period or later.dataset.period})
+    wanted = request.args.get("compare") or ""
+    periods = [d.period for d in live_datasets(resources.engine, later.dataset.series)]
+    if not wanted or wanted == later.dataset.period:
+        wanted = next((p for p in periods if p < later.dataset.period), "")
+    views = [resolve_view(resources, scope, {**args, "period": wanted}), later] if wanted else [later]
     maps = [
         resources.cache.get_or_make(("map", *v.key, locale), lambda v=v: render_map(resources, v, locale))
-        for v in (earlier, later)
+        for v in views
     ]
     return render_template(
-        "side_by_side.html", views=[earlier, later], maps=maps, lang=locale.split("_")[0], attribution=ATTRIBUTION
+        "side_by_side.html", views=views, maps=maps, lang=locale.split("_")[0], attribution=ATTRIBUTION
     )
 
 
 PRESENT_LABELS = {"1": "districts", "0": "off"}
+
+
+def districts_for_scripts(resources: Resources, table: CoverageView, locale: str) -> list[dict]:
+    """The district list that search and keyboard navigation read (layers.navigation), in rank order."""
+    lang = locale.split("_")[0]
+    texts = NavigationTexts(
+        no_data=_("tidak ada data"), gap=_("{points} terhadap target"), rank_of=_("peringkat {rank} dari {total}")
+    )
+    levels = {key: level.label[lang] for key, level in table.scheme.by_key().items()}
+    return district_list(ranking_table(resources, table), search_index(resources), levels, texts, locale)
 
 
 def describe(view: CoverageView, legend: list, lang: str) -> str:
@@ -204,6 +220,7 @@ def present_page(resources: Resources, view: CoverageView, locale: str):
         legend_side="kanan" if request.args.get("legend") == "kanan" else "kiri",
         description=describe(view, rendered.legend, lang),
         ranking=plain_records(ranking_table(resources, table)),
+        districts=districts_for_scripts(resources, table, locale),
         normal_url=url_for(
             "maps.map_page",
             scope=view.scope.slug,
