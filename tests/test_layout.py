@@ -13,12 +13,13 @@ MAP_SHARE = """() => {
     const h = Math.max(0, Math.min(r.bottom, innerHeight) - Math.max(r.top, 0));
     return w * h / (innerWidth * innerHeight);
 }"""
-# Districts whose drawn box meets the legend's box (none may, at the default view).
+# Districts whose drawn box meets the box of the legend or another overlay (none may, at the default view).
 UNDER_LEGEND = """(selector) => {
-    const l = document.querySelector('.legend').getBoundingClientRect();
+    const overlays = Array.from(document.querySelectorAll('.legend, .map-tools, .stage-tools, .timeline'))
+        .filter(o => o.offsetWidth).map(o => o.getBoundingClientRect());
     return Array.from(document.querySelectorAll(selector)).filter(p => {
         const b = p.getBoundingClientRect();
-        return b.width > 0 && b.left < l.right && b.right > l.left && b.top < l.bottom && b.bottom > l.top;
+        return b.width > 0 && overlays.some(l => b.left < l.right && b.right > l.left && b.top < l.bottom && b.bottom > l.top);
     }).length;
 }"""
 # Districts drawn outside the map's frame (none may, at the default view or after the layout changes).

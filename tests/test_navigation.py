@@ -101,3 +101,47 @@ def test_links_keep_zoom_centre_and_district(server, page):  # noqa: F811
     assert page.evaluate(SELECTED) == "62.11"
     assert page.evaluate("window.PetaCakupan.maps[0].map.getZoom()") == pytest.approx(zoom, abs=0.01)
     assert not page.errors
+
+
+def test_time_slider_plays_every_period_in_place(server, page):  # noqa: F811
+    from collections import Counter
+
+    from tests.test_browser import DRAWN_FILLS
+
+    loads = []
+    page.on("load", lambda p: loads.append(p.url))  # whole-page loads (history.replaceState is not one)
+    open_map(page, f"{server}/map/kalimantan-tengah?series=contoh&period=2025-06&mode=present", (1280, 720))
+    page.evaluate("window.stillTheSamePage = true")
+    before = len(loads)
+    periods = sorted(p["period"] for p in page.request.get(f"{server}/api/periods?series=contoh").json())
+    assert len(periods) >= 2 and page.get_attribute(".timeline", "data-shown") == periods[0]
+    page.click(".timeline-play")
+    for period in periods[1:]:
+        page.wait_for_selector(f'.timeline[data-shown="{period}"]', timeout=10_000)
+        features = page.request.get(f"{server}/api/coverage.geojson?scope=62&series=contoh&period={period}").json()
+        expected = Counter(f["properties"]["fill"] for f in features["features"])
+        assert Counter(page.evaluate(DRAWN_FILLS)) == expected  # this period's colours...
+        labels = page.eval_on_selector_all(".peta-label", "els => els.map(e => e.textContent)")
+        pulang_pisau = next(f["properties"] for f in features["features"] if f["properties"]["code"] == "62.11")
+        shown = f"{pulang_pisau['coverage_pct']:.1f}%".replace(".", ",")
+        assert f"Pulang Pisau {shown}" in labels  # ...and its numbers on the labels, never the last period's
+        assert (
+            page.text_content(".legend .current-period") == {"2025-06": "Juni 2025", "2025-12": "Desember 2025"}[period]
+        )
+    page.wait_for_selector('.timeline-play[aria-pressed="false"]')
+    assert len(loads) == before and page.evaluate("window.stillTheSamePage")  # no page was loaded
+    assert f"period={periods[-1]}" in page.url
+    assert not page.errors
+
+
+def test_values_answer_304_when_unchanged(client):
+    first = client.get("/map/kalimantan-tengah/values.json?series=contoh&period=2025-12")
+    assert first.status_code == 200 and first.headers["ETag"]
+    body = first.get_json()
+    assert set(body["features"]) == {f"62.{n:02d}" for n in range(1, 14)} | {"62.71"}
+    assert body["period_label"] == "Desember 2025" and "<script" not in first.get_data(as_text=True)
+    again = client.get(
+        "/map/kalimantan-tengah/values.json?series=contoh&period=2025-12",
+        headers={"If-None-Match": first.headers["ETag"]},
+    )
+    assert again.status_code == 304 and not again.data

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 
-from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from geo.numbers import format_percent
+from geo.numbers import format_percent, format_period
 from geo.scopes import default_scope
 from geo.store import live_datasets
-from layers.choropleth import MapComponents, TooltipLabels, build_map, label_points, render_components
+from layers.choropleth import (
+    MapComponents,
+    TooltipLabels,
+    build_map,
+    fill_of,
+    label_points,
+    render_components,
+    tooltips,
+)
 from layers.legend import LegendEntry, legend_entries
 from layers.navigation import NavigationTexts, district_list
 from web.data import CoverageView, plain_records, ranking_table, resolve_view, scope_summary, table_view
@@ -168,6 +178,47 @@ def side_by_side(scope: str):
     )
 
 
+@bp.get("/map/<scope>/values.json")
+def values(scope: str):
+    """One period's values for a map already on screen (the time slider): it restyles itself from these."""
+    resources = get_resources()
+    view = resolve_view(resources, scope, request.args)
+    table = table_view(resources, scope, request.args)
+    locale = str(get_locale())
+    labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
+
+    def make() -> tuple[str, str]:
+        body = json.dumps(map_values(resources, view, table, locale, labels), ensure_ascii=False)
+        return body, hashlib.sha256(body.encode()).hexdigest()[:32]
+
+    body, etag = resources.cache.get_or_make(("values", *view.key, *table.key, locale, labels), make)
+    response = Response(body, mimetype="application/json")
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+def map_values(resources: Resources, view: CoverageView, table: CoverageView, locale: str, labels: str) -> dict:
+    """Fill, level and tooltip of every unit, label texts, the legend, the description and what screen readers
+    say: the same joined result, tooltips, labels and legend as the rendered map, for one period."""
+    joined = view.joined
+    legend = legend_entries(shown_units(view)["level"], view.scheme, locale)
+    tips = tooltips(joined, view.scheme, tooltip_labels(view), locale)
+    return {
+        "period": view.dataset.period,
+        "period_label": format_period(view.dataset.period, locale),
+        "source": view.dataset.title,
+        "is_sample": view.dataset.is_sample,
+        "legend": [asdict(entry) for entry in legend],
+        "description": describe(view, legend, locale.split("_")[0]),
+        "features": {
+            code: {"level": level, "fill": fill_of(level, fill), "tip": tip}
+            for code, level, fill, tip in zip(joined["code"], joined["level"], joined["fill"], tips, strict=True)
+        },
+        "labels": place_labels(resources, view, locale, labels),
+        "districts": [{"code": d["code"], "say": d["say"]} for d in districts_for_scripts(resources, table, locale)],
+    }
+
+
 PRESENT_LABELS = {"1": "districts", "0": "off"}
 
 
@@ -221,6 +272,7 @@ def present_page(resources: Resources, view: CoverageView, locale: str):
         description=describe(view, rendered.legend, lang),
         ranking=plain_records(ranking_table(resources, table)),
         districts=districts_for_scripts(resources, table, locale),
+        periods=[] if view.previous else sorted(d.period for d in live_datasets(resources.engine, view.dataset.series)),
         normal_url=url_for(
             "maps.map_page",
             scope=view.scope.slug,

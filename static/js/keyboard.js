@@ -36,6 +36,17 @@
     return true;
   };
   peta.selected = function () { return current; };
+  // Another period (the time slider): new rank order and new sentences, same districts.
+  peta.updateDistricts = function (order) {
+    list = order.map(function (d, i) {
+      var entry = byCode[d.code];
+      entry.say = d.say;
+      entry.index = i;
+      return entry;
+    });
+    peta.districts = list;
+    if (current && live) { live.textContent = byCode[current].say; }
+  };
 
   var container = map.getContainer();
   map.keyboard.disable();  // the arrow keys walk districts instead of panning

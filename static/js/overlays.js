@@ -6,7 +6,7 @@
   peta.maps.forEach(function (entry) {
     var map = entry.map;
     var wrap = map.getContainer().parentNode;
-    var overlays = Array.prototype.slice.call(wrap.querySelectorAll(".legend, .stage-tools, .map-tools, .map-title"));
+    var overlays = Array.prototype.slice.call(wrap.querySelectorAll(".legend, .stage-tools, .map-tools, .map-title, .timeline"));
     var open = null;
     var pending = false;
     function overlaps(a, b) { return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top; }
