@@ -19,7 +19,8 @@ UNDER_LEGEND = """(selector) => {
         .filter(o => o.offsetWidth).map(o => o.getBoundingClientRect());
     return Array.from(document.querySelectorAll(selector)).filter(p => {
         const b = p.getBoundingClientRect();
-        return b.width > 0 && overlays.some(l => b.left < l.right && b.right > l.left && b.top < l.bottom && b.bottom > l.top);
+        const meets = l => b.left < l.right && b.right > l.left && b.top < l.bottom && b.bottom > l.top;
+        return b.width > 0 && overlays.some(meets);
     }).length;
 }"""
 # Districts drawn outside the map's frame (none may, at the default view or after the layout changes).
