@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 
@@ -31,3 +34,9 @@ def format_points(value: object, locale: str, missing: str = "–") -> str:
     sign = "+" if float(value) > 0 else ""
     unit = "poin" if locale.startswith("id") else "pts"
     return f"{sign}{format_decimal(float(value), format='#,##0.0', locale=locale)} {unit}"
+
+
+def format_period(period: str, locale: str) -> str:
+    """'2025-12' -> 'Desember 2025' (id) or 'December 2025' (en): the words people say in a meeting."""
+    year, month = (int(part) for part in period.split("-"))
+    return format_date(date(year, month, 1), "MMMM y", locale=locale)

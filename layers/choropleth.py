@@ -90,6 +90,17 @@ class Labels(MacroElement):
             }
             map.on("zoomend moveend resize", declutter);
             map.whenReady(declutter);
+            // Another period's values (the time slider) bring new texts for the same places.
+            map.petaRelabel = function (labels) {
+                var texts = {};
+                labels.forEach(function (l) { texts[l[0].toFixed(4) + "," + l[1].toFixed(4)] = l[2]; });
+                tips.forEach(function (tip) {
+                    var at = tip.getLatLng();
+                    var text = texts[at.lat.toFixed(4) + "," + at.lng.toFixed(4)];
+                    if (text !== undefined && tip.getElement()) { tip.getElement().firstChild.textContent = text; }
+                });
+                declutter();
+            };
         })();
         {% endmacro %}"""
     )
@@ -215,14 +226,24 @@ def label_points(
     return [label for _, label in sorted(placed, key=lambda item: item[0])]
 
 
-def _features(joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, locale: str) -> dict:
+def tooltips(joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, locale: str) -> list[str]:
+    """Every row's tooltip, as escaped HTML (the map's features and the per-period values carry the same)."""
     lang = locale.split("_")[0]
     level_labels = {key: level.label[lang] for key, level in scheme.by_key().items()}
     total = int(joined["coverage_pct"].notna().sum())
-    tips = [
+    return [
         tooltip_html(row, labels, level_labels[row["level"]], total, locale)
         for row in joined.drop(columns="geometry").to_dict("records")
     ]
+
+
+def fill_of(level: str, fill: str) -> str:
+    """The fill a district is drawn with: its level colour, or the no-data hatch."""
+    return NO_DATA_FILL if level == "tidak_ada_data" else fill
+
+
+def _features(joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, locale: str) -> dict:
+    tips = tooltips(joined, scheme, labels, locale)
     slim = gpd.GeoDataFrame(
         {"code": joined["code"], "level": joined["level"], "fill": joined["fill"], "tip": tips},
         geometry=joined.geometry.values,
@@ -233,9 +254,8 @@ def _features(joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, l
 
 def _style(feature: dict) -> dict:
     props = feature["properties"]
-    no_data = props["level"] == "tidak_ada_data"
     return {
-        "fillColor": NO_DATA_FILL if no_data else props["fill"],
+        "fillColor": fill_of(props["level"], props["fill"]),
         "fillOpacity": 1.0,
         "color": "#ffffff",
         "weight": 0.7,

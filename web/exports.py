@@ -10,9 +10,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from geo.numbers import format_period
 from layers.legend import legend_entries
+from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
-from web.data import CoverageView, resolve_view
+from web.data import CoverageView, ranking_table, resolve_view, table_view
 from web.maps import ATTRIBUTION, place_labels, province_borders_of, render_map, shown_units
 from web.resources import Resources, get_resources
 from web.vendor import read_asset
@@ -121,14 +123,67 @@ def _offline(resources: Resources, view: CoverageView, locale: str) -> Response:
     return Response(page, mimetype="text/html", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+def deck_texts(view: CoverageView, without_data: int, locale: str) -> DeckTexts:
+    lang = locale.split("_")[0]
+    period = format_period(view.dataset.period, locale)
+    if view.previous:
+        period = f"{format_period(view.previous.period, locale)} → {period}"
+    texts = static_texts(view, lang)
+    agency = _("BPJS Ketenagakerjaan")
+    return DeckTexts(
+        title=view.scope.name,
+        subtitle=f"{agency}: {view.scheme.title[lang]} · {period}",
+        legend_title=f"{view.scheme.title[lang]}, {period}",
+        source=texts.source,
+        attribution=texts.attribution,
+        ranking_title=_("Peringkat cakupan — %(scope)s", scope=view.scope.name),
+        ranking_headers=(
+            _("Peringkat"),
+            _("Kabupaten/kota"),
+            _("Provinsi"),
+            _("Cakupan"),
+            _("Tingkat"),
+            _("Terhadap target"),
+        ),
+        without_data=_("%(n)s kabupaten/kota tanpa data tidak dicantumkan.", n=without_data),
+        banner=texts.banner,
+    )
+
+
+def _pptx(resources: Resources, view: CoverageView, locale: str) -> Response:
+    """A 16:9 deck whose map is one editable shape per district, then the ranking as native tables."""
+    table = table_view(resources, view.scope.slug, request.args)
+
+    def make() -> bytes:
+        ranking = ranking_table(resources, table)
+        return build_deck(
+            view.joined,
+            province_borders_of(resources, view),
+            legend_entries(shown_units(view)["level"], view.scheme, locale),
+            place_labels(resources, view, locale),
+            ranking,
+            deck_texts(view, int(ranking["coverage_pct"].isna().sum()), locale),
+            locale,
+        )
+
+    data = resources.cache.get_or_make(("pptx", *view.key, *table.key, locale), make)
+    name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.pptx"
+    return Response(data, mimetype=PPTX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @bp.get("/export/<scope>.<fmt>")
 def export(scope: str, fmt: str):
-    """The map of a scope as PNG, SVG, PDF or one offline HTML file."""
+    """The map of a scope as PNG, SVG, PDF, an editable PowerPoint deck, or one offline HTML file."""
     resources = get_resources()
     view = resolve_view(resources, scope, request.args)
     locale = str(get_locale())
     if fmt == "html":
         return _offline(resources, view, locale)
+    if fmt == "pptx":
+        return _pptx(resources, view, locale)
     if fmt not in FORMATS:
         abort(404)
     return _static(resources, view, fmt, locale)
@@ -136,7 +191,7 @@ def export(scope: str, fmt: str):
 
 @bp.get("/embed/<scope>")
 def embed(scope: str):
-    """The map alone, sized to its frame."""
+    """The map sized to its frame, with its title, legend, source and date around it."""
     resources = get_resources()
     view = resolve_view(resources, scope, request.args)
     locale = str(get_locale())

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale
 
-from geo.numbers import format_count, format_percent, format_points
+from geo.numbers import format_count, format_percent, format_period, format_points
 
 
 def register(app: Flask) -> None:
-    """Add the pct, count and points filters."""
+    """Add the pct, count, points and period filters."""
 
     @app.template_filter("pct")
     def pct(value: object, decimals: int = 1, trim: bool = False) -> str:
@@ -22,3 +22,8 @@ def register(app: Flask) -> None:
     @app.template_filter("points")
     def points(value: object) -> str:
         return format_points(value, str(get_locale()))
+
+    @app.template_filter("period")
+    def period(value: str) -> str:
+        """'2025-12' -> 'Desember 2025' (or 'December 2025')."""
+        return format_period(value, str(get_locale()))

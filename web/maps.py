@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from geo.numbers import format_percent
+from geo.numbers import format_percent, format_period
 from geo.scopes import default_scope
-from layers.choropleth import MapComponents, TooltipLabels, build_map, label_points, render_components
+from layers.choropleth import (
+    MapComponents,
+    TooltipLabels,
+    build_map,
+    fill_of,
+    label_points,
+    render_components,
+    tooltips,
+)
 from layers.legend import LegendEntry, legend_entries
+from layers.navigation import NavigationTexts, district_list
 from web.data import CoverageView, live_snapshot, plain_records, ranking_table, resolve_view, scope_summary, table_view
-from web.resources import Resources, cached_page, get_resources, page_response
+from web.resources import Resources, cached_page, get_resources, page_response, search_index
 
 bp = Blueprint("maps", __name__)
 # The query a map page understands; anything else is ignored, so it can neither break links nor fill the cache.
@@ -159,6 +170,7 @@ def render_map_page(
         ranking=plain_records(ranking_table(resources, table)),
         totals=scope_summary(resources, table),
         levels=resources.schemes["cakupan"],
+        districts=districts_for_scripts(resources, table, locale),
         description=describe(view, rendered.legend, locale.split("_")[0]),
         page_args=args,
         page_path=url_for("maps.map_page", scope=view.scope.slug, **args),
@@ -170,23 +182,78 @@ def render_map_page(
 
 @bp.get("/map/<scope>/berdampingan")
 def side_by_side(scope: str):
-    """Two periods next to each other, panning and zooming together."""
+    """Two periods next to each other, panning and zooming together; without a second period, the one before
+    (or the single period alone, with a note)."""
     resources = get_resources()
     locale = str(get_locale())
     args = {k: v for k, v in request.args.items() if k not in ("compare", "view")}
     later = resolve_view(resources, scope, args)
-    earlier_period = request.args.get("compare") or ""
-    earlier = resolve_view(resources, scope, {**args, "period": earlier_period or later.dataset.period})
+    wanted = request.args.get("compare") or ""
+    periods = [d.period for d in live_snapshot(resources).live(later.dataset.series)]
+    if not wanted or wanted == later.dataset.period:
+        wanted = next((p for p in periods if p < later.dataset.period), "")
+    views = [resolve_view(resources, scope, {**args, "period": wanted}), later] if wanted else [later]
     maps = [
         resources.cache.get_or_make(("map", *v.key, locale), lambda v=v: render_map(resources, v, locale))
-        for v in (earlier, later)
+        for v in views
     ]
     return render_template(
-        "side_by_side.html", views=[earlier, later], maps=maps, lang=locale.split("_")[0], attribution=ATTRIBUTION
+        "side_by_side.html", views=views, maps=maps, lang=locale.split("_")[0], attribution=ATTRIBUTION
     )
 
 
+@bp.get("/map/<scope>/values.json")
+def values(scope: str):
+    """One period's values for a map already on screen (the time slider): it restyles itself from these."""
+    resources = get_resources()
+    view = resolve_view(resources, scope, request.args)
+    table = table_view(resources, scope, request.args)
+    locale = str(get_locale())
+    labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
+
+    def make() -> tuple[str, str]:
+        body = json.dumps(map_values(resources, view, table, locale, labels), ensure_ascii=False)
+        return body, hashlib.sha256(body.encode()).hexdigest()[:32]
+
+    body, etag = resources.cache.get_or_make(("values", *view.key, *table.key, locale, labels), make)
+    response = Response(body, mimetype="application/json")
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+def map_values(resources: Resources, view: CoverageView, table: CoverageView, locale: str, labels: str) -> dict:
+    """Fill, level and tooltip of every unit, label texts, the legend, the description and what screen readers
+    say: the same joined result, tooltips, labels and legend as the rendered map, for one period."""
+    joined = view.joined
+    legend = legend_entries(shown_units(view)["level"], view.scheme, locale)
+    tips = tooltips(joined, view.scheme, tooltip_labels(view), locale)
+    return {
+        "period": view.dataset.period,
+        "period_label": format_period(view.dataset.period, locale),
+        "source": view.dataset.title,
+        "is_sample": view.dataset.is_sample,
+        "legend": [asdict(entry) for entry in legend],
+        "description": describe(view, legend, locale.split("_")[0]),
+        "features": {
+            code: {"level": level, "fill": fill_of(level, fill), "tip": tip}
+            for code, level, fill, tip in zip(joined["code"], joined["level"], joined["fill"], tips, strict=True)
+        },
+        "labels": place_labels(resources, view, locale, labels),
+        "districts": [{"code": d["code"], "say": d["say"]} for d in districts_for_scripts(resources, table, locale)],
+    }
+
+
 PRESENT_LABELS = {"1": "districts", "0": "off"}
+
+
+def districts_for_scripts(resources: Resources, table: CoverageView, locale: str) -> list[dict]:
+    """The district list that search and keyboard navigation read (layers.navigation), in rank order."""
+    lang = locale.split("_")[0]
+    texts = NavigationTexts(
+        no_data=_("tidak ada data"), gap=_("{points} terhadap target"), rank_of=_("peringkat {rank} dari {total}")
+    )
+    levels = {key: level.label[lang] for key, level in table.scheme.by_key().items()}
+    return district_list(ranking_table(resources, table), search_index(resources), levels, texts, locale)
 
 
 def describe(view: CoverageView, legend: list, lang: str) -> str:
@@ -228,5 +295,7 @@ def present_page(resources: Resources, view: CoverageView, locale: str):
         legend_side="kanan" if request.args.get("legend") == "kanan" else "kiri",
         description=describe(view, rendered.legend, lang),
         ranking=plain_records(ranking_table(resources, table)),
+        districts=districts_for_scripts(resources, table, locale),
+        periods=[] if view.previous else sorted(d.period for d in live_snapshot(resources).live(view.dataset.series)),
         normal_url=url_for("maps.map_page", scope=view.scope.slug, **page_args()),
     )

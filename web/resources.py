@@ -21,6 +21,7 @@ from geo.history import saved_aliases, saved_aliases_stamp
 from geo.levels import Scheme, read_schemes
 from geo.matching import DistrictIndex, build_index, read_aliases
 from geo.scopes import Scope, build_scopes
+from geo.search import SearchEntry, search_entries
 from geo.store import StoreError, connect
 from web.security import script_hashes
 
@@ -112,6 +113,19 @@ def current_index() -> DistrictIndex:
         resources.index = matching_index(current_app.config, district_table(resources.boundaries), resources.engine)
         resources.index_stamp = stamp
     return resources.index
+
+
+def search_index(resources: Resources) -> list[SearchEntry]:
+    """Names and every alias of each district, for the map's search box; rebuilt when an alias is saved."""
+    stamp = saved_aliases_stamp(resources.engine)
+
+    def make() -> list[SearchEntry]:
+        aliases = pd.concat(
+            [read_aliases(Path(current_app.config["ALIASES_FILE"])), saved_aliases(resources.engine)], ignore_index=True
+        )
+        return search_entries(district_table(resources.boundaries), aliases)
+
+    return resources.cache.get_or_make(("search", stamp), make)
 
 
 @functools.lru_cache(maxsize=4)

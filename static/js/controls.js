@@ -5,6 +5,7 @@
   form.addEventListener("change", function (event) {
     var get = function (name) { return form.elements[name] ? form.elements[name].value : ""; };
     var changed = event.target.name;
+    if (!changed) { return; }
     var params = new URLSearchParams();
     if (changed !== "series") {  // another series has other periods
       params.set("period", get("period"));
@@ -15,14 +16,73 @@
     if (view && !(view === "perubahan" && !params.get("compare"))) { params.set("view", view); }
     if (changed === "compare" && params.get("compare")) { params.delete("view"); }  // show the change map
     if (get("layer") && get("layer") !== "kabupaten") { params.set("layer", get("layer")); }
-    window.location.assign("/map/" + encodeURIComponent(get("scope")) + "?" + params.toString());
+    window.location.assign("/map/" + encodeURIComponent(get("scope")) + "?" + params.toString() + window.location.hash);
   });
+})();
+// The table panel: open by default on wide screens, closed below 1500 px so the map comes first (peta.css).
+// Opening or closing it fits the map to its new size.
+(function () {
   var toggle = document.getElementById("toggle-panel");
-  if (toggle) {
-    toggle.addEventListener("click", function () {
-      var hidden = document.body.classList.toggle("panel-hidden");
-      toggle.setAttribute("aria-expanded", String(!hidden));
-      (window.PetaCakupan ? window.PetaCakupan.maps : []).forEach(function (m) { m.map.invalidateSize(); });
+  var panel = document.getElementById("panel");
+  if (!toggle || !panel) { return; }
+  var refit = function () { if (window.PetaCakupan && window.PetaCakupan.fit) { window.PetaCakupan.fit(); } };
+  var shown = function () { return window.getComputedStyle(panel).display !== "none"; };
+  toggle.setAttribute("aria-expanded", String(shown()));
+  toggle.addEventListener("click", function () {
+    var open = !shown();
+    document.body.classList.toggle("panel-open", open);
+    document.body.classList.toggle("panel-hidden", !open);
+    toggle.setAttribute("aria-expanded", String(open));
+    refit();
+    if (open) { panel.focus({preventScroll: true}); }
+  });
+  var columns = document.getElementById("more-columns");
+  if (columns) {
+    columns.addEventListener("click", function () {
+      var all = panel.classList.toggle("all-columns");
+      columns.setAttribute("aria-pressed", String(all));
+      refit();
     });
   }
+  window.addEventListener("resize", function () { toggle.setAttribute("aria-expanded", String(shown())); });
+})();
+// Small screens: the controls sit behind one "Pilihan" button.
+(function () {
+  var button = document.querySelector(".options-toggle");
+  if (!button) { return; }
+  button.addEventListener("click", function () {
+    var bar = button.closest(".bar");
+    var open = bar.classList.toggle("show-options");
+    button.setAttribute("aria-expanded", String(open));
+    if (window.PetaCakupan && window.PetaCakupan.fit) { window.PetaCakupan.fit(); }
+  });
+})();
+// Full screen for the meeting room, and a high-contrast variant for washed-out projectors (remembered).
+(function () {
+  var root = document.documentElement;
+  document.querySelectorAll("button.fullscreen").forEach(function (button) {
+    if (!root.requestFullscreen) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      if (document.fullscreenElement) { document.exitFullscreen(); } else { root.requestFullscreen(); }
+    });
+  });
+  var contrast = document.querySelectorAll("button.theme-toggle");
+  var apply = function (on) {
+    document.body.classList.toggle("high-contrast", on);
+    contrast.forEach(function (b) { b.setAttribute("aria-pressed", String(on)); });
+  };
+  var stored = null;
+  try { stored = window.localStorage.getItem("peta-kontras"); } catch (e) { stored = null; }
+  apply(stored === "1");
+  contrast.forEach(function (button) {
+    button.addEventListener("click", function () {
+      var on = !document.body.classList.contains("high-contrast");
+      apply(on);
+      try { window.localStorage.setItem("peta-kontras", on ? "1" : "0"); } catch (e) { /* private mode */ }
+    });
+  });
+  document.addEventListener("fullscreenchange", function () {
+    if (window.PetaCakupan && window.PetaCakupan.fit) { setTimeout(window.PetaCakupan.fit, 100); }
+  });
 })();

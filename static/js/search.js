@@ -1,21 +1,76 @@
-// Search a district by name and zoom to it (presentation mode).
+// Find a district from the map: type any part of its name, a short form or an old name (the matcher's aliases,
+// in the page's district list); arrow keys move through the suggestions, Enter shows the district.
 (function () {
   var input = document.getElementById("search");
-  var bridge = window.PetaCakupan && window.PetaCakupan.maps[0];
-  if (!input || !bridge) { return; }
-  input.addEventListener("change", function () {
-    var wanted = input.value.trim().toLowerCase();
-    var option = Array.prototype.find.call(document.querySelectorAll("#district-names option"), function (o) {
-      return o.value.toLowerCase() === wanted;
+  var box = document.getElementById("search-list");
+  var peta = window.PetaCakupan;
+  if (!input || !box || !peta || !peta.districts) { return; }
+  var JENIS = {kabupaten: 1, kab: 1, kota: 1, kodya: 1, kotamadya: 1, kotif: 1};
+  function plain(text) {
+    var words = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^a-z0-9]+/g, " ").trim().split(" ");
+    while (words.length > 1 && JENIS[words[0]]) { words.shift(); }
+    return words.join(" ");
+  }
+  function score(entry, query) {
+    var compact = query.replace(/ /g, "");
+    var words = query.split(" ");
+    if (/^\d{2} ?\d{0,2}$/.test(query) && entry.code.replace(".", "").indexOf(compact) === 0) { return 90; }
+    var best = 0;
+    entry.terms.forEach(function (term) {
+      var termWords = term.split(" ");
+      if (term === query) { best = Math.max(best, 100); }
+      else if (term.indexOf(query) === 0) { best = Math.max(best, 80); }
+      else if (words.every(function (w) { return termWords.some(function (t) { return t.indexOf(w) === 0; }); })) {
+        best = Math.max(best, 60);
+      } else if (compact.length >= 3 && term.replace(/ /g, "").indexOf(compact) >= 0) { best = Math.max(best, 40); }
     });
-    var layer = option && bridge.byCode[option.getAttribute("data-code")];
-    if (!layer) { input.setCustomValidity(input.getAttribute("placeholder")); input.reportValidity(); return; }
+    return best;
+  }
+  function find(text) {
+    var query = plain(text);
+    if (!query) { return []; }
+    return peta.districts.map(function (d) { return [score(d, query), d]; })
+      .filter(function (s) { return s[0] > 0; })
+      .sort(function (a, b) { return b[0] - a[0] || a[1].index - b[1].index; })
+      .slice(0, 8).map(function (s) { return s[1]; });
+  }
+  var found = [];
+  var active = -1;
+  function show() {
+    box.textContent = "";
+    found.forEach(function (d, i) {
+      var li = document.createElement("li");
+      li.id = "search-option-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", String(i === active));
+      li.setAttribute("data-code", d.code);
+      li.textContent = d.name + " · " + d.province;
+      box.appendChild(li);
+    });
+    box.hidden = !found.length;
+    input.setAttribute("aria-expanded", String(!!found.length));
+    if (active >= 0) { input.setAttribute("aria-activedescendant", "search-option-" + active); }
+    else { input.removeAttribute("aria-activedescendant"); }
+  }
+  function choose(entry) {
+    if (!entry) { input.setCustomValidity(input.getAttribute("data-none")); input.reportValidity(); return; }
     input.setCustomValidity("");
-    bridge.map.fitBounds(layer.getBounds(), {maxZoom: 10, padding: [60, 60]});
-    bridge.districts.resetStyle();
-    layer.setStyle({weight: 5, color: "#111111"});
-    layer.bringToFront();
-    // folium binds the tooltip to the whole layer group: a propagating mouseover opens it, as a real hover does
-    layer.fire("mouseover", {latlng: layer.getCenter()}, true);
+    input.value = entry.name;
+    found = []; active = -1; show();
+    peta.select(entry.code, {zoom: true});
+  }
+  input.addEventListener("input", function () { input.setCustomValidity(""); found = find(input.value); active = -1; show(); });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown" && found.length) { active = (active + 1) % found.length; show(); e.preventDefault(); }
+    else if (e.key === "ArrowUp" && found.length) { active = (active - 1 + found.length) % found.length; show(); e.preventDefault(); }
+    else if (e.key === "Enter") { e.preventDefault(); choose(found[Math.max(active, 0)] || find(input.value)[0]); }
+    else if (e.key === "Escape") { found = []; active = -1; show(); }
   });
+  input.addEventListener("change", function () { if (input.value.trim() && !box.contains(document.activeElement)) { choose(find(input.value)[0]); } });
+  box.addEventListener("mousedown", function (e) {
+    var li = e.target.closest("li[data-code]");
+    if (li) { e.preventDefault(); choose(peta.districts.filter(function (d) { return d.code === li.getAttribute("data-code"); })[0]); }
+  });
+  input.addEventListener("blur", function () { setTimeout(function () { found = []; active = -1; show(); }, 150); });
 })();

@@ -2,6 +2,9 @@
 (function () {
   var maps = (window.PetaCakupan ? window.PetaCakupan.maps : []).map(function (m) { return m.map; });
   var syncing = false;
+  // Open every map at the view of the last one (the one with the legend, fitted clear of it).
+  var last = maps[maps.length - 1];
+  maps.slice(0, -1).forEach(function (m) { m.setView(last.getCenter(), last.getZoom(), {animate: false}); });
   maps.forEach(function (source) {
     source.on("move zoom", function () {
       if (syncing) { return; }

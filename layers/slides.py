@@ -1,0 +1,356 @@
+"""PowerPoint decks for meetings: the map as editable shapes, its legend, and the ranking as native tables.
+
+Each district is one freeform shape (islands and holes included) filled with its level colour and named with
+its code and name, so staff can recolour, move or annotate it in PowerPoint or Google Slides; no picture is
+embedded. Built with python-pptx from the same joined frame, legend and ranking as the other formats.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.dml import MSO_PATTERN
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.shapes.freeform import FreeformBuilder
+from pptx.util import Emu, Inches, Pt
+
+from geo.numbers import format_percent, format_points
+from layers.legend import LegendEntry
+
+SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default widescreen
+MAP_BOX = (Inches(0.4), Inches(1.5), Inches(8.9), Inches(5.35))  # left, top, width, height
+LEGEND_LEFT = Inches(9.6)
+TABLE_ROWS_PER_SLIDE = 15
+# Outlines are simplified (as a coverage, so neighbours keep sharing edges) to a quarter of a pixel of a
+# 1920-pixel-wide projection of the map box: invisible on the slide, and a file a tenth of the size.
+SIMPLIFY_PIXELS = 0.25
+PROJECTOR_DPI = 1920 / 13.333
+NO_DATA_FILL, NO_DATA_LINE = "ECECEC", "9A9A9A"
+INK, MUTED, TITLE_INK = "1F1F1F", "555555", "0F3D5E"
+
+
+@dataclass(frozen=True)
+class DeckTexts:
+    """Everything the deck says, already translated and formatted by the caller."""
+
+    title: str
+    subtitle: str
+    legend_title: str
+    source: str
+    attribution: str
+    ranking_title: str
+    ranking_headers: tuple[str, str, str, str, str, str]  # rank, district, province, coverage, level, gap
+    without_data: str  # e.g. "12 kabupaten/kota tanpa data tidak dicantumkan."
+    banner: str | None = None  # e.g. "DATA CONTOH — bukan data resmi"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Longitude/latitude to slide EMU: a uniform scale that fits the map box, centred in it."""
+
+    minx: float
+    maxy: float
+    scale: float  # EMU per degree
+    left: int
+    top: int
+
+    @classmethod
+    def fit(cls, bounds: Iterable[float], box: tuple[int, int, int, int]) -> Frame:
+        minx, miny, maxx, maxy = bounds
+        left, top, width, height = box
+        scale = min(width / (maxx - minx), height / (maxy - miny))
+        return cls(
+            minx,
+            maxy,
+            scale,
+            int(left + (width - (maxx - minx) * scale) / 2),
+            int(top + (height - (maxy - miny) * scale) / 2),
+        )
+
+    def points(self, coords) -> list[tuple[int, int]]:
+        return [
+            (round(self.left + (x - self.minx) * self.scale), round(self.top + (self.maxy - y) * self.scale))
+            for x, y in coords
+        ]
+
+    def degrees_per_pixel(self) -> float:
+        return 914400 / PROJECTOR_DPI / self.scale
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+def simplified(geometries: gpd.GeoSeries, pixel: float) -> gpd.GeoSeries:
+    """Outlines for a slide where one projector pixel is `pixel` degrees: simplified as one coverage (shared
+    edges stay shared) to a quarter pixel, without islets smaller than a pixel. Each district keeps at least
+    its largest part, so no district is ever lost; thousands of rocks in the Riau islands are."""
+    try:
+        result = shapely.coverage_simplify(geometries.values, pixel * SIMPLIFY_PIXELS)
+    except shapely.errors.GEOSException:
+        result = shapely.simplify(geometries.values, pixel * SIMPLIFY_PIXELS, preserve_topology=True)
+    kept = []
+    for geometry in result:
+        parts = sorted(shapely.get_parts(geometry), key=shapely.area, reverse=True)
+        kept.append(shapely.multipolygons([p for i, p in enumerate(parts) if i == 0 or p.area >= pixel**2]))
+    return gpd.GeoSeries(kept, index=geometries.index, crs=geometries.crs)
+
+
+def _rings(geometry) -> list:
+    polygons = getattr(geometry, "geoms", [geometry])
+    return [ring for polygon in polygons for ring in (polygon.exterior, *polygon.interiors) if len(ring.coords) >= 4]
+
+
+class _Freeform(FreeformBuilder):
+    """python-pptx recomputes a freeform's offset for every vertex it writes (quadratic in the vertex count:
+    20 s for the 210 districts); all vertices are known before the shape is written, so compute it once."""
+
+    @cached_property
+    def shape_offset_x(self):
+        return super().shape_offset_x
+
+    @cached_property
+    def shape_offset_y(self):
+        return super().shape_offset_y
+
+
+def _freeform(shapes, frame: Frame, rings: list, closed: bool = True):
+    """One shape whose contours are the given rings or lines (overlapping contours cut holes)."""
+    contours = [frame.points(ring.coords) for ring in rings]
+    builder = _Freeform.new(shapes, *contours[0][0], 1.0, 1.0)
+    for number, points in enumerate(contours):
+        if number:
+            builder.move_to(*points[0])
+        builder.add_line_segments(points[1:-1] if closed else points[1:], close=closed)
+    return builder.convert_to_shape()
+
+
+def _describe(shape, text: str) -> None:
+    """Alternative text for screen readers and PowerPoint's accessibility checker (python-pptx has no API)."""
+    shape._element.nvSpPr.cNvPr.set("descr", text)
+
+
+def _draw_districts(slide, frame: Frame, districts: gpd.GeoDataFrame, locale: str) -> None:
+    group = slide.shapes.add_group_shape()
+    group.name = "Peta kabupaten/kota"
+    for row in districts.itertuples():
+        rings = _rings(row.geometry)
+        if not rings:
+            continue
+        shape = _freeform(group.shapes, frame, rings)
+        shape.name = f"{row.code} {row.name}"
+        if pd.isna(row.coverage_pct):
+            shape.fill.patterned()
+            shape.fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+            shape.fill.fore_color.rgb = _rgb(NO_DATA_LINE)
+            shape.fill.back_color.rgb = _rgb(NO_DATA_FILL)
+        else:
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = _rgb(row.fill)
+        shape.line.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        shape.line.width = Pt(0.5)
+        _describe(shape, f"{row.name}: {format_percent(row.coverage_pct, locale, '–')}")
+
+
+def _draw_borders(slide, frame: Frame, borders: gpd.GeoDataFrame) -> None:
+    lines = [line for geometry in borders.geometry for line in getattr(geometry, "geoms", [geometry])]
+    lines = [line for line in lines if len(line.coords) >= 2]
+    if not lines:
+        return
+    shape = _freeform(slide.shapes, frame, lines, closed=False)
+    shape.name = "Batas provinsi"
+    shape.fill.background()
+    shape.line.color.rgb = _rgb("3A3A3A")
+    shape.line.width = Pt(1.5)
+
+
+def _text(slide, box, text: str, size: float, *, bold=False, colour=INK, align=PP_ALIGN.LEFT, name=None, wrap=True):
+    shape = slide.shapes.add_textbox(*box)
+    frame = shape.text_frame
+    frame.word_wrap = wrap
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = align
+    run = paragraph.add_run()
+    run.text = text
+    run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, _rgb(colour)
+    if name:
+        shape.name = name
+    return shape
+
+
+def _label_box(frame: Frame, lat: float, lon: float, text: str, size: float) -> tuple[int, int, int, int]:
+    """Estimated box of a centred label (about 0.55 em per character): enough to keep labels apart."""
+    ((x, y),) = frame.points([(lon, lat)])
+    width, height = int(len(text) * size * 0.62 * 12700), int(size * 1.3 * 12700)
+    return x - width // 2, y - height // 2, width, height
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _draw_labels(slide, frame: Frame, labels: list[tuple[float, float, str]], size: float = 12) -> None:
+    """Labels in the order given (most important first); one that would overlap a placed label is left out."""
+    placed: list[tuple[int, int, int, int]] = []
+    for lat, lon, text in labels:
+        box = _label_box(frame, lat, lon, text, size)
+        if any(_overlaps(box, other) for other in placed):
+            continue
+        placed.append(box)
+        _text(
+            slide, [Emu(v) for v in box], text, size, bold=True, align=PP_ALIGN.CENTER, name=f"Label {text}", wrap=False
+        )
+
+
+def _draw_legend(slide, legend: list[LegendEntry], title: str) -> None:
+    top = Inches(1.9)
+    _text(slide, (LEGEND_LEFT, top, Inches(3.5), Inches(0.8)), title, 17, bold=True, name="Legenda")
+    for number, entry in enumerate(legend):
+        y = top + Inches(0.95) + Inches(0.55) * number
+        swatch = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, LEGEND_LEFT, y, Inches(0.5), Inches(0.38))
+        swatch.name = f"Legenda {entry.label}"
+        if entry.hatched:
+            swatch.fill.patterned()
+            swatch.fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+            swatch.fill.fore_color.rgb, swatch.fill.back_color.rgb = _rgb(NO_DATA_LINE), _rgb(NO_DATA_FILL)
+        else:
+            swatch.fill.solid()
+            swatch.fill.fore_color.rgb = _rgb(entry.color)
+        swatch.line.color.rgb = _rgb("777777")
+        text = f"{entry.label}  {entry.range}  ({entry.count})".replace("    ", "  ")
+        _text(slide, (LEGEND_LEFT + Inches(0.65), y + Inches(0.04), Inches(3.1), Inches(0.38)), text, 15)
+
+
+def _draw_header(slide, texts: DeckTexts) -> None:
+    width = Inches(8.6) if texts.banner else Inches(12.5)
+    _text(
+        slide,
+        (Inches(0.4), Inches(0.3), width, Inches(0.7)),
+        texts.title,
+        28,
+        bold=True,
+        colour=TITLE_INK,
+        name="Judul",
+    )
+    _text(slide, (Inches(0.4), Inches(0.95), width, Inches(0.45)), texts.subtitle, 16, colour=MUTED, name="Subjudul")
+    if texts.banner:
+        badge = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(9.3), Inches(0.35), Inches(3.63), Inches(0.55))
+        badge.name = "Data contoh"
+        badge.fill.solid()
+        badge.fill.fore_color.rgb = _rgb("FFF3B0")
+        badge.line.color.rgb = _rgb("D9B400")
+        badge.text_frame.text = texts.banner
+        badge.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+        font = badge.text_frame.paragraphs[0].runs[0].font
+        font.size, font.bold, font.color.rgb = Pt(14), True, _rgb("5A4500")
+
+
+def _draw_footer(slide, left: str, right: str) -> None:
+    """Source (or a note) bottom left, attribution (or the source) bottom right, small but legible."""
+    _text(slide, (Inches(0.4), Inches(6.95), Inches(6.4), Inches(0.4)), left, 11, colour=MUTED, name="Sumber")
+    _text(
+        slide,
+        (Inches(6.9), Inches(6.95), Inches(6.03), Inches(0.4)),
+        right,
+        9,
+        colour=MUTED,
+        align=PP_ALIGN.RIGHT,
+        name="Atribusi",
+    )
+
+
+def _ranking_cells(row, level_names: dict[str, str], locale: str) -> list[str]:
+    return [
+        str(row.rank),
+        row.name,
+        row.province,
+        format_percent(row.coverage_pct, locale),
+        level_names.get(row.level, ""),
+        format_points(row.gap_pct, locale),
+    ]
+
+
+def _ranking_table(slide, page: pd.DataFrame, legend: list[LegendEntry], texts: DeckTexts, locale: str) -> None:
+    level_names = {entry.key: entry.label for entry in legend}
+    level_colours = {entry.key: entry.color for entry in legend}
+    widths = [Inches(w) for w in (1.1, 3.6, 2.9, 1.5, 1.6, 1.8)]
+    height = Inches(0.33) * (len(page) + 1)
+    shape = slide.shapes.add_table(len(page) + 1, 6, Inches(0.4), Inches(1.4), sum(widths, Emu(0)), height)
+    shape.name = "Tabel peringkat"
+    table = shape.table
+    for column, width in enumerate(widths):
+        table.columns[column].width = width
+    lines = [list(texts.ranking_headers)] + [_ranking_cells(row, level_names, locale) for row in page.itertuples()]
+    for line, values in enumerate(lines):
+        for column, value in enumerate(values):
+            cell = table.cell(line, column)
+            cell.text = value
+            paragraph = cell.text_frame.paragraphs[0]
+            for run in paragraph.runs:
+                run.font.size = Pt(13)
+            if line and _is_number(value):
+                paragraph.alignment = PP_ALIGN.RIGHT
+    for line, level in enumerate(page["level"], start=1):
+        if level in level_colours:
+            cell = table.cell(line, 4)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = _rgb(level_colours[level])
+
+
+def _ranking_slides(prs, ranking: pd.DataFrame, legend: list[LegendEntry], texts: DeckTexts, locale: str) -> None:
+    """The districts with figures, in rank order, as native tables (15 rows a slide), level cells in colour."""
+    ranked = ranking[ranking["coverage_pct"].notna()]
+    size = TABLE_ROWS_PER_SLIDE
+    pages = [ranked.iloc[start : start + size] for start in range(0, len(ranked), size)] or [ranked]
+    missing = texts.without_data if len(ranking) > len(ranked) else ""
+    for number, page in enumerate(pages, start=1):
+        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        title = texts.ranking_title + (f" ({number}/{len(pages)})" if len(pages) > 1 else "")
+        _text(slide, (Inches(0.4), Inches(0.3), Inches(12.5), Inches(0.7)), title, 26, bold=True, colour=TITLE_INK)
+        _text(slide, (Inches(0.4), Inches(0.9), Inches(12.5), Inches(0.4)), texts.subtitle, 14, colour=MUTED)
+        _ranking_table(slide, page, legend, texts, locale)
+        _draw_footer(slide, missing if number == len(pages) else "", texts.source)
+
+
+def _is_number(text: str) -> bool:
+    return bool(text) and (text[0].isdigit() or text[0] in "+-–")
+
+
+def build_deck(
+    districts: gpd.GeoDataFrame,
+    borders: gpd.GeoDataFrame,
+    legend: list[LegendEntry],
+    labels: list[tuple[float, float, str]],
+    ranking: pd.DataFrame,
+    texts: DeckTexts,
+    locale: str,
+) -> bytes:
+    """A 16:9 deck: the map slide (one freeform per district, borders, labels, legend), then the ranking."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    prs.core_properties.title = texts.title
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
+    frame = Frame.fit(districts.total_bounds, MAP_BOX)
+    pixel = frame.degrees_per_pixel()
+    shown = districts.assign(geometry=simplified(districts.geometry, pixel))
+    _draw_districts(slide, frame, shown, locale)
+    if not borders.empty:
+        _draw_borders(slide, frame, borders.assign(geometry=borders.geometry.simplify(pixel * SIMPLIFY_PIXELS)))
+    _draw_labels(slide, frame, labels)
+    _draw_header(slide, texts)
+    _draw_legend(slide, legend, texts.legend_title)
+    _draw_footer(slide, texts.source, texts.attribution)
+    _ranking_slides(prs, ranking, legend, texts, locale)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()

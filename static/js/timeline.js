@@ -1,0 +1,77 @@
+// The time slider: move or play through every period of the series. Each period's values are fetched once
+// as data (/map/<scope>/values.json) and the map restyles itself: fills, tooltips, legend counts, the period
+// shown everywhere, and what the keyboard and screen readers say. The address follows, without a page load.
+(function () {
+  var box = document.querySelector(".timeline");
+  var peta = window.PetaCakupan;
+  if (!box || !peta || !window.fetch) { return; }
+  var bridge = peta.maps[0];
+  var periods = JSON.parse(box.getAttribute("data-periods"));
+  var range = box.querySelector("input[type=range]");
+  var play = box.querySelector(".timeline-play");
+  var loaded = {};
+  var timer = null;
+  var FRAME = 1800;
+
+  function values(period) {
+    if (!loaded[period]) {
+      var url = box.getAttribute("data-url") + "&period=" + encodeURIComponent(period);
+      loaded[period] = fetch(url, {headers: {Accept: "application/json"}}).then(function (r) {
+        if (!r.ok) { delete loaded[period]; throw new Error(r.status); }
+        return r.json();
+      });
+    }
+    return loaded[period];
+  }
+  function apply(v) {
+    Object.keys(bridge.byCode).forEach(function (code) {
+      var layer = bridge.byCode[code];
+      var f = v.features[code];
+      if (!f) { return; }
+      layer.feature.properties.level = f.level;
+      layer.feature.properties.fill = f.fill;
+      layer.feature.properties.tip = f.tip;  // folium's tooltip reads the feature's tip each time it opens
+      layer.setStyle({fillColor: f.fill});
+    });
+    v.legend.forEach(function (e) {
+      var count = document.querySelector('.legend li[data-level="' + e.key + '"] .legend-count');
+      if (count) { count.textContent = e.count; }
+    });
+    if (bridge.map.petaRelabel) { bridge.map.petaRelabel(v.labels); }  // labels carry values: never leave old ones
+    document.querySelectorAll(".current-period").forEach(function (el) { el.textContent = v.period_label; });
+    range.setAttribute("aria-valuetext", v.period_label);
+    var description = document.getElementById("map-description");
+    if (description) { description.textContent = v.description; }
+    if (peta.updateDistricts) { peta.updateDistricts(v.districts); }
+    var address = new URL(window.location.href);
+    address.searchParams.set("period", v.period);
+    window.history.replaceState(null, "", address.toString());
+    box.setAttribute("data-shown", v.period);
+    document.dispatchEvent(new CustomEvent("peta:period", {detail: v.period}));
+  }
+  function show(index) {
+    range.value = String(index);
+    return values(periods[index]).then(apply);
+  }
+  function stop() {
+    if (timer) { window.clearTimeout(timer); timer = null; }
+    play.setAttribute("aria-pressed", "false");
+    play.textContent = play.getAttribute("data-play");
+  }
+  function step() {
+    var next = Number(range.value) + 1;
+    if (next >= periods.length) { stop(); return; }
+    show(next).then(function () { if (timer) { timer = window.setTimeout(step, FRAME); } }, stop);
+  }
+  range.addEventListener("input", function () { stop(); show(Number(range.value)); });
+  play.addEventListener("click", function () {
+    if (timer) { stop(); return; }
+    play.setAttribute("aria-pressed", "true");
+    play.textContent = play.getAttribute("data-pause");
+    var start = Number(range.value) >= periods.length - 1 ? 0 : Number(range.value);
+    timer = -1;
+    show(start).then(function () { timer = window.setTimeout(step, FRAME); }, stop);
+  });
+  box.setAttribute("data-shown", periods[Number(range.value)]);
+  periods.forEach(values);  // a handful of small requests: fetch them all now, so playing never waits
+})();

@@ -1,0 +1,153 @@
+"""Layouts for the room, measured in Chromium at the sizes projectors, laptops and phones really have."""
+
+import pytest
+
+from tests.test_browser import page, server, wait_until  # noqa: F401 - live server and browser page fixtures
+
+SIZES = [(1280, 720), (1024, 768), (390, 844)]
+DISTRICTS = ".leaflet-overlay-pane path.leaflet-interactive"
+
+MAP_SHARE = """() => {
+    const r = document.querySelector('.folium-map').getBoundingClientRect();
+    const w = Math.max(0, Math.min(r.right, innerWidth) - Math.max(r.left, 0));
+    const h = Math.max(0, Math.min(r.bottom, innerHeight) - Math.max(r.top, 0));
+    return w * h / (innerWidth * innerHeight);
+}"""
+# Districts whose drawn box meets the box of the legend or another overlay (none may, at the default view).
+UNDER_LEGEND = """(selector) => {
+    const overlays = Array.from(document.querySelectorAll('.legend, .map-tools, .stage-tools, .timeline'))
+        .filter(o => o.offsetWidth).map(o => o.getBoundingClientRect());
+    return Array.from(document.querySelectorAll(selector)).filter(p => {
+        const b = p.getBoundingClientRect();
+        const meets = l => b.left < l.right && b.right > l.left && b.top < l.bottom && b.bottom > l.top;
+        return b.width > 0 && overlays.some(meets);
+    }).length;
+}"""
+# Districts drawn outside the map's frame (none may, at the default view or after the layout changes).
+OUTSIDE_MAP = """(selector) => {
+    const m = document.querySelector('.folium-map').getBoundingClientRect();
+    return Array.from(document.querySelectorAll(selector)).filter(p => {
+        const b = p.getBoundingClientRect();
+        return b.left < m.left - 1 || b.right > m.right + 1 || b.top < m.top - 1 || b.bottom > m.bottom + 1;
+    }).length;
+}"""
+# Zoom in on the scope's middle, so land lies just above the legend: a tooltip opened there reaches down over it.
+ZOOM_IN = """() => {
+    const bridge = window.PetaCakupan.maps[0];
+    bridge.map.setView(bridge.districts.getBounds().getCenter(), bridge.map.getZoom() + 1.5, {animate: false});
+}"""
+ABOVE_LEGEND = """() => {
+    const l = document.querySelector('.legend').getBoundingClientRect();
+    return [[l.left + 0.3 * l.width, l.top - 6], [l.right - 20, l.top - 6], [l.right + 12, l.top + 30]];
+}"""
+# Points across the open tooltip that another element would cover.
+TOOLTIP_COVERED = """() => {
+    const tip = document.querySelector('.leaflet-tooltip.peta-tooltip');
+    const r = tip.getBoundingClientRect();
+    tip.style.pointerEvents = 'auto';  // Leaflet's tooltips ignore the pointer, and so would elementFromPoint
+    const covered = [];
+    for (const fx of [0.1, 0.5, 0.9]) for (const fy of [0.1, 0.5, 0.9]) {
+        const x = r.left + fx * r.width, y = r.top + fy * r.height;
+        if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
+        const hit = document.elementFromPoint(x, y);
+        if (!hit || !tip.contains(hit)) covered.push([fx, fy, hit ? hit.className : null]);
+    }
+    tip.style.pointerEvents = '';
+    return covered;
+}"""
+
+
+def open_map(page, url: str, size: tuple[int, int]):  # noqa: F811 - page is the fixture
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(url)
+    page.wait_for_selector(DISTRICTS)
+    page.wait_for_timeout(200)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_map_page_gives_the_map_the_room(server, page, size):  # noqa: F811
+    open_map(page, f"{server}/map/kalimantan-sumatera?series=contoh", size)
+    assert page.evaluate(MAP_SHARE) >= 0.6
+    assert page.evaluate(UNDER_LEGEND, DISTRICTS) == 0
+    assert page.evaluate(OUTSIDE_MAP, DISTRICTS) == 0
+    assert not page.errors
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_presentation_fills_the_screen_with_legible_labels(server, page, size):  # noqa: F811
+    open_map(page, f"{server}/map/kalimantan-sumatera?series=contoh&mode=present", size)
+    assert page.evaluate(MAP_SHARE) >= 0.8
+    assert page.evaluate(UNDER_LEGEND, DISTRICTS) == 0
+    sizes = page.eval_on_selector_all(
+        ".peta-label",
+        "els => els.filter(e => e.style.visibility !== 'hidden').map(e => parseFloat(getComputedStyle(e).fontSize))",
+    )
+    assert sizes and min(sizes) >= 14
+    assert not page.errors
+
+
+@pytest.mark.parametrize(
+    "url", ["/map/kalimantan-tengah?series=contoh", "/map/kalimantan-tengah?series=contoh&mode=present"]
+)
+def test_tooltips_are_never_covered(server, page, url):  # noqa: F811
+    open_map(page, server + url, (1280, 720))
+    page.evaluate(ZOOM_IN)
+    page.wait_for_timeout(100)
+    tested = 0
+    for x, y in page.evaluate(ABOVE_LEGEND):
+        page.mouse.move(2, 2)
+        page.mouse.move(x, y)
+        if not page.wait_for_selector(".leaflet-tooltip.peta-tooltip", timeout=1000, state="attached"):
+            continue
+        page.wait_for_timeout(50)  # one animation frame for the overlays to step aside
+        assert page.evaluate(TOOLTIP_COVERED) == [], (x, y)
+        tested += 1
+    assert tested >= 2
+    page.mouse.move(2, 2)  # off the districts: the legend comes back
+    page.wait_for_timeout(50)
+    assert page.eval_on_selector(".legend", "e => getComputedStyle(e).visibility") == "visible"
+
+
+def test_opening_the_table_fits_the_map_again(server, page):  # noqa: F811
+    open_map(page, f"{server}/map/kalimantan-sumatera?series=contoh", (1280, 720))
+    assert not page.is_visible("#panel")  # the map comes first on a projector
+    page.click("#toggle-panel")
+    page.wait_for_selector("#panel", state="visible")
+    assert page.get_attribute("#toggle-panel", "aria-expanded") == "true"
+    assert page.evaluate(OUTSIDE_MAP, DISTRICTS) == 0 and page.evaluate(UNDER_LEGEND, DISTRICTS) == 0
+    assert not page.is_visible('#ranking th[data-sort="participants"]')  # fewer columns by default...
+    page.click("#more-columns")
+    assert page.is_visible('#ranking th[data-sort="participants"]')  # ...the rest on demand
+    page.click("#toggle-panel")
+    page.wait_for_selector("#panel", state="hidden")
+    assert page.evaluate(OUTSIDE_MAP, DISTRICTS) == 0
+
+
+def test_phone_controls_sit_behind_one_button(server, page):  # noqa: F811
+    open_map(page, f"{server}/map/kalimantan-tengah?series=contoh", (390, 844))
+    assert not page.is_visible("select[name=period]")
+    page.click(".options-toggle")
+    assert page.is_visible("select[name=period]")
+    assert page.evaluate(OUTSIDE_MAP, DISTRICTS) == 0
+
+
+def test_side_by_side_opens_both_maps_at_one_view_and_falls_back_to_the_period_before(server, page):  # noqa: F811
+    open_map(page, f"{server}/map/kalimantan-tengah/berdampingan?series=contoh", (1280, 720))
+    views = page.evaluate(
+        "window.PetaCakupan.maps.map(m => [m.map.getZoom(), m.map.getCenter().lat, m.map.getCenter().lng])"
+    )
+    assert len(views) == 2 and views[0] == pytest.approx(views[1])
+    titles = page.eval_on_selector_all(".map-title", "els => els.map(e => e.textContent)")
+    assert titles == ["Juni 2025", "Desember 2025"]  # no compare period: the one before
+    page.mouse.move(320, 400)  # over the left map: zooming it zooms the right one too
+    page.mouse.wheel(0, -400)
+    wait_until(page, f"window.PetaCakupan.maps[0].map.getZoom() > {views[0][0]}")
+    page.wait_for_timeout(400)
+    zooms = page.evaluate("window.PetaCakupan.maps.map(m => m.map.getZoom())")
+    assert zooms[0] == zooms[1] and zooms[0] > views[0][0]
+    assert not page.errors
+
+
+def test_side_by_side_with_a_single_period_says_so(client):
+    html = client.get("/map/kalimantan-tengah/berdampingan").get_data(as_text=True)
+    assert html.count('class="map-title"') == 1 and "Hanya ada satu periode" in html

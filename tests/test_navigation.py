@@ -1,0 +1,147 @@
+"""Finding and walking districts: keyboard in rank order, search by any name people use, links that keep the view."""
+
+import pytest
+
+from geo.search import search_entries, search_term
+from tests.test_browser import page, server, wait_until  # noqa: F401 - live server and browser page fixtures
+from tests.test_layout import DISTRICTS, open_map
+
+SELECTED = "window.PetaCakupan.selected()"
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("KAB. PULANG PISAU", "pulang pisau"),
+        ("Kota Palangka Raya", "palangka raya"),
+        ("Kodya Medan", "medan"),
+        ("Kotabaru", "kotabaru"),
+        ("Kota", "kota"),
+        ("Bengkulu Selatan", "bengkulu selatan"),
+    ],
+)
+def test_search_terms_drop_jenis_and_punctuation(text, term):
+    assert search_term(text) == term
+
+
+def test_search_entries_carry_every_alias(districts):
+    import pandas as pd
+
+    aliases = pd.DataFrame({"alias": ["Kotim", "Sampit Raya", "Kab. X"], "kode": ["62.02", "62.02", "99.99"]})
+    entries = {e.code: e for e in search_entries(districts, aliases)}
+    assert {"kotawaringin timur", "kotim", "sampit raya"} <= set(entries["62.02"].terms)
+    assert len(entries) == len(districts)  # an alias of an unknown code adds nothing
+
+
+def test_keyboard_walks_the_districts_in_rank_order(server, page):  # noqa: F811
+    open_map(page, f"{server}/map/kalimantan-tengah?series=contoh", (1280, 720))
+    ranking = page.request.get(f"{server}/api/ranking?scope=kalimantan-tengah&series=contoh").json()["rows"]
+    for _ in range(60):  # Tab into the map, as a keyboard user does
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('folium-map')"):
+            break
+    else:
+        pytest.fail("the map cannot be reached with Tab")
+    for expected in ranking[:3]:
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate(SELECTED) == expected["code"]
+        tooltip = page.wait_for_selector(".leaflet-tooltip.peta-tooltip")
+        assert expected["name"] in tooltip.inner_text()
+    said = page.text_content("#map-live")
+    third = ranking[2]
+    assert said.startswith(f"{third['name']}, Kalimantan Tengah: ") and f"peringkat {third['rank']} dari 14" in said
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(SELECTED) == ranking[1]["code"]
+    page.keyboard.press("End")
+    assert page.evaluate(SELECTED) == ranking[-1]["code"]
+    assert not page.errors
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("kotim", "62.02"),
+        ("pulang", "62.11"),
+        ("Palangkaraya", "62.71"),
+        ("KAB. GUNUNG MAS", "62.10"),
+        ("barito sel", "62.04"),
+        ("6211", "62.11"),
+    ],
+)
+def test_search_finds_short_old_and_partial_names(server, page, typed, code):  # noqa: F811
+    open_map(page, f"{server}/map/kalimantan-tengah?series=contoh", (1280, 720))
+    page.fill("#search", typed)
+    assert page.get_attribute("#search-list li:first-child", "data-code") == code
+    page.press("#search", "Enter")
+    assert page.evaluate(SELECTED) == code
+    assert page.wait_for_selector(".leaflet-tooltip.peta-tooltip").is_visible()
+    assert not page.errors
+
+
+def test_search_uses_old_names_on_the_whole_area(server, page):  # noqa: F811
+    open_map(page, f"{server}/map/kalimantan-sumatera?series=contoh", (1280, 720))
+    page.fill("#search", "Toba Samosir")
+    assert page.get_attribute("#search-list li:first-child", "data-code") == "12.12"
+    page.fill("#search", "tidak ada nama begini")
+    assert page.is_hidden("#search-list")
+
+
+def test_links_keep_zoom_centre_and_district(server, page):  # noqa: F811
+    open_map(page, f"{server}/map/kalimantan-tengah?series=contoh", (1280, 720))
+    page.fill("#search", "Pulang Pisau")
+    page.press("#search", "Enter")
+    wait_until(page, "location.hash.includes('d=62.11')")
+    url = page.url
+    zoom = page.evaluate("window.PetaCakupan.maps[0].map.getZoom()")
+    assert "z=" in url and "c=" in url
+    assert "#z=" in page.input_value("#embed-code")  # the embed code carries the view too
+    page.goto("about:blank")
+    page.goto(url)
+    page.wait_for_selector(DISTRICTS)
+    assert page.evaluate(SELECTED) == "62.11"
+    assert page.evaluate("window.PetaCakupan.maps[0].map.getZoom()") == pytest.approx(zoom, abs=0.01)
+    assert not page.errors
+
+
+def test_time_slider_plays_every_period_in_place(server, page):  # noqa: F811
+    from collections import Counter
+
+    from tests.test_browser import DRAWN_FILLS
+
+    loads = []
+    page.on("load", lambda p: loads.append(p.url))  # whole-page loads (history.replaceState is not one)
+    open_map(page, f"{server}/map/kalimantan-tengah?series=contoh&period=2025-06&mode=present", (1280, 720))
+    page.evaluate("window.stillTheSamePage = true")
+    before = len(loads)
+    periods = sorted(p["period"] for p in page.request.get(f"{server}/api/periods?series=contoh").json())
+    assert len(periods) >= 2 and page.get_attribute(".timeline", "data-shown") == periods[0]
+    page.click(".timeline-play")
+    for period in periods[1:]:
+        page.wait_for_selector(f'.timeline[data-shown="{period}"]', timeout=10_000)
+        features = page.request.get(f"{server}/api/coverage.geojson?scope=62&series=contoh&period={period}").json()
+        expected = Counter(f["properties"]["fill"] for f in features["features"])
+        assert Counter(page.evaluate(DRAWN_FILLS)) == expected  # this period's colours...
+        labels = page.eval_on_selector_all(".peta-label", "els => els.map(e => e.textContent)")
+        pulang_pisau = next(f["properties"] for f in features["features"] if f["properties"]["code"] == "62.11")
+        shown = f"{pulang_pisau['coverage_pct']:.1f}%".replace(".", ",")
+        assert f"Pulang Pisau {shown}" in labels  # ...and its numbers on the labels, never the last period's
+        assert (
+            page.text_content(".legend .current-period") == {"2025-06": "Juni 2025", "2025-12": "Desember 2025"}[period]
+        )
+    page.wait_for_selector('.timeline-play[aria-pressed="false"]')
+    assert len(loads) == before and page.evaluate("window.stillTheSamePage")  # no page was loaded
+    assert f"period={periods[-1]}" in page.url
+    assert not page.errors
+
+
+def test_values_answer_304_when_unchanged(client):
+    first = client.get("/map/kalimantan-tengah/values.json?series=contoh&period=2025-12")
+    assert first.status_code == 200 and first.headers["ETag"]
+    body = first.get_json()
+    assert set(body["features"]) == {f"62.{n:02d}" for n in range(1, 14)} | {"62.71"}
+    assert body["period_label"] == "Desember 2025" and "<script" not in first.get_data(as_text=True)
+    again = client.get(
+        "/map/kalimantan-tengah/values.json?series=contoh&period=2025-12",
+        headers={"If-None-Match": first.headers["ETag"]},
+    )
+    assert again.status_code == 304 and not again.data
