@@ -282,3 +282,41 @@ def test_saved_aliases_are_listed_and_removable(people):
     assert "data-alias=" not in client.get("/kelola/nama-lain").get_data(as_text=True)
     review = client.get(upload(client, xlsx([[None, "Pulang Pisao", 1, 2]])).headers["Location"])
     assert "Terbitkan periode" not in review.get_data(as_text=True)  # no longer matched
+
+
+def test_a_full_kalimantan_file_then_a_branch_workbook_on_top(people):
+    """Issue 10's walk-through: the whole island from one file, then one province's branch workbook (title row,
+    percent cells, JUMLAH, Keterangan, source given in the form) merged on top of it."""
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    with people.app_context():
+        districts = get_resources().boundaries.districts
+    kalimantan = districts[districts["kode_prov"].isin(["61", "62", "63", "64", "65"])].sort_values("kode")
+    lines = ["kode,wilayah,peserta,pekerja"] + [
+        f"{row.kode},{row.nama},{20_000 + 100 * number},100000" for number, row in enumerate(kalimantan.itertuples())
+    ]
+    first = upload(client, "\n".join(lines).encode(), period="2025-11", source="BPJS Kalimantan (rekap)", name="k.csv")
+    review = client.get(first.headers["Location"]).get_data(as_text=True)
+    client.post(f"{first.headers['Location']}/terbitkan", data={"csrf_token": csrf(review)})
+    before = coverage_of(client, "2025-11")
+    assert len(kalimantan) == 56 and len(before) == 14  # scope 62 of the island file
+
+    second = upload(client, branch_workbook(), period="2025-11", source="BPJS Cabang Palangka Raya", as_of="2025-11-30")
+    review = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert 'data-reason="total"' in review  # JUMLAH is set aside, not a district
+    client.post(f"{second.headers['Location']}/terbitkan", data={"csrf_token": csrf(review)})
+
+    island = client.get("/api/coverage.geojson?scope=kalimantan&period=2025-11").get_json()["features"]
+    shown = {f["properties"]["code"]: f["properties"] for f in island}
+    assert all(p["coverage_pct"] is not None for p in shown.values())  # no province lost its figures
+    for code, properties in shown.items():
+        if code in ("62.02", "62.11"):
+            continue
+        number = list(kalimantan["kode"]).index(code)
+        assert properties["coverage_pct"] == pytest.approx((20_000 + 100 * number) / 1000)  # unchanged by the 2nd file
+        assert properties["source"] == "BPJS Kalimantan (rekap)"
+    assert (shown["62.02"]["coverage_pct"], shown["62.11"]["coverage_pct"]) == (30.31, 41.25)  # as Excel shows
+    assert shown["62.02"]["source"] == "BPJS Cabang Palangka Raya" and shown["62.02"]["as_of"] == "2025-11-30"
+    page = client.get("/map/kalimantan-tengah?period=2025-11").get_data(as_text=True)
+    assert "BPJS Cabang Palangka Raya (2025-11-30)" in page  # the tooltip credits the source given
+    assert "angka sementara" not in page  # the Keterangan stays a remark, never a source
