@@ -107,10 +107,10 @@ def render_static(
         _place_labels(ax, labels, fontsize=max(7.0, 11 * base))
         fig.text(0.02, 0.955, texts.title, fontsize=30 * base, fontweight="bold", va="top", color="#0f3d5e")
         fig.text(0.02, 0.895, texts.subtitle, fontsize=17 * base, va="top", color="#333333")
-        if texts.banner:
+        if texts.banner:  # on the subtitle's line, right: a long title never runs under it
             fig.text(
                 0.98,
-                0.955,
+                0.895,
                 texts.banner,
                 fontsize=17 * base,
                 fontweight="bold",

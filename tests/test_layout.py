@@ -1,5 +1,7 @@
 """Layouts for the room, measured in Chromium at the sizes projectors, laptops and phones really have."""
 
+import re
+
 import pytest
 
 from tests.test_browser import page, server, wait_until  # noqa: F401 - live server and browser page fixtures
@@ -151,3 +153,14 @@ def test_side_by_side_opens_both_maps_at_one_view_and_falls_back_to_the_period_b
 def test_side_by_side_with_a_single_period_says_so(client):
     html = client.get("/map/kalimantan-tengah/berdampingan").get_data(as_text=True)
     assert html.count('class="map-title"') == 1 and "Hanya ada satu periode" in html
+
+
+def test_small_multiples_show_one_map_per_period_in_time_order(client):
+    html = client.get("/map/kalimantan-tengah/waktu?series=contoh").get_data(as_text=True)
+    frames = re.findall(r'<img src="([^"]+)"', html)
+    captions = re.findall(r"<figcaption>([^<]+)</figcaption>", html)
+    assert captions == ["Juni 2025", "Desember 2025"] and len(frames) == 2
+    assert all("width=1280" in src and "height=720" in src for src in frames)
+    for src in frames:
+        png = client.get(src.replace("&amp;", "&"))
+        assert png.status_code == 200 and png.mimetype == "image/png"

@@ -61,10 +61,12 @@ def _size() -> tuple[int, int, int]:
 
 
 def static_texts(view: CoverageView, lang: str) -> StaticTexts:
-    period = view.dataset.period + (f" / {view.previous.period}" if view.previous else "")
+    period = format_period(view.dataset.period, lang)
+    if view.previous:
+        period = f"{format_period(view.previous.period, lang)} → {period}"
     return StaticTexts(
         title=f"{_('Cakupan BPJS Ketenagakerjaan')} — {view.scope.name}",
-        subtitle=f"{view.scheme.title[lang]} · {_('periode')} {period}",
+        subtitle=f"{view.scheme.title[lang]} · {period}",
         legend_title=view.scheme.title[lang],
         source=f"{_('Sumber')}: {view.dataset.title}",
         attribution=ATTRIBUTION,

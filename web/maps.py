@@ -202,6 +202,18 @@ def side_by_side(scope: str):
     )
 
 
+@bp.get("/map/<scope>/waktu")
+def small_multiples(scope: str):
+    """One small map per period of the series, side by side in time order (each a cached static export)."""
+    resources = get_resources()
+    args = page_args(("series", "view", "layer", "palette", "lang"))
+    view = resolve_view(resources, scope, args)
+    periods = sorted(d.period for d in live_snapshot(resources).live(view.dataset.series))
+    return render_template(
+        "small_multiples.html", view=view, periods=periods, args=args, lang=str(get_locale()).split("_")[0]
+    )
+
+
 @bp.get("/map/<scope>/values.json")
 def values(scope: str):
     """One period's values for a map already on screen (the time slider): it restyles itself from these."""
