@@ -277,3 +277,14 @@ def _integer(value: object) -> int | None:
 
 def _string(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def coverage_paths(periods: list[tuple[str, pd.DataFrame]]) -> dict[str, list[tuple[str, float]]]:
+    """Each district's coverage over the given (period, records) pairs, oldest period first; periods where the
+    district has no figure are left out (never read as zero)."""
+    paths: dict[str, list[tuple[str, float]]] = {}
+    for period, records in sorted(periods, key=lambda item: item[0]):
+        for code, value in zip(records["code"], records["coverage_pct"], strict=True):
+            if value is not None and not pd.isna(value):
+                paths.setdefault(str(code), []).append((period, float(value)))
+    return paths

@@ -40,3 +40,9 @@ def format_period(period: str, locale: str) -> str:
     """'2025-12' -> 'Desember 2025' (id) or 'December 2025' (en): the words people say in a meeting."""
     year, month = (int(part) for part in period.split("-"))
     return format_date(date(year, month, 1), "MMMM y", locale=locale)
+
+
+def format_month(period: str, locale: str) -> str:
+    """'2025-12' -> 'Des 2025' (id) or 'Dec 2025' (en): short, for tooltips and chart ticks."""
+    year, month = (int(part) for part in period.split("-"))
+    return format_date(date(year, month, 1), "MMM y", locale=locale)

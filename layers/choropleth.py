@@ -21,7 +21,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from geo.levels import Scheme
-from geo.numbers import format_count, format_percent, format_points
+from geo.numbers import format_count, format_month, format_percent, format_points
 
 NO_DATA_FILL = "url(#peta-hatch)"  # SVG pattern defined once in templates/_hatch.html
 
@@ -44,6 +44,7 @@ class TooltipLabels:
     incomplete: str = "data tidak lengkap"  # a province whose districts do not add up to a figure
     basis: str = "Dasar"
     from_districts: str = "total kabupaten/kota (Σ peserta ÷ Σ pekerja)"
+    path: str = "Riwayat"  # the coverage over the latest periods
 
 
 @dataclass(frozen=True)
@@ -181,8 +182,20 @@ def source_label(source: str) -> str:
     return source
 
 
-def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int, locale: str) -> str:
-    """Return the tooltip of one district as escaped HTML."""
+PATH_PERIODS = 4  # the tooltip's path shows the latest few periods; the district page shows them all
+
+
+def path_text(path: list[tuple[str, float]], locale: str) -> str:
+    """'Jun 2025 30,1% → Des 2025 32,4%': a district's coverage over its latest periods."""
+    return " → ".join(
+        f"{format_month(period, locale)} {format_percent(value, locale)}" for period, value in path[-PATH_PERIODS:]
+    )
+
+
+def tooltip_html(
+    row: dict, labels: TooltipLabels, level_label: str, total: int, locale: str, path: list | None = None
+) -> str:
+    """Return the tooltip of one district as escaped HTML (with its path over the periods, when it has two)."""
     basis = row.get("basis")  # only on the province layer (geo.compare.province_frame)
     missing = labels.incomplete if basis == "tidak_lengkap" else labels.no_data
     lines = [(labels.coverage, format_percent(row["coverage_pct"], locale, missing))]
@@ -199,6 +212,8 @@ def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int,
             lines.append((labels.rank, labels.rank_of.format(rank=row["rank"], total=total)))
         if basis == "total_kabupaten":
             lines.append((labels.basis, labels.from_districts))
+        if path and len(path) > 1:
+            lines.append((labels.path, path_text(path, locale)))
     lines.append((labels.level, level_label if basis != "tidak_lengkap" else labels.incomplete))
     source, as_of = _text(row.get("source")), _text(row.get("as_of"))
     if source:
@@ -226,13 +241,16 @@ def label_points(
     return [label for _, label in sorted(placed, key=lambda item: item[0])]
 
 
-def tooltips(joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, locale: str) -> list[str]:
+def tooltips(
+    joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, locale: str, paths: dict | None = None
+) -> list[str]:
     """Every row's tooltip, as escaped HTML (the map's features and the per-period values carry the same)."""
     lang = locale.split("_")[0]
     level_labels = {key: level.label[lang] for key, level in scheme.by_key().items()}
     total = int(joined["coverage_pct"].notna().sum())
+    paths = paths or {}
     return [
-        tooltip_html(row, labels, level_labels[row["level"]], total, locale)
+        tooltip_html(row, labels, level_labels[row["level"]], total, locale, paths.get(row["code"]))
         for row in joined.drop(columns="geometry").to_dict("records")
     ]
 
@@ -242,8 +260,8 @@ def fill_of(level: str, fill: str) -> str:
     return NO_DATA_FILL if level == "tidak_ada_data" else fill
 
 
-def _features(joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, locale: str) -> dict:
-    tips = tooltips(joined, scheme, labels, locale)
+def _features(joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, locale: str, paths: dict | None) -> dict:
+    tips = tooltips(joined, scheme, labels, locale, paths)
     slim = gpd.GeoDataFrame(
         {"code": joined["code"], "level": joined["level"], "fill": joined["fill"], "tip": tips},
         geometry=joined.geometry.values,
@@ -280,6 +298,7 @@ def build_map(
     attribution: str,
     place_labels: list[tuple[float, float, str]],
     tile_url: str | None = None,
+    paths: dict | None = None,
 ) -> folium.Map:
     """Build the choropleth of one scope and period."""
     fmap = folium.Map(tiles=None, zoom_snap=0.25, zoom_delta=0.5, control_scale=False, prefer_canvas=False)
@@ -288,7 +307,7 @@ def build_map(
     if tile_url:
         folium.TileLayer(tile_url, attr=" ", name="basemap").add_to(fmap)
     districts = folium.GeoJson(
-        _features(joined, scheme, labels, locale),
+        _features(joined, scheme, labels, locale, paths),
         name="kabupaten_kota",
         style_function=_style,
         highlight_function=_highlight,

@@ -6,7 +6,15 @@ import pandas as pd
 from shapely.geometry import box
 
 from app import ROOT
-from geo.compare import district_neighbours, history_row, province_frame, ranking, summary, weighted_totals
+from geo.compare import (
+    coverage_paths,
+    district_neighbours,
+    history_row,
+    province_frame,
+    ranking,
+    summary,
+    weighted_totals,
+)
 from geo.join import apply_levels, join_coverage
 from geo.levels import read_schemes
 from geo.store import PROVINCE_COLUMNS, RECORD_COLUMNS
@@ -192,3 +200,10 @@ def test_history_row_ranks_overall_and_within_the_province():
     row = history_row(NOW, "62.01", "2025-12")
     assert (row["rank"], row["ranked"], row["rank_province"], row["ranked_province"]) == (2, 4, 2, 3)
     assert history_row(NOW, "63.02", "2025-12") is None
+
+
+def test_coverage_paths_run_oldest_first_and_skip_missing_figures():
+    june = pd.DataFrame({"code": ["62.11", "62.02"], "coverage_pct": [30.0, None]})
+    december = pd.DataFrame({"code": ["62.11", "62.02"], "coverage_pct": [32.5, 12.0]})
+    paths = coverage_paths([("2025-12", december), ("2025-06", june)])
+    assert paths == {"62.11": [("2025-06", 30.0), ("2025-12", 32.5)], "62.02": [("2025-12", 12.0)]}

@@ -1,5 +1,7 @@
 """Map layers: tooltip content and escaping, labels, legend — checked on the objects, not the page."""
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -106,3 +108,20 @@ def test_legend_counts_and_ranges():
         ("Tidak ada data", "", 1),
     ]
     assert entries[-1].hatched
+
+
+def test_tooltips_show_the_path_over_the_periods(client):
+    """The sample series has two periods: each tooltip reads 'Jun 2025 x% → Des 2025 y%' from the same records."""
+    features = {
+        period: {
+            f["properties"]["code"]: f["properties"]["coverage_pct"]
+            for f in client.get(f"/api/coverage.geojson?scope=62&series=contoh&period={period}").get_json()["features"]
+        }
+        for period in ("2025-06", "2025-12")
+    }
+    june, december = (f"{features[p]['62.11']:.1f}%".replace(".", ",") for p in ("2025-06", "2025-12"))
+    expected = f"Jun 2025 {june} → Des 2025 {december}"
+    page = client.get("/map/kalimantan-tengah?series=contoh").get_data(as_text=True)
+    assert json.dumps(expected)[1:-1] in page and "Riwayat" in page  # inside folium's data, JSON-escaped
+    values = client.get("/map/kalimantan-tengah/values.json?series=contoh&period=2025-06").get_json()
+    assert expected in values["features"]["62.11"]["tip"]  # the time slider's tooltips carry it too

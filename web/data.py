@@ -17,7 +17,7 @@ import pandas as pd
 from flask import g
 from sqlalchemy.exc import OperationalError
 
-from geo.compare import province_frame, ranking, summary
+from geo.compare import coverage_paths, province_frame, ranking, summary
 from geo.join import apply_levels, districts_in_scope, join_coverage
 from geo.levels import Scheme, get_scheme, with_palette
 from geo.scopes import Scope, get_scope
@@ -85,12 +85,21 @@ class CoverageView:
     layer: str
     joined: gpd.GeoDataFrame
     figures_key: str = ""  # the published province figures a province layer was drawn from
+    series_ids: tuple[int, ...] = ()  # every live version of the series: tooltips show the path over them
 
     @property
     def key(self) -> tuple:
         """Everything a rendering of this view depends on (a dataset id changes on every publish)."""
         previous = self.previous.id if self.previous else None
-        return (self.scope.slug, self.dataset.id, previous, self.scheme.key, self.layer, self.figures_key)
+        return (
+            self.scope.slug,
+            self.dataset.id,
+            previous,
+            self.scheme.key,
+            self.layer,
+            self.figures_key,
+            self.series_ids,
+        )
 
 
 def _period(args: Mapping[str, str], name: str) -> str | None:
@@ -133,7 +142,18 @@ def resolve_view(resources: Resources, scope_key: str, args: Mapping[str, str]) 
         return apply_levels(province_frame(resources.boundaries.provinces, joined, figures, earlier), scheme)
 
     joined = resources.cache.get_or_make(("join", *key), make)
-    return CoverageView(scope, dataset, previous, scheme, layer, joined, figures_key)
+    series_ids = tuple(d.id for d in snapshot.live(series))
+    return CoverageView(scope, dataset, previous, scheme, layer, joined, figures_key, series_ids)
+
+
+def period_paths(resources: Resources, view: CoverageView) -> dict[str, list[tuple[str, float]]]:
+    """Every district's coverage over all live periods of the view's series (for tooltips), cached."""
+
+    def make() -> dict[str, list[tuple[str, float]]]:
+        datasets = live_snapshot(resources).live(view.dataset.series)
+        return coverage_paths([(d.period, read_records(resources.engine, d.id)) for d in datasets])
+
+    return resources.cache.get_or_make(("paths", view.dataset.series, view.series_ids), make)
 
 
 def table_view(resources: Resources, scope_key: str, args: Mapping[str, str]) -> CoverageView:

@@ -23,7 +23,16 @@ from layers.choropleth import (
 )
 from layers.legend import LegendEntry, legend_entries
 from layers.navigation import NavigationTexts, district_list
-from web.data import CoverageView, live_snapshot, plain_records, ranking_table, resolve_view, scope_summary, table_view
+from web.data import (
+    CoverageView,
+    live_snapshot,
+    period_paths,
+    plain_records,
+    ranking_table,
+    resolve_view,
+    scope_summary,
+    table_view,
+)
 from web.resources import Resources, cached_page, get_resources, page_response, search_index
 
 bp = Blueprint("maps", __name__)
@@ -59,6 +68,7 @@ def tooltip_labels(view: CoverageView) -> TooltipLabels:
         incomplete=_("data tidak lengkap"),
         basis=_("Dasar"),
         from_districts=_("total kabupaten/kota (Σ peserta ÷ Σ pekerja)"),
+        path=_("Riwayat"),
     )
 
 
@@ -101,6 +111,7 @@ def render_map(resources: Resources, view: CoverageView, locale: str, labels: st
         attribution=ATTRIBUTION,
         place_labels=place_labels(resources, view, locale, labels),
         tile_url=current_app.config["TILE_URL"] or None,
+        paths=period_paths(resources, view),
     )
     units = shown_units(view)
     return RenderedMap(
@@ -238,7 +249,7 @@ def map_values(resources: Resources, view: CoverageView, table: CoverageView, lo
     say: the same joined result, tooltips, labels and legend as the rendered map, for one period."""
     joined = view.joined
     legend = legend_entries(shown_units(view)["level"], view.scheme, locale)
-    tips = tooltips(joined, view.scheme, tooltip_labels(view), locale)
+    tips = tooltips(joined, view.scheme, tooltip_labels(view), locale, period_paths(resources, view))
     return {
         "period": view.dataset.period,
         "period_label": format_period(view.dataset.period, locale),
