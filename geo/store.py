@@ -349,7 +349,12 @@ def latest_version(engine: Engine, series: str, period: str) -> DatasetInfo | No
 
 def find_live(engine: Engine, series: str, period: str | None) -> DatasetInfo:
     """Return the live dataset of a period (the latest when period is None) or raise UnknownPeriod."""
-    datasets = live_datasets(engine, series)
+    return pick_live(live_datasets(engine, series), series, period)
+
+
+def pick_live(datasets: list[DatasetInfo], series: str, period: str | None) -> DatasetInfo:
+    """The dataset of a period among one series' live datasets (newest first; the latest when period is None),
+    or UnknownPeriod listing the valid periods."""
     if not datasets:
         raise UnknownPeriod(f"Belum ada data untuk seri '{series}'.")
     if period is None:

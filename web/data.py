@@ -27,6 +27,7 @@ from geo.store import (
     DatasetInfo,
     UnknownPeriod,
     live_datasets,
+    pick_live,
     read_province_figures,
     read_records,
 )
@@ -50,16 +51,7 @@ class Snapshot:
 
     def find(self, series: str, period: str | None) -> DatasetInfo:
         """The live dataset of a period (the latest when period is None); raise UnknownPeriod."""
-        datasets = self.live(series)
-        if not datasets:
-            raise UnknownPeriod(f"Belum ada data untuk seri '{series}'.")
-        if period is None:
-            return datasets[0]
-        for dataset in datasets:
-            if dataset.period == period:
-                return dataset
-        valid = ", ".join(d.period for d in datasets)
-        raise UnknownPeriod(f"Periode '{period}' tidak ada. Periode yang tersedia: {valid}.")
+        return pick_live(self.live(series), series, period)
 
 
 def live_snapshot(resources: Resources) -> Snapshot:

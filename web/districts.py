@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from geo.compare import history_row
 from geo.levels import classify, colors
 from geo.matching import normalize_code
-from geo.store import MAIN_SERIES, SAMPLE_SERIES, find_live, live_datasets, read_records
+from geo.store import MAIN_SERIES, SAMPLE_SERIES, read_records
 from layers.charts import bar_chart, line_chart
+from web.data import live_snapshot
 from web.resources import Resources, get_resources
 
 HISTORY_KEYS = (
@@ -42,7 +43,7 @@ def district_history(resources: Resources, code: str, series: str) -> dict:
     match = districts[districts["kode"] == code]
     if match.empty:
         raise UnknownDistrict(f"Kode wilayah '{code}' tidak ada di peta. Pakai kode Kemendagri, mis. 62.11.")
-    datasets = list(reversed(live_datasets(resources.engine, series)))
+    datasets = list(reversed(live_snapshot(resources).live(series)))
     periods = []
     for dataset in datasets:
         records = resources.cache.get_or_make(
@@ -109,7 +110,7 @@ def _neighbour_rows(resources: Resources, history: dict, period: str | None) -> 
     """The district and its neighbours in the latest period, for comparison."""
     if period is None:
         return []
-    dataset = find_live(resources.engine, history["series"], period)
+    dataset = live_snapshot(resources).find(history["series"], period)
     records = resources.cache.get_or_make(("records", dataset.id), lambda: read_records(resources.engine, dataset.id))
     figures = records.set_index("code")
     rows = []
@@ -131,7 +132,7 @@ def compare():
     resources = get_resources()
     locale = str(get_locale())
     series = _series()
-    dataset = find_live(resources.engine, series, request.args.get("period") or None)
+    dataset = live_snapshot(resources).find(series, request.args.get("period") or None)
     given = ",".join(request.args.getlist("kode")).replace(" ", "")  # "a,b" from links, kode=a&kode=b from the form
     wanted = [normalize_code(c) or c for c in given.split(",") if c]
     known = set(resources.boundaries.districts["kode"])
@@ -175,7 +176,7 @@ def compare():
         chart=chart,
         message=message,
         dataset=dataset,
-        periods=live_datasets(resources.engine, series),
+        periods=live_snapshot(resources).live(series),
         codes=codes,
         choices=list(choices),
         scheme=resources.schemes["cakupan"],
