@@ -25,6 +25,17 @@ UNDER_LEGEND = """(selector) => {
         return b.width > 0 && overlays.some(meets);
     }).length;
 }"""
+# Pairs of overlays on the map (legend, tools, slider, scale bar) whose boxes meet: none may.
+OVERLAYS_MEETING = """() => {
+    const names = ['.legend', '.map-tools', '.stage-tools', '.timeline', '.leaflet-control-scale'];
+    const boxes = names.map(n => [n, document.querySelector(n)]).filter(([, e]) => e && e.offsetWidth)
+        .map(([n, e]) => [n, e.getBoundingClientRect()]);
+    const meeting = [];
+    boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+        if (r.left < q.right && r.right > q.left && r.top < q.bottom && r.bottom > q.top) meeting.push([a, b]);
+    }));
+    return meeting;
+}"""
 # Districts drawn outside the map's frame (none may, at the default view or after the layout changes).
 OUTSIDE_MAP = """(selector) => {
     const m = document.querySelector('.folium-map').getBoundingClientRect();
@@ -70,6 +81,7 @@ def open_map(page, url: str, size: tuple[int, int]):  # noqa: F811 - page is the
 def test_map_page_gives_the_map_the_room(server, page, size):  # noqa: F811
     open_map(page, f"{server}/map/kalimantan-sumatera?series=contoh", size)
     assert page.evaluate(MAP_SHARE) >= 0.6
+    assert page.evaluate(OVERLAYS_MEETING) == []
     assert page.evaluate(UNDER_LEGEND, DISTRICTS) == 0
     assert page.evaluate(OUTSIDE_MAP, DISTRICTS) == 0
     assert not page.errors
@@ -79,6 +91,7 @@ def test_map_page_gives_the_map_the_room(server, page, size):  # noqa: F811
 def test_presentation_fills_the_screen_with_legible_labels(server, page, size):  # noqa: F811
     open_map(page, f"{server}/map/kalimantan-sumatera?series=contoh&mode=present", size)
     assert page.evaluate(MAP_SHARE) >= 0.8
+    assert page.evaluate(OVERLAYS_MEETING) == []
     assert page.evaluate(UNDER_LEGEND, DISTRICTS) == 0
     sizes = page.eval_on_selector_all(
         ".peta-label",
