@@ -288,3 +288,15 @@ def coverage_paths(periods: list[tuple[str, pd.DataFrame]]) -> dict[str, list[tu
             if value is not None and not pd.isna(value):
                 paths.setdefault(str(code), []).append((period, float(value)))
     return paths
+
+
+def published_province_figures(bundled: pd.DataFrame, records: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """A period's province figures: those uploaded in the dataset version (records under a two-digit province
+    code) over the bundled ones (PROVINCE_COLUMNS). Uploaded figures follow the version: merged, restored and
+    withdrawn with the districts of the same upload."""
+    uploaded = records[records["code"].astype(str).str.fullmatch(r"\d{2}")]
+    if uploaded.empty:
+        return bundled
+    frame = uploaded.assign(name=uploaded["code"].map(names))[list(bundled.columns)]
+    kept = bundled[~bundled["code"].isin(frame["code"])]
+    return pd.concat([kept, frame], ignore_index=True) if not kept.empty else frame.reset_index(drop=True)

@@ -227,9 +227,15 @@ EXCLUSION_MESSAGES = {
 }
 
 
+# A province row of the area with a coverage figure is published as that province's figure (the province layer),
+# in the same version as the districts, so history, restore and withdraw apply to it too.
+PROVINCE_FIGURE_MESSAGE = "Angka provinsi: diterbitkan untuk lapisan provinsi, bukan sebagai kabupaten/kota."
+
+
 @dataclass
 class ExcludedRow:
-    """A row of the file left out of the figures, with the reason; province rows keep their figures."""
+    """A row of the file left out of the district figures, with the reason; province rows keep their figures
+    and, when they name a province of the area and have a coverage, are published as that province's figure."""
 
     row: int
     input: str
@@ -240,6 +246,8 @@ class ExcludedRow:
     workers: int | None = None
     coverage_pct: float | None = None
     target_pct: float | None = None
+    source: str | None = None  # the row's own `sumber` cell (a province figure's source; else the upload's)
+    as_of: str | None = None
 
 
 @dataclass
@@ -284,7 +292,8 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and self.period is not None and bool(self.rows)
+        """Publishable: no errors, a period, and something to publish (districts or province figures)."""
+        return not self.errors and self.period is not None and bool(self.rows or self.province_figures())
 
     @property
     def refused(self) -> bool:
@@ -354,8 +363,17 @@ class ImportReport:
             fractions_scaled=data.get("fractions_scaled", False),
         )
 
+    def province_figures(self) -> list[ExcludedRow]:
+        """The province rows that are published as their province's figure (an area province, a coverage)."""
+        return [
+            row
+            for row in self.excluded
+            if row.reason == Exclusion.PROVINCE and row.province is not None and row.coverage_pct is not None
+        ]
+
     def records(self) -> pd.DataFrame:
-        """Return the matched rows as the table a dataset stores, each with its own source and date."""
+        """Return the matched rows as the table a dataset stores, each with its own source and date; a province
+        row is stored under its two-digit province code (the province layer reads it, districts never do)."""
         columns = ["code", "input", "participants", "workers", "coverage_pct", "target_pct", "source", "as_of"]
         rows = [
             {
@@ -370,6 +388,18 @@ class ImportReport:
             }
             for row in self.rows
             if row.code
+        ] + [
+            {
+                "code": row.province,
+                "input": row.input,
+                "participants": row.participants,
+                "workers": row.workers,
+                "coverage_pct": row.coverage_pct,
+                "target_pct": row.target_pct,
+                "source": row.source or self.source,
+                "as_of": row.as_of or self.as_of,
+            }
+            for row in self.province_figures()
         ]
         return pd.DataFrame(rows, columns=columns)
 
@@ -587,6 +617,8 @@ def find_columns(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
                 found[key] = column
         if len(found) > len(best):
             best_row, best = number, found
+    if "name" not in best and "code" not in best and "province" in best:
+        best["name"] = best["province"]  # a province-level file: every row names a province
     if "name" not in best and "code" not in best:
         raise CoverageFileError(
             "Kolom wilayah tidak ditemukan. Beri judul kolom 'wilayah' (atau 'kabupaten_kota', 'nama') "
@@ -780,12 +812,22 @@ def _figures(cells: list[str], columns: dict[str, int]) -> tuple[dict[str, float
 
 
 def classify_row(
-    name: str, code: str, cells: list[str], columns: dict[str, int], index: DistrictIndex
+    name: str,
+    code: str,
+    cells: list[str],
+    columns: dict[str, int],
+    index: DistrictIndex,
+    province_level: bool = False,
 ) -> Exclusion | None:
-    """Return why a row is a total, average, province or note row rather than a district, or None."""
+    """Return why a row is a total, average, province or note row rather than a district, or None.
+
+    In a province-level file (its only name column is `provinsi`) every named row is a province: `Jambi` there
+    is the province, never Kota Jambi.
+    """
     words = normalize_words(name)
     joined = "".join(words)
     figures = any(_cell(cells, columns, key) not in ("", "-") for key in FIGURES)
+    note = bool(words) and not figures and (words[0] in NOTE_WORDS or name.lstrip().startswith(("*", "#", "(")))
     if code:
         found = re.fullmatch(r"(\d{2})(?:\.0+)?", code.strip())
         if found and found.group(1) in set(index.provinces_of.values()):
@@ -797,11 +839,13 @@ def classify_row(
         return Exclusion.TOTAL
     if AVERAGE_WORDS & set(words) or joined.startswith("ratarata"):
         return Exclusion.AVERAGE
+    if province_level:
+        return Exclusion.NOTE if note else Exclusion.PROVINCE
     if words[0] in PROVINCE_WORDS:
         return Exclusion.PROVINCE
     if resolve_province(index, name) is not None and not index.by_key.get(split_jenis(name)[1]):
         return Exclusion.PROVINCE  # a province's name that is no district's ('Kalimantan Tengah', 'Kalteng')
-    if not figures and (words[0] in NOTE_WORDS or name.lstrip().startswith(("*", "#", "("))):
+    if note:
         return Exclusion.NOTE
     return None
 
@@ -813,16 +857,24 @@ def _excluded_row(
     province = None
     if reason == Exclusion.PROVINCE:
         province = resolve_province(index, name) or (code.strip()[:2] if code.strip()[:2].isdigit() else None)
+        if province not in index.area_provinces:
+            province = None  # a province outside the map's area: set aside, never published
+    coverage = values["coverage"]
+    if coverage is None and values["participants"] is not None and values["workers"]:
+        coverage = round(values["participants"] / values["workers"] * 100, 2)
+    published = province is not None and coverage is not None
     return ExcludedRow(
         row=number,
         input=name or code or " ".join(cell for cell in cells if cell)[:80],
         reason=reason,
-        message=EXCLUSION_MESSAGES[reason],
+        message=PROVINCE_FIGURE_MESSAGE if published else EXCLUSION_MESSAGES[reason],
         province=province,
         participants=values["participants"],
         workers=values["workers"],
-        coverage_pct=values["coverage"],
+        coverage_pct=coverage,
         target_pct=values["target"],
+        source=_cell(cells, columns, "source")[:MAX_SOURCE_CHARS] or None,
+        as_of=_cell(cells, columns, "as_of")[:80] or None,
     )
 
 
@@ -851,13 +903,24 @@ def analyse_rows(
     found_period = _period_of(data, columns, period, errors)
     excluded: list[ExcludedRow] = []
     kept: list[tuple[int, list[str], str, str]] = []
+    province_level = columns.get("name") is not None and columns.get("name") == columns.get("province")
     for number, cells in data:
         name, code = _cell(cells, columns, "name"), _cell(cells, columns, "code")
-        reason = classify_row(name, code, cells, columns, index)
+        reason = classify_row(name, code, cells, columns, index, province_level)
         if reason is None:
             kept.append((number, cells, name, code))
-        else:
-            excluded.append(_excluded_row(number, name, code, reason, cells, columns, index))
+            continue
+        excluded.append(_excluded_row(number, name, code, reason, cells, columns, index))
+        if province_level and reason == Exclusion.PROVINCE and resolve_province(index, name) is None:
+            errors.append(
+                Problem(
+                    number,
+                    "provinsi",
+                    f"Provinsi '{name}' tidak dikenali. Tulis nama provinsi (mis. Kalimantan Tengah) atau kodenya "
+                    "(62).",
+                    Kind.UNMATCHED,
+                )
+            )
     # The matching step, once per file: a bare code may be read by what the whole file's codes fit.
     inputs = [RowInput(name, code, _cell(cells, columns, "province")) for _, cells, name, code in kept]
     header_system = header_code_system(rows[header][columns["code"]]) if "code" in columns else None
@@ -1020,11 +1083,29 @@ def validate_report(report: ImportReport) -> ImportReport:
                     Kind.JUMP,
                 )
             )
-    if not report.rows:
+    provinces = report.province_figures()
+    first_row_of_province: dict[str, int] = {}
+    for row in provinces:
+        if row.province in first_row_of_province:
+            errors.append(
+                Problem(
+                    row.row,
+                    "wilayah",
+                    f"'{row.input}' sama dengan baris {first_row_of_province[row.province]}. Satu provinsi hanya "
+                    "boleh satu baris: perbaiki berkasnya lalu unggah lagi.",
+                    Kind.DUPLICATE,
+                )
+            )
+        else:
+            first_row_of_province[row.province] = row.row
+        if row.coverage_pct > 100:
+            warnings.append(Problem(row.row, "cakupan", f"Cakupan {_pct(row.coverage_pct)} di atas 100%.", Kind.RANGE))
+    if not report.rows and not provinces:
         errors.append(Problem(None, None, _no_rows_message(report), Kind.MISSING))
     if (fraction := _fraction_warning(report)) is not None:
         warnings.insert(0, fraction)
     unsourced = [row.row for row in report.rows if row.code and not report.source_of(row)]
+    unsourced += [row.row for row in provinces if not (row.source or report.source)]
     if unsourced:
         listed = ", ".join(map(str, unsourced[:10])) + (" …" if len(unsourced) > 10 else "")
         errors.append(
@@ -1066,7 +1147,14 @@ def _row(report: ImportReport, number: int) -> RowResult:
 
 
 def drop_row(report: ImportReport, number: int) -> ImportReport:
-    """Leave one row out: it is listed as excluded (dropped) and the draft is validated again."""
+    """Leave one row out (a district row, or a province figure row): it is listed as excluded (dropped) and the
+    draft is validated again."""
+    province = next((entry for entry in report.province_figures() if entry.row == number), None)
+    if province is not None:
+        province.reason, province.message = Exclusion.DROPPED, EXCLUSION_MESSAGES[Exclusion.DROPPED]
+        report.errors = [p for p in report.errors if p.row != number]
+        report.warnings = [p for p in report.warnings if p.row != number]
+        return validate_report(report)
     row = _row(report, number)
     report.rows.remove(row)
     report.excluded.append(

@@ -501,7 +501,22 @@ def test_a_draft_stored_before_kinds_can_still_be_fixed():
 
 
 def test_a_file_of_only_totals_says_so(index):
-    report = analyse_file(b"wilayah;cakupan\nJUMLAH;30\nProvinsi Riau;40\n", "a.csv", index, period="2025-10")
+    report = analyse_file(b"wilayah;cakupan\nJUMLAH;30\nRata-rata;40\n", "a.csv", index, period="2025-10")
     assert not report.ok and not report.rows and len(report.excluded) == 2
     assert [(e.kind, e.row) for e in report.errors] == [(Kind.MISSING, None)]
     assert "semua 2 baris data dikecualikan" in report.errors[0].message
+
+
+def test_a_province_row_beside_the_totals_is_that_provinces_figure(index):
+    data = b"wilayah;cakupan\nJUMLAH;30\nProvinsi Riau;40\n"
+    report = analyse_file(data, "a.csv", index, period="2025-10", source="BPJS Riau")
+    assert report.ok and not report.rows
+    assert report.records()[["code", "coverage_pct", "source"]].values.tolist() == [["14", 40.0, "BPJS Riau"]]
+
+
+def test_a_province_level_file_reads_every_row_as_a_province(index):
+    text = "provinsi,cakupan\nJambi,30\nKalimantn Tengah,31\nJawa Timur,40\n"
+    report = analyse_file(text.encode(), "provinsi.csv", index, "2025-08", source="BPJS")
+    assert {row.province: row.coverage_pct for row in report.province_figures()} == {"15": 30.0}  # never Kota Jambi
+    assert [(problem.row, problem.kind) for problem in report.errors] == [(3, Kind.UNMATCHED)]  # a typo is an error
+    assert report.records()["code"].tolist() == ["15"]  # Jawa Timur is outside the map: set aside, not published

@@ -185,3 +185,45 @@ def test_cli_import_merges_unless_replace(app, tmp_path):
             assert "1 baru, 1 berubah, 1 tetap" in result.output
             assert codes == ["61.01", "62.01", "62.02", "62.11", "63.03"]
     assert "2 dihapus" in result.output and codes == ["62.01", "62.02", "62.11"]
+
+
+PROVINCES = (
+    "provinsi,peserta,pekerja,cakupan,sumber,tanggal\n"
+    "Kalimantan Tengah,,,35.5,BPJS Kanwil Kalimantan,Agustus 2025\n"
+    "Prov. Kalimantan Barat,400000,1000000,,BPJS Kanwil Kalimantan,Agustus 2025\n"
+    "Jawa Barat,,,50.0,BPJS Kanwil Kalimantan,Agustus 2025\n"
+)
+
+
+def province_layer(client, period=PERIOD):
+    data = client.get(f"/api/coverage.geojson?scope=kalimantan&layer=provinsi&period={period}").get_json()
+    return {f["properties"]["code"]: f["properties"] for f in data["features"]}
+
+
+def test_a_province_level_file_publishes_the_province_layer_with_the_version(app, tokens):  # noqa: F811
+    client, token = app.test_client(), tokens["editor"]
+    draft = upload(client, token, PROVINCES, PERIOD).get_json()
+    assert draft["ok"], draft["errors"]
+    reasons = {row["input"]: (row["reason"], row["province"]) for row in draft["excluded"]}
+    assert reasons["Jawa Barat"] == ("province", None)  # outside the map's area: set aside, never published
+    assert reasons["Kalimantan Tengah"] == ("province", "62") and reasons["Prov. Kalimantan Barat"][1] == "61"
+    first = client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(token)).get_json()
+    shown = province_layer(client)
+    assert shown["62"]["coverage_pct"] == 35.5 and shown["62"]["basis"] == "terbitan"
+    assert shown["61"]["coverage_pct"] == 40.0  # computed from its counts: 400.000 ÷ 1.000.000
+    assert shown["62"]["source"] == "BPJS Kanwil Kalimantan" and shown["62"]["as_of"] == "Agustus 2025"
+    # A district file merged on top keeps the province figures (they are records of the version)...
+    publish(client, token, KALTENG)
+    assert province_layer(client)["62"]["coverage_pct"] == 35.5
+    # ...and withdrawing the period takes them off with it; restoring brings them back.
+    assert client.post(f"/api/periods/{PERIOD}/withdraw", headers=auth(token)).status_code == 200
+    assert client.get(f"/api/coverage.geojson?scope=kalimantan&layer=provinsi&period={PERIOD}").status_code == 404
+    client.post(f"/api/datasets/{first['dataset_id']}/restore", headers=auth(token))
+    assert province_layer(client)["62"]["coverage_pct"] == 35.5
+
+
+def test_two_rows_for_one_province_are_refused(app, tokens):  # noqa: F811
+    client, token = app.test_client(), tokens["editor"]
+    text = "provinsi,cakupan,sumber\nKalimantan Tengah,35,BPJS\nKalteng,36,BPJS\n"
+    draft = upload(client, token, text, PERIOD).get_json()
+    assert not draft["ok"] and [e["kind"] for e in draft["errors"]] == ["duplicate"]

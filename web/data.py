@@ -17,7 +17,7 @@ import pandas as pd
 from flask import g
 from sqlalchemy.exc import OperationalError
 
-from geo.compare import coverage_paths, province_frame, ranking, summary
+from geo.compare import coverage_paths, province_frame, published_province_figures, ranking, summary
 from geo.join import apply_levels, districts_in_scope, join_coverage
 from geo.levels import Scheme, get_scheme, with_palette
 from geo.scopes import Scope, get_scope
@@ -118,9 +118,9 @@ def resolve_view(resources: Resources, scope_key: str, args: Mapping[str, str]) 
     scheme = with_palette(scheme, args.get("palette") or None)
     figures = earlier_figures = None
     figures_key = ""
-    if layer == "provinsi":  # province figures are read only for the province layer (two small queries)
-        figures = read_province_figures(resources.engine, series, dataset.period)
-        earlier_figures = read_province_figures(resources.engine, series, previous.period) if previous else None
+    if layer == "provinsi":  # province figures are read only for the province layer
+        figures = province_figures(resources, dataset)
+        earlier_figures = province_figures(resources, previous) if previous else None
         figures_key = hashlib.sha256(pd.concat([figures, earlier_figures]).to_json().encode()).hexdigest()[:16]
     key = (scope.slug, dataset.id, previous.id if previous else None, scheme.key, layer, figures_key)
 
@@ -146,6 +146,19 @@ def period_paths(resources: Resources, view: CoverageView) -> dict[str, list[tup
         return coverage_paths([(d.period, read_records(resources.engine, d.id)) for d in datasets])
 
     return resources.cache.get_or_make(("paths", view.dataset.series, view.series_ids), make)
+
+
+def dataset_records(resources: Resources, dataset: DatasetInfo) -> pd.DataFrame:
+    """A dataset version's records, read once (a version never changes)."""
+    return resources.cache.get_or_make(("records", dataset.id), lambda: read_records(resources.engine, dataset.id))
+
+
+def province_figures(resources: Resources, dataset: DatasetInfo) -> pd.DataFrame:
+    """The province figures of a dataset's period: uploaded with the version, over the bundled ones."""
+    provinces = resources.boundaries.provinces
+    names = dict(zip(provinces["kode_prov"], provinces["provinsi"], strict=True))
+    bundled = read_province_figures(resources.engine, dataset.series, dataset.period)
+    return published_province_figures(bundled, dataset_records(resources, dataset), names)
 
 
 def table_view(resources: Resources, scope_key: str, args: Mapping[str, str]) -> CoverageView:

@@ -12,7 +12,7 @@ from geo.levels import classify, colors
 from geo.matching import normalize_code
 from geo.store import MAIN_SERIES, SAMPLE_SERIES, read_records
 from layers.charts import bar_chart, line_chart
-from web.data import live_snapshot
+from web.data import dataset_records, live_snapshot
 from web.resources import Resources, get_resources
 
 HISTORY_KEYS = (
@@ -46,9 +46,7 @@ def district_history(resources: Resources, code: str, series: str) -> dict:
     datasets = list(reversed(live_snapshot(resources).live(series)))
     periods = []
     for dataset in datasets:
-        records = resources.cache.get_or_make(
-            ("records", dataset.id), lambda d=dataset: read_records(resources.engine, d.id)
-        )
+        records = dataset_records(resources, dataset)
         row = history_row(records, code, dataset.period)
         periods.append(row or dict.fromkeys(HISTORY_KEYS) | {"period": dataset.period})
     row = match.iloc[0]
@@ -111,7 +109,7 @@ def _neighbour_rows(resources: Resources, history: dict, period: str | None) -> 
     if period is None:
         return []
     dataset = live_snapshot(resources).find(history["series"], period)
-    records = resources.cache.get_or_make(("records", dataset.id), lambda: read_records(resources.engine, dataset.id))
+    records = dataset_records(resources, dataset)
     figures = records.set_index("code")
     rows = []
     for item in [{"code": history["code"], "name": history["name"]}, *history["neighbours"]]:
