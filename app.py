@@ -8,10 +8,10 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask_babel import Babel
-from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geo.boundaries import DEFAULT_PROVINCES
+from web.encoding import Compress
 
 ROOT = Path(__file__).resolve().parent
 LANGUAGES = ("id", "en")
@@ -65,7 +65,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
         PROVINCE_ALIASES_FILE=str(ROOT / "data" / "province_aliases.csv"),
         PUBLISHED_FILE=str(ROOT / "data" / "coverage" / "terbitan.csv"),
         TILE_URL="",  # optional basemap tiles; off so the map works without internet
-        MAP_CACHE_SIZE=64,
+        CACHE_BYTES=256 * 2**20,  # rendered maps, pages and bodies (each with its brotli and gzip forms)
         BABEL_DEFAULT_LOCALE="id",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
@@ -108,6 +108,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
             "application/geo+json",
         ],
     )
+    # Responses made per request are compressed by Flask-Compress; cached ones are stored compressed (web.encoding).
     Compress(app)
 
     from web import api, auth, cli, districts, editor, errors, exports, formatting, maps, security, uploads, vendor

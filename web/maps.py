@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -24,6 +23,7 @@ from layers.choropleth import (
 from layers.legend import LegendEntry, legend_entries
 from layers.navigation import NavigationTexts, district_list
 from web.data import CoverageView, live_snapshot, plain_records, ranking_table, resolve_view, scope_summary, table_view
+from web.encoding import StoredBody, store_body, stored_response
 from web.resources import Resources, cached_page, get_resources, page_response, search_index
 
 bp = Blueprint("maps", __name__)
@@ -211,14 +211,11 @@ def values(scope: str):
     locale = str(get_locale())
     labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
 
-    def make() -> tuple[str, str]:
+    def make() -> StoredBody:
         body = json.dumps(map_values(resources, view, table, locale, labels), ensure_ascii=False)
-        return body, hashlib.sha256(body.encode()).hexdigest()[:32]
+        return store_body(body, "application/json")
 
-    body, etag = resources.cache.get_or_make(("values", *view.key, *table.key, locale, labels), make)
-    response = Response(body, mimetype="application/json")
-    response.set_etag(etag)
-    return response.make_conditional(request)
+    return stored_response(resources.cache.get_or_make(("values", *view.key, *table.key, locale, labels), make))
 
 
 def map_values(resources: Resources, view: CoverageView, table: CoverageView, locale: str, labels: str) -> dict:
