@@ -127,3 +127,32 @@ def test_aliases_list_and_remove(app):
     assert runner.invoke(args=["aliases", "remove", alias_id]).exit_code == 0
     assert "Pulpis Raya" not in runner.invoke(args=["aliases", "list"]).output
     assert runner.invoke(args=["aliases", "remove", alias_id]).exit_code != 0
+
+
+def test_db_revision_writes_the_next_numbered_migration(app, tmp_path, monkeypatch):
+    import shutil
+
+    from alembic.script import ScriptDirectory
+
+    from geo import schema
+
+    shutil.copytree(schema.MIGRATIONS, tmp_path / "migrations", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(schema, "MIGRATIONS", tmp_path / "migrations")
+    before = head_revision()
+    number = int(before.split("_")[0])
+    result = app.test_cli_runner().invoke(args=["db", "revision", "-m", "Segmen peserta (BPU/PU)"])
+    assert result.exit_code == 0, result.output
+    expected = f"{number + 1:04d}_segmen_peserta_bpu_pu"
+    path = tmp_path / "migrations" / "versions" / f"{expected}.py"
+    assert str(path) in result.output and path.is_file()
+    script = ScriptDirectory(str(tmp_path / "migrations"))
+    assert script.get_current_head() == expected and script.get_revision(expected).down_revision == before
+    empty = app.test_cli_runner().invoke(args=["db", "revision", "-m", "!!!"])
+    assert empty.exit_code == 1 and "Pesan migrasi kosong" in empty.output
+
+
+def test_commands_are_module_level_groups_added_to_the_app(app):
+    from web import cli
+
+    assert {g.name for g in cli.GROUPS} == {"boundaries", "db", "users", "tokens", "coverage", "aliases"}
+    assert all(app.cli.get_command(None, g.name) is g for g in cli.GROUPS)
