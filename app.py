@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
+import click
 from flask import Flask, request
+from flask.cli import FlaskGroup
 from flask_babel import Babel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -127,3 +130,15 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
     security.register(app)
     cli.register(app)
     return app
+
+
+def command_line() -> click.Group:
+    """The Flask command line of this app: `run`, `boundaries`, `coverage`, `db`, `users`, `tokens`, `aliases`."""
+    return FlaskGroup(create_app=create_app, help="Peta Cakupan: the commands of `flask --app app …`.")
+
+
+def main() -> None:
+    """`peta-cakupan …` (installed with `pip install -e .`): the same commands as `flask --app app …`."""
+    if not (ROOT / "templates").is_dir():
+        sys.exit(f"Peta Cakupan runs from its checkout, not {ROOT}. Hint: install it with `pip install -e .`.")
+    command_line()(prog_name="peta-cakupan")

@@ -156,3 +156,38 @@ def test_commands_are_module_level_groups_added_to_the_app(app):
 
     assert {g.name for g in cli.GROUPS} == {"boundaries", "db", "users", "tokens", "coverage", "aliases"}
     assert all(app.cli.get_command(None, g.name) is g for g in cli.GROUPS)
+
+
+def test_the_installed_command_runs_the_app_commands(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from app import command_line
+
+    monkeypatch.setenv("PETA_DATABASE_URL", f"sqlite:///{tmp_path / 'kosong.sqlite'}")
+    runner = CliRunner()
+    listed = runner.invoke(command_line(), ["--help"])
+    assert all(name in listed.output for name in ("run", "boundaries", "coverage", "db", "users", "tokens"))
+    current = runner.invoke(command_line(), ["db", "current"])
+    assert current.exit_code == 1 and "revisi kosong" in current.output  # a new database is behind
+
+
+def test_package_ranges_admit_the_pinned_versions():
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    from app import ROOT
+
+    ranges = {
+        Requirement(r).name.lower(): Requirement(r)
+        for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    }
+    pins = [
+        Requirement(line)
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert {p.name.lower() for p in pins} == set(ranges)
+    for pin in pins:
+        version = next(iter(pin.specifier)).version
+        assert ranges[pin.name.lower()].specifier.contains(version), pin
