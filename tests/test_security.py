@@ -436,8 +436,9 @@ def allowed(attributes: str, body: str, sources: list[str]) -> bool:
     ("url", "cached"),
     [
         ("/map/kalimantan", True),
-        ("/map/kalimantan?mode=present", False),
-        ("/embed/kalimantan", False),
+        ("/map/kalimantan?mode=present", True),
+        ("/map/kalimantan?mode=present&title=Rapat+Gubernur", False),  # free text: rendered for the request
+        ("/embed/kalimantan", True),
         ("/map/kalimantan/berdampingan", False),
     ],
 )

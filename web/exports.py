@@ -17,7 +17,7 @@ from layers.static_map import FORMATS, StaticTexts, render_static
 from web.data import CoverageView, ranking_table, resolve_view, table_view
 from web.encoding import StoredBody, store_body, stored_response
 from web.maps import ATTRIBUTION, place_labels, province_borders_of, render_map, shown_units
-from web.resources import Resources, get_resources
+from web.resources import Resources, cached_page, get_resources, page_response
 from web.vendor import read_asset
 
 bp = Blueprint("exports", __name__)
@@ -198,5 +198,10 @@ def embed(scope: str):
     resources = get_resources()
     view = resolve_view(resources, scope, request.args)
     locale = str(get_locale())
-    rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
-    return render_template("embed.html", view=view, rendered=rendered, lang=locale.split("_")[0])
+
+    def render() -> str:
+        rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+        return render_template("embed.html", view=view, rendered=rendered, lang=locale.split("_")[0])
+
+    # Cached whole like the map page: compressed once, its inline scripts allowed by their hashes.
+    return page_response(resources.cache.get_or_make(("embed", *view.key, locale), lambda: cached_page(render())))

@@ -282,17 +282,28 @@ def present_page(resources: Resources, view: CoverageView, locale: str):
     )
     lang = locale.split("_")[0]
     table = table_view(resources, view.scope.slug, page_args())
-    return render_template(
-        "present.html",
-        view=view,
-        rendered=rendered,
-        lang=lang,
-        attribution=ATTRIBUTION,
-        title=(request.args.get("title") or "").strip()[:120] or None,
-        legend_side="kanan" if request.args.get("legend") == "kanan" else "kiri",
-        description=describe(view, rendered.legend, lang),
-        ranking=plain_records(ranking_table(resources, table)),
-        districts=districts_for_scripts(resources, table, locale),
-        periods=[] if view.previous else sorted(d.period for d in live_snapshot(resources).live(view.dataset.series)),
-        normal_url=url_for("maps.map_page", scope=view.scope.slug, **page_args()),
-    )
+    title = (request.args.get("title") or "").strip()[:120] or None
+    periods = [] if view.previous else sorted(d.period for d in live_snapshot(resources).live(view.dataset.series))
+
+    def render() -> str:
+        return render_template(
+            "present.html",
+            view=view,
+            rendered=rendered,
+            lang=lang,
+            attribution=ATTRIBUTION,
+            title=title,
+            legend_side="kanan" if request.args.get("legend") == "kanan" else "kiri",
+            description=describe(view, rendered.legend, lang),
+            ranking=plain_records(ranking_table(resources, table)),
+            districts=districts_for_scripts(resources, table, locale),
+            periods=periods,
+            normal_url=url_for("maps.map_page", scope=view.scope.slug, **page_args()),
+        )
+
+    if title:  # a title typed for one meeting is rendered for it alone, so free text cannot fill the cache
+        return render()
+    # Like the map page: cached whole (compressed once, scripts allowed by their hashes) by all it depends on.
+    known = tuple(sorted(page_args((*MAP_ARGS, *PRESENT_ARGS)).items()))
+    key = ("present", *view.key, *table.key, locale, labels, known, tuple(periods))
+    return page_response(resources.cache.get_or_make(key, lambda: cached_page(render())))
