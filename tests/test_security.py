@@ -439,7 +439,7 @@ def allowed(attributes: str, body: str, sources: list[str]) -> bool:
         ("/map/kalimantan?mode=present", True),
         ("/map/kalimantan?mode=present&title=Rapat+Gubernur", False),  # free text: rendered for the request
         ("/embed/kalimantan", True),
-        ("/map/kalimantan/berdampingan", False),
+        ("/map/kalimantan/berdampingan", True),
     ],
 )
 def test_every_inline_script_is_allowed_by_nonce_or_hash_and_nothing_else_is(site, url, cached):

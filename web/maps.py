@@ -193,13 +193,19 @@ def side_by_side(scope: str):
     if not wanted or wanted == later.dataset.period:
         wanted = next((p for p in periods if p < later.dataset.period), "")
     views = [resolve_view(resources, scope, {**args, "period": wanted}), later] if wanted else [later]
-    maps = [
-        resources.cache.get_or_make(("map", *v.key, locale), lambda v=v: render_map(resources, v, locale))
-        for v in views
-    ]
-    return render_template(
-        "side_by_side.html", views=views, maps=maps, lang=locale.split("_")[0], attribution=ATTRIBUTION
-    )
+
+    def render() -> str:
+        maps = [
+            resources.cache.get_or_make(("map", *v.key, locale), lambda v=v: render_map(resources, v, locale))
+            for v in views
+        ]
+        return render_template(
+            "side_by_side.html", views=views, maps=maps, lang=locale.split("_")[0], attribution=ATTRIBUTION
+        )
+
+    # Cached whole like the map page (compressed once, scripts allowed by their hashes).
+    key = ("side", *(part for v in views for part in v.key), locale)
+    return page_response(resources.cache.get_or_make(key, lambda: cached_page(render())))
 
 
 @bp.get("/map/<scope>/values.json")
