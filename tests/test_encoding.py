@@ -94,3 +94,38 @@ def test_sizes_count_bodies_text_and_frames():
     assert size_of(stored) == stored.size
     assert size_of(("rendered", PAGE)) >= len(PAGE)
     assert size_of(frame) >= 100 * (8 + len("Kabupaten Pulang Pisau"))
+
+
+CACHED_URLS = [
+    "/map/kalimantan",
+    "/map/kalimantan?mode=present",
+    "/embed/kalimantan",
+    "/map/kalimantan/values.json?series=contoh&period=2025-06",
+    "/api/coverage.geojson?scope=kalimantan",
+    "/api/ranking?scope=kalimantan",
+    "/api/summary?scope=kalimantan",
+    "/export/kalimantan.svg",
+    "/vendor/leaflet/leaflet.js",
+    "/static/css/peta.css",
+]
+
+
+@pytest.mark.parametrize("url", CACHED_URLS)
+def test_a_cached_answer_is_never_compressed_again(client, url, monkeypatch):
+    import flask_compress.flask_compress as compressing
+
+    import web.encoding
+
+    first = client.get(url, headers={"Accept-Encoding": "br"})
+    assert first.status_code == 200 and first.headers["Content-Encoding"] == "br"
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("compressed again on a cache hit")
+
+    monkeypatch.setattr(web.encoding.brotli, "compress", refuse)
+    monkeypatch.setattr(web.encoding.gzip, "compress", refuse)
+    monkeypatch.setattr(compressing, "_compress_data", refuse)
+    for accept in ("gzip, deflate, br, zstd", "gzip", "zstd", "identity"):
+        again = client.get(url, headers={"Accept-Encoding": accept})
+        assert again.status_code == 200 and again.headers.get("Content-Encoding") in ("br", "gzip", None)
+    assert client.get(url, headers={"Accept-Encoding": "br", "If-None-Match": first.headers["ETag"]}).status_code == 304
