@@ -330,10 +330,14 @@ def main() -> None:
     started = time.monotonic()
     print("Starting gunicorn (2 workers each) for Peta Cakupan and for the plain folium page …", flush=True)
     project = serve("Peta Cakupan", "wsgi:app", TINY)
-    plain = serve("folium", "bench:folium_app()", "/?period=2025-12")
-    wrk = wrk_binary()
+    try:
+        plain = serve("folium", "bench:folium_app()", "/?period=2025-12")
+    except BaseException:
+        project.stop()
+        raise
     rows: list[tuple[str, str, str, str]] = []
     try:
+        wrk = wrk_binary()
         # Cold first: nothing above has rendered a map yet (the readiness checks asked for /api/scopes and the
         # folium page; the folium page is rendered on every request anyway).
         cold = [get(project, url).seconds * 1000 for url in [PAGE, *COLD_VIEWS]]
