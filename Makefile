@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test lint measure
+.PHONY: setup run test lint measure bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,7 @@ lint: $(VENV)/.installed
 
 measure: setup
 	$(BIN)/python scripts/measure.py
+
+# Peta Cakupan beside a plain folium.Choropleth page, both under gunicorn on loopback (about two minutes).
+bench: setup
+	$(BIN)/python scripts/bench.py

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
+import click
 from flask import Flask, request
+from flask.cli import FlaskGroup
 from flask_babel import Babel
-from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from geo.boundaries import DEFAULT_PROVINCES
+from web.encoding import Compress
 
 ROOT = Path(__file__).resolve().parent
 LANGUAGES = ("id", "en")
@@ -65,7 +68,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
         PROVINCE_ALIASES_FILE=str(ROOT / "data" / "province_aliases.csv"),
         PUBLISHED_FILE=str(ROOT / "data" / "coverage" / "terbitan.csv"),
         TILE_URL="",  # optional basemap tiles; off so the map works without internet
-        MAP_CACHE_SIZE=64,
+        CACHE_BYTES=256 * 2**20,  # rendered maps, pages and bodies (each with its brotli and gzip forms)
         BABEL_DEFAULT_LOCALE="id",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         MAX_CONTENT_LENGTH=10 * 1024 * 1024,
@@ -108,6 +111,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
             "application/geo+json",
         ],
     )
+    # Responses made per request are compressed by Flask-Compress; cached ones are stored compressed (web.encoding).
     Compress(app)
 
     from web import api, auth, cli, districts, editor, errors, exports, formatting, maps, security, uploads, vendor
@@ -126,3 +130,15 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
     security.register(app)
     cli.register(app)
     return app
+
+
+def command_line() -> click.Group:
+    """The Flask command line of this app: `run`, `boundaries`, `coverage`, `db`, `users`, `tokens`, `aliases`."""
+    return FlaskGroup(create_app=create_app, help="Peta Cakupan: the commands of `flask --app app …`.")
+
+
+def main() -> None:
+    """`peta-cakupan …` (installed with `pip install -e .`): the same commands as `flask --app app …`."""
+    if not (ROOT / "templates").is_dir():
+        sys.exit(f"Peta Cakupan runs from its checkout, not {ROOT}. Hint: install it with `pip install -e .`.")
+    command_line()(prog_name="peta-cakupan")

@@ -9,6 +9,7 @@ which adds only the tables it lacks.
 from __future__ import annotations
 
 import fcntl
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,3 +71,26 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(alembic_config(connection), revision)
+
+
+class RevisionError(ValueError):
+    """A migration file cannot be written; the message says what to give instead."""
+
+
+def next_revision_id(message: str, script: ScriptDirectory) -> str:
+    """`0005_segmen_peserta`: one more than the highest numbered revision, then the message's words."""
+    slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40].strip("_")
+    if not slug:
+        raise RevisionError("Pesan migrasi kosong. Tulis apa yang diubah dengan huruf atau angka, mis. -m 'segmen'.")
+    numbers = [int(m.group()) for r in script.walk_revisions() if (m := re.match(r"\d+", r.revision))]
+    return f"{max(numbers, default=0) + 1:04d}_{slug}"
+
+
+def new_revision(message: str, migrations: Path | None = None) -> Path:
+    """Write the next migration file after the newest revision (from migrations/script.py.mako); return it."""
+    config = alembic_config()
+    config.set_main_option("script_location", str(migrations or MIGRATIONS))
+    config.set_main_option("file_template", "%%(rev)s")
+    rev_id = next_revision_id(message, ScriptDirectory.from_config(config))
+    script = command.revision(config, message=message, rev_id=rev_id)
+    return Path(script.path)

@@ -127,3 +127,67 @@ def test_aliases_list_and_remove(app):
     assert runner.invoke(args=["aliases", "remove", alias_id]).exit_code == 0
     assert "Pulpis Raya" not in runner.invoke(args=["aliases", "list"]).output
     assert runner.invoke(args=["aliases", "remove", alias_id]).exit_code != 0
+
+
+def test_db_revision_writes_the_next_numbered_migration(app, tmp_path, monkeypatch):
+    import shutil
+
+    from alembic.script import ScriptDirectory
+
+    from geo import schema
+
+    shutil.copytree(schema.MIGRATIONS, tmp_path / "migrations", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(schema, "MIGRATIONS", tmp_path / "migrations")
+    before = head_revision()
+    number = int(before.split("_")[0])
+    result = app.test_cli_runner().invoke(args=["db", "revision", "-m", "Segmen peserta (BPU/PU)"])
+    assert result.exit_code == 0, result.output
+    expected = f"{number + 1:04d}_segmen_peserta_bpu_pu"
+    path = tmp_path / "migrations" / "versions" / f"{expected}.py"
+    assert str(path) in result.output and path.is_file()
+    script = ScriptDirectory(str(tmp_path / "migrations"))
+    assert script.get_current_head() == expected and script.get_revision(expected).down_revision == before
+    empty = app.test_cli_runner().invoke(args=["db", "revision", "-m", "!!!"])
+    assert empty.exit_code == 1 and "Pesan migrasi kosong" in empty.output
+
+
+def test_commands_are_module_level_groups_added_to_the_app(app):
+    from web import cli
+
+    assert {g.name for g in cli.GROUPS} == {"boundaries", "db", "users", "tokens", "coverage", "aliases"}
+    assert all(app.cli.get_command(None, g.name) is g for g in cli.GROUPS)
+
+
+def test_the_installed_command_runs_the_app_commands(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from app import command_line
+
+    monkeypatch.setenv("PETA_DATABASE_URL", f"sqlite:///{tmp_path / 'kosong.sqlite'}")
+    runner = CliRunner()
+    listed = runner.invoke(command_line(), ["--help"])
+    assert all(name in listed.output for name in ("run", "boundaries", "coverage", "db", "users", "tokens"))
+    current = runner.invoke(command_line(), ["db", "current"])
+    assert current.exit_code == 1 and "revisi kosong" in current.output  # a new database is behind
+
+
+def test_package_ranges_admit_the_pinned_versions():
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    from app import ROOT
+
+    ranges = {
+        Requirement(r).name.lower(): Requirement(r)
+        for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    }
+    pins = [
+        Requirement(line)
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert {p.name.lower() for p in pins} == set(ranges)
+    for pin in pins:
+        version = next(iter(pin.specifier)).version
+        assert ranges[pin.name.lower()].specifier.contains(version), pin

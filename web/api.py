@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from openpyxl import Workbook
 
 from geo.scopes import default_scope
 from geo.store import live_datasets
 from web.data import DEFAULT_VIEW, SERIES, CoverageView, plain_records, ranking_table, resolve_view, scope_summary
 from web.districts import district_history
+from web.encoding import StoredBody, store_body, stored_response
 from web.resources import get_resources
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -109,8 +111,7 @@ def periods():
 @bp.get("/coverage.geojson")
 def coverage_geojson():
     view = _view()
-    body = get_resources().cache.get_or_make(("geojson", *view.key), lambda: _geojson_text(view))
-    return Response(body, mimetype="application/geo+json")
+    return _stored(("geojson", *view.key), lambda: store_body(_geojson_text(view), "application/geo+json"))
 
 
 def _geojson_text(view: CoverageView) -> str:
@@ -142,35 +143,47 @@ def coverage_csv():
 @bp.get("/ranking")
 def ranking_json():
     view = _view(DEFAULT_VIEW)
+    return _stored(("ranking.json", *view.key), lambda: _json_body(_ranking_body(view)))
+
+
+def _ranking_body(view: CoverageView) -> dict:
     rows = plain_records(ranking_table(get_resources(), view))
     if view.previous is None:
         for row in rows:
             row.pop("previous_coverage_pct", None)
             row.pop("change_pct_points", None)
-    return jsonify(
-        {
-            "scope": view.scope.slug,
-            "period": view.dataset.period,
-            "series": view.dataset.series,
-            "compare": view.previous.period if view.previous else None,
-            "rows": rows,
-        }
-    )
+    return {
+        "scope": view.scope.slug,
+        "period": view.dataset.period,
+        "series": view.dataset.series,
+        "compare": view.previous.period if view.previous else None,
+        "rows": rows,
+    }
 
 
 @bp.get("/summary")
 def summary_json():
     view = _view(DEFAULT_VIEW)
-    body = scope_summary(get_resources(), view)
-    return jsonify(
-        {
-            "scope": view.scope.slug,
-            "period": view.dataset.period,
-            "series": view.dataset.series,
-            "is_sample": view.dataset.is_sample,
-            **body,
-        }
-    )
+    return _stored(("summary.json", *view.key), lambda: _json_body(_summary_body(view)))
+
+
+def _summary_body(view: CoverageView) -> dict:
+    return {
+        "scope": view.scope.slug,
+        "period": view.dataset.period,
+        "series": view.dataset.series,
+        "is_sample": view.dataset.is_sample,
+        **scope_summary(get_resources(), view),
+    }
+
+
+# Response plumbing: bodies kept in the cache as sent (identity, brotli, gzip) and answered with ETag/304.
+def _json_body(body: dict) -> StoredBody:
+    return store_body(current_app.json.dumps(body), "application/json")
+
+
+def _stored(key: tuple, make: Callable[[], StoredBody]) -> Response:
+    return stored_response(get_resources().cache.get_or_make(key, make))
 
 
 @bp.get("/district/<code>")

@@ -15,8 +15,9 @@ from layers.legend import legend_entries
 from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
 from web.data import CoverageView, ranking_table, resolve_view, table_view
+from web.encoding import StoredBody, store_body, stored_response
 from web.maps import ATTRIBUTION, place_labels, province_borders_of, render_map, shown_units
-from web.resources import Resources, get_resources
+from web.resources import Resources, cached_page, get_resources, page_response
 from web.vendor import read_asset
 
 bp = Blueprint("exports", __name__)
@@ -82,9 +83,9 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
     wanted = request.args.get("pola", "1" if fmt == "pdf" else "0") == "1"
     patterns = dict(zip((lv.key for lv in view.scheme.levels), view.scheme.patterns, strict=False)) if wanted else {}
 
-    def make() -> bytes:
+    def make() -> StoredBody:
         legend = legend_entries(shown_units(view)["level"], view.scheme, locale)
-        return render_static(
+        data = render_static(
             view.joined,
             province_borders_of(resources, view),
             legend,
@@ -96,13 +97,14 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
             scale=scale,
             patterns=patterns,
         )
+        return store_body(data, FORMATS[fmt])
 
     if (width, height, scale) in CACHED_SIZES or fmt != "png":  # SVG and PDF are small whatever the size
         data = resources.cache.get_or_make(("static", *view.key, locale, fmt, width, height, scale, wanted), make)
     else:
         data = make()
     name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.{fmt}"
-    return Response(data, mimetype=FORMATS[fmt], headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return stored_response(data, headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 def _offline(resources: Resources, view: CoverageView, locale: str) -> Response:
@@ -159,9 +161,9 @@ def _pptx(resources: Resources, view: CoverageView, locale: str) -> Response:
     """A 16:9 deck whose map is one editable shape per district, then the ranking as native tables."""
     table = table_view(resources, view.scope.slug, request.args)
 
-    def make() -> bytes:
+    def make() -> StoredBody:
         ranking = ranking_table(resources, table)
-        return build_deck(
+        deck = build_deck(
             view.joined,
             province_borders_of(resources, view),
             legend_entries(shown_units(view)["level"], view.scheme, locale),
@@ -170,10 +172,11 @@ def _pptx(resources: Resources, view: CoverageView, locale: str) -> Response:
             deck_texts(view, int(ranking["coverage_pct"].isna().sum()), locale),
             locale,
         )
+        return store_body(deck, PPTX)
 
     data = resources.cache.get_or_make(("pptx", *view.key, *table.key, locale), make)
     name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.pptx"
-    return Response(data, mimetype=PPTX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return stored_response(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/export/<scope>.<fmt>")
@@ -197,5 +200,10 @@ def embed(scope: str):
     resources = get_resources()
     view = resolve_view(resources, scope, request.args)
     locale = str(get_locale())
-    rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
-    return render_template("embed.html", view=view, rendered=rendered, lang=locale.split("_")[0])
+
+    def render() -> str:
+        rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+        return render_template("embed.html", view=view, rendered=rendered, lang=locale.split("_")[0])
+
+    # Cached whole like the map page: compressed once, its inline scripts allowed by their hashes.
+    return page_response(resources.cache.get_or_make(("embed", *view.key, locale), lambda: cached_page(render())))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -33,6 +32,7 @@ from web.data import (
     scope_summary,
     table_view,
 )
+from web.encoding import StoredBody, store_body, stored_response
 from web.resources import Resources, cached_page, get_resources, page_response, search_index
 
 bp = Blueprint("maps", __name__)
@@ -204,13 +204,19 @@ def side_by_side(scope: str):
     if not wanted or wanted == later.dataset.period:
         wanted = next((p for p in periods if p < later.dataset.period), "")
     views = [resolve_view(resources, scope, {**args, "period": wanted}), later] if wanted else [later]
-    maps = [
-        resources.cache.get_or_make(("map", *v.key, locale), lambda v=v: render_map(resources, v, locale))
-        for v in views
-    ]
-    return render_template(
-        "side_by_side.html", views=views, maps=maps, lang=locale.split("_")[0], attribution=ATTRIBUTION
-    )
+
+    def render() -> str:
+        maps = [
+            resources.cache.get_or_make(("map", *v.key, locale), lambda v=v: render_map(resources, v, locale))
+            for v in views
+        ]
+        return render_template(
+            "side_by_side.html", views=views, maps=maps, lang=locale.split("_")[0], attribution=ATTRIBUTION
+        )
+
+    # Cached whole like the map page (compressed once, scripts allowed by their hashes).
+    key = ("side", *(part for v in views for part in v.key), locale)
+    return page_response(resources.cache.get_or_make(key, lambda: cached_page(render())))
 
 
 @bp.get("/map/<scope>/waktu")
@@ -234,14 +240,11 @@ def values(scope: str):
     locale = str(get_locale())
     labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
 
-    def make() -> tuple[str, str]:
+    def make() -> StoredBody:
         body = json.dumps(map_values(resources, view, table, locale, labels), ensure_ascii=False)
-        return body, hashlib.sha256(body.encode()).hexdigest()[:32]
+        return store_body(body, "application/json")
 
-    body, etag = resources.cache.get_or_make(("values", *view.key, *table.key, locale, labels), make)
-    response = Response(body, mimetype="application/json")
-    response.set_etag(etag)
-    return response.make_conditional(request)
+    return stored_response(resources.cache.get_or_make(("values", *view.key, *table.key, locale, labels), make))
 
 
 def map_values(resources: Resources, view: CoverageView, table: CoverageView, locale: str, labels: str) -> dict:
@@ -308,17 +311,28 @@ def present_page(resources: Resources, view: CoverageView, locale: str):
     )
     lang = locale.split("_")[0]
     table = table_view(resources, view.scope.slug, page_args())
-    return render_template(
-        "present.html",
-        view=view,
-        rendered=rendered,
-        lang=lang,
-        attribution=ATTRIBUTION,
-        title=(request.args.get("title") or "").strip()[:120] or None,
-        legend_side="kanan" if request.args.get("legend") == "kanan" else "kiri",
-        description=describe(view, rendered.legend, lang),
-        ranking=plain_records(ranking_table(resources, table)),
-        districts=districts_for_scripts(resources, table, locale),
-        periods=[] if view.previous else sorted(d.period for d in live_snapshot(resources).live(view.dataset.series)),
-        normal_url=url_for("maps.map_page", scope=view.scope.slug, **page_args()),
-    )
+    title = (request.args.get("title") or "").strip()[:120] or None
+    periods = [] if view.previous else sorted(d.period for d in live_snapshot(resources).live(view.dataset.series))
+
+    def render() -> str:
+        return render_template(
+            "present.html",
+            view=view,
+            rendered=rendered,
+            lang=lang,
+            attribution=ATTRIBUTION,
+            title=title,
+            legend_side="kanan" if request.args.get("legend") == "kanan" else "kiri",
+            description=describe(view, rendered.legend, lang),
+            ranking=plain_records(ranking_table(resources, table)),
+            districts=districts_for_scripts(resources, table, locale),
+            periods=periods,
+            normal_url=url_for("maps.map_page", scope=view.scope.slug, **page_args()),
+        )
+
+    if title:  # a title typed for one meeting is rendered for it alone, so free text cannot fill the cache
+        return render()
+    # Like the map page: cached whole (compressed once, scripts allowed by their hashes) by all it depends on.
+    known = tuple(sorted(page_args((*MAP_ARGS, *PRESENT_ARGS)).items()))
+    key = ("present", *view.key, *table.key, locale, labels, known, tuple(periods))
+    return page_response(resources.cache.get_or_make(key, lambda: cached_page(render())))

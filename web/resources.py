@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import gzip
+import sys
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
+import cachetools
 import pandas as pd
-from flask import Flask, Response, current_app, make_response, request
+from flask import Flask, Response, current_app
 from sqlalchemy.engine import Engine
 
 from geo.boundaries import REPORT_FILE, Boundaries, BoundaryError, district_table, read_boundaries, read_name_lists
@@ -23,58 +24,71 @@ from geo.matching import DistrictIndex, build_index, read_aliases
 from geo.scopes import Scope, build_scopes
 from geo.search import SearchEntry, search_entries
 from geo.store import StoreError, connect
+from web.encoding import StoredBody, store_body, stored_response
 from web.security import script_hashes
 
 
-@dataclass(frozen=True)
-class CachedPage:
-    """A page as sent: its bytes, compressed once, and the CSP hashes of its inline scripts."""
-
-    html: bytes
-    gzipped: bytes
-    script_hashes: tuple[str, ...]
+def cached_page(html: str) -> StoredBody:
+    """Prepare a rendered page for the cache: compressed once, with the CSP hashes of its inline scripts."""
+    return store_body(html, "text/html", script_hashes(html))
 
 
-def cached_page(html: str) -> CachedPage:
-    """Prepare a rendered page for the cache (compressing 1.5 MB costs ~80 ms: once, not on every hit)."""
-    data = html.encode()
-    return CachedPage(data, gzip.compress(data, compresslevel=6), script_hashes(html))
-
-
-def page_response(page: CachedPage) -> Response:
-    """The response for a cached page: gzip when the client takes it, and the page's script hashes for CSP."""
-    compressed = request.accept_encodings["gzip"] > 0
-    response = make_response(page.gzipped if compressed else page.html)
-    if compressed:
-        response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    response.script_hashes = page.script_hashes
-    return response
+def page_response(page: StoredBody) -> Response:
+    """The response for a cached page (the encoding the client takes, ETag, 304; script hashes for CSP)."""
+    return stored_response(page)
 
 
 class StartupError(Exception):
     """The app cannot start; the message names the file and the fix."""
 
 
-class LRUCache:
-    """A small thread-safe cache of rendered results, keyed by everything they depend on."""
+def size_of(value: object, depth: int = 0) -> int:
+    """Roughly how many bytes a cached value holds: bodies and text exactly, frames by pandas' deep count.
 
-    def __init__(self, size: int):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+    Shapely geometries are shared with the prepared boundaries (a scope's frame selects rows, it does not
+    copy outlines), so a frame is counted without them.
+    """
+    if isinstance(value, StoredBody):
+        return value.size
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(deep=True, index=True).sum())
+    if depth > 3:
+        return sys.getsizeof(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(size_of(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value)) + 64
+    if isinstance(value, dict):
+        return sum(size_of(k, depth + 1) + size_of(v, depth + 1) for k, v in value.items()) + 64
+    if isinstance(value, list | tuple | set | frozenset):
+        return sum(size_of(item, depth + 1) for item in value) + 56
+    return sys.getsizeof(value)
+
+
+class LRUCache:
+    """A thread-safe cache of rendered results, keyed by everything they depend on, bounded in bytes
+    (PETA_CACHE_BYTES): the least recently used entries go first; a value larger than the bound is not kept."""
+
+    def __init__(self, max_bytes: int):
+        self.items = cachetools.LRUCache(maxsize=max_bytes, getsizeof=size_of)
+        self.lock = threading.Lock()
         self.hits = self.misses = 0
+
+    @property
+    def size(self) -> int:
+        """Bytes held now."""
+        return int(self.items.currsize)
 
     def get_or_make(self, key: Hashable, make: Callable[[], object]) -> object:
         with self.lock:
             if key in self.items:
-                self.items.move_to_end(key)
                 self.hits += 1
-                return self.items[key]
+                return self.items[key]  # reading marks it recently used
         value = make()
         with self.lock:
             self.misses += 1
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            if size_of(value) <= self.items.maxsize:
+                self.items[key] = value
         return value
 
 
@@ -158,7 +172,7 @@ def load_resources(app: Flask) -> Resources:
         schemes=schemes,
         scopes=build_scopes(districts),
         engine=engine,
-        cache=LRUCache(int(config["MAP_CACHE_SIZE"])),
+        cache=LRUCache(int(config["CACHE_BYTES"])),
         neighbours=neighbours,
         index_stamp=index_stamp,
     )

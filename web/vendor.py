@@ -11,8 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import xstatic.pkg.leaflet
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort
 from werkzeug.security import safe_join
+
+from web.encoding import ASSET_LEVELS, StoredBody, store_body, stored_response
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = {"leaflet": xstatic.pkg.leaflet.BASE_DIR, "static": str(ROOT / "static")}
@@ -30,16 +32,24 @@ def read_asset(package: str, filename: str) -> bytes | None:
     return Path(path).read_bytes()
 
 
-def _send(package: str, filename: str) -> Response:
+@lru_cache(maxsize=128)
+def stored_asset(package: str, filename: str) -> StoredBody | None:
+    """An asset as sent, with its brotli and gzip forms made once per process at the best levels."""
     data = read_asset(package, filename)
     if data is None:
-        abort(404)
+        return None
     mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    response = Response(data, mimetype=mimetype)
+    return store_body(data, mimetype, levels=ASSET_LEVELS)
+
+
+def _send(package: str, filename: str) -> Response:
+    stored = stored_asset(package, filename)
+    if stored is None:
+        abort(404)
+    response = stored_response(stored)
     response.cache_control.public = True
     response.cache_control.max_age = 86400
-    response.add_etag()
-    return response.make_conditional(request)
+    return response
 
 
 @bp.get("/vendor/<package>/<path:filename>")
