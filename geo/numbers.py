@@ -40,3 +40,10 @@ def format_period(period: str, locale: str) -> str:
     """'2025-12' -> 'Desember 2025' (id) or 'December 2025' (en): the words people say in a meeting."""
     year, month = (int(part) for part in period.split("-"))
     return format_date(date(year, month, 1), "MMMM y", locale=locale)
+
+
+def format_rupiah(value: object, locale: str, missing: str = "–") -> str:
+    """3024000000 -> 'Rp3.024.000.000' (id) or 'Rp3,024,000,000' (en): whole Rupiah, no space, no decimals."""
+    if _missing(value):
+        return missing
+    return "Rp" + format_decimal(round(float(value)), format="#,##0", locale=locale)
