@@ -13,7 +13,7 @@ import shapely
 
 from geo.join import OUTPUT_COLUMNS, PROVENANCE_COLUMNS, attainment_of, gap_to_target
 from geo.segments import OUTPUT_COLUMNS as SEGMENT_OUTPUT_COLUMNS
-from geo.segments import segment_columns_of, segment_totals
+from geo.segments import segment_columns_of, segment_record, segment_totals
 
 RANKING_COLUMNS = [
     "rank",
@@ -269,6 +269,7 @@ def history_row(records: pd.DataFrame, code: str, period: str) -> dict | None:
         "as_of": _string(r["as_of"]),
         "origin_version": _integer(r.get("origin_version")),
         "origin_draft_id": _integer(r.get("origin_draft_id")),
+        "segments": segment_record(row),  # geo.segments: counts, shares, who pays, yearly budget (or None)
     }
 
 

@@ -184,3 +184,15 @@ def segment_problems(row: dict) -> list[str]:
 
 def _n(value: int) -> str:
     return format_count(value, "id")
+
+
+def segment_record(row: pd.DataFrame) -> dict | None:
+    """One record's segments and derived numbers as plain values (None where unknown), or None without any."""
+    if not has_segments(row):
+        return None
+    figures = segment_figures(row).iloc[0]
+    return {column: None if pd.isna(figures[column]) else _plain(figures[column]) for column in OUTPUT_COLUMNS}
+
+
+def _plain(value: object) -> int | float:
+    return int(value) if float(value).is_integer() and not isinstance(value, float) else float(value)

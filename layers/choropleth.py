@@ -21,7 +21,8 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from geo.levels import Scheme
-from geo.numbers import format_count, format_percent, format_points
+from geo.numbers import format_count, format_percent, format_points, format_rupiah
+from geo.segments import PARTICIPANT_SEGMENTS, PAYERS
 
 NO_DATA_FILL = "url(#peta-hatch)"  # SVG pattern defined once in templates/_hatch.html
 
@@ -44,6 +45,9 @@ class TooltipLabels:
     incomplete: str = "data tidak lengkap"  # a province whose districts do not add up to a figure
     basis: str = "Dasar"
     from_districts: str = "total kabupaten/kota (Σ peserta ÷ Σ pekerja)"
+    paid_by: str = "Pekerja rentan, dibayar {payer}"
+    budget_regency: str = "Anggaran APBD kab/kota per tahun"
+    budget_province: str = "Anggaran APBD provinsi per tahun"
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,33 @@ def source_label(source: str) -> str:
     return source
 
 
+def _present(value: object) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def segment_lines(row: dict, labels: TooltipLabels, locale: str) -> list[tuple[str, str]]:
+    """The segment breakdown of one district: each segment given (count and share of the employed), who pays
+    for its vulnerable workers (count and share) and the yearly budgets implied; nothing without segments."""
+    lang = locale.split("_")[0]
+    lines = []
+    for segment in PARTICIPANT_SEGMENTS:
+        if _present(row.get(segment.column)):
+            share = format_percent(row.get(segment.share), locale, "–")
+            lines.append((segment.label[lang], f"{format_count(row[segment.column], locale)} ({share})"))
+    for payer in PAYERS:
+        if _present(row.get(payer.column)):
+            share = format_percent(row.get(payer.share), locale, "–")
+            count = format_count(row[payer.column], locale)
+            lines.append((labels.paid_by.format(payer=payer.label[lang]), f"{count} ({share})"))
+    for key, label in (
+        ("budget_regency_yearly", labels.budget_regency),
+        ("budget_province_yearly", labels.budget_province),
+    ):
+        if _present(row.get(key)):
+            lines.append((label, format_rupiah(row[key], locale)))  # geo.segments.segment_figures
+    return lines
+
+
 def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int, locale: str) -> str:
     """Return the tooltip of one district as escaped HTML."""
     basis = row.get("basis")  # only on the province layer (geo.compare.province_frame)
@@ -199,6 +230,7 @@ def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int,
             lines.append((labels.rank, labels.rank_of.format(rank=row["rank"], total=total)))
         if basis == "total_kabupaten":
             lines.append((labels.basis, labels.from_districts))
+        lines += segment_lines(row, labels, locale)
     lines.append((labels.level, level_label if basis != "tidak_lengkap" else labels.incomplete))
     source, as_of = _text(row.get("source")), _text(row.get("as_of"))
     if source:
