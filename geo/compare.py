@@ -101,6 +101,7 @@ def summary(joined: pd.DataFrame, level_keys: list[str]) -> dict:
     for (code, name), group in joined.groupby(["province_code", "province"], sort=True):
         provinces.append(
             {"code": code, "name": name, **weighted_totals(group), "levels": _level_counts(group["level"], level_keys)}
+            | ({"segments": segment_totals(group)} if segment_columns_of(joined) else {})
         )
     islands = [
         {"name": name, **weighted_totals(group), "levels": _level_counts(group["level"], level_keys)}

@@ -29,13 +29,38 @@ class Segment:
     column: str
     share: str  # derived column: a participant segment ÷ employed, or a payer ÷ vulnerable workers (%)
     label: dict[str, str]
+    short: dict[str, str]  # in a tooltip's one-line breakdown
 
 
 PARTICIPANT_SEGMENTS = (
-    Segment("pu", "participants_pu", "pu_pct", {"id": "Penerima upah (PU)", "en": "Wage earners (PU)"}),
-    Segment("bpu", "participants_bpu", "bpu_pct", {"id": "Bukan penerima upah (BPU)", "en": "Non-wage (BPU)"}),
-    Segment("jakon", "participants_jakon", "jakon_pct", {"id": "Jasa konstruksi", "en": "Construction"}),
-    Segment("pmi", "participants_pmi", "pmi_pct", {"id": "Pekerja migran (PMI)", "en": "Migrant workers (PMI)"}),
+    Segment(
+        "pu",
+        "participants_pu",
+        "pu_pct",
+        {"id": "Penerima upah (PU)", "en": "Wage earners (PU)"},
+        {"id": "PU", "en": "PU"},
+    ),
+    Segment(
+        "bpu",
+        "participants_bpu",
+        "bpu_pct",
+        {"id": "Bukan penerima upah (BPU)", "en": "Non-wage (BPU)"},
+        {"id": "BPU", "en": "BPU"},
+    ),
+    Segment(
+        "jakon",
+        "participants_jakon",
+        "jakon_pct",
+        {"id": "Jasa konstruksi", "en": "Construction"},
+        {"id": "Jakon", "en": "Jakon"},
+    ),
+    Segment(
+        "pmi",
+        "participants_pmi",
+        "pmi_pct",
+        {"id": "Pekerja migran (PMI)", "en": "Migrant workers (PMI)"},
+        {"id": "PMI", "en": "PMI"},
+    ),
 )
 PAYERS = (
     Segment(
@@ -43,14 +68,22 @@ PAYERS = (
         "vulnerable_regency",
         "vulnerable_regency_share_pct",
         {"id": "APBD kabupaten/kota", "en": "Regency/city budget"},
+        {"id": "kab/kota", "en": "regency"},
     ),
     Segment(
         "provinsi",
         "vulnerable_province",
         "vulnerable_province_share_pct",
         {"id": "APBD provinsi", "en": "Province budget"},
+        {"id": "provinsi", "en": "province"},
     ),
-    Segment("lain", "vulnerable_other", "vulnerable_other_share_pct", {"id": "Sumber lain", "en": "Other sources"}),
+    Segment(
+        "lain",
+        "vulnerable_other",
+        "vulnerable_other_share_pct",
+        {"id": "Sumber lain", "en": "Other sources"},
+        {"id": "lain", "en": "other"},
+    ),
 )
 CONTRIBUTION = "contribution_monthly"  # Rupiah per person per month, as given in the file
 COUNT_COLUMNS = [s.column for s in (*PARTICIPANT_SEGMENTS, *PAYERS)]

@@ -45,7 +45,8 @@ class TooltipLabels:
     incomplete: str = "data tidak lengkap"  # a province whose districts do not add up to a figure
     basis: str = "Dasar"
     from_districts: str = "total kabupaten/kota (Σ peserta ÷ Σ pekerja)"
-    paid_by: str = "Pekerja rentan, dibayar {payer}"
+    segments: str = "Segmen (% pekerja)"
+    paid_by: str = "{count} pekerja rentan dibayar"
     budget_regency: str = "Anggaran APBD kab/kota per tahun"
     budget_province: str = "Anggaran APBD provinsi per tahun"
 
@@ -190,19 +191,21 @@ def _present(value: object) -> bool:
 
 
 def segment_lines(row: dict, labels: TooltipLabels, locale: str) -> list[tuple[str, str]]:
-    """The segment breakdown of one district: each segment given (count and share of the employed), who pays
-    for its vulnerable workers (count and share) and the yearly budgets implied; nothing without segments."""
+    """The segment breakdown of one district in at most four short lines (a tooltip must fit a projector):
+    each segment's share of the employed, who pays for its vulnerable workers (share, and how many), and the
+    yearly budgets implied; nothing without segments. Counts per segment are on the district page."""
     lang = locale.split("_")[0]
     lines = []
-    for segment in PARTICIPANT_SEGMENTS:
-        if _present(row.get(segment.column)):
-            share = format_percent(row.get(segment.share), locale, "–")
-            lines.append((segment.label[lang], f"{format_count(row[segment.column], locale)} ({share})"))
-    for payer in PAYERS:
-        if _present(row.get(payer.column)):
-            share = format_percent(row.get(payer.share), locale, "–")
-            count = format_count(row[payer.column], locale)
-            lines.append((labels.paid_by.format(payer=payer.label[lang]), f"{count} ({share})"))
+    shares = [
+        f"{s.short[lang]} {format_percent(row.get(s.share), locale)}"
+        for s in PARTICIPANT_SEGMENTS
+        if _present(row.get(s.column))
+    ]
+    if shares:
+        lines.append((labels.segments, " · ".join(shares)))
+    if _present(row.get("vulnerable")):
+        payers = " · ".join(f"{p.short[lang]} {format_percent(row.get(p.share), locale)}" for p in PAYERS)
+        lines.append((labels.paid_by.format(count=format_count(row["vulnerable"], locale)), payers))
     for key, label in (
         ("budget_regency_yearly", labels.budget_regency),
         ("budget_province_yearly", labels.budget_province),

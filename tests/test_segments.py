@@ -230,11 +230,11 @@ def test_the_tooltip_shows_the_breakdown_and_the_yearly_budget_escaped():
     )
     html = tooltip_html(row, labels, "Sedang", 10, "id")
     text = re.sub(r"<[^>]+>", "|", html)
-    assert "Penerima upah (PU)||30.000 (20,0%)" in text
-    assert "Pekerja rentan, dibayar APBD kabupaten/kota||15.000 (72,8%)" in text
+    assert "Segmen (% pekerja)||PU 20,0%" in text  # only the segments given
+    assert "20.614 pekerja rentan dibayar||kab/kota 72,8% · provinsi 27,2% · lain 0,0%" in text
     assert "Anggaran APBD kab/kota per tahun||Rp3.024.000.000" in text
     assert "Anggaran APBD provinsi per tahun||Rp1.131.782.400" in text
-    assert "&lt;b&gt;Penajam" in html and "Jasa konstruksi" not in html  # not given: not shown as 0
+    assert "&lt;b&gt;Penajam" in html and "BPU" not in html  # not given: not shown as 0
 
 
 def test_a_district_without_segments_has_no_segment_lines():

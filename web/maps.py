@@ -60,7 +60,8 @@ def tooltip_labels(view: CoverageView) -> TooltipLabels:
         incomplete=_("data tidak lengkap"),
         basis=_("Dasar"),
         from_districts=_("total kabupaten/kota (Σ peserta ÷ Σ pekerja)"),
-        paid_by=_("Pekerja rentan, dibayar {payer}"),
+        segments=_("Segmen (% pekerja)"),
+        paid_by=_("{count} pekerja rentan dibayar"),
         budget_regency=_("Anggaran APBD kab/kota per tahun"),
         budget_province=_("Anggaran APBD provinsi per tahun"),
     )
