@@ -140,6 +140,11 @@ def has_segments(frame: pd.DataFrame) -> bool:
     return any(column in frame and frame[column].notna().any() for column in COUNT_COLUMNS)
 
 
+def is_segment_view(value: str) -> bool:
+    """Whether a level scheme colouring by `value` is a segment or "who pays" view."""
+    return value in VIEW_COLUMNS.values()
+
+
 def segment_columns_of(frame: pd.DataFrame) -> list[str]:
     """The segment columns every table and file of this frame carries: all of them when any district has a
     segment, none otherwise (so tables of data without segments stay as they were)."""

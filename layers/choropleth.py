@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from geo.levels import Scheme
 from geo.numbers import format_count, format_percent, format_points, format_rupiah
-from geo.segments import PARTICIPANT_SEGMENTS, PAYERS
+from geo.segments import PARTICIPANT_SEGMENTS, PAYERS, is_segment_view
 
 NO_DATA_FILL = "url(#peta-hatch)"  # SVG pattern defined once in templates/_hatch.html
 
@@ -215,8 +215,11 @@ def segment_lines(row: dict, labels: TooltipLabels, locale: str) -> list[tuple[s
     return lines
 
 
-def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int, locale: str) -> str:
-    """Return the tooltip of one district as escaped HTML."""
+def tooltip_html(
+    row: dict, labels: TooltipLabels, level_label: str, total: int, locale: str, segments: bool = False
+) -> str:
+    """Return the tooltip of one district as escaped HTML; on a segment view (`segments`), its segment
+    breakdown takes the place of the target lines, so the tooltip stays the height that fits a projector."""
     basis = row.get("basis")  # only on the province layer (geo.compare.province_frame)
     missing = labels.incomplete if basis == "tidak_lengkap" else labels.no_data
     lines = [(labels.coverage, format_percent(row["coverage_pct"], locale, missing))]
@@ -224,16 +227,20 @@ def tooltip_html(row: dict, labels: TooltipLabels, level_label: str, total: int,
         lines += [
             (labels.participants, format_count(row["participants"], locale)),
             (labels.workers, format_count(row["workers"], locale)),
-            (labels.target, format_percent(row["target_pct"], locale)),
-            (labels.gap, format_points(row["gap_pct"], locale)),  # geo.join.gap_to_target
         ]
+        if not segments:
+            lines += [
+                (labels.target, format_percent(row["target_pct"], locale)),
+                (labels.gap, format_points(row["gap_pct"], locale)),  # geo.join.gap_to_target
+            ]
         if not pd.isna(row.get("change_pct_points", float("nan"))):
             lines.append((labels.change, format_points(row["change_pct_points"], locale)))
         if not pd.isna(row["rank"]):
             lines.append((labels.rank, labels.rank_of.format(rank=row["rank"], total=total)))
         if basis == "total_kabupaten":
             lines.append((labels.basis, labels.from_districts))
-        lines += segment_lines(row, labels, locale)
+        if segments:
+            lines += segment_lines(row, labels, locale)
     lines.append((labels.level, level_label if basis != "tidak_lengkap" else labels.incomplete))
     source, as_of = _text(row.get("source")), _text(row.get("as_of"))
     if source:
@@ -267,7 +274,7 @@ def tooltips(joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, lo
     level_labels = {key: level.label[lang] for key, level in scheme.by_key().items()}
     total = int(joined["coverage_pct"].notna().sum())
     return [
-        tooltip_html(row, labels, level_labels[row["level"]], total, locale)
+        tooltip_html(row, labels, level_labels[row["level"]], total, locale, is_segment_view(scheme.value))
         for row in joined.drop(columns="geometry").to_dict("records")
     ]
 

@@ -228,7 +228,8 @@ def test_the_tooltip_shows_the_breakdown_and_the_yearly_budget_escaped():
     labels = TooltipLabels(
         "Cakupan", "Peserta", "Pekerja", "Target", "Gap", "Tingkat", "Peringkat", "Sumber", "–", "{rank}/{total}"
     )
-    html = tooltip_html(row, labels, "Sedang", 10, "id")
+    assert "Rp" not in tooltip_html(row, labels, "Sedang", 10, "id")  # the coverage view: as before
+    html = tooltip_html(row, labels, "Sedang", 10, "id", segments=True)
     text = re.sub(r"<[^>]+>", "|", html)
     assert "Segmen (% pekerja)||PU 20,0%" in text  # only the segments given
     assert "20.614 pekerja rentan dibayar||kab/kota 72,8% · provinsi 27,2% · lain 0,0%" in text
@@ -257,7 +258,7 @@ def test_a_district_without_segments_has_no_segment_lines():
     labels = TooltipLabels(
         "Cakupan", "Peserta", "Pekerja", "Target", "Gap", "Tingkat", "Peringkat", "Sumber", "–", "{rank}/{total}"
     )
-    assert "Rp" not in tooltip_html(row.to_dict("records")[0], labels, "Sedang", 1, "id")
+    assert "Rp" not in tooltip_html(row.to_dict("records")[0], labels, "Sedang", 1, "id", segments=True)
 
 
 def test_the_stacked_bar_splits_the_width_by_count():
