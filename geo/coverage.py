@@ -355,6 +355,11 @@ class ImportReport:
         """The upload's own fields are wrong (or no single period): no draft is kept."""
         return self.period is None or any(problem.kind == Kind.INPUT for problem in self.errors)
 
+    @property
+    def has_segments(self) -> bool:
+        """Whether any row gives a segment (the review then shows them beside each row)."""
+        return any(getattr(row, column) is not None for row in self.rows for column in SEGMENT_COLUMNS)
+
     def source_of(self, row: RowResult) -> str | None:
         return row.source or self.source
 

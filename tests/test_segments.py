@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import re
 
@@ -358,3 +359,37 @@ def test_segments_survive_a_merge_and_a_file_without_them(app, tokens):  # noqa:
     assert props["64.09"]["budget_regency_yearly"] == 3_024_000_000 and props["64.09"]["origin_draft_id"] == first["id"]
     assert props["64.01"]["participants"] == 31000 and props["64.01"]["participants_pu"] is None
     assert not math.isnan(props["64.72"]["pu_pct"])
+
+
+def test_the_review_page_shows_segments_and_the_warning_and_still_publishes(people):
+    from openpyxl import Workbook
+
+    from tests.test_editor import sign_in
+    from tests.test_editor import upload as upload_page
+
+    book = Workbook()
+    book.active.append(["Kepesertaan per segmen, Kalimantan Timur"])  # a title row above the header
+    for line in KALTIM.strip().split("\n"):
+        cells = line.split(",")
+        # Thousands typed as numbers, as Excel keeps them; the contribution stays text ('Rp16.800').
+        book.active.append([int(c.replace(".", "")) if re.fullmatch(r"\d{1,3}(\.\d{3})+", c) else c for c in cells])
+    data = io.BytesIO()
+    book.save(data)
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    response = upload_page(client, data.getvalue(), period=PERIOD)
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<th>Segmen</th>" in review and "PU 30.000 · BPU 25.000 · Jakon 4.000 · PMI 1.000" in review
+    assert "Rentan: kab/kota 15.000 · prov 5.614 · lain 0" in review and "Iuran Rp16.800/bulan" in review
+    assert review.count('data-kind="segments"') == 1 and "Terbitkan" in review  # a warning, not an error
+
+
+@pytest.fixture()
+def people(app):
+    from geo.accounts import create_user
+    from tests.test_editor import PASSWORD
+    from web.resources import get_resources
+
+    with app.app_context():
+        create_user(get_resources().engine, "penyunting", "editor", PASSWORD)
+    return app
