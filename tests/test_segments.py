@@ -328,6 +328,7 @@ def test_a_segment_file_reviews_publishes_and_colours_the_segment_and_who_pays_v
     page = client.get(f"/map/kalimantan-timur?period={PERIOD}&view=pu").get_data(as_text=True)
     assert 'value="pu" selected' in page and 'value="pembiayaan"' in page and 'value="jakon"' in page
     assert "Peserta penerima upah (PU)" in page and "Rp3.024.000.000" in page  # legend title, tooltip
+    assert "hanya 3 dari 10 kabupaten/kota punya angka segmen ini" in page  # PU total: 3 of 10 < 80%
 
     summary = client.get(f"/api/summary?scope=kalimantan-timur&period={PERIOD}").get_json()["segments"]
     assert summary["segments"]["pu"]["pct"] == round(300000 / 850000 * 100, 2)
@@ -393,3 +394,11 @@ def people(app):
     with app.app_context():
         create_user(get_resources().engine, "penyunting", "editor", PASSWORD)
     return app
+
+
+def test_the_summary_strip_gives_the_segment_total_of_the_scope(client):
+    totals = client.get("/api/summary?series=contoh&scope=kalimantan").get_json()["segments"]
+    page = client.get("/map/kalimantan?series=contoh&view=pembiayaan").get_data(as_text=True)
+    strip = page[page.index('class="summary-strip"') : page.index("</section>", page.index('class="summary-strip"'))]
+    assert format_rupiah(totals["budget_regency_yearly"], "id") in strip
+    assert f"{totals['payers']['kabkota']['pct']:.1f}%".replace(".", ",") in strip
