@@ -12,6 +12,8 @@ import pandas as pd
 import shapely
 
 from geo.join import OUTPUT_COLUMNS, PROVENANCE_COLUMNS, attainment_of, gap_to_target
+from geo.segments import OUTPUT_COLUMNS as SEGMENT_OUTPUT_COLUMNS
+from geo.segments import segment_columns_of, segment_record, segment_totals
 
 RANKING_COLUMNS = [
     "rank",
@@ -52,7 +54,7 @@ def ranking(joined: pd.DataFrame) -> pd.DataFrame:
     frame = frame.sort_values(["has_data", "coverage_pct", "name"], ascending=[False, False, True], kind="stable")
     frame["rank"] = frame["coverage_pct"].rank(method="min", ascending=False).astype("Int64")
     columns = RANKING_COLUMNS + [c for c in ("previous_coverage_pct", "change_pct_points") if c in frame]
-    return frame[columns].reset_index(drop=True)
+    return frame[columns + segment_columns_of(frame)].reset_index(drop=True)
 
 
 def weighted_totals(frame: pd.DataFrame) -> dict:
@@ -99,6 +101,7 @@ def summary(joined: pd.DataFrame, level_keys: list[str]) -> dict:
     for (code, name), group in joined.groupby(["province_code", "province"], sort=True):
         provinces.append(
             {"code": code, "name": name, **weighted_totals(group), "levels": _level_counts(group["level"], level_keys)}
+            | ({"segments": segment_totals(group)} if segment_columns_of(joined) else {})
         )
     islands = [
         {"name": name, **weighted_totals(group), "levels": _level_counts(group["level"], level_keys)}
@@ -106,6 +109,7 @@ def summary(joined: pd.DataFrame, level_keys: list[str]) -> dict:
     ]
     return {
         **weighted_totals(joined),
+        **({"segments": segment_totals(joined)} if segment_columns_of(joined) else {}),
         "levels": _level_counts(joined["level"], level_keys),
         "islands": islands,
         "best": _brief(with_data.head(TOP)),
@@ -220,6 +224,8 @@ def province_frame(
     result["change_pct_points"] = (result["coverage_pct"] - result["previous_coverage_pct"]).round(2)
     for column in PROVENANCE_COLUMNS:
         result[column] = pd.Series(pd.NA, index=result.index, dtype="Int64")
+    for column in SEGMENT_OUTPUT_COLUMNS:  # segments are drawn per district only: provinces show no data
+        result[column] = np.nan
     for column in ("level", "fill", "rank"):
         result[column] = None
     return result[OUTPUT_COLUMNS + ["basis", "share", "geometry"]]
@@ -264,6 +270,7 @@ def history_row(records: pd.DataFrame, code: str, period: str) -> dict | None:
         "as_of": _string(r["as_of"]),
         "origin_version": _integer(r.get("origin_version")),
         "origin_draft_id": _integer(r.get("origin_draft_id")),
+        "segments": segment_record(row),  # geo.segments: counts, shares, who pays, yearly budget (or None)
     }
 
 

@@ -28,6 +28,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from geo.codes import header_code_system
 from geo.matching import DistrictIndex, Match, RowInput, match_rows, normalize_words, resolve_province, split_jenis
 from geo.numbers import format_percent, format_points
+from geo.segments import CONTRIBUTION, COUNT_COLUMNS, SEGMENT_COLUMNS, segment_problems
 
 HEADER_ALIASES = {
     "code": [
@@ -86,6 +87,51 @@ HEADER_ALIASES = {
     "source": ["sumber", "source", "sumber_data"],
     "remarks": ["keterangan", "ket", "catatan", "remarks", "notes", "note"],
     "as_of": ["tanggal", "tanggal_data", "per_tanggal", "as_of"],
+    # Optional segments (geo.segments): the files BPJS Ketenagakerjaan and the regions circulate.
+    "participants_pu": ["peserta_pu", "pu", "penerima_upah", "peserta_penerima_upah", "tk_pu", "segmen_pu"],
+    "participants_bpu": [
+        "peserta_bpu",
+        "bpu",
+        "bukan_penerima_upah",
+        "peserta_bukan_penerima_upah",
+        "tk_bpu",
+        "segmen_bpu",
+    ],
+    "participants_jakon": ["peserta_jakon", "jakon", "jasa_konstruksi", "peserta_jasa_konstruksi", "tk_jakon"],
+    "participants_pmi": ["peserta_pmi", "pmi", "pekerja_migran", "pekerja_migran_indonesia", "peserta_pekerja_migran"],
+    "vulnerable_regency": [
+        "peserta_rentan_apbd_kabkota",
+        "rentan_apbd_kabkota",
+        "rentan_apbd_kab_kota",
+        "rentan_apbd_kabupaten",
+        "rentan_apbd_kabupaten_kota",
+        "peserta_rentan_apbd_kab_kota",
+        "pekerja_rentan_apbd_kabkota",
+    ],
+    "vulnerable_province": [
+        "peserta_rentan_apbd_prov",
+        "peserta_rentan_apbd_provinsi",
+        "rentan_apbd_prov",
+        "rentan_apbd_provinsi",
+        "pekerja_rentan_apbd_prov",
+    ],
+    "vulnerable_other": [
+        "peserta_rentan_lain",
+        "peserta_rentan_lainnya",
+        "rentan_lain",
+        "rentan_lainnya",
+        "rentan_sumber_lain",
+        "pekerja_rentan_lain",
+    ],
+    "contribution_monthly": [
+        "iuran",
+        "iuran_per_orang",
+        "iuran_per_orang_per_bulan",
+        "iuran_orang_bulan",
+        "iuran_bulanan",
+        "iuran_per_bulan",
+        "iuran_rentan",
+    ],
 }
 COLUMN_LABELS = {
     "code": "kode",
@@ -99,6 +145,14 @@ COLUMN_LABELS = {
     "source": "sumber",
     "as_of": "tanggal",
     "remarks": "keterangan",
+    "participants_pu": "peserta_pu",
+    "participants_bpu": "peserta_bpu",
+    "participants_jakon": "peserta_jakon",
+    "participants_pmi": "peserta_pmi",
+    "vulnerable_regency": "peserta_rentan_apbd_kabkota",
+    "vulnerable_province": "peserta_rentan_apbd_prov",
+    "vulnerable_other": "peserta_rentan_lain",
+    "contribution_monthly": "iuran",
 }
 MATCH_MESSAGES = {
     "ambiguous": "Nama '{input}' cocok dengan lebih dari satu wilayah. Tulis 'Kabupaten' atau 'Kota', "
@@ -191,6 +245,7 @@ class Kind(StrEnum):
     FRACTION = "fraction"  # coverage written as fractions (0,3 for 30%)
     SOURCE = "source"  # no source for figures that would be published
     MATCH_NOTE = "match_note"  # how a row or the file was matched (a former province, codes read as BPS codes)
+    SEGMENTS = "segments"  # segments that do not add up to the participants: a warning to review, never fixed
 
 
 # Found while reading the file; they stay until their row is matched or dropped. validate_report recomputes
@@ -269,6 +324,15 @@ class RowResult:
     remarks: str | None = None  # a `keterangan` cell: shown in review, never published as a source
     coverage_given: bool = False  # coverage written in the file (not computed from the counts)
     reason: str | None = None  # why an unmatched row stays unmatched (geo.matching.REASONS)
+    # Optional segments (geo.segments.SEGMENT_COLUMNS), as written; None where the file has no such cell.
+    participants_pu: int | None = None
+    participants_bpu: int | None = None
+    participants_jakon: int | None = None
+    participants_pmi: int | None = None
+    vulnerable_regency: int | None = None
+    vulnerable_province: int | None = None
+    vulnerable_other: int | None = None
+    contribution_monthly: int | None = None
 
 
 @dataclass
@@ -299,6 +363,11 @@ class ImportReport:
     def refused(self) -> bool:
         """The upload's own fields are wrong (or no single period): no draft is kept."""
         return self.period is None or any(problem.kind == Kind.INPUT for problem in self.errors)
+
+    @property
+    def has_segments(self) -> bool:
+        """Whether any row gives a segment (the review then shows them beside each row)."""
+        return any(getattr(row, column) is not None for row in self.rows for column in SEGMENT_COLUMNS)
 
     def source_of(self, row: RowResult) -> str | None:
         return row.source or self.source
@@ -386,6 +455,7 @@ class ImportReport:
                 "source": self.source_of(row),
                 "as_of": self.as_of_of(row),
             }
+            | {column: getattr(row, column) for column in SEGMENT_COLUMNS}
             for row in self.rows
             if row.code
         ] + [
@@ -401,7 +471,10 @@ class ImportReport:
             }
             for row in self.province_figures()
         ]
-        return pd.DataFrame(rows, columns=columns)
+        frame = pd.DataFrame(rows, columns=columns + SEGMENT_COLUMNS)
+        for column in SEGMENT_COLUMNS:  # integers with blanks, never floats (15000 stays 15000, not 15000.0)
+            frame[column] = frame[column].astype("Int64")
+        return frame
 
 
 def _legacy_kind(problem: dict, rows: list[RowResult]) -> Kind:
@@ -650,6 +723,19 @@ def parse_count(text: str) -> int:
         raise ValueError(f"'{text}' negatif. Jumlah orang tidak boleh negatif.")
     if value > MAX_COUNT:
         raise ValueError(f"'{text}' terlalu besar untuk jumlah orang di satu kabupaten/kota. Periksa angkanya.")
+    return value
+
+
+MAX_CONTRIBUTION = 10_000_000  # Rupiah a month for one person: more is a typo (the lowest BPU rate is Rp16.800)
+
+
+def parse_rupiah(text: str) -> int:
+    """Parse a monthly contribution in Rupiah: 'Rp16.800', 'Rp 16.800,00', '16800'; raise ValueError."""
+    cleaned = re.sub(r"^rp\.?", "", text.strip().lower()).strip()
+    cleaned = re.sub(r",00?$", "", cleaned)
+    value = parse_count(cleaned)
+    if value > MAX_CONTRIBUTION:
+        raise ValueError(f"Iuran '{text}' per orang per bulan tidak mungkin. Tulis iuran sebulan, mis. 16.800.")
     return value
 
 
@@ -992,6 +1078,13 @@ def _row_result(
     result.participants, result.workers = values["participants"], values["workers"]
     result.coverage_pct, result.target_pct = values["coverage"], values["target"]
     result.coverage_given = result.coverage_pct is not None
+    for column in SEGMENT_COLUMNS:
+        text = _cell(cells, columns, column)
+        if text and text != "-":
+            try:
+                setattr(result, column, parse_rupiah(text) if column == CONTRIBUTION else parse_count(text))
+            except ValueError as error:
+                errors.append(Problem(number, COLUMN_LABELS[column], str(error), Kind.PARSE))
     if result.coverage_pct is None and result.participants is not None and result.workers:
         result.coverage_pct = round(result.participants / result.workers * 100, 2)
     return result
@@ -1028,6 +1121,8 @@ def _check_row(row: RowResult, has_error: bool, errors: list[Problem], warnings:
         )
     elif row.coverage_pct is not None and row.coverage_pct > 100:
         warnings.append(Problem(row.row, "cakupan", f"Cakupan {_pct(row.coverage_pct)} di atas 100%.", Kind.RANGE))
+    figures = {"participants": row.participants} | {column: getattr(row, column) for column in COUNT_COLUMNS}
+    warnings.extend(Problem(row.row, "segmen", message, Kind.SEGMENTS) for message in segment_problems(figures))
 
 
 def _fraction_warning(report: ImportReport) -> Problem | None:

@@ -31,7 +31,7 @@ from geo.matching import DistrictIndex
 from geo.periods import PeriodDiff, diff_records, merge_records
 from geo.store import (
     MAIN_SERIES,
-    RECORD_COLUMNS,
+    STORED_COLUMNS,
     Base,
     Dataset,
     DatasetInfo,
@@ -157,10 +157,11 @@ class SavedAlias(Base):
 
 
 def records_from_report(report: ImportReport | dict) -> pd.DataFrame:
-    """The rows a draft would publish: every matched row as the store's record table (RECORD_COLUMNS), each
-    with its own source and date (the row's `sumber`/`tanggal` cell, else the upload's)."""
+    """The rows a draft would publish: every matched row as the store's record table (STORED_COLUMNS, segments
+    blank where the file has none), each with its own source and date (the row's `sumber`/`tanggal` cell, else
+    the upload's)."""
     typed = report if isinstance(report, ImportReport) else ImportReport.from_dict(report)
-    return typed.records()[RECORD_COLUMNS]
+    return typed.records()[STORED_COLUMNS]
 
 
 @dataclass(frozen=True)

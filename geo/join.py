@@ -8,6 +8,8 @@ import pandas as pd
 
 from geo.levels import Scheme, classify, colors
 from geo.scopes import Scope
+from geo.segments import OUTPUT_COLUMNS as SEGMENT_OUTPUT_COLUMNS
+from geo.segments import segment_figures
 
 OUTPUT_COLUMNS = [
     "code",
@@ -32,6 +34,7 @@ OUTPUT_COLUMNS = [
     "origin_version",
     "origin_dataset_id",
     "origin_draft_id",
+    *SEGMENT_OUTPUT_COLUMNS,  # counts as stored and the shares and budgets derived once (geo.segments)
 ]
 PROVENANCE_COLUMNS = ["origin_version", "origin_dataset_id", "origin_draft_id"]
 
@@ -102,5 +105,6 @@ def join_coverage(
     before = previous.set_index("code")["coverage_pct"].astype(float) if previous is not None else pd.Series()
     joined["previous_coverage_pct"] = joined["code"].map(before).astype(float)
     joined["change_pct_points"] = (joined["coverage_pct"].astype(float) - joined["previous_coverage_pct"]).round(2)
+    joined = segment_figures(joined)
     joined = apply_levels(gpd.GeoDataFrame(joined, geometry="geometry", crs=districts.crs), scheme)
     return joined[OUTPUT_COLUMNS + ["geometry"]]

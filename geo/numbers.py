@@ -46,3 +46,10 @@ def format_month(period: str, locale: str) -> str:
     """'2025-12' -> 'Des 2025' (id) or 'Dec 2025' (en): short, for tooltips and chart ticks."""
     year, month = (int(part) for part in period.split("-"))
     return format_date(date(year, month, 1), "MMM y", locale=locale)
+
+
+def format_rupiah(value: object, locale: str, missing: str = "–") -> str:
+    """3024000000 -> 'Rp3.024.000.000' (id) or 'Rp3,024,000,000' (en): whole Rupiah, no space, no decimals."""
+    if _missing(value):
+        return missing
+    return "Rp" + format_decimal(round(float(value)), format="#,##0", locale=locale)

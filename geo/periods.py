@@ -10,10 +10,11 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from geo.store import ORIGIN_COLUMNS, RECORD_COLUMNS
+from geo.segments import SEGMENT_COLUMNS
+from geo.store import ORIGIN_COLUMNS, STORED_COLUMNS
 
 # What a figure is; `input` (the name as written) and the origin are not part of it.
-FIGURE_COLUMNS = ["participants", "workers", "coverage_pct", "target_pct", "source", "as_of"]
+FIGURE_COLUMNS = ["participants", "workers", "coverage_pct", "target_pct", "source", "as_of", *SEGMENT_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,10 @@ def merge_records(live: pd.DataFrame | None, incoming: pd.DataFrame, *, replace:
 
     Kept districts carry their origin columns; the upload's records have none, so they get the new version's.
     """
-    columns = RECORD_COLUMNS + ORIGIN_COLUMNS
-    fresh = incoming.reindex(columns=columns)
+    columns = STORED_COLUMNS + ORIGIN_COLUMNS
+    fresh = incoming.reindex(columns=columns)  # an upload without segments has them blank, never 0
     if replace or live is None or live.empty:
         return fresh.reset_index(drop=True)
-    kept = live.loc[~live["code"].isin(incoming["code"]), columns]
+    kept = live.reindex(columns=columns).loc[~live["code"].isin(incoming["code"])]
     parts = [part.astype(object) for part in (kept, fresh) if not part.empty]
     return pd.concat(parts, ignore_index=True) if parts else fresh

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.store import PROVINCE_COLUMNS, RECORD_COLUMNS
+from geo.segments import SEGMENT_COLUMNS
+from geo.store import PROVINCE_COLUMNS, STORED_COLUMNS
 
 PUBLISHED_PERIOD = "2025-10"
 PUBLISHED_TITLE = "Angka cakupan terbitan (kompilasi berita & situs pemerintah, 2021–2025)"
@@ -18,6 +19,34 @@ SAMPLE_SOURCE = "DATA CONTOH — bukan data resmi (dibuat acak untuk peragaan)"
 # Province targets seen in published sources; other provinces get the national 2025 target (52.15%).
 PROVINCE_TARGETS = {"61": 59.56, "14": 55.05, "11": 43.54, "63": 70.0}
 NATIONAL_TARGET = 52.15
+BPU_CONTRIBUTION = 16_800  # Rupiah a month: the lowest BPU contribution (JKK + JKM), what regions pay per person
+
+
+def synthetic_segments(code: str, participants: int, is_kota: bool) -> dict[str, int | None]:
+    """Invented segments for one district that add up exactly to its participants (same code, same result).
+
+    Drawn from their own random stream, so the sample's other figures are what they were before segments.
+    PU dominate in cities, BPU in regencies; vulnerable workers are part of the BPU, paid by the regency in
+    about two districts of three, by the province in about half, and by others (CSR, DBH sawit) in the rest.
+    """
+    rng = np.random.default_rng(_seed(code + "/segmen"))
+    pu = round(participants * rng.uniform(0.62, 0.82) if is_kota else participants * rng.uniform(0.40, 0.68))
+    jakon = round(participants * rng.uniform(0.02, 0.09))
+    pmi = round(participants * rng.uniform(0.0, 0.03))
+    bpu = participants - pu - jakon - pmi
+    vulnerable = round(bpu * rng.uniform(0.15, 0.6))
+    regency = round(vulnerable * rng.uniform(0.4, 0.9)) if rng.random() < 0.65 else 0
+    province = round((vulnerable - regency) * rng.uniform(0.3, 0.9)) if rng.random() < 0.5 else 0
+    return {
+        "participants_pu": pu,
+        "participants_bpu": bpu,
+        "participants_jakon": jakon,
+        "participants_pmi": pmi,
+        "vulnerable_regency": regency,
+        "vulnerable_province": province,
+        "vulnerable_other": vulnerable - regency - province,
+        "contribution_monthly": BPU_CONTRIBUTION,
+    }
 
 
 def _seed(code: str) -> int:
@@ -34,20 +63,24 @@ def synthetic_records(districts: pd.DataFrame, period_index: int) -> pd.DataFram
         base = rng.beta(2.2, 3.0) * (85 if is_kota else 70) + (12 if is_kota else 4)
         growth = rng.normal(2.5, 2.0) * period_index
         coverage = float(np.clip(base + growth, 1.0, 98.0))
+        participants = round(workers * coverage / 100)
         rows.append(
             {
                 "code": row.kode,
                 "input": row.nama,
-                "participants": round(workers * coverage / 100),
+                "participants": participants,
                 "workers": workers,
                 "coverage_pct": None,
                 "target_pct": PROVINCE_TARGETS.get(row.kode_prov, NATIONAL_TARGET),
                 "source": SAMPLE_SOURCE,
                 "as_of": None,
             }
+            | synthetic_segments(row.kode, participants, is_kota)
         )
-    frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
+    frame = pd.DataFrame(rows, columns=STORED_COLUMNS)
     frame["coverage_pct"] = (frame["participants"] / frame["workers"] * 100).round(2)
+    for column in SEGMENT_COLUMNS:
+        frame[column] = frame[column].astype("Int64")
     return frame
 
 

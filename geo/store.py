@@ -40,10 +40,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, aliased, mapped_column, relationship
 
 from geo.schema import upgrade
+from geo.segments import SEGMENT_COLUMNS
 
 MAIN_SERIES = "utama"
 SAMPLE_SERIES = "contoh"
 RECORD_COLUMNS = ["code", "input", "participants", "workers", "coverage_pct", "target_pct", "source", "as_of"]
+# Every stored figure of a record: the columns above and the optional segments (geo.segments; blank = unknown).
+STORED_COLUMNS = RECORD_COLUMNS + SEGMENT_COLUMNS
 # Where each figure came from: the dataset version that first published it and the draft (upload) it was in.
 # A merge copies the untouched districts' records with their origin, so provenance survives later publishes.
 ORIGIN_COLUMNS = ["origin_dataset_id", "origin_draft_id"]
@@ -103,6 +106,14 @@ class Record(Base):
     as_of: Mapped[str | None] = mapped_column(String(80))
     origin_dataset_id: Mapped[int | None] = mapped_column(Integer)
     origin_draft_id: Mapped[int | None] = mapped_column(Integer)
+    participants_pu: Mapped[int | None] = mapped_column(BigInteger)
+    participants_bpu: Mapped[int | None] = mapped_column(BigInteger)
+    participants_jakon: Mapped[int | None] = mapped_column(BigInteger)
+    participants_pmi: Mapped[int | None] = mapped_column(BigInteger)
+    vulnerable_regency: Mapped[int | None] = mapped_column(BigInteger)
+    vulnerable_province: Mapped[int | None] = mapped_column(BigInteger)
+    vulnerable_other: Mapped[int | None] = mapped_column(BigInteger)
+    contribution_monthly: Mapped[int | None] = mapped_column(BigInteger)
     dataset: Mapped[Dataset] = relationship(back_populates="records")
 
 
@@ -189,8 +200,12 @@ def _canonical(value: object) -> object:
 
 
 def checksum_records(records: pd.DataFrame) -> str:
-    """Hash the records' content (whatever the column types), so identical re-imports are recognisable."""
-    rows = [[_canonical(row[c]) for c in RECORD_COLUMNS] for row in records.astype(object).to_dict("records")]
+    """Hash the records' content (whatever the column types), so identical re-imports are recognisable.
+
+    Segment columns count only when some record has one, so records without segments hash as before them.
+    """
+    given = [c for c in SEGMENT_COLUMNS if c in records and records[c].notna().any()]
+    rows = [[_canonical(row[c]) for c in RECORD_COLUMNS + given] for row in records.astype(object).to_dict("records")]
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 
@@ -280,12 +295,18 @@ def add_version(
     rows = [
         {"dataset_id": dataset.id}
         | {c: _fit(_none_if_nan(row[c]), TEXT_LIMITS.get(c)) for c in RECORD_COLUMNS}
+        | {c: _count(row.get(c)) for c in SEGMENT_COLUMNS}
         | _origin(row, dataset.id, draft_id)
         for row in records.to_dict("records")
     ]
     if rows:
         session.execute(insert(Record), rows)  # one bulk statement, not one ORM object per district
     return dataset
+
+
+def _count(value: object) -> int | None:
+    value = _none_if_nan(value)
+    return None if value is None or value is pd.NA else int(value)
 
 
 def _origin(row: dict, dataset_id: int, draft_id: int | None) -> dict:
@@ -369,7 +390,7 @@ def pick_live(datasets: list[DatasetInfo], series: str, period: str | None) -> D
 def _records_query(dataset_id: int):
     origin = aliased(Dataset)
     return (
-        select(*[getattr(Record, c) for c in RECORD_COLUMNS + ORIGIN_COLUMNS], origin.version)
+        select(*[getattr(Record, c) for c in STORED_COLUMNS + ORIGIN_COLUMNS], origin.version)
         .outerjoin(origin, origin.id == Record.origin_dataset_id)
         .where(Record.dataset_id == dataset_id)
         .order_by(Record.id)
@@ -379,15 +400,15 @@ def _records_query(dataset_id: int):
 def records_in(session: Session, dataset_id: int) -> pd.DataFrame:
     """A dataset's records read in the session's transaction (see read_records)."""
     frame = pd.DataFrame(
-        session.execute(_records_query(dataset_id)).all(), columns=RECORD_COLUMNS + ORIGIN_COLUMNS + ["origin_version"]
+        session.execute(_records_query(dataset_id)).all(), columns=STORED_COLUMNS + ORIGIN_COLUMNS + ["origin_version"]
     )
-    for column in ("participants", "workers", *ORIGIN_COLUMNS, "origin_version"):
+    for column in ("participants", "workers", *SEGMENT_COLUMNS, *ORIGIN_COLUMNS, "origin_version"):
         frame[column] = frame[column].astype("Int64")
     return frame
 
 
 def read_records(engine: Engine, dataset_id: int) -> pd.DataFrame:
-    """Return a dataset's records: RECORD_COLUMNS, ORIGIN_COLUMNS and the origin's version number."""
+    """Return a dataset's records: STORED_COLUMNS, ORIGIN_COLUMNS and the origin's version number."""
     with Session(engine) as session:
         return records_in(session, dataset_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.numbers import format_percent
+from geo.numbers import format_count, format_percent
 
 
 @dataclass(frozen=True)
@@ -118,3 +118,49 @@ def bar_chart(
     ]
     ticks = [Tick(left + x(v), format_percent(v, locale, decimals=0)) for v in range(0, int(top_value) + 1, 25)]
     return BarChart(width, len(names) * (bar + gap) + 30, left, bars, ticks)
+
+
+# Okabe–Ito colours: told apart under every colour-vision deficiency; each part also carries its name as text.
+SEGMENT_COLORS = {
+    "pu": "#0072B2",
+    "bpu": "#E69F00",
+    "jakon": "#009E73",
+    "pmi": "#CC79A7",
+    "kabkota": "#0072B2",
+    "provinsi": "#56B4E9",
+    "lain": "#999999",
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    x: float
+    width: float
+    color: str
+    name: str
+    value: str  # count and share, shown in the key and the part's <title>
+
+
+@dataclass(frozen=True)
+class StackedBar:
+    width: int
+    height: int
+    parts: list[Part]
+
+
+def stacked_bar(parts: list[tuple[str, str, int | None]], locale: str, width: int = 640) -> StackedBar | None:
+    """One bar split into parts (key, name, count) in proportion to their counts; None when none is above 0.
+
+    Shares are of the parts' sum, which is what the bar shows; parts that are 0 or unknown are left out.
+    """
+    present = [(key, name, count) for key, name, count in parts if count is not None and count > 0]
+    total = sum(count for _, _, count in present)
+    if not total:
+        return None
+    result, x = [], 0.0
+    for key, name, count in present:
+        span = count / total * width
+        value = f"{format_count(count, locale)} ({format_percent(count / total * 100, locale)})"
+        result.append(Part(round(x, 1), round(span, 1), SEGMENT_COLORS[key], name, value))
+        x += span
+    return StackedBar(width, 28, result)

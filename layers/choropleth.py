@@ -21,7 +21,8 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from geo.levels import Scheme
-from geo.numbers import format_count, format_month, format_percent, format_points
+from geo.numbers import format_count, format_month, format_percent, format_points, format_rupiah
+from geo.segments import PARTICIPANT_SEGMENTS, PAYERS, is_segment_view
 
 NO_DATA_FILL = "url(#peta-hatch)"  # SVG pattern defined once in templates/_hatch.html
 
@@ -45,6 +46,10 @@ class TooltipLabels:
     basis: str = "Dasar"
     from_districts: str = "total kabupaten/kota (Σ peserta ÷ Σ pekerja)"
     path: str = "Riwayat"  # the coverage over the latest periods
+    segments: str = "Segmen (% pekerja)"
+    paid_by: str = "{count} pekerja rentan dibayar"
+    budget_regency: str = "Anggaran APBD kab/kota per tahun"
+    budget_province: str = "Anggaran APBD provinsi per tahun"
 
 
 @dataclass(frozen=True)
@@ -192,10 +197,47 @@ def path_text(path: list[tuple[str, float]], locale: str) -> str:
     )
 
 
+def _present(value: object) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def segment_lines(row: dict, labels: TooltipLabels, locale: str) -> list[tuple[str, str]]:
+    """The segment breakdown of one district in at most four short lines (a tooltip must fit a projector):
+    each segment's share of the employed, who pays for its vulnerable workers (share, and how many), and the
+    yearly budgets implied; nothing without segments. Counts per segment are on the district page."""
+    lang = locale.split("_")[0]
+    lines = []
+    shares = [
+        f"{s.short[lang]} {format_percent(row.get(s.share), locale)}"
+        for s in PARTICIPANT_SEGMENTS
+        if _present(row.get(s.column))
+    ]
+    if shares:
+        lines.append((labels.segments, " · ".join(shares)))
+    if _present(row.get("vulnerable")):
+        payers = " · ".join(f"{p.short[lang]} {format_percent(row.get(p.share), locale)}" for p in PAYERS)
+        lines.append((labels.paid_by.format(count=format_count(row["vulnerable"], locale)), payers))
+    for key, label in (
+        ("budget_regency_yearly", labels.budget_regency),
+        ("budget_province_yearly", labels.budget_province),
+    ):
+        if _present(row.get(key)):
+            lines.append((label, format_rupiah(row[key], locale)))  # geo.segments.segment_figures
+    return lines
+
+
 def tooltip_html(
-    row: dict, labels: TooltipLabels, level_label: str, total: int, locale: str, path: list | None = None
+    row: dict,
+    labels: TooltipLabels,
+    level_label: str,
+    total: int,
+    locale: str,
+    path: list | None = None,
+    segments: bool = False,
 ) -> str:
-    """Return the tooltip of one district as escaped HTML (with its path over the periods, when it has two)."""
+    """Return the tooltip of one district as escaped HTML: with its path over the periods when it has two; on a
+    segment view (`segments`), its segment breakdown takes the place of the target lines and the path, so the
+    tooltip stays the height that fits a projector."""
     basis = row.get("basis")  # only on the province layer (geo.compare.province_frame)
     missing = labels.incomplete if basis == "tidak_lengkap" else labels.no_data
     lines = [(labels.coverage, format_percent(row["coverage_pct"], locale, missing))]
@@ -203,16 +245,21 @@ def tooltip_html(
         lines += [
             (labels.participants, format_count(row["participants"], locale)),
             (labels.workers, format_count(row["workers"], locale)),
-            (labels.target, format_percent(row["target_pct"], locale)),
-            (labels.gap, format_points(row["gap_pct"], locale)),  # geo.join.gap_to_target
         ]
+        if not segments:
+            lines += [
+                (labels.target, format_percent(row["target_pct"], locale)),
+                (labels.gap, format_points(row["gap_pct"], locale)),  # geo.join.gap_to_target
+            ]
         if not pd.isna(row.get("change_pct_points", float("nan"))):
             lines.append((labels.change, format_points(row["change_pct_points"], locale)))
         if not pd.isna(row["rank"]):
             lines.append((labels.rank, labels.rank_of.format(rank=row["rank"], total=total)))
         if basis == "total_kabupaten":
             lines.append((labels.basis, labels.from_districts))
-        if path and len(path) > 1:
+        if segments:
+            lines += segment_lines(row, labels, locale)
+        elif path and len(path) > 1:
             lines.append((labels.path, path_text(path, locale)))
     lines.append((labels.level, level_label if basis != "tidak_lengkap" else labels.incomplete))
     source, as_of = _text(row.get("source")), _text(row.get("as_of"))
@@ -250,7 +297,15 @@ def tooltips(
     total = int(joined["coverage_pct"].notna().sum())
     paths = paths or {}
     return [
-        tooltip_html(row, labels, level_labels[row["level"]], total, locale, paths.get(row["code"]))
+        tooltip_html(
+            row,
+            labels,
+            level_labels[row["level"]],
+            total,
+            locale,
+            paths.get(row["code"]),
+            is_segment_view(scheme.value),
+        )
         for row in joined.drop(columns="geometry").to_dict("records")
     ]
 

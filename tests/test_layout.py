@@ -102,7 +102,12 @@ def test_presentation_fills_the_screen_with_legible_labels(server, page, size): 
 
 
 @pytest.mark.parametrize(
-    "url", ["/map/kalimantan-tengah?series=contoh", "/map/kalimantan-tengah?series=contoh&mode=present"]
+    "url",
+    [
+        "/map/kalimantan-tengah?series=contoh",
+        "/map/kalimantan-tengah?series=contoh&mode=present",
+        "/map/kalimantan-tengah?series=contoh&view=pembiayaan&mode=present",  # the segment breakdown fits too
+    ],
 )
 def test_tooltips_are_never_covered(server, page, url):  # noqa: F811
     open_map(page, server + url, (1280, 720))

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from openpyxl import Workbook
 
 from geo.scopes import default_scope
+from geo.segments import segment_columns_of
 from geo.store import live_datasets
 from web.data import DEFAULT_VIEW, SERIES, CoverageView, plain_records, ranking_table, resolve_view, scope_summary
 from web.districts import district_history
@@ -49,8 +50,9 @@ def _view(default_view: str | None = None) -> CoverageView:
 
 
 def _properties(view: CoverageView) -> list[str]:
-    """The columns every format gives; the province layer adds how each value was found (`basis`)."""
-    return PROPERTIES + [c for c in ("basis",) if c in view.joined]
+    """The columns every format gives; the province layer adds how each value was found (`basis`), data with
+    segments their counts, shares and budgets (geo.segments)."""
+    return PROPERTIES + [c for c in ("basis",) if c in view.joined] + segment_columns_of(view.joined)
 
 
 def _records(view: CoverageView) -> list[dict]:
@@ -143,11 +145,12 @@ def coverage_csv():
 @bp.get("/ranking")
 def ranking_json():
     view = _view(DEFAULT_VIEW)
-    return _stored(("ranking.json", *view.key), lambda: _json_body(_ranking_body(view)))
+    segment = request.args.get("segment") or None
+    return _stored(("ranking.json", *view.key, segment), lambda: _json_body(_ranking_body(view, segment)))
 
 
-def _ranking_body(view: CoverageView) -> dict:
-    rows = plain_records(ranking_table(get_resources(), view))
+def _ranking_body(view: CoverageView, segment: str | None) -> dict:
+    rows = plain_records(ranking_table(get_resources(), view, segment))
     if view.previous is None:
         for row in rows:
             row.pop("previous_coverage_pct", None)
@@ -157,6 +160,7 @@ def _ranking_body(view: CoverageView) -> dict:
         "period": view.dataset.period,
         "series": view.dataset.series,
         "compare": view.previous.period if view.previous else None,
+        "segment": segment,
         "rows": rows,
     }
 
@@ -202,7 +206,7 @@ def _download_name(view: CoverageView, extension: str) -> str:
 @bp.get("/ranking.csv")
 def ranking_csv():
     view = _view(DEFAULT_VIEW)
-    table = ranking_table(get_resources(), view)
+    table = ranking_table(get_resources(), view, request.args.get("segment"))
     rows = table.astype(object).where(table.notna(), None).itertuples(index=False)
     return csv_response(list(table.columns), rows, _download_name(view, "csv"))
 
@@ -210,7 +214,7 @@ def ranking_csv():
 @bp.get("/ranking.xlsx")
 def ranking_xlsx():
     view = _view(DEFAULT_VIEW)
-    table = ranking_table(get_resources(), view)
+    table = ranking_table(get_resources(), view, request.args.get("segment"))
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Peringkat")
     sheet.append(list(table.columns))

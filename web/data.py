@@ -19,8 +19,9 @@ from sqlalchemy.exc import OperationalError
 
 from geo.compare import coverage_paths, province_frame, published_province_figures, ranking, summary
 from geo.join import apply_levels, districts_in_scope, join_coverage
-from geo.levels import Scheme, get_scheme, with_palette
+from geo.levels import Scheme, UnknownScheme, get_scheme, with_palette
 from geo.scopes import Scope, get_scope
+from geo.segments import VIEW_COLUMNS, segment_ranking
 from geo.store import (
     MAIN_SERIES,
     SAMPLE_SERIES,
@@ -166,9 +167,14 @@ def table_view(resources: Resources, scope_key: str, args: Mapping[str, str]) ->
     return resolve_view(resources, scope_key, {**args, "layer": "kabupaten", "view": DEFAULT_VIEW, "palette": ""})
 
 
-def ranking_table(resources: Resources, view: CoverageView) -> pd.DataFrame:
-    """The ranking of a view, cached with it."""
-    return resources.cache.get_or_make(("ranking", *view.key), lambda: ranking(view.joined))
+def ranking_table(resources: Resources, view: CoverageView, by: str | None = None) -> pd.DataFrame:
+    """The ranking of a view, cached with it: by coverage, or by a segment view's share (`by`: pu, bpu, jakon,
+    pmi, pembiayaan; raise UnknownScheme for another)."""
+    if not by:
+        return resources.cache.get_or_make(("ranking", *view.key), lambda: ranking(view.joined))
+    if by not in VIEW_COLUMNS:
+        raise UnknownScheme(f"Segmen '{by}' tidak ada. Pilihan: {', '.join(VIEW_COLUMNS)}.")
+    return resources.cache.get_or_make(("ranking", by, *view.key), lambda: segment_ranking(view.joined, by))
 
 
 def scope_summary(resources: Resources, view: CoverageView) -> dict:

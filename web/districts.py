@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from geo.compare import history_row
 from geo.levels import classify, colors
 from geo.matching import normalize_code
+from geo.segments import PARTICIPANT_SEGMENTS, PAYERS
 from geo.store import MAIN_SERIES, SAMPLE_SERIES, read_records
-from layers.charts import bar_chart, line_chart
+from layers.charts import bar_chart, line_chart, stacked_bar
 from web.data import dataset_records, live_snapshot
 from web.resources import Resources, get_resources
 
@@ -30,6 +31,7 @@ HISTORY_KEYS = (
     "as_of",
     "origin_version",
     "origin_draft_id",
+    "segments",
 )
 
 
@@ -91,6 +93,9 @@ def district_page(code: str):
     chart = line_chart([p["period"] for p in periods], values, [p.get("target_pct") for p in periods], fills, locale)
     latest = next((p for p in reversed(periods) if p["coverage_pct"] is not None), None)
     neighbours = _neighbour_rows(resources, history, periods[-1]["period"] if periods else None)
+    lang = locale.split("_")[0]
+    with_segments = next((p for p in reversed(periods) if p.get("segments")), None)
+    segments = with_segments["segments"] if with_segments else None
     return render_template(
         "district.html",
         d=history,
@@ -100,7 +105,12 @@ def district_page(code: str):
         latest=latest,
         neighbours=neighbours,
         scheme=resources.schemes["cakupan"],
-        lang=locale.split("_")[0],
+        lang=lang,
+        segments_period=with_segments["period"] if with_segments else None,
+        segments=segments,
+        segment_bar=segments
+        and stacked_bar([(s.key, s.label[lang], segments[s.column]) for s in PARTICIPANT_SEGMENTS], locale),
+        payer_bar=segments and stacked_bar([(p.key, p.label[lang], segments[p.column]) for p in PAYERS], locale),
     )
 
 

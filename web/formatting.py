@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale
 
-from geo.numbers import format_count, format_percent, format_period, format_points
+from geo.numbers import format_count, format_percent, format_period, format_points, format_rupiah
 
 
 def register(app: Flask) -> None:
-    """Add the pct, count, points and period filters."""
+    """Add the pct, count, points, rupiah and period filters."""
 
     @app.template_filter("pct")
     def pct(value: object, decimals: int = 1, trim: bool = False) -> str:
@@ -22,6 +22,11 @@ def register(app: Flask) -> None:
     @app.template_filter("points")
     def points(value: object) -> str:
         return format_points(value, str(get_locale()))
+
+    @app.template_filter("rupiah")
+    def rupiah(value: object) -> str:
+        """3024000000 -> 'Rp3.024.000.000'."""
+        return format_rupiah(value, str(get_locale()))
 
     @app.template_filter("period")
     def period(value: str) -> str:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from geo.numbers import format_percent, format_period
 from geo.scopes import default_scope
+from geo.segments import segment_views
 from layers.choropleth import (
     MapComponents,
     TooltipLabels,
@@ -69,6 +70,10 @@ def tooltip_labels(view: CoverageView) -> TooltipLabels:
         basis=_("Dasar"),
         from_districts=_("total kabupaten/kota (Σ peserta ÷ Σ pekerja)"),
         path=_("Riwayat"),
+        segments=_("Segmen (% pekerja)"),
+        paid_by=_("{count} pekerja rentan dibayar"),
+        budget_regency=_("Anggaran APBD kab/kota per tahun"),
+        budget_province=_("Anggaran APBD provinsi per tahun"),
     )
 
 
@@ -181,6 +186,7 @@ def render_map_page(
         ranking=plain_records(ranking_table(resources, table)),
         totals=scope_summary(resources, table),
         levels=resources.schemes["cakupan"],
+        segment_views=[resources.schemes[key] for key in segment_views(table.joined)],
         districts=districts_for_scripts(resources, table, locale),
         description=describe(view, rendered.legend, locale.split("_")[0]),
         page_args=args,
