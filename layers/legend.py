@@ -8,6 +8,7 @@ import pandas as pd
 from babel.numbers import format_decimal
 
 from geo.levels import Scheme
+from geo.numbers import format_percent, format_points
 
 
 @dataclass(frozen=True)
@@ -46,3 +47,12 @@ def legend_entries(levels: pd.Series, scheme: Scheme, locale: str) -> list[Legen
         LegendEntry(no_data.key, no_data.label[lang], "", no_data.color, int(counts.get(no_data.key, 0)), hatched=True)
     )
     return entries
+
+
+def format_value(value: object, scheme: Scheme, locale: str) -> str:
+    """The value a map is coloured by, in its scheme's unit ('41,3%', '+3,2 poin'); empty when there is none.
+    Labels say what the colours say: a who-pays map labels the share paid, never the coverage."""
+    if value is None or pd.isna(value):
+        return ""
+    lang = locale.split("_")[0]
+    return format_points(value, locale) if scheme.unit[lang].strip() != "%" else format_percent(value, locale)

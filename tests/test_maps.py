@@ -125,3 +125,25 @@ def test_tooltips_show_the_path_over_the_periods(client):
     assert json.dumps(expected)[1:-1] in page and "Riwayat" in page  # inside folium's data, JSON-escaped
     values = client.get("/map/kalimantan-tengah/values.json?series=contoh&period=2025-06").get_json()
     assert expected in values["features"]["62.11"]["tip"]  # the time slider's tooltips carry it too
+
+
+@pytest.mark.parametrize(
+    ("query", "points"),
+    [("view=pembiayaan", False), ("view=target", False), ("view=cakupan", False), ("compare=2025-06", True)],
+)
+def test_labels_say_what_the_colours_say(shared_app, query, points):
+    """A label's number is the value the map is coloured by (a who-pays map never labels coverage)."""
+    from urllib.parse import parse_qsl
+
+    from web.data import resolve_view
+    from web.maps import place_labels
+    from web.resources import get_resources
+
+    args = {"series": "contoh", "period": "2025-12", **dict(parse_qsl(query))}
+    with shared_app.test_request_context("/"):
+        resources = get_resources()
+        view = resolve_view(resources, "kalimantan-timur", args)
+        texts = [text for _, _, text in place_labels(resources, view, "id")]
+    berau = view.joined.set_index("name").loc["Kabupaten Berau", view.scheme.value]
+    expected = format_points(berau, "id") if points else format_percent(berau, "id")
+    assert f"Berau {expected}" in texts

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from geo.compare import history_row
 from geo.levels import classify, colors
 from geo.matching import normalize_code
+from geo.numbers import format_month
 from geo.segments import PARTICIPANT_SEGMENTS, PAYERS
 from geo.store import MAIN_SERIES, SAMPLE_SERIES, read_records
 from layers.charts import bar_chart, line_chart, stacked_bar
@@ -90,7 +91,13 @@ def district_page(code: str):
     periods = history["periods"]
     values = [p["coverage_pct"] for p in periods]
     level_keys, fills = _level_colors(resources, values)
-    chart = line_chart([p["period"] for p in periods], values, [p.get("target_pct") for p in periods], fills, locale)
+    chart = line_chart(
+        [format_month(p["period"], locale) for p in periods],
+        values,
+        [p.get("target_pct") for p in periods],
+        fills,
+        locale,
+    )
     latest = next((p for p in reversed(periods) if p["coverage_pct"] is not None), None)
     neighbours = _neighbour_rows(resources, history, periods[-1]["period"] if periods else None)
     lang = locale.split("_")[0]

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from geo.numbers import format_percent, format_period
+from geo.numbers import format_period
 from geo.scopes import default_scope
 from geo.segments import segment_views
 from layers.choropleth import (
@@ -21,7 +21,7 @@ from layers.choropleth import (
     render_components,
     tooltips,
 )
-from layers.legend import LegendEntry, legend_entries
+from layers.legend import LegendEntry, format_value, legend_entries
 from layers.navigation import NavigationTexts, district_list
 from web.data import (
     CoverageView,
@@ -84,16 +84,17 @@ def short_name(name: str) -> str:
 def place_labels(
     resources: Resources, view: CoverageView, locale: str, labels: str = "auto"
 ) -> list[tuple[float, float, str]]:
-    """Province names on island maps and district names with their coverage on a province map ("auto"),
-    district labels everywhere ("districts"), or none ("off")."""
+    """Province names on island maps and district names with the value the map is coloured by on a province
+    map ("auto"), district labels everywhere ("districts"), or none ("off")."""
     if labels == "off":
         return []
     if view.scope.kind == "province" or labels == "districts":
+        values = view.joined[view.scheme.value]
         texts = [
-            f"{short_name(row.name)} {format_percent(row.coverage_pct, locale, '')}".strip()
-            for row in view.joined.itertuples()
+            f"{short_name(name)} {format_value(value, view.scheme, locale)}".strip()
+            for name, value in zip(view.joined["name"], values, strict=True)
         ]
-        return label_points(view.joined, texts, first=view.joined["coverage_pct"].notna().tolist())
+        return label_points(view.joined, texts, first=values.notna().tolist())
     provinces = resources.boundaries.provinces
     shown = provinces[provinces["kode_prov"].isin(view.scope.province_codes)]
     return label_points(shown, shown["provinsi"].tolist())
