@@ -136,7 +136,7 @@ def test_labels_say_what_the_colours_say(shared_app, query, points):
     from urllib.parse import parse_qsl
 
     from web.data import resolve_view
-    from web.maps import place_labels
+    from web.rendering import place_labels
     from web.resources import get_resources
 
     args = {"series": "contoh", "period": "2025-12", **dict(parse_qsl(query))}

@@ -16,7 +16,7 @@ from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
 from web.data import CoverageView, ranking_table, resolve_view, table_view
 from web.encoding import StoredBody, store_body, stored_response
-from web.maps import ATTRIBUTION, place_labels, province_borders_of, render_map, shown_units
+from web.rendering import ATTRIBUTION, place_labels, province_borders_of, render_map, shown_units
 from web.resources import Resources, cached_page, get_resources, page_response
 from web.vendor import read_asset
 

@@ -1,0 +1,173 @@
+"""What every map format is made of: the folium map of a view, its labels, legend, description and values.
+
+Blueprints (map pages, exports) call these; none of them is a route, so no blueprint imports another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from geo.numbers import format_period
+from layers.choropleth import (
+    MapComponents,
+    TooltipLabels,
+    build_map,
+    fill_of,
+    label_points,
+    render_components,
+    tooltips,
+)
+from layers.legend import LegendEntry, format_value, legend_entries
+from layers.navigation import NavigationTexts, district_list
+from web.data import CoverageView, period_paths, ranking_table
+from web.resources import Resources, search_index
+
+ATTRIBUTION = "Batas wilayah: wilayah_boundaries © Cahya DSN (MIT), kode Kemendagri 2025"
+
+
+@dataclass(frozen=True)
+class RenderedMap:
+    components: MapComponents
+    legend: list[LegendEntry]
+    with_data: int
+    total: int
+
+
+def tooltip_labels(view: CoverageView) -> TooltipLabels:
+    change = _("Perubahan sejak %(period)s", period=view.previous.period) if view.previous else ""
+    return TooltipLabels(
+        change=change,
+        coverage=_("Cakupan"),
+        participants=_("Peserta aktif"),
+        workers=_("Penduduk bekerja"),
+        target=_("Target"),
+        gap=_("Terhadap target"),
+        level=_("Tingkat"),
+        rank=_("Peringkat"),
+        source=_("Sumber"),
+        no_data=_("tidak ada data"),
+        rank_of=_("{rank} dari {total}"),
+        incomplete=_("data tidak lengkap"),
+        basis=_("Dasar"),
+        from_districts=_("total kabupaten/kota (Σ peserta ÷ Σ pekerja)"),
+        path=_("Riwayat"),
+        segments=_("Segmen (% pekerja)"),
+        paid_by=_("{count} pekerja rentan dibayar"),
+        budget_regency=_("Anggaran APBD kab/kota per tahun"),
+        budget_province=_("Anggaran APBD provinsi per tahun"),
+    )
+
+
+def short_name(name: str) -> str:
+    return name.removeprefix("Kabupaten ")
+
+
+def place_labels(
+    resources: Resources, view: CoverageView, locale: str, labels: str = "auto"
+) -> list[tuple[float, float, str]]:
+    """Province names on island maps and district names with the value the map is coloured by on a province
+    map ("auto"), district labels everywhere ("districts"), or none ("off")."""
+    if labels == "off":
+        return []
+    if view.scope.kind == "province" or labels == "districts":
+        values = view.joined[view.scheme.value]
+        texts = [
+            f"{short_name(name)} {format_value(value, view.scheme, locale)}".strip()
+            for name, value in zip(view.joined["name"], values, strict=True)
+        ]
+        return label_points(view.joined, texts, first=values.notna().tolist())
+    provinces = resources.boundaries.provinces
+    shown = provinces[provinces["kode_prov"].isin(view.scope.province_codes)]
+    return label_points(shown, shown["provinsi"].tolist())
+
+
+def province_borders_of(resources: Resources, view: CoverageView):
+    """The province border lines that touch the view's scope."""
+    borders = resources.boundaries.borders
+    scope_codes = set(view.scope.province_codes)
+    return borders[borders["provinsi"].str.split("-").apply(lambda codes: bool(set(codes) & scope_codes))]
+
+
+def render_map(resources: Resources, view: CoverageView, locale: str, labels: str = "auto") -> RenderedMap:
+    fmap = build_map(
+        view.joined,
+        province_borders_of(resources, view),
+        view.scheme,
+        labels=tooltip_labels(view),
+        locale=locale,
+        attribution=ATTRIBUTION,
+        place_labels=place_labels(resources, view, locale, labels),
+        tile_url=current_app.config["TILE_URL"] or None,
+        paths=period_paths(resources, view),
+    )
+    units = shown_units(view)
+    return RenderedMap(
+        render_components(fmap),
+        legend_entries(units["level"], view.scheme, locale),
+        int(units["coverage_pct"].notna().sum()),
+        len(units),
+    )
+
+
+def shown_units(view: CoverageView):
+    """What the map's legend counts: districts, or provinces on the province layer."""
+    return view.joined.drop_duplicates("province_code") if view.layer == "provinsi" else view.joined
+
+
+def map_values(resources: Resources, view: CoverageView, table: CoverageView, locale: str, labels: str) -> dict:
+    """Fill, level and tooltip of every unit, label texts, the legend, the description and what screen readers
+    say: the same joined result, tooltips, labels and legend as the rendered map, for one period."""
+    joined = view.joined
+    legend = legend_entries(shown_units(view)["level"], view.scheme, locale)
+    tips = tooltips(joined, view.scheme, tooltip_labels(view), locale, period_paths(resources, view))
+    return {
+        "period": view.dataset.period,
+        "period_label": format_period(view.dataset.period, locale),
+        "source": view.dataset.title,
+        "is_sample": view.dataset.is_sample,
+        "legend": [asdict(entry) for entry in legend],
+        "description": describe(view, legend, locale.split("_")[0]),
+        "features": {
+            code: {"level": level, "fill": fill_of(level, fill), "tip": tip}
+            for code, level, fill, tip in zip(joined["code"], joined["level"], joined["fill"], tips, strict=True)
+        },
+        "labels": place_labels(resources, view, locale, labels),
+        "districts": [{"code": d["code"], "say": d["say"]} for d in districts_for_scripts(resources, table, locale)],
+    }
+
+
+PRESENT_LABELS = {"1": "districts", "0": "off"}
+
+
+def districts_for_scripts(resources: Resources, table: CoverageView, locale: str) -> list[dict]:
+    """The district list that search and keyboard navigation read (layers.navigation), in rank order."""
+    lang = locale.split("_")[0]
+    texts = NavigationTexts(
+        no_data=_("tidak ada data"), gap=_("{points} terhadap target"), rank_of=_("peringkat {rank} dari {total}")
+    )
+    levels = {key: level.label[lang] for key, level in table.scheme.by_key().items()}
+    return district_list(ranking_table(resources, table), search_index(resources), levels, texts, locale)
+
+
+def describe(view: CoverageView, legend: list, lang: str) -> str:
+    """A sentence a screen reader (or a minute-taker) can use instead of the map."""
+    units = _("provinsi") if view.layer == "provinsi" else _("kabupaten/kota")
+    total = sum(entry.count for entry in legend)
+    parts = [
+        _(
+            "%(n)s dari %(total)s %(units)s %(label)s (%(range)s)",
+            n=e.count,
+            total=total,
+            units=units,
+            label=e.label.lower(),
+            range=e.range,
+        )
+        if e.range
+        else _("%(n)s tanpa data", n=e.count)
+        for e in legend
+        if e.count
+    ]
+    return f"{view.scope.name}, {view.scheme.title[lang].lower()} {view.dataset.period}: " + "; ".join(parts) + "."
