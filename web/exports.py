@@ -113,6 +113,10 @@ def _offline(resources: Resources, view: CoverageView, locale: str) -> Response:
         "leaflet_css": _inline(read_asset("leaflet", "leaflet.css").decode(), "style"),
         "peta_css": _inline(read_asset("static", "css/peta.css").decode(), "style"),
         "leaflet_js": _inline(read_asset("leaflet", "leaflet.js").decode(), "script"),
+        # The geometry and the script that draws it, inline too: the file needs nothing but itself.
+        "topojson_js": _inline(read_asset("static", "dev/topojson-client.min.js").decode(), "script"),
+        "geometry_js": _inline(read_asset("static", f"dev/{rendered.topology}.js").decode(), "script"),
+        "choropleth_js": _inline(read_asset("static", "js/choropleth.js").decode(), "script"),
     }
     page = render_template(
         "offline.html",
