@@ -100,17 +100,7 @@ def test_map_draws_every_district_in_its_level_colour(server, page):
 def test_tooltip_shows_hostile_text_as_text(server, page):
     page.goto(f"{server}/map/kalimantan-tengah?period=2026-01")
     page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
-    point = page.evaluate("""() => {
-        const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])[0];
-        const layers = Object.keys(window).filter(k => k.startsWith('geo_json_')).map(k => window[k])
-            .filter(l => l && l.eachLayer);
-        let found = null;
-        layers.forEach(g => g.eachLayer(l => { if (l.feature && l.feature.properties.code === '62.11') found = l; }));
-        const p = map.latLngToContainerPoint(found.getCenter());
-        const box = map.getContainer().getBoundingClientRect();
-        return [p.x + box.left, p.y + box.top];
-    }""")
-    page.mouse.move(*point)
+    page.mouse.move(*district_point(page, "62.11"))
     tooltip = page.wait_for_selector(".peta-tooltip")
     text = tooltip.inner_text()
     assert "Kabupaten Pulang Pisau" in text and "41,3%" in text and "41.300" in text
@@ -286,3 +276,48 @@ def test_zooming_all_210_districts_is_quick_without_a_gpu(server, page):
     start = page.evaluate("window.PetaCakupan.maps[0].map.getZoom()")
     timings = [page.evaluate(ZOOM_TO, zoom) for zoom in (start + 1, 9, start)]
     assert max(timings) < 1500, timings  # Leaflet's animation alone is 250 ms; measured 0.3-0.4 s here
+
+
+def fill_of(page, code):
+    return page.evaluate("c => window.PetaCakupan.maps[0].byCode[c].options.fillColor", code)
+
+
+def test_switching_period_and_view_restyles_in_place(server, page):
+    """Another period, comparison or view: one small values.json, no page load, the map and every part that
+    names the view follow (title, legend, table, links, address), and the tooltip says the new period's figures."""
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{server}/map/kalimantan-tengah?series=contoh&period=2025-12")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    page.evaluate("window.notReloaded = true")
+    values = {
+        period: page.request.get(f"{server}/map/kalimantan-tengah/values.json?series=contoh&period={period}").json()
+        for period in ("2025-06", "2025-12")
+    }
+    changed = next(c for c in values["2025-06"]["features"] if fill_of(page, c) != values["2025-06"]["features"][c]["fill"])
+    requests.clear()
+    page.select_option("#controls select[name=period]", "2025-06")
+    wait_until(page, "document.title.indexOf('2025-06') >= 0")
+    assert page.evaluate("window.notReloaded") is True  # the same page: nothing reloaded
+    assert [u for u in requests if "/map/" in u] == [
+        f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=cakupan&parts=page&table=1"
+    ]
+    assert page.url.endswith("/map/kalimantan-tengah?period=2025-06&series=contoh&view=cakupan")
+    assert fill_of(page, changed) == values["2025-06"]["features"][changed]["fill"]
+    assert "Juni 2025" in page.inner_text(".bar .headline") and "Juni 2025" in page.inner_text(".legend")
+    rank_one = next(c for c, u in values["2025-06"]["features"].items() if ["Peringkat", "1 dari 14"] in u["tip"]["rows"])
+    assert page.get_attribute("#ranking tbody tr:first-child", "data-code") == rank_one  # the table follows
+    page.mouse.move(*district_point(page, changed))
+    shown = page.wait_for_selector(".peta-tooltip").inner_text()
+    june = dict(values["2025-06"]["features"][changed]["tip"]["rows"])
+    assert june["Cakupan"] in shown and june["Peserta aktif"] in shown
+    assert int(page.get_attribute("body", "data-restyle-ms")) <= 100  # the issue's goal, once values arrived
+    requests.clear()
+    page.select_option("#controls select[name=view]", "target")
+    wait_until(page, "location.search.indexOf('view=target') >= 0")
+    assert [u for u in requests if "/map/" in u] == [
+        f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=target&parts=page"
+    ]  # the table ranks by coverage whatever the colours: not fetched again
+    assert "Capaian terhadap target" in page.inner_text(".legend h2")
+    assert "view=target" in page.get_attribute("a.bar-link[data-view-link]", "href")  # presentation link follows
+    assert page.evaluate("window.notReloaded") is True and not page.errors
