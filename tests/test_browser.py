@@ -294,7 +294,8 @@ def test_switching_period_and_view_restyles_in_place(server, page):
         period: page.request.get(f"{server}/map/kalimantan-tengah/values.json?series=contoh&period={period}").json()
         for period in ("2025-06", "2025-12")
     }
-    changed = next(c for c in values["2025-06"]["features"] if fill_of(page, c) != values["2025-06"]["features"][c]["fill"])
+    june = values["2025-06"]["features"]
+    changed = next(code for code in june if fill_of(page, code) != june[code]["fill"])
     requests.clear()
     page.select_option("#controls select[name=period]", "2025-06")
     wait_until(page, "document.title.indexOf('2025-06') >= 0")
@@ -303,14 +304,14 @@ def test_switching_period_and_view_restyles_in_place(server, page):
         f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=cakupan&parts=page&table=1"
     ]
     assert page.url.endswith("/map/kalimantan-tengah?period=2025-06&series=contoh&view=cakupan")
-    assert fill_of(page, changed) == values["2025-06"]["features"][changed]["fill"]
+    assert fill_of(page, changed) == june[changed]["fill"]
     assert "Juni 2025" in page.inner_text(".bar .headline") and "Juni 2025" in page.inner_text(".legend")
-    rank_one = next(c for c, u in values["2025-06"]["features"].items() if ["Peringkat", "1 dari 14"] in u["tip"]["rows"])
+    rank_one = next(code for code, unit in june.items() if ["Peringkat", "1 dari 14"] in unit["tip"]["rows"])
     assert page.get_attribute("#ranking tbody tr:first-child", "data-code") == rank_one  # the table follows
     page.mouse.move(*district_point(page, changed))
     shown = page.wait_for_selector(".peta-tooltip").inner_text()
-    june = dict(values["2025-06"]["features"][changed]["tip"]["rows"])
-    assert june["Cakupan"] in shown and june["Peserta aktif"] in shown
+    tip = dict(june[changed]["tip"]["rows"])
+    assert tip["Cakupan"] in shown and tip["Peserta aktif"] in shown
     assert int(page.get_attribute("body", "data-restyle-ms")) <= 100  # the goal, once values arrived
     requests.clear()
     page.select_option("#controls select[name=view]", "target")
