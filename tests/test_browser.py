@@ -322,3 +322,21 @@ def test_switching_period_and_view_restyles_in_place(server, page):
     assert "Capaian terhadap target" in page.inner_text(".legend h2")
     assert "view=target" in page.get_attribute("a.bar-link[data-view-link]", "href")  # presentation link follows
     assert page.evaluate("window.notReloaded") is True and not page.errors
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_ranking_sorts_numbers_as_numbers(server, page, lang):
+    """Number cells are sorted by the number they show ("481.227" in Indonesian, "481,227" in English; "–" last;
+    equal as shown, e.g. two gaps of "-13,3 poin", they keep their rank order)."""
+    page.goto(f"{server}/map/kalimantan?series=contoh&period=2025-12&lang={lang}")
+    page.wait_for_selector("#ranking tbody tr")
+    rows = page.request.get(f"{server}/api/ranking?scope=kalimantan&series=contoh&period=2025-12").json()["rows"]
+    page.click("#more-columns")
+    for column, key in (("participants", "participants"), ("gap", "gap_pct")):
+        page.click(f'#ranking th[data-sort="{column}"]')  # ascending
+        shown = page.eval_on_selector_all("#ranking tbody tr", "rows => rows.map(r => r.getAttribute('data-code'))")
+        values = {r["code"]: r[key] for r in rows}
+        numbers = [round(values[code], 1) for code in shown if values[code] is not None]  # as shown
+        assert numbers == sorted(numbers) and len(numbers) > 40, column
+        assert all(values[code] is None for code in shown[len(numbers) :])  # missing values last
+    assert not page.errors

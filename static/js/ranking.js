@@ -24,10 +24,16 @@
     var rows = Array.prototype.slice.call(body.rows);
     var bridge = window.PetaCakupan && window.PetaCakupan.maps[0];
 
+    // A number as the cell shows it ("87,3%", "481.227", "+27,7 poin", "–" for none) in the page's language.
+    var comma = document.documentElement.lang === "id";
     function cellValue(row, index, numeric) {
-      var text = row.cells[index].getAttribute("data-value");
-      if (!numeric) { return text || ""; }
-      return text === "" || text === null ? null : parseFloat(text);
+      var cell = row.cells[index];
+      var text = cell.hasAttribute("data-value") ? cell.getAttribute("data-value") : cell.textContent.trim();
+      if (!numeric) { return text; }
+      if (!cell.hasAttribute("data-value")) {
+        text = (comma ? text.replace(/\./g, "").replace(",", ".") : text.replace(/,/g, "")).replace(/[^0-9.+-]/g, "");
+      }
+      return text === "" || text === null || isNaN(parseFloat(text)) ? null : parseFloat(text);
     }
 
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
