@@ -9,7 +9,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from geo.numbers import format_period
@@ -109,6 +109,8 @@ def render_map(resources: Resources, view: CoverageView, locale: str, labels: st
     if view.scope.kind == "province":  # a province's own geometry does not hold its neighbours' shared lines
         borders = json.loads(province_borders_of(resources, view).to_json(drop_id=True))
     spec = {"topology": topology, "values": values_id, "layer": view.layer, "borders": borders}
+    if view.scope.kind != "province":  # deep zoom loads the provinces' detailed geometry
+        spec["details"] = {code: url_for("vendor.static", filename=f"dev/{code}.js") for code in view.scope.province_codes}
     fmap = build_map(
         tuple(view.joined.total_bounds),
         spec,

@@ -53,6 +53,47 @@
     });
   }
 
+  // Deep zoom on an island map: the overview is coarse (a pixel is a kilometre there), so from DETAIL_ZOOM on, the
+  // provinces in view load their detailed geometry (each its own immutable file) and their shapes are replaced.
+  var DETAIL_ZOOM = 8;
+  function zoomDetail(map, entry, spec) {
+    var requested = {};
+    var bounds = {};
+    Object.keys(entry.byCode).forEach(function (code) {
+      var p = province(code);
+      bounds[p] = (bounds[p] || L.latLngBounds([])).extend(entry.byCode[code].getBounds());
+    });
+    function apply(key) {
+      var topology = (window.PetaTopologi || {})[key];
+      if (!topology) { return; }
+      if (spec.layer === "provinsi") {
+        var merged = topojson.merge(topology, topology.objects.kabupaten.geometries);
+        if (entry.byCode[key]) { entry.byCode[key].setLatLngs(L.GeoJSON.coordsToLatLngs(merged.coordinates, 2)); }
+      } else {
+        topojson.feature(topology, topology.objects.kabupaten).features.forEach(function (f) {
+          var l = entry.byCode[f.id];
+          if (l) { l.setLatLngs(L.GeoJSON.coordsToLatLngs(f.geometry.coordinates, f.geometry.type === "Polygon" ? 1 : 2)); }
+        });
+      }
+      map.getContainer().setAttribute("data-detail", Object.keys(requested).filter(function (k) {
+        return (window.PetaTopologi || {})[k];
+      }).sort().join(" "));
+    }
+    function check() {
+      if (map.getZoom() < DETAIL_ZOOM) { return; }
+      var view = map.getBounds();
+      Object.keys(spec.details).forEach(function (key) {
+        if (requested[key] || !bounds[key] || !view.intersects(bounds[key])) { return; }
+        requested[key] = true;
+        var script = document.createElement("script");
+        script.src = spec.details[key];
+        script.onload = function () { apply(key); };
+        document.head.appendChild(script);
+      });
+    }
+    map.on("zoomend moveend", check);
+  }
+
   peta.draw = function (map, spec) {
     var topologies = window.PetaTopologi || {};
     var topology = topologies[spec.topology];
@@ -88,6 +129,7 @@
     });
     layer.on("mouseout", function () { document.dispatchEvent(new CustomEvent("peta:hover", {detail: null})); });
     entry.districts = layer;
+    if (spec.details) { zoomDetail(map, entry, spec); }
     // Another period or view: the same shapes, new fills and tooltips (an open tooltip is rebuilt).
     entry.restyle = function (next) {
       entry.values = next;
