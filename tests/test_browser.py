@@ -340,3 +340,29 @@ def test_ranking_sorts_numbers_as_numbers(server, page, lang):
         assert numbers == sorted(numbers) and len(numbers) > 40, column
         assert all(values[code] is None for code in shown[len(numbers) :])  # missing values last
     assert not page.errors
+
+
+def test_a_closed_table_is_fetched_only_when_opened(server, page):
+    """On a projector (1280×720) the table is closed: a switch fetches the values alone, and opening the table
+    then fetches the new period's table; the old one is never shown."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{server}/map/kalimantan-tengah?series=contoh&period=2025-12")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    assert not page.is_visible("#panel")
+    requests.clear()
+    page.select_option("#controls select[name=period]", "2025-06")
+    wait_until(page, "document.title.indexOf('2025-06') >= 0")
+    assert [u.split("?")[1] for u in requests if "values.json" in u] == [
+        "period=2025-06&series=contoh&view=cakupan&parts=page"
+    ]
+    requests.clear()
+    page.click("#toggle-panel")
+    wait_until(page, "document.getElementById('panel').getAttribute('data-stale') === null")
+    assert [u.split("?")[1] for u in requests if "values.json" in u] == [
+        "period=2025-06&series=contoh&view=cakupan&parts=table"
+    ]
+    june = page.request.get(f"{server}/api/ranking?scope=62&series=contoh&period=2025-06").json()["rows"]
+    assert page.get_attribute("#ranking tbody tr:first-child", "data-code") == june[0]["code"]
+    assert page.is_visible("#ranking") and not page.errors

@@ -162,18 +162,23 @@ def small_multiples(scope: str):
 @bp.get("/map/<scope>/values.json")
 def values(scope: str):
     """One view's values for a map already on screen (the time slider, the map page's own controls): it restyles
-    itself from these. With parts=page, also the page's parts that change (FRAGMENTS; table=1 adds the table)."""
+    itself from these. With parts=page, also the page's parts that change (FRAGMENTS; table=1 adds the table);
+    parts=table is the table alone."""
     resources = get_resources()
     args = page_args()
     view = resolve_view(resources, scope, args)
     table = table_view(resources, scope, args)
     locale = str(get_locale())
     labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
-    parts = request.args.get("parts") == "page"
-    with_table = parts and request.args.get("table") == "1"
+    parts = request.args.get("parts") if request.args.get("parts") in ("page", "table") else None
+    with_table = parts == "page" and request.args.get("table") == "1"
     periods = live_snapshot(resources).live(view.dataset.series)
 
     def make() -> StoredBody:
+        if parts == "table":  # the table alone, for a panel opened after a switch made it stale
+            context = page_context(resources, view, table, periods, locale, args)
+            data = {"fragments": {TABLE_FRAGMENT: render_template(f"_{TABLE_FRAGMENT}.html", **context)}}
+            return store_body(json.dumps(data, ensure_ascii=False), "application/json")
         data = map_values(resources, view, table, locale, labels)
         if parts:
             context = page_context(resources, view, table, periods, locale, args)

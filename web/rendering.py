@@ -110,7 +110,9 @@ def render_map(resources: Resources, view: CoverageView, locale: str, labels: st
         borders = json.loads(province_borders_of(resources, view).to_json(drop_id=True))
     spec = {"topology": topology, "values": values_id, "layer": view.layer, "borders": borders}
     if view.scope.kind != "province":  # deep zoom loads the provinces' detailed geometry
-        spec["details"] = {code: url_for("vendor.static", filename=f"dev/{code}.js") for code in view.scope.province_codes}
+        spec["details"] = {
+            code: url_for("vendor.static", filename=f"dev/{code}.js") for code in view.scope.province_codes
+        }
     fmap = build_map(
         tuple(view.joined.total_bounds),
         spec,

@@ -65,17 +65,47 @@
     });
   }
 
+  // The table follows period and comparison. A closed table is not fetched: it is marked stale and fetched
+  // when opened, so a switch on a projector (table closed) costs the values alone.
+  var stale = null;
+  function tableShown() {
+    var panel = document.getElementById("panel");
+    return Boolean(panel) && window.getComputedStyle(panel).display !== "none";
+  }
+  function refreshTable() {
+    if (!stale || !tableShown()) { return; }
+    var address = stale;
+    stale = null;
+    fetch(address, {headers: {Accept: "application/json"}}).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.json();
+    }).then(function (v) { replaceParts(v.fragments); }).catch(function () { window.location.reload(); });
+  }
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("#toggle-panel")) { window.setTimeout(refreshTable, 0); }
+  });
+  window.addEventListener("resize", refreshTable);
+
   // The map page's own controls: fetch the view, show it, then write the address.
-  peta.switchTo = function (scope, params, withTable) {
+  peta.switchTo = function (scope, params, tableChanges) {
+    var withTable = tableChanges && tableShown();
     var query = new URLSearchParams(params);
     var lang = new URLSearchParams(window.location.search).get("lang");
     if (lang) { query.set("lang", lang); }
     var page = "/map/" + encodeURIComponent(scope) + "?" + query.toString();
+    var values = "/map/" + encodeURIComponent(scope) + "/values.json?";
+    if (tableChanges && !withTable) {
+      var table = new URLSearchParams(query);
+      table.set("parts", "table");
+      stale = values + table.toString();
+      var panel = document.getElementById("panel");
+      if (panel) { panel.setAttribute("data-stale", "true"); }
+    }
     query.set("parts", "page");
     if (withTable) { query.set("table", "1"); }
     var started = window.performance.now();
     document.body.setAttribute("aria-busy", "true");
-    return fetch("/map/" + encodeURIComponent(scope) + "/values.json?" + query.toString(), {
+    return fetch(values + query.toString(), {
       headers: {Accept: "application/json"},
     }).then(function (r) {
       if (!r.ok) { throw new Error(r.status); }
