@@ -43,8 +43,9 @@ class TopologyError(Exception):
 class TopologySettings:
     """How coarse the overview may be; measured against the source, never trusted."""
 
-    # Grid cells across the area's bounding box (about 270 m by 130 m for Kalimantan and Sumatra at 1e4).
-    overview_quantization: int = 10_000
+    # Grid steps (degrees) tried for the overview, coarsest first: the first whose decoded outlines keep the
+    # promise is served (0.001 degrees is about 111 m; at the full-area zoom a pixel is about a kilometre).
+    overview_scales: tuple[float, ...] = (0.001, 0.0005, 0.0002)
     # Islets whose minimum bounding radius is below this may be left out of the overview, but only where
     # their whole source outline lies within the displacement promise of an outline still drawn.
     islet_radius_m: float = 300.0
@@ -232,3 +233,173 @@ def overview_geometries(
         [shapely.multipolygons(list(served[(owner == i) & ~drop])) for i in range(len(metric))], dtype=object
     )
     return Overview(geometries, int(drop.sum()))
+
+
+def topology_bytes(topology: dict) -> bytes:
+    """The file's bytes: compact JSON, keys in a fixed order, so the same geometry always hashes the same."""
+    return json.dumps(topology, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _problems(key: str, codes: list[str], names: list[str], topology: dict, displacement: np.ndarray, limit: float):
+    ids, geometries = decode_topology(topology)
+    problems = []
+    if ids != codes:
+        problems.append(f"topology {key}: districts {sorted(set(codes) ^ set(ids))} missing or repeated")
+    for name, geometry, moved in zip(names, geometries, displacement, strict=False):
+        if shapely.is_empty(geometry):
+            problems.append(f"topology {key}: {name} has no geometry")
+        elif moved > limit:
+            problems.append(f"topology {key}: {name} outline moved {moved:.0f} m from the source (limit {limit:.0f} m)")
+    return problems
+
+
+def _served_displacement(topology: dict, crs: str, source: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+    """Each district's displacement from the source as served (decoded), the overview holding every district."""
+    from geo.boundaries import measure_displacement  # geo.boundaries calls this module while preparing
+
+    _, geometries = decode_topology(topology)
+    displacement, _ = measure_displacement(source, cleaned, gpd.GeoSeries(geometries, crs=4326).to_crs(crs).values)
+    return displacement
+
+
+def _detail_displacement(topology: dict, crs: str, metric: np.ndarray, displacement: np.ndarray) -> np.ndarray:
+    """A detail file's displacement: the prepared districts' own, plus how far its decoded vertices lie from
+    them (zero but for float rounding: the file is on the prepared grid)."""
+    _, geometries = decode_topology(topology)
+    decoded = gpd.GeoSeries(geometries, crs=4326).to_crs(crs).values
+    return displacement + shapely.hausdorff_distance(decoded, metric)
+
+
+def _file_entry(key: str, topology: dict, names: list[str], displacement: np.ndarray, dropped: int):
+    data = topology_bytes(topology)
+    worst = int(np.argmax(displacement))
+    entry = TopologyFile(
+        key=key,
+        file=f"{key}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{SUFFIX}",
+        districts=len(topology["objects"][OBJECT]["geometries"]),
+        bytes=len(data),
+        gzip_bytes=len(gzip.compress(data, compresslevel=9, mtime=0)),
+        brotli_bytes=len(brotli.compress(data, quality=11)),
+        vertices=count_vertices(topology),
+        max_displacement_m=round(float(displacement[worst]), 1),
+        max_displacement_district=names[worst],
+        dropped_islets=dropped,
+    )
+    return entry, data
+
+
+def build_topologies(
+    codes: list[str],
+    names: list[str],
+    prepared: np.ndarray,
+    crs: str,
+    source: np.ndarray,
+    cleaned: np.ndarray,
+    displacement: np.ndarray,
+    max_displacement_m: float,
+    settings: TopologySettings,
+) -> list[tuple[TopologyFile, bytes]]:
+    """Build the overview and one detail file per province, each checked against the source.
+
+    `prepared` are the prepared districts in EPSG:4326 (sorted by code), `source`/`cleaned` the source and
+    its cleaned coverage in the metric CRS `crs`, `displacement` the prepared districts' measured displacement.
+    Raise TopologyError listing every district that fails.
+    """
+    metric = gpd.GeoSeries(prepared, crs=4326).to_crs(crs).values
+    bounds = shapely.total_bounds(prepared)
+    problems: list[str] = []
+    overview = None
+    for scale in settings.overview_scales:
+        cell_m = scale * 111_320  # a grid step in metres at the equator (these provinces lie within 6° of it)
+        islets = overview_geometries(prepared, metric, displacement, max_displacement_m, cell_m, scale, settings)
+        topology = quantized_topology(codes, islets.geometries, grid_transform(bounds, scale))
+        moved = _served_displacement(topology, crs, source, cleaned)
+        problems = _problems(OVERVIEW, codes, names, topology, moved, max_displacement_m)
+        if not problems:
+            overview = _file_entry(OVERVIEW, topology, names, moved, islets.dropped_islets)
+            break
+    if overview is None:
+        raise TopologyError("The overview geometry failed its checks at every grid:\n- " + "\n- ".join(problems))
+    files = [overview]
+    provinces = np.array([code[:2] for code in codes])
+    for province in sorted(set(provinces)):
+        rows = np.flatnonzero(provinces == province)
+        chosen = [codes[i] for i in rows]
+        chosen_names = [names[i] for i in rows]
+        topology = quantized_topology(
+            chosen, prepared[rows], grid_transform(shapely.total_bounds(prepared[rows]), DETAIL_SCALE)
+        )
+        moved = _detail_displacement(topology, crs, metric[rows], displacement[rows])
+        found = _problems(province, chosen, chosen_names, topology, moved, max_displacement_m)
+        if found:
+            problems += found
+            continue
+        files.append(_file_entry(province, topology, chosen_names, moved, 0))
+    if problems:
+        raise TopologyError("The served geometry failed its checks:\n- " + "\n- ".join(problems))
+    return files
+
+
+def write_topologies(out_dir: Path, files: list[tuple[TopologyFile, bytes]]) -> dict[str, TopologyFile]:
+    """Write the files into out_dir/topologi/ and the manifest beside them; remove files no longer listed."""
+    folder = Path(out_dir) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry, data in files:
+        tmp = folder / f"{entry.file}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, folder / entry.file)
+    manifest = {entry.key: entry for entry, _ in files}
+    tmp = folder / f"{MANIFEST_FILE}.tmp"
+    tmp.write_text(json.dumps({k: asdict(v) for k, v in manifest.items()}, indent=2, ensure_ascii=False), "utf-8")
+    os.replace(tmp, folder / MANIFEST_FILE)
+    for path in folder.glob(f"*{SUFFIX}"):
+        if path.name not in {entry.file for entry in manifest.values()}:
+            path.unlink()
+    return manifest
+
+
+def read_manifest(out_dir: Path) -> dict[str, TopologyFile]:
+    """Read the manifest of the served geometry; raise TopologyError with a hint when it is missing."""
+    path = Path(out_dir) / FOLDER / MANIFEST_FILE
+    if not path.is_file():
+        raise TopologyError(
+            f"Served geometry not found: {path}. "
+            "Hint: run `make setup` (or `flask --app app boundaries prepare --force`)."
+        )
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    return {key: TopologyFile(**entry) for key, entry in entries.items()}
+
+
+def _ref(entry: TopologyFile) -> TopologyRef:
+    return TopologyRef(entry.key, entry.stem)
+
+
+def detail_topologies(manifest: dict[str, TopologyFile], scope: Scope) -> tuple[TopologyRef, ...]:
+    """The detail files of a scope's provinces (for deep zoom), in province-code order."""
+    missing = [code for code in scope.province_codes if code not in manifest]
+    if missing:
+        raise TopologyError(f"No served geometry for provinces {missing}. Hint: run `make setup`.")
+    return tuple(_ref(manifest[code]) for code in scope.province_codes)
+
+
+def scope_topology(manifest: dict[str, TopologyFile], scope: Scope) -> TopologyRef:
+    """The topology a scope's map loads: its province's detail file, else the overview."""
+    if scope.kind == "province":
+        return detail_topologies(manifest, scope)[0]
+    return _ref(manifest[OVERVIEW])
+
+
+def find_topology(manifest: dict[str, TopologyFile], stem: str) -> TopologyFile | None:
+    """The manifest entry with this exact file stem ("62.0123456789ab"), or None (unknown key or stale hash)."""
+    key = stem.split(".", 1)[0]
+    entry = manifest.get(key)
+    return entry if entry is not None and entry.stem == stem else None
+
+
+def read_topology_text(out_dir: Path, manifest: dict[str, TopologyFile], ref: TopologyRef) -> str:
+    """The text of a topology file (the offline export inlines it); raise TopologyError when it is missing."""
+    entry = find_topology(manifest, ref.file_stem)
+    path = Path(out_dir) / FOLDER / entry.file if entry else None
+    if path is None or not path.is_file():
+        raise TopologyError(f"Served geometry {ref.file_stem} not found. Hint: run `make setup`.")
+    return path.read_text(encoding="utf-8")
