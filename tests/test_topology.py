@@ -18,6 +18,7 @@ from geo.topology import (
     TopologyError,
     TopologySettings,
     build_topologies,
+    overview_geometries,
     read_manifest,
     scope_topology,
 )
@@ -187,3 +188,17 @@ def test_topojson_client_decodes_the_overview_in_chromium(server, page, manifest
     assert len(features) == 210 and len({code for code, _ in features}) == 210
     assert all(parts > 0 for _, parts in features)
     assert page.errors == []
+
+
+def test_islets_near_a_drawn_outline_are_left_out_and_far_ones_kept_as_grid_squares():
+    coast = shapely.box(110.0, 0.0, 110.1, 0.1)
+    near = shapely.box(110.1012, 0.05, 110.1016, 0.0504)  # ~130 m off the coast, ~30 m radius
+    far = shapely.box(110.13, 0.05, 110.1304, 0.0504)  # ~3 km off: its outline must stay drawn
+    prepared = np.array([shapely.MultiPolygon([coast, near, far])], dtype=object)
+    crs = "+proj=laea +lat_0=0 +lon_0=110 +datum=WGS84 +units=m"
+    metric = gpd.GeoSeries(prepared, crs=4326).to_crs(crs).values
+    overview = overview_geometries(prepared, metric, np.zeros(1), 500.0, 55.66, 0.0005, TopologySettings())
+    assert overview.dropped_islets == 1
+    parts = shapely.get_parts(overview.geometries[0])
+    assert len(parts) == 2 and parts[0].equals(coast)
+    assert shapely.distance(parts[1], far) < 100 and shapely.area(parts[1]) == pytest.approx(0.001**2)
