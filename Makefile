@@ -19,7 +19,12 @@ translations/en/LC_MESSAGES/messages.mo: translations/en/LC_MESSAGES/messages.po
 
 # Idempotent: the boundary step skips itself when its source and settings are unchanged,
 # and sample loading publishes nothing that is already live.
-setup: $(VENV)/.installed translations/en/LC_MESSAGES/messages.mo
+# Browser libraries from npm (package-lock.json pins them); served by web/vendor.py from node_modules/.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund
+	touch $@
+
+setup: $(VENV)/.installed translations/en/LC_MESSAGES/messages.mo node_modules/.package-lock.json
 	$(BIN)/flask --app app boundaries prepare
 	$(BIN)/flask --app app coverage load-samples
 

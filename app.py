@@ -114,7 +114,21 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
     # Responses made per request are compressed by Flask-Compress; cached ones are stored compressed (web.encoding).
     Compress(app)
 
-    from web import api, auth, cli, districts, editor, errors, exports, formatting, maps, security, uploads, vendor
+    from web import (
+        api,
+        auth,
+        cli,
+        districts,
+        editor,
+        errors,
+        exports,
+        formatting,
+        geometry,
+        maps,
+        security,
+        uploads,
+        vendor,
+    )
 
     app.register_blueprint(maps.bp)
     app.register_blueprint(api.bp)
@@ -124,7 +138,9 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
     app.register_blueprint(editor.bp)
     auth.register(app)
     auth.csrf.exempt(uploads.bp)  # scripts authenticate with a bearer token, not a browser session
+    vendor.check_npm_packages()  # fail at startup with a hint, not with a 404 for the script
     app.register_blueprint(vendor.bp)
+    app.register_blueprint(geometry.bp)
     errors.register(app)
     formatting.register(app)
     security.register(app)

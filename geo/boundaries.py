@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.topology import TopologyError, TopologySettings, build_topologies, write_topologies
+
 SUMATERA = ("11", "12", "13", "14", "15", "16", "17", "18", "19", "21")
 KALIMANTAN = ("61", "62", "63", "64", "65")
 DEFAULT_PROVINCES = SUMATERA + KALIMANTAN
@@ -36,7 +38,7 @@ BORDERS_FILE = "batas_provinsi.geojson"
 REPORT_FILE = "laporan.json"
 COLUMNS = ["kode", "nama", "jenis", "kode_prov", "provinsi", "pulau"]
 # Bump when the preparation changes, so `make setup` rebuilds instead of trusting an old result.
-PREPARATION_VERSION = "6"
+PREPARATION_VERSION = "7"  # 7: served TopoJSON (geo.topology) built as well
 
 
 class BoundaryError(Exception):
@@ -75,6 +77,8 @@ class PreparationReport:
     max_repair_shift_m: float
     max_repair_shift_district: str
     districts_bytes: int
+    # The served geometry (geo.topology): key -> file name, bytes, gzip and brotli bytes, vertices, displacement.
+    topologies: dict[str, dict] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 
@@ -334,11 +338,26 @@ def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSetting
         raise BoundaryError("Boundary preparation failed its checks:\n- " + "\n- ".join(problems))
     districts = gpd.GeoDataFrame(frame[COLUMNS], geometry=rounded.values, crs=4326)
     provinces = dissolve_provinces(districts)
+    try:
+        served = build_topologies(
+            frame["kode"].tolist(),
+            frame["nama"].tolist(),
+            rounded.values,
+            crs,
+            source,
+            cleaned,
+            displacement,
+            settings.max_displacement_m,
+            TopologySettings(),
+        )
+    except TopologyError as error:
+        raise BoundaryError(str(error)) from error
     out_dir.mkdir(parents=True, exist_ok=True)
     size = _write_atomic(districts, out_dir / DISTRICTS_FILE)
     _write_atomic(provinces, out_dir / PROVINCES_FILE)
     _write_atomic(province_borders(provinces), out_dir / BORDERS_FILE)
     write_name_lists(source_dir, out_dir)
+    manifest = write_topologies(out_dir, served)
     worst, worst_shift = int(np.argmax(displacement)), int(np.argmax(repair_shift))
     report = PreparationReport(
         fingerprint=fingerprint,
@@ -354,6 +373,7 @@ def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSetting
         max_repair_shift_m=round(float(repair_shift[worst_shift]), 1),
         max_repair_shift_district=str(frame["nama"].iloc[worst_shift]),
         districts_bytes=size,
+        topologies={key: asdict(entry) for key, entry in manifest.items()},
     )
     (out_dir / REPORT_FILE).write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False), encoding="utf-8")
     return report

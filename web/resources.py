@@ -24,6 +24,15 @@ from geo.matching import DistrictIndex, build_index, read_aliases
 from geo.scopes import Scope, build_scopes
 from geo.search import SearchEntry, search_entries
 from geo.store import StoreError, connect
+from geo.topology import (
+    TopologyError,
+    TopologyFile,
+    TopologyRef,
+    detail_topologies,
+    read_manifest,
+    read_topology_text,
+    scope_topology,
+)
 from web.encoding import StoredBody, store_body, stored_response
 from web.security import script_hashes
 
@@ -155,16 +164,44 @@ def read_prepared(folder: Path) -> tuple[Boundaries, pd.DataFrame, dict[str, lis
     return _prepared(str(folder.resolve()), report.stat().st_mtime_ns if report.exists() else 0)
 
 
+@functools.lru_cache(maxsize=4)
+def _manifest(folder: str, stamp: int) -> dict[str, TopologyFile]:
+    return read_manifest(Path(folder))
+
+
+def topology_manifest() -> dict[str, TopologyFile]:
+    """The served geometry's manifest (geo.topology), read once per preparation."""
+    folder = Path(current_app.config["BOUNDARIES_DIR"])
+    report = folder / REPORT_FILE
+    return _manifest(str(folder.resolve()), report.stat().st_mtime_ns if report.exists() else 0)
+
+
+def scope_geometry(scope: Scope) -> TopologyRef:
+    """The topology a scope's page loads: the overview, or the province's detail file."""
+    return scope_topology(topology_manifest(), scope)
+
+
+def scope_detail_geometry(scope: Scope) -> tuple[TopologyRef, ...]:
+    """The detail topologies of a scope's provinces, for deep zoom."""
+    return detail_topologies(topology_manifest(), scope)
+
+
+def topology_text(ref: TopologyRef) -> str:
+    """A topology file's text, for the offline HTML export to inline."""
+    return read_topology_text(Path(current_app.config["BOUNDARIES_DIR"]), topology_manifest(), ref)
+
+
 def load_resources(app: Flask) -> Resources:
     """Read everything the app needs once; raise StartupError with a hint when something is missing."""
     config = app.config
     try:
         boundaries, districts, neighbours = read_prepared(Path(config["BOUNDARIES_DIR"]))
+        read_manifest(Path(config["BOUNDARIES_DIR"]))  # the served geometry must be there too
         schemes = read_schemes(Path(config["LEVELS_FILE"]))
         engine = connect(config["DATABASE_URL"])
         index_stamp = saved_aliases_stamp(engine)
         index = matching_index(config, districts, engine)
-    except (BoundaryError, CodeError, StoreError, OSError, ValueError) as error:
+    except (BoundaryError, CodeError, StoreError, TopologyError, OSError, ValueError) as error:
         raise StartupError(f"Peta Cakupan cannot start: {error}") from error
     resources = Resources(
         boundaries=boundaries,

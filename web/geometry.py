@@ -1,0 +1,58 @@
+"""Serve the district geometry (geo.topology) at content-hashed, immutably cached addresses.
+
+`/geometri/<key>.<hash>.topojson` is the TopoJSON itself; `/geometri/<key>.<hash>.js` is the same text as a
+script that files it under `window.PetaTopologi[key]`, so a page loads it with a plain `<script src>` and
+every script after it can use it at once. Each body is compressed once per process (brotli 11, gzip 9).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app
+
+from geo.topology import TopologyRef, find_topology, read_topology_text
+from web.encoding import ASSET_LEVELS, StoredBody, store_body, stored_response
+from web.resources import topology_manifest
+
+bp = Blueprint("geometry", __name__)
+YEAR = 31_536_000
+
+
+def script_body(key: str, text: str) -> str:
+    """The script that files a topology under window.PetaTopologi[key]."""
+    return f"(window.PetaTopologi = window.PetaTopologi || {{}})[{json.dumps(key)}] = {text};"
+
+
+@lru_cache(maxsize=64)
+def _stored(folder: str, stem: str, as_script: bool) -> StoredBody:
+    manifest = topology_manifest()
+    entry = find_topology(manifest, stem)
+    text = read_topology_text(Path(folder), manifest, TopologyRef(entry.key, stem))
+    if as_script:
+        return store_body(script_body(entry.key, text), "text/javascript", levels=ASSET_LEVELS)
+    return store_body(text, "application/json", levels=ASSET_LEVELS)
+
+
+def _send(name: str, as_script: bool) -> Response:
+    if find_topology(topology_manifest(), name) is None:
+        abort(404)  # an unknown key, or a hash from an older preparation
+    response = stored_response(_stored(current_app.config["BOUNDARIES_DIR"], name, as_script))
+    response.cache_control.public = True
+    response.cache_control.max_age = YEAR
+    response.cache_control.immutable = True
+    return response
+
+
+@bp.get("/geometri/<name>.topojson")
+def topology(name: str) -> Response:
+    """Send a topology ("overview.0123456789ab") as JSON."""
+    return _send(name, as_script=False)
+
+
+@bp.get("/geometri/<name>.js")
+def script(name: str) -> Response:
+    """Send a topology as a script setting window.PetaTopologi[key]."""
+    return _send(name, as_script=True)
