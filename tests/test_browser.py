@@ -11,6 +11,11 @@ from werkzeug.serving import make_server
 from tests.chromium import CHROMIUM, launch_chromium
 from tests.test_app import XSS, add_dataset
 
+# The full-area map's first visit, everything included: measured 198 KB (page 30, Leaflet 39, our CSS/JS 15,
+# geometry 112). Issue 11's goal is 150 KB: not met while the overview keeps every islet within 500 m of the
+# source (README, "Page weight"). This bound catches a regression, e.g. geometry back in the page.
+FIRST_VISIT_LIMIT = 210 * 1024
+
 # Skipped only outside CI: in CI a missing browser fails the run.
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed (make test installs it)"
@@ -366,3 +371,42 @@ def test_a_closed_table_is_fetched_only_when_opened(server, page):
     june = page.request.get(f"{server}/api/ranking?scope=62&series=contoh&period=2025-06").json()["rows"]
     assert page.get_attribute("#ranking tbody tr:first-child", "data-code") == june[0]["code"]
     assert page.is_visible("#ranking") and not page.errors
+
+
+def transferred(page):
+    """Count the bytes Chromium receives (DevTools' encodedDataLength: compressed bodies and headers)."""
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.setCacheDisabled", {"cacheDisabled": False})
+    counted = {"bytes": 0, "urls": []}
+
+    def finished(event):
+        counted["bytes"] += event["encodedDataLength"]
+
+    def responded(event):
+        counted["urls"].append(event["response"]["url"])
+
+    session.on("Network.loadingFinished", finished)
+    session.on("Network.responseReceived", responded)
+    return counted
+
+
+def test_full_area_map_first_visit_and_switch_are_light(server, page):
+    """Issue 11's goals in Chromium: the full-area map's first visit (page, Leaflet, our CSS/JS, geometry, values)
+    within FIRST_VISIT_LIMIT; switching period (table closed, as on a projector) or view ≤ 20 KB, no page load."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    counted = transferred(page)
+    page.goto(f"{server}/map/kalimantan-sumatera?series=contoh&period=2025-12")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    page.wait_for_load_state("networkidle")
+    first = counted["bytes"]
+    assert any("/geometri/overview." in url for url in counted["urls"])
+    assert first <= FIRST_VISIT_LIMIT, (first, counted["urls"])
+    for control, value in (("period", "2025-06"), ("view", "target")):
+        counted["bytes"], counted["urls"] = 0, []
+        page.select_option(f"#controls select[name={control}]", value)
+        wait_until(page, f"location.search.indexOf('{control}={value}') >= 0")
+        page.wait_for_load_state("networkidle")
+        assert counted["bytes"] <= 20 * 1024, (control, counted["bytes"], counted["urls"])
+        assert all("values.json" in url for url in counted["urls"]), counted["urls"]
+    assert not page.errors

@@ -13,6 +13,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from geo.numbers import format_period
+from geo.topology import TopologyRef
 from layers.choropleth import (
     MapComponents,
     TooltipLabels,
@@ -25,7 +26,7 @@ from layers.choropleth import (
 from layers.legend import LegendEntry, format_value, legend_entries
 from layers.navigation import NavigationTexts, district_list
 from web.data import CoverageView, period_paths, ranking_table
-from web.resources import Resources, search_index
+from web.resources import Resources, scope_detail_geometry, scope_geometry, search_index
 
 ATTRIBUTION = "Batas wilayah: wilayah_boundaries © Cahya DSN (MIT), kode Kemendagri 2025"
 
@@ -36,7 +37,7 @@ class RenderedMap:
     legend: list[LegendEntry]
     with_data: int
     total: int
-    topology: str  # the geometry file's key (see topology_key)
+    geometry: TopologyRef  # the geometry file the units are drawn from
     values_id: str  # the id of the page's JSON block holding `values`
     values: dict  # {"features": unit_values(...)}
 
@@ -96,23 +97,17 @@ def province_borders_of(resources: Resources, view: CoverageView):
     return borders[borders["provinsi"].str.split("-").apply(lambda codes: bool(set(codes) & scope_codes))]
 
 
-def topology_key(view: CoverageView) -> str:
-    """The geometry a view's map is drawn from: the overview for island scopes, a province's own detail."""
-    return view.scope.province_codes[0] if view.scope.kind == "province" else "overview"
-
-
 def render_map(resources: Resources, view: CoverageView, locale: str, labels: str = "auto") -> RenderedMap:
     """The folium map of a view and the values its units are styled from (written on the page beside it)."""
     values_id = "map-values-" + hashlib.sha256(repr((view.key, locale)).encode()).hexdigest()[:10]
-    topology = topology_key(view)
+    geometry = scope_geometry(view.scope)  # the overview for island scopes, a province's own detail
     borders = None
     if view.scope.kind == "province":  # a province's own geometry does not hold its neighbours' shared lines
         borders = json.loads(province_borders_of(resources, view).to_json(drop_id=True))
-    spec = {"topology": topology, "values": values_id, "layer": view.layer, "borders": borders}
+    spec = {"topology": geometry.key, "values": values_id, "layer": view.layer, "borders": borders}
     if view.scope.kind != "province":  # deep zoom loads the provinces' detailed geometry
-        spec["details"] = {
-            code: url_for("vendor.static", filename=f"dev/{code}.js") for code in view.scope.province_codes
-        }
+        details = scope_detail_geometry(view.scope)
+        spec["details"] = {ref.key: url_for("geometry.script", name=ref.file_stem) for ref in details}
     fmap = build_map(
         tuple(view.joined.total_bounds),
         spec,
@@ -126,7 +121,7 @@ def render_map(resources: Resources, view: CoverageView, locale: str, labels: st
         legend_entries(units["level"], view.scheme, locale),
         int(units["coverage_pct"].notna().sum()),
         len(units),
-        topology,
+        geometry,
         values_id,
         {"features": unit_values(resources, view, locale)},
     )
