@@ -81,6 +81,11 @@ class TopologyRef:
     file_stem: str
 
 
+def script_body(key: str, text: str) -> str:
+    """The script that files a topology under window.PetaTopologi[key] (served, and inlined offline)."""
+    return f"(window.PetaTopologi = window.PetaTopologi || {{}})[{json.dumps(key)}] = {text};"
+
+
 def quantized_topology(codes: list[str], geometries: np.ndarray, transform: dict | int) -> dict:
     """Encode districts (EPSG:4326) as one TopoJSON object `kabupaten`, ids = district codes, no properties."""
     frame = gpd.GeoDataFrame({"id": codes}, geometry=geometries, crs=4326)

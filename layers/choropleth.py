@@ -1,13 +1,13 @@
-"""The interactive choropleth: folium elements built from a joined GeoDataFrame.
+"""The interactive choropleth: the folium map of a view, and the texts its units carry.
 
-Folium inserts tooltip properties with innerHTML, so every value reaching a tooltip is escaped here with
-markupsafe; labels are set with textContent. The page loads Leaflet itself (served by the app), so the
-map carries no CDN links.
+The units' shapes are not in the page: the browser draws them from the shared geometry file and styles them
+from the view's values (static/js/choropleth.js), so switching period or view fetches values, not shapes.
+Tooltips and labels are plain text set with textContent. The page loads Leaflet itself (served by the app),
+so the map carries no CDN links.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -18,7 +18,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from geo.levels import Scheme
 from geo.numbers import format_count, format_month, format_percent, format_points, format_rupiah
@@ -117,36 +117,24 @@ class Labels(MacroElement):
         self.labels_json = htmlsafe_json_dumps(labels)
 
 
-class Bridge(MacroElement):
-    """Expose the map and its district layer to the page's own scripts (table, search, side-by-side).
+class Districts(MacroElement):
+    """The map's units drawn in the browser from the shared geometry, styled from one view's values.
 
-    Sets window.PetaCakupan.maps[i] = {map, districts, byCode} and sends `peta:hover` events with the code
-    of the district under the pointer (null when it leaves).
+    The geometry comes from its own immutable file (loaded once, kept by the browser across periods, views and
+    pages); the values (fill, level and tooltip texts per unit) from a JSON block on the page or from
+    values.json, so another period or view restyles the same shapes (static/js/choropleth.js).
     """
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var layer = {{ this.layer.get_name() }};
-            var byCode = {};
-            layer.eachLayer(function (l) { byCode[l.feature.properties.code] = l; });
-            window.PetaCakupan = window.PetaCakupan || {maps: []};
-            window.PetaCakupan.maps.push({map: map, districts: layer, byCode: byCode});
-            layer.on("mouseover", function (e) {
-                document.dispatchEvent(new CustomEvent("peta:hover", {detail: e.layer.feature.properties.code}));
-            });
-            layer.on("mouseout", function () {
-                document.dispatchEvent(new CustomEvent("peta:hover", {detail: null}));
-            });
-        })();
+        window.PetaCakupan.draw({{ this._parent.get_name() }}, {{ this.spec_json }});
         {% endmacro %}"""
     )
 
-    def __init__(self, layer: folium.GeoJson):
+    def __init__(self, spec: dict):
         super().__init__()
-        self._name = "Bridge"
-        self.layer = layer
+        self._name = "Districts"
+        self.spec_json = htmlsafe_json_dumps(spec)
 
 
 class ScaleBar(MacroElement):
@@ -226,7 +214,22 @@ def segment_lines(row: dict, labels: TooltipLabels, locale: str) -> list[tuple[s
     return lines
 
 
-def tooltip_html(
+@dataclass(frozen=True)
+class TooltipContent:
+    """What one unit's tooltip says: a title, a subtitle and (label, text) rows, all plain text.
+
+    The browser builds the tooltip from these with textContent, so no value from data is ever read as HTML.
+    """
+
+    title: str
+    subtitle: str
+    rows: tuple[tuple[str, str], ...]
+
+    def as_json(self) -> dict:
+        return {"title": self.title, "sub": self.subtitle, "rows": [list(row) for row in self.rows]}
+
+
+def tooltip_content(
     row: dict,
     labels: TooltipLabels,
     level_label: str,
@@ -234,10 +237,10 @@ def tooltip_html(
     locale: str,
     path: list | None = None,
     segments: bool = False,
-) -> str:
-    """Return the tooltip of one district as escaped HTML: with its path over the periods when it has two; on a
-    segment view (`segments`), its segment breakdown takes the place of the target lines and the path, so the
-    tooltip stays the height that fits a projector."""
+) -> TooltipContent:
+    """Return the tooltip of one unit: with its path over the periods when it has two; on a segment view
+    (`segments`), its segment breakdown takes the place of the target lines and the path, so the tooltip stays
+    the height that fits a projector."""
     basis = row.get("basis")  # only on the province layer (geo.compare.province_frame)
     missing = labels.incomplete if basis == "tidak_lengkap" else labels.no_data
     lines = [(labels.coverage, format_percent(row["coverage_pct"], locale, missing))]
@@ -265,12 +268,7 @@ def tooltip_html(
     source, as_of = _text(row.get("source")), _text(row.get("as_of"))
     if source:
         lines.append((labels.source, source_label(source) + (f" ({as_of})" if as_of else "")))
-    cells = Markup("").join(Markup("<tr><th>{}</th><td>{}</td></tr>").format(k, v) for k, v in lines)
-    return str(
-        Markup('<div class="peta-tip-title">{}</div><div class="peta-tip-sub">{}</div><table>{}</table>').format(
-            row["name"], row["province"], cells
-        )
-    )
+    return TooltipContent(str(row["name"]), str(row["province"]), tuple((str(k), str(v)) for k, v in lines))
 
 
 def label_points(
@@ -290,14 +288,14 @@ def label_points(
 
 def tooltips(
     joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, locale: str, paths: dict | None = None
-) -> list[str]:
-    """Every row's tooltip, as escaped HTML (the map's features and the per-period values carry the same)."""
+) -> list[TooltipContent]:
+    """Every row's tooltip (the page's values and values.json carry the same)."""
     lang = locale.split("_")[0]
     level_labels = {key: level.label[lang] for key, level in scheme.by_key().items()}
     total = int(joined["coverage_pct"].notna().sum())
     paths = paths or {}
     return [
-        tooltip_html(
+        tooltip_content(
             row,
             labels,
             level_labels[row["level"]],
@@ -315,71 +313,25 @@ def fill_of(level: str, fill: str) -> str:
     return NO_DATA_FILL if level == "tidak_ada_data" else fill
 
 
-def _features(joined: gpd.GeoDataFrame, scheme: Scheme, labels: TooltipLabels, locale: str, paths: dict | None) -> dict:
-    tips = tooltips(joined, scheme, labels, locale, paths)
-    slim = gpd.GeoDataFrame(
-        {"code": joined["code"], "level": joined["level"], "fill": joined["fill"], "tip": tips},
-        geometry=joined.geometry.values,
-        crs=joined.crs,
-    )
-    return json.loads(slim.to_json(drop_id=True))
-
-
-def _style(feature: dict) -> dict:
-    props = feature["properties"]
-    return {
-        "fillColor": fill_of(props["level"], props["fill"]),
-        "fillOpacity": 1.0,
-        "color": "#ffffff",
-        "weight": 0.7,
-    }
-
-
-def _highlight(feature: dict) -> dict:
-    return {"color": "#111111", "weight": 3}
-
-
-def _border_style(feature: dict) -> dict:
-    return {"color": "#3a3a3a", "weight": 2, "fill": False, "opacity": 0.9}
-
-
 def build_map(
-    joined: gpd.GeoDataFrame,
-    borders: gpd.GeoDataFrame,
-    scheme: Scheme,
+    bounds: tuple[float, float, float, float],
+    spec: dict,
     *,
-    labels: TooltipLabels,
-    locale: str,
     attribution: str,
     place_labels: list[tuple[float, float, str]],
     tile_url: str | None = None,
-    paths: dict | None = None,
 ) -> folium.Map:
-    """Build the choropleth of one scope and period."""
+    """Build the map of one view: Leaflet's map, scale bar, optional basemap, the units (drawn in the browser from
+    `spec`: see Districts), labels and attribution. `bounds` (minx, miny, maxx, maxy) is where it opens."""
     fmap = folium.Map(tiles=None, zoom_snap=0.25, zoom_delta=0.5, control_scale=False, prefer_canvas=False)
     ScaleBar().add_to(fmap)
     fmap.default_js, fmap.default_css = [], []  # the page template loads Leaflet from the app
     if tile_url:
         folium.TileLayer(tile_url, attr=" ", name="basemap").add_to(fmap)
-    districts = folium.GeoJson(
-        _features(joined, scheme, labels, locale, paths),
-        name="kabupaten_kota",
-        style_function=_style,
-        highlight_function=_highlight,
-        smooth_factor=0.5,
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True, class_name="peta-tooltip"),
-    ).add_to(fmap)
-    Bridge(districts).add_to(fmap)
-    if not borders.empty:
-        folium.GeoJson(
-            json.loads(borders.to_json(drop_id=True)),
-            name="batas_provinsi",
-            style_function=_border_style,
-            interactive=False,
-        ).add_to(fmap)
+    Districts(spec).add_to(fmap)
     Labels(place_labels).add_to(fmap)
     Attribution(attribution).add_to(fmap)
-    minx, miny, maxx, maxy = joined.total_bounds
+    minx, miny, maxx, maxy = bounds
     fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(16, 16))
     return fmap
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from geo.store import RECORD_COLUMNS, publish
+from tests.pages import page_values, rows_labelled
 from web.resources import get_resources
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -124,9 +125,8 @@ def test_english_switch_is_remembered(client):
 
 def test_tooltips_use_indonesian_number_format(client):
     page = client.get("/map/kalimantan-barat?series=contoh&period=2025-06").get_data(as_text=True)
-    page = page.replace("\\u003c", "<").replace("\\u003e", ">")  # folium writes the data as escaped JSON
-    assert re.search(r"<td>\d{1,3},\d%</td>", page)
-    assert re.search(r"<td>\d{1,3}\.\d{3}</td>", page)
+    assert all(re.fullmatch(r"\d{1,3},\d%", text) for text in rows_labelled(page, "Cakupan"))
+    assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*", text) for text in rows_labelled(page, "Peserta aktif"))
 
 
 def add_dataset(app, rows, period="2026-01"):
@@ -138,9 +138,10 @@ def add_dataset(app, rows, period="2026-01"):
 def test_tooltip_and_titles_escape_hostile_text(app):
     add_dataset(app, [("62.11", XSS, 41300, 100000, 41.3, 61.0, XSS, "</script><script>alert(2)</script>")])
     page = app.test_client().get("/map/kalimantan-tengah?period=2026-01").get_data(as_text=True)
-    decoded = page.replace("\\u003c", "<").replace("\\u003e", ">").replace('\\"', '"')  # as the browser sees it
-    assert XSS not in decoded
+    assert XSS not in page and "<img" not in page  # the page's data never holds markup
     assert "<script>alert(2)" not in page
+    tip = page_values(page)["features"]["62.11"]["tip"]  # kept as text: the browser sets it with textContent
+    assert ["Sumber", f"{XSS} (</script><script>alert(2)</script>)"] in tip["rows"]
     assert "&amp;lt;img src=x onerror=alert(1)&amp;gt;" in page or "&lt;img src=x onerror=alert(1)&gt;" in page
 
 

@@ -11,6 +11,11 @@ from werkzeug.serving import make_server
 from tests.chromium import CHROMIUM, launch_chromium
 from tests.test_app import XSS, add_dataset
 
+# The full-area map's first visit, everything included: measured 198 KB (page 30, Leaflet 39, our CSS/JS 15,
+# geometry 112). Issue 11's goal is 150 KB: not met while the overview keeps every islet within 500 m of the
+# source (README, "Page weight"). This bound catches a regression, e.g. geometry back in the page.
+FIRST_VISIT_LIMIT = 210 * 1024
+
 # Skipped only outside CI: in CI a missing browser fails the run.
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("CI"), reason="Chromium is not installed (make test installs it)"
@@ -100,17 +105,7 @@ def test_map_draws_every_district_in_its_level_colour(server, page):
 def test_tooltip_shows_hostile_text_as_text(server, page):
     page.goto(f"{server}/map/kalimantan-tengah?period=2026-01")
     page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
-    point = page.evaluate("""() => {
-        const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])[0];
-        const layers = Object.keys(window).filter(k => k.startsWith('geo_json_')).map(k => window[k])
-            .filter(l => l && l.eachLayer);
-        let found = null;
-        layers.forEach(g => g.eachLayer(l => { if (l.feature && l.feature.properties.code === '62.11') found = l; }));
-        const p = map.latLngToContainerPoint(found.getCenter());
-        const box = map.getContainer().getBoundingClientRect();
-        return [p.x + box.left, p.y + box.top];
-    }""")
-    page.mouse.move(*point)
+    page.mouse.move(*district_point(page, "62.11"))
     tooltip = page.wait_for_selector(".peta-tooltip")
     text = tooltip.inner_text()
     assert "Kabupaten Pulang Pisau" in text and "41,3%" in text and "41.300" in text
@@ -286,3 +281,150 @@ def test_zooming_all_210_districts_is_quick_without_a_gpu(server, page):
     start = page.evaluate("window.PetaCakupan.maps[0].map.getZoom()")
     timings = [page.evaluate(ZOOM_TO, zoom) for zoom in (start + 1, 9, start)]
     assert max(timings) < 1500, timings  # Leaflet's animation alone is 250 ms; measured 0.3-0.4 s here
+
+
+def fill_of(page, code):
+    return page.evaluate("c => window.PetaCakupan.maps[0].byCode[c].options.fillColor", code)
+
+
+def test_switching_period_and_view_restyles_in_place(server, page):
+    """Another period, comparison or view: one small values.json, no page load, the map and every part that
+    names the view follow (title, legend, table, links, address), and the tooltip says the new period's figures."""
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{server}/map/kalimantan-tengah?series=contoh&period=2025-12")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    page.evaluate("window.notReloaded = true")
+    values = {
+        period: page.request.get(f"{server}/map/kalimantan-tengah/values.json?series=contoh&period={period}").json()
+        for period in ("2025-06", "2025-12")
+    }
+    june = values["2025-06"]["features"]
+    changed = next(code for code in june if fill_of(page, code) != june[code]["fill"])
+    requests.clear()
+    page.select_option("#controls select[name=period]", "2025-06")
+    wait_until(page, "document.title.indexOf('2025-06') >= 0")
+    assert page.evaluate("window.notReloaded") is True  # the same page: nothing reloaded
+    assert [u for u in requests if "/map/" in u] == [
+        f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=cakupan&parts=page&table=1"
+    ]
+    assert page.url.endswith("/map/kalimantan-tengah?period=2025-06&series=contoh&view=cakupan")
+    assert fill_of(page, changed) == june[changed]["fill"]
+    assert "Juni 2025" in page.inner_text(".bar .headline") and "Juni 2025" in page.inner_text(".legend")
+    rank_one = next(code for code, unit in june.items() if ["Peringkat", "1 dari 14"] in unit["tip"]["rows"])
+    assert page.get_attribute("#ranking tbody tr:first-child", "data-code") == rank_one  # the table follows
+    page.mouse.move(*district_point(page, changed))
+    shown = page.wait_for_selector(".peta-tooltip").inner_text()
+    tip = dict(june[changed]["tip"]["rows"])
+    assert tip["Cakupan"] in shown and tip["Peserta aktif"] in shown
+    assert int(page.get_attribute("body", "data-restyle-ms")) <= 100  # the issue's goal, once values arrived
+    requests.clear()
+    page.select_option("#controls select[name=view]", "target")
+    wait_until(page, "location.search.indexOf('view=target') >= 0")
+    assert [u for u in requests if "/map/" in u] == [
+        f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=target&parts=page"
+    ]  # the table ranks by coverage whatever the colours: not fetched again
+    assert "Capaian terhadap target" in page.inner_text(".legend h2")
+    assert "view=target" in page.get_attribute("a.bar-link[data-view-link]", "href")  # presentation link follows
+    assert page.evaluate("window.notReloaded") is True and not page.errors
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_ranking_sorts_numbers_as_numbers(server, page, lang):
+    """Number cells are sorted by the number they show ("481.227" in Indonesian, "481,227" in English; "–" last;
+    equal as shown, e.g. two gaps of "-13,3 poin", they keep their rank order)."""
+    page.goto(f"{server}/map/kalimantan?series=contoh&period=2025-12&lang={lang}")
+    page.wait_for_selector("#ranking tbody tr")
+    rows = page.request.get(f"{server}/api/ranking?scope=kalimantan&series=contoh&period=2025-12").json()["rows"]
+    page.click("#more-columns")
+    for column, key in (("participants", "participants"), ("gap", "gap_pct")):
+        page.click(f'#ranking th[data-sort="{column}"]')  # ascending
+        shown = page.eval_on_selector_all("#ranking tbody tr", "rows => rows.map(r => r.getAttribute('data-code'))")
+        values = {r["code"]: r[key] for r in rows}
+        numbers = [round(values[code], 1) for code in shown if values[code] is not None]  # as shown
+        assert numbers == sorted(numbers) and len(numbers) > 40, column
+        assert all(values[code] is None for code in shown[len(numbers) :])  # missing values last
+    assert not page.errors
+
+
+def test_a_closed_table_is_fetched_only_when_opened(server, page):
+    """On a projector (1280×720) the table is closed: a switch fetches the values alone, and opening the table
+    then fetches the new period's table; the old one is never shown."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{server}/map/kalimantan-tengah?series=contoh&period=2025-12")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    assert not page.is_visible("#panel")
+    requests.clear()
+    page.select_option("#controls select[name=period]", "2025-06")
+    wait_until(page, "document.title.indexOf('2025-06') >= 0")
+    assert [u.split("?")[1] for u in requests if "values.json" in u] == [
+        "period=2025-06&series=contoh&view=cakupan&parts=page"
+    ]
+    requests.clear()
+    page.click("#toggle-panel")
+    wait_until(page, "document.getElementById('panel').getAttribute('data-stale') === null")
+    assert [u.split("?")[1] for u in requests if "values.json" in u] == [
+        "period=2025-06&series=contoh&view=cakupan&parts=table"
+    ]
+    june = page.request.get(f"{server}/api/ranking?scope=62&series=contoh&period=2025-06").json()["rows"]
+    assert page.get_attribute("#ranking tbody tr:first-child", "data-code") == june[0]["code"]
+    assert page.is_visible("#ranking") and not page.errors
+
+
+def transferred(page):
+    """Count the bytes Chromium receives (DevTools' encodedDataLength: compressed bodies and headers)."""
+    session = page.context.new_cdp_session(page)
+    session.send("Network.enable")
+    session.send("Network.setCacheDisabled", {"cacheDisabled": False})
+    counted = {"bytes": 0, "urls": []}
+
+    def finished(event):
+        counted["bytes"] += event["encodedDataLength"]
+
+    def responded(event):
+        counted["urls"].append(event["response"]["url"])
+
+    session.on("Network.loadingFinished", finished)
+    session.on("Network.responseReceived", responded)
+    return counted
+
+
+def test_full_area_map_first_visit_and_switch_are_light(server, page):
+    """Issue 11's goals in Chromium: the full-area map's first visit (page, Leaflet, our CSS/JS, geometry, values)
+    within FIRST_VISIT_LIMIT; switching period (table closed, as on a projector) or view ≤ 20 KB, no page load."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    counted = transferred(page)
+    page.goto(f"{server}/map/kalimantan-sumatera?series=contoh&period=2025-12")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    page.wait_for_load_state("networkidle")
+    first = counted["bytes"]
+    assert any("/geometri/overview." in url for url in counted["urls"])
+    assert first <= FIRST_VISIT_LIMIT, (first, counted["urls"])
+    for control, value in (("period", "2025-06"), ("view", "target")):
+        counted["bytes"], counted["urls"] = 0, []
+        page.select_option(f"#controls select[name={control}]", value)
+        wait_until(page, f"location.search.indexOf('{control}={value}') >= 0")
+        page.wait_for_load_state("networkidle")
+        assert counted["bytes"] <= 20 * 1024, (control, counted["bytes"], counted["urls"])
+        assert all("values.json" in url for url in counted["urls"]), counted["urls"]
+    assert not page.errors
+
+
+def test_deep_zoom_loads_the_provinces_in_view_in_detail(server, page):
+    """The island map draws the coarse overview; zoomed in (from zoom 8), the provinces in view load their own
+    detailed geometry once and their districts are redrawn from it; provinces out of view are not fetched."""
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{server}/map/kalimantan?series=contoh")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    assert [u for u in requests if "/geometri/" in u and "overview" not in u] == []
+    outline = "JSON.stringify(window.PetaCakupan.maps[0].byCode['62.11'].getLatLngs())"
+    before = page.evaluate(outline)
+    page.evaluate("window.PetaCakupan.maps[0].map.setView([-2.9, 114.2], 9, {animate: false})")
+    wait_until(page, "(document.querySelector('.folium-map').getAttribute('data-detail') || '').indexOf('62') >= 0")
+    loaded = sorted({u.split("/geometri/")[1].split(".")[0] for u in requests if "/geometri/" in u})
+    assert "62" in loaded and "65" not in loaded  # Kalimantan Utara is out of view
+    assert page.evaluate(outline) != before  # Pulang Pisau now drawn from its province's detailed outline
+    assert not page.errors

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from geo.numbers import format_count, format_percent, format_points
-from layers.choropleth import TooltipLabels, source_label, tooltip_html
+from layers.choropleth import TooltipLabels, source_label, tooltip_content
 from layers.legend import legend_entries
 
 LABELS = TooltipLabels(
@@ -36,34 +36,34 @@ ROW = {
 
 
 def test_tooltip_shows_every_figure_in_indonesian_format():
-    html = tooltip_html(ROW, LABELS, "Rendah", 14, "id")
-    for text in [
-        "Kabupaten Pulang Pisau",
-        "Kalimantan Tengah",
-        "41,3%",
-        "3.302.762",
-        "7.996.826",
-        "61,0%",
-        "-19,7 poin",
-        "3 dari 14",
-        "Rendah",
-        "example.go.id (Oktober 2025)",
-    ]:
-        assert text in html
+    tip = tooltip_content(ROW, LABELS, "Rendah", 14, "id")
+    assert (tip.title, tip.subtitle) == ("Kabupaten Pulang Pisau", "Kalimantan Tengah")
+    assert tip.rows == (
+        ("Cakupan", "41,3%"),
+        ("Peserta", "3.302.762"),
+        ("Pekerja", "7.996.826"),
+        ("Target", "61,0%"),
+        ("Selisih", "-19,7 poin"),
+        ("Peringkat", "3 dari 14"),
+        ("Tingkat", "Rendah"),
+        ("Sumber", "example.go.id (Oktober 2025)"),
+    )
 
 
-def test_tooltip_escapes_every_value():
+def test_tooltip_keeps_hostile_text_as_text():
+    """Tooltips are plain text (the browser sets them with textContent): a name is kept exactly, never turned
+    into markup or half-escaped; tests/test_browser.py checks that the page shows it as text."""
     hostile = {**ROW, "name": "<b>x</b>", "source": "<img src=x onerror=alert(1)>", "as_of": '"><script>'}
-    html = tooltip_html(hostile, LABELS, "<i>level</i>", 14, "id")
-    assert "<b>" not in html and "<img" not in html and "<script>" not in html and "<i>" not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    tip = tooltip_content(hostile, LABELS, "<i>level</i>", 14, "id")
+    assert tip.title == "<b>x</b>"
+    assert ("Sumber", '<img src=x onerror=alert(1)> ("><script>)') in tip.rows
+    assert ("Tingkat", "<i>level</i>") in tip.rows
 
 
 def test_tooltip_without_data_says_so():
     missing = {**ROW, "coverage_pct": float("nan"), "source": float("nan"), "as_of": float("nan")}
-    html = tooltip_html(missing, LABELS, "Tidak ada data", 14, "id")
-    assert "tidak ada data" in html and "Peserta" not in html
-    assert "nan" not in html and "Sumber" not in html
+    tip = tooltip_content(missing, LABELS, "Tidak ada data", 14, "id")
+    assert tip.rows == (("Cakupan", "tidak ada data"), ("Tingkat", "Tidak ada data"))
 
 
 @pytest.mark.parametrize(
@@ -122,9 +122,9 @@ def test_tooltips_show_the_path_over_the_periods(client):
     june, december = (f"{features[p]['62.11']:.1f}%".replace(".", ",") for p in ("2025-06", "2025-12"))
     expected = f"Jun 2025 {june} → Des 2025 {december}"
     page = client.get("/map/kalimantan-tengah?series=contoh").get_data(as_text=True)
-    assert json.dumps(expected)[1:-1] in page and "Riwayat" in page  # inside folium's data, JSON-escaped
+    assert json.dumps(["Riwayat", expected]) in page  # the page's values, as the browser reads them
     values = client.get("/map/kalimantan-tengah/values.json?series=contoh&period=2025-06").get_json()
-    assert expected in values["features"]["62.11"]["tip"]  # the time slider's tooltips carry it too
+    assert ["Riwayat", expected] in values["features"]["62.11"]["tip"]["rows"]  # another period's values too
 
 
 @pytest.mark.parametrize(

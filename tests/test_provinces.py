@@ -7,6 +7,7 @@ import pytest
 
 from app import ROOT
 from tests.conftest import SHARED_SOURCE
+from tests.pages import rows_labelled
 
 RESEARCH = SHARED_SOURCE.parent / "coverage" / "published_ucj_research.csv"
 BUNDLED = ROOT / "data" / "coverage" / "provinsi.csv"
@@ -45,7 +46,7 @@ def test_default_province_layer_shows_the_published_figures(shared_app):
         assert provinces[code]["level"] == "tidak_ada_data"
     page = client.get("/?layer=provinsi").get_data(as_text=True)
     assert "13 dari 15 provinsi" in page  # the legend counts provinces
-    ranks = re.findall(r"Peringkat\\u003c/th\\u003e\\u003ctd\\u003e(\d+) dari (\d+)", page)
+    ranks = [re.fullmatch(r"(\d+) dari (\d+)", text).groups() for text in rows_labelled(page, "Peringkat")]
     assert sorted(int(rank) for rank, _ in ranks) == list(range(1, 14)) and {of for _, of in ranks} == {"13"}
 
 
@@ -56,7 +57,7 @@ def test_province_ranks_count_the_provinces_shown(shared_app, query, ranked):
     assert len(provinces) == ranked and all(p["basis"] == "total_kabupaten" for p in provinces.values())
     scope = "kalimantan" if "kalimantan" in query else "kalimantan-sumatera"
     page = client.get(f"/map/{scope}?series=contoh&layer=provinsi").get_data(as_text=True)
-    ranks = re.findall(r"Peringkat\\u003c/th\\u003e\\u003ctd\\u003e(\d+) dari (\d+)", page)
+    ranks = [re.fullmatch(r"(\d+) dari (\d+)", text).groups() for text in rows_labelled(page, "Peringkat")]
     assert sorted(int(rank) for rank, _ in ranks) == list(range(1, ranked + 1))
     assert {of for _, of in ranks} == {str(ranked)}
 

@@ -15,7 +15,7 @@ from geo.numbers import format_rupiah
 from geo.samples import synthetic_records, synthetic_segments
 from geo.segments import COUNT_COLUMNS, SEGMENT_COLUMNS, segment_figures, segment_problems, segment_totals
 from layers.charts import stacked_bar
-from layers.choropleth import TooltipLabels, tooltip_html
+from layers.choropleth import TooltipLabels, tooltip_content
 from tests.databases import BOTH_DATABASES
 from tests.test_uploads import auth, tokens, upload  # noqa: F401 - tokens is a fixture
 
@@ -229,14 +229,14 @@ def test_the_tooltip_shows_the_breakdown_and_the_yearly_budget_escaped():
     labels = TooltipLabels(
         "Cakupan", "Peserta", "Pekerja", "Target", "Gap", "Tingkat", "Peringkat", "Sumber", "–", "{rank}/{total}"
     )
-    assert "Rp" not in tooltip_html(row, labels, "Sedang", 10, "id")  # the coverage view: as before
-    html = tooltip_html(row, labels, "Sedang", 10, "id", segments=True)
-    text = re.sub(r"<[^>]+>", "|", html)
-    assert "Segmen (% pekerja)||PU 20,0%" in text  # only the segments given
-    assert "20.614 pekerja rentan dibayar||kab/kota 72,8% · provinsi 27,2% · lain 0,0%" in text
-    assert "Anggaran APBD kab/kota per tahun||Rp3.024.000.000" in text
-    assert "Anggaran APBD provinsi per tahun||Rp1.131.782.400" in text
-    assert "&lt;b&gt;Penajam" in html and "BPU" not in html  # not given: not shown as 0
+    assert not any("Rp" in text for _, text in tooltip_content(row, labels, "Sedang", 10, "id").rows)  # as before
+    tip = tooltip_content(row, labels, "Sedang", 10, "id", segments=True)
+    assert ("Segmen (% pekerja)", "PU 20,0%") in tip.rows  # only the segments given
+    assert ("20.614 pekerja rentan dibayar", "kab/kota 72,8% · provinsi 27,2% · lain 0,0%") in tip.rows
+    assert ("Anggaran APBD kab/kota per tahun", "Rp3.024.000.000") in tip.rows
+    assert ("Anggaran APBD provinsi per tahun", "Rp1.131.782.400") in tip.rows
+    assert tip.title.startswith("<b>Penajam")  # plain text, set with textContent
+    assert not any("BPU" in text for _, text in tip.rows)  # not given: not shown as 0
 
 
 def test_a_district_without_segments_has_no_segment_lines():
@@ -259,7 +259,8 @@ def test_a_district_without_segments_has_no_segment_lines():
     labels = TooltipLabels(
         "Cakupan", "Peserta", "Pekerja", "Target", "Gap", "Tingkat", "Peringkat", "Sumber", "–", "{rank}/{total}"
     )
-    assert "Rp" not in tooltip_html(row.to_dict("records")[0], labels, "Sedang", 1, "id", segments=True)
+    tip = tooltip_content(row.to_dict("records")[0], labels, "Sedang", 1, "id", segments=True)
+    assert not any("Rp" in text for _, text in tip.rows)
 
 
 def test_the_stacked_bar_splits_the_width_by_count():

@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from geo.numbers import format_period
+from geo.topology import script_body
 from layers.legend import legend_entries
 from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
 from web.data import CoverageView, ranking_table, resolve_view, table_view
 from web.encoding import StoredBody, store_body, stored_response
 from web.rendering import ATTRIBUTION, place_labels, province_borders_of, render_map, shown_units
-from web.resources import Resources, cached_page, get_resources, page_response
+from web.resources import Resources, cached_page, get_resources, page_response, topology_text
 from web.vendor import read_asset
 
 bp = Blueprint("exports", __name__)
@@ -113,6 +114,10 @@ def _offline(resources: Resources, view: CoverageView, locale: str) -> Response:
         "leaflet_css": _inline(read_asset("leaflet", "leaflet.css").decode(), "style"),
         "peta_css": _inline(read_asset("static", "css/peta.css").decode(), "style"),
         "leaflet_js": _inline(read_asset("leaflet", "leaflet.js").decode(), "script"),
+        # The geometry and the script that draws it, inline too: the file needs nothing but itself.
+        "topojson_js": _inline(read_asset("topojson-client", "topojson-client.min.js").decode(), "script"),
+        "geometry_js": _inline(script_body(rendered.geometry.key, topology_text(rendered.geometry)), "script"),
+        "choropleth_js": _inline(read_asset("static", "js/choropleth.js").decode(), "script"),
     }
     page = render_template(
         "offline.html",

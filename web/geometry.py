@@ -7,23 +7,17 @@ every script after it can use it at once. Each body is compressed once per proce
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app
 
-from geo.topology import TopologyRef, find_topology, read_topology_text
+from geo.topology import TopologyRef, find_topology, read_topology_text, script_body
 from web.encoding import ASSET_LEVELS, StoredBody, store_body, stored_response
 from web.resources import topology_manifest
 
 bp = Blueprint("geometry", __name__)
 YEAR = 31_536_000
-
-
-def script_body(key: str, text: str) -> str:
-    """The script that files a topology under window.PetaTopologi[key]."""
-    return f"(window.PetaTopologi = window.PetaTopologi || {{}})[{json.dumps(key)}] = {text};"
 
 
 @lru_cache(maxsize=64)

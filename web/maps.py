@@ -75,31 +75,48 @@ def map_page(scope: str):
     return response
 
 
+def page_context(
+    resources: Resources, view: CoverageView, table: CoverageView, periods: list, locale: str, args: dict[str, str]
+) -> dict:
+    """Everything map.html and its parts (FRAGMENTS) are rendered from."""
+    rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+    return {
+        "view": view,
+        "rendered": rendered,
+        "lang": locale.split("_")[0],
+        "scopes": list(resources.scopes.values()),
+        "periods": periods,
+        "attribution": ATTRIBUTION,
+        "table": table,
+        "ranking": plain_records(ranking_table(resources, table)),
+        "totals": scope_summary(resources, table),
+        "levels": resources.schemes["cakupan"],
+        "segment_views": [resources.schemes[key] for key in segment_views(table.joined)],
+        "districts": districts_for_scripts(resources, table, locale),
+        "description": describe(view, rendered.legend, locale.split("_")[0]),
+        "page_args": args,
+        "page_path": url_for("maps.map_page", scope=view.scope.slug, **args),
+        "lang_urls": {
+            code: url_for("maps.map_page", scope=view.scope.slug, **{**args, "lang": code}) for code in ("id", "en")
+        },
+    }
+
+
 def render_map_page(
     resources: Resources, view: CoverageView, table: CoverageView, periods: list, locale: str, args: dict[str, str]
 ) -> str:
-    rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
-    return render_template(
-        "map.html",
-        view=view,
-        rendered=rendered,
-        lang=locale.split("_")[0],
-        scopes=list(resources.scopes.values()),
-        periods=periods,
-        attribution=ATTRIBUTION,
-        table=table,
-        ranking=plain_records(ranking_table(resources, table)),
-        totals=scope_summary(resources, table),
-        levels=resources.schemes["cakupan"],
-        segment_views=[resources.schemes[key] for key in segment_views(table.joined)],
-        districts=districts_for_scripts(resources, table, locale),
-        description=describe(view, rendered.legend, locale.split("_")[0]),
-        page_args=args,
-        page_path=url_for("maps.map_page", scope=view.scope.slug, **args),
-        lang_urls={
-            code: url_for("maps.map_page", scope=view.scope.slug, **{**args, "lang": code}) for code in ("id", "en")
-        },
-    )
+    return render_template("map.html", **page_context(resources, view, table, periods, locale, args))
+
+
+# The parts of map.html that change with the period, comparison or view: sent with values.json (parts=page) and
+# put in place by static/js/switch.js, so switching needs no page load. The table only when it changes.
+FRAGMENTS = ("headline", "controls", "summary", "legend", "share", "foot")
+TABLE_FRAGMENT = "ranking"
+
+
+def page_fragments(context: dict, table: bool) -> dict[str, str]:
+    names = FRAGMENTS + ((TABLE_FRAGMENT,) if table else ())
+    return {name: render_template(f"_{name}.html", **context) for name in names}
 
 
 @bp.get("/map/<scope>/berdampingan")
@@ -144,18 +161,34 @@ def small_multiples(scope: str):
 
 @bp.get("/map/<scope>/values.json")
 def values(scope: str):
-    """One period's values for a map already on screen (the time slider): it restyles itself from these."""
+    """One view's values for a map already on screen (the time slider, the map page's own controls): it restyles
+    itself from these. With parts=page, also the page's parts that change (FRAGMENTS; table=1 adds the table);
+    parts=table is the table alone."""
     resources = get_resources()
-    view = resolve_view(resources, scope, request.args)
-    table = table_view(resources, scope, request.args)
+    args = page_args()
+    view = resolve_view(resources, scope, args)
+    table = table_view(resources, scope, args)
     locale = str(get_locale())
     labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
+    parts = request.args.get("parts") if request.args.get("parts") in ("page", "table") else None
+    with_table = parts == "page" and request.args.get("table") == "1"
+    periods = live_snapshot(resources).live(view.dataset.series)
 
     def make() -> StoredBody:
-        body = json.dumps(map_values(resources, view, table, locale, labels), ensure_ascii=False)
-        return store_body(body, "application/json")
+        if parts == "table":  # the table alone, for a panel opened after a switch made it stale
+            context = page_context(resources, view, table, periods, locale, args)
+            data = {"fragments": {TABLE_FRAGMENT: render_template(f"_{TABLE_FRAGMENT}.html", **context)}}
+            return store_body(json.dumps(data, ensure_ascii=False), "application/json")
+        data = map_values(resources, view, table, locale, labels)
+        if parts:
+            context = page_context(resources, view, table, periods, locale, args)
+            data["fragments"] = page_fragments(context, with_table)
+            data["title"] = f"{view.scheme.title[locale.split('_')[0]]} · {view.scope.name} · {view.dataset.period}"
+            data["address"] = context["page_path"]
+        return store_body(json.dumps(data, ensure_ascii=False), "application/json")
 
-    return stored_response(resources.cache.get_or_make(("values", *view.key, *table.key, locale, labels), make))
+    key = ("values", *view.key, *table.key, locale, labels, parts, with_table, tuple(sorted(args.items())))
+    return stored_response(resources.cache.get_or_make((*key, tuple(d.id for d in periods)), make))
 
 
 def present_page(resources: Resources, view: CoverageView, locale: str):

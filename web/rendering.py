@@ -5,12 +5,15 @@ Blueprints (map pages, exports) call these; none of them is a route, so no bluep
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from geo.numbers import format_period
+from geo.topology import TopologyRef
 from layers.choropleth import (
     MapComponents,
     TooltipLabels,
@@ -23,7 +26,7 @@ from layers.choropleth import (
 from layers.legend import LegendEntry, format_value, legend_entries
 from layers.navigation import NavigationTexts, district_list
 from web.data import CoverageView, period_paths, ranking_table
-from web.resources import Resources, search_index
+from web.resources import Resources, scope_detail_geometry, scope_geometry, search_index
 
 ATTRIBUTION = "Batas wilayah: wilayah_boundaries © Cahya DSN (MIT), kode Kemendagri 2025"
 
@@ -34,6 +37,9 @@ class RenderedMap:
     legend: list[LegendEntry]
     with_data: int
     total: int
+    geometry: TopologyRef  # the geometry file the units are drawn from
+    values_id: str  # the id of the page's JSON block holding `values`
+    values: dict  # {"features": unit_values(...)}
 
 
 def tooltip_labels(view: CoverageView) -> TooltipLabels:
@@ -92,16 +98,22 @@ def province_borders_of(resources: Resources, view: CoverageView):
 
 
 def render_map(resources: Resources, view: CoverageView, locale: str, labels: str = "auto") -> RenderedMap:
+    """The folium map of a view and the values its units are styled from (written on the page beside it)."""
+    values_id = "map-values-" + hashlib.sha256(repr((view.key, locale)).encode()).hexdigest()[:10]
+    geometry = scope_geometry(view.scope)  # the overview for island scopes, a province's own detail
+    borders = None
+    if view.scope.kind == "province":  # a province's own geometry does not hold its neighbours' shared lines
+        borders = json.loads(province_borders_of(resources, view).to_json(drop_id=True))
+    spec = {"topology": geometry.key, "values": values_id, "layer": view.layer, "borders": borders}
+    if view.scope.kind != "province":  # deep zoom loads the provinces' detailed geometry
+        details = scope_detail_geometry(view.scope)
+        spec["details"] = {ref.key: url_for("geometry.script", name=ref.file_stem) for ref in details}
     fmap = build_map(
-        view.joined,
-        province_borders_of(resources, view),
-        view.scheme,
-        labels=tooltip_labels(view),
-        locale=locale,
+        tuple(view.joined.total_bounds),
+        spec,
         attribution=ATTRIBUTION,
         place_labels=place_labels(resources, view, locale, labels),
         tile_url=current_app.config["TILE_URL"] or None,
-        paths=period_paths(resources, view),
     )
     units = shown_units(view)
     return RenderedMap(
@@ -109,7 +121,20 @@ def render_map(resources: Resources, view: CoverageView, locale: str, labels: st
         legend_entries(units["level"], view.scheme, locale),
         int(units["coverage_pct"].notna().sum()),
         len(units),
+        geometry,
+        values_id,
+        {"features": unit_values(resources, view, locale)},
     )
+
+
+def unit_values(resources: Resources, view: CoverageView, locale: str) -> dict[str, dict]:
+    """Fill, level and tooltip of every unit of a view, by code: what the browser styles the shapes with."""
+    joined = view.joined
+    tips = tooltips(joined, view.scheme, tooltip_labels(view), locale, period_paths(resources, view))
+    return {
+        code: {"level": level, "fill": fill_of(level, fill), "tip": tip.as_json()}
+        for code, level, fill, tip in zip(joined["code"], joined["level"], joined["fill"], tips, strict=True)
+    }
 
 
 def shown_units(view: CoverageView):
@@ -120,9 +145,7 @@ def shown_units(view: CoverageView):
 def map_values(resources: Resources, view: CoverageView, table: CoverageView, locale: str, labels: str) -> dict:
     """Fill, level and tooltip of every unit, label texts, the legend, the description and what screen readers
     say: the same joined result, tooltips, labels and legend as the rendered map, for one period."""
-    joined = view.joined
     legend = legend_entries(shown_units(view)["level"], view.scheme, locale)
-    tips = tooltips(joined, view.scheme, tooltip_labels(view), locale, period_paths(resources, view))
     return {
         "period": view.dataset.period,
         "period_label": format_period(view.dataset.period, locale),
@@ -130,10 +153,7 @@ def map_values(resources: Resources, view: CoverageView, table: CoverageView, lo
         "is_sample": view.dataset.is_sample,
         "legend": [asdict(entry) for entry in legend],
         "description": describe(view, legend, locale.split("_")[0]),
-        "features": {
-            code: {"level": level, "fill": fill_of(level, fill), "tip": tip}
-            for code, level, fill, tip in zip(joined["code"], joined["level"], joined["fill"], tips, strict=True)
-        },
+        "features": unit_values(resources, view, locale),
         "labels": place_labels(resources, view, locale, labels),
         "districts": [{"code": d["code"], "say": d["say"]} for d in districts_for_scripts(resources, table, locale)],
     }

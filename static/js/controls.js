@@ -1,8 +1,10 @@
-// Change the map when a control changes: the scope is part of the path, the rest are query parameters.
+// Change the map when a control changes: the scope is part of the path, the rest are query parameters. Another
+// period, comparison or view restyles the map in place (switch.js); another scope, series or layer loads its page.
 (function () {
-  var form = document.getElementById("controls");
-  if (!form) { return; }
-  form.addEventListener("change", function (event) {
+  var IN_PLACE = {period: true, compare: true, view: true};
+  document.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (!form || form.id !== "controls") { return; }
     var get = function (name) { return form.elements[name] ? form.elements[name].value : ""; };
     var changed = event.target.name;
     if (!changed) { return; }
@@ -16,6 +18,11 @@
     if (view && !(view === "perubahan" && !params.get("compare"))) { params.set("view", view); }
     if (changed === "compare" && params.get("compare")) { params.delete("view"); }  // show the change map
     if (get("layer") && get("layer") !== "kabupaten") { params.set("layer", get("layer")); }
+    var peta = window.PetaCakupan;
+    if (IN_PLACE[changed] && peta && peta.switchTo && window.fetch) {
+      peta.switchTo(get("scope"), params, changed !== "view");  // the table follows period and comparison only
+      return;
+    }
     window.location.assign("/map/" + encodeURIComponent(get("scope")) + "?" + params.toString() + window.location.hash);
   });
 })();
@@ -23,10 +30,10 @@
 // Opening or closing it fits the map to its new size.
 (function () {
   var toggle = document.getElementById("toggle-panel");
-  var panel = document.getElementById("panel");
-  if (!toggle || !panel) { return; }
+  if (!toggle || !document.getElementById("panel")) { return; }
   var refit = function () { if (window.PetaCakupan && window.PetaCakupan.fit) { window.PetaCakupan.fit(); } };
-  var shown = function () { return window.getComputedStyle(panel).display !== "none"; };
+  var panel = function () { return document.getElementById("panel"); };  // replaced when the view changes
+  var shown = function () { return window.getComputedStyle(panel()).display !== "none"; };
   toggle.setAttribute("aria-expanded", String(shown()));
   toggle.addEventListener("click", function () {
     var open = !shown();
@@ -34,16 +41,15 @@
     document.body.classList.toggle("panel-hidden", !open);
     toggle.setAttribute("aria-expanded", String(open));
     refit();
-    if (open) { panel.focus({preventScroll: true}); }
+    if (open) { panel().focus({preventScroll: true}); }
   });
-  var columns = document.getElementById("more-columns");
-  if (columns) {
-    columns.addEventListener("click", function () {
-      var all = panel.classList.toggle("all-columns");
-      columns.setAttribute("aria-pressed", String(all));
-      refit();
-    });
-  }
+  document.addEventListener("click", function (e) {
+    var columns = e.target.closest && e.target.closest("#more-columns");
+    if (!columns) { return; }
+    var all = panel().classList.toggle("all-columns");
+    columns.setAttribute("aria-pressed", String(all));
+    refit();
+  });
   window.addEventListener("resize", function () { toggle.setAttribute("aria-expanded", String(shown())); });
 })();
 // Small screens: the controls sit behind one "Pilihan" button.

@@ -6,13 +6,17 @@
   peta.maps.forEach(function (entry) {
     var map = entry.map;
     var wrap = map.getContainer().parentNode;
-    var overlays = Array.prototype.slice.call(wrap.querySelectorAll(".legend, .stage-tools, .map-tools, .map-title, .timeline"));
+    // Looked up each time: the legend is replaced when the view changes.
+    var find = function () {
+      return Array.prototype.slice.call(wrap.querySelectorAll(".legend, .stage-tools, .map-tools, .map-title, .timeline"));
+    };
     var open = null;
     var pending = false;
     function overlaps(a, b) { return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top; }
     function check() {
       pending = false;
       var tip = open && open.getElement();
+      var overlays = find();
       var box = tip && tip.getBoundingClientRect();
       var boxes = overlays.map(function (o) { o.classList.remove("is-under-tooltip"); return o.getBoundingClientRect(); });
       if (!box) { return; }

@@ -5,7 +5,6 @@
   var box = document.querySelector(".timeline");
   var peta = window.PetaCakupan;
   if (!box || !peta || !window.fetch) { return; }
-  var bridge = peta.maps[0];
   var periods = JSON.parse(box.getAttribute("data-periods"));
   var range = box.querySelector("input[type=range]");
   var play = box.querySelector(".timeline-play");
@@ -24,25 +23,8 @@
     return loaded[period];
   }
   function apply(v) {
-    Object.keys(bridge.byCode).forEach(function (code) {
-      var layer = bridge.byCode[code];
-      var f = v.features[code];
-      if (!f) { return; }
-      layer.feature.properties.level = f.level;
-      layer.feature.properties.fill = f.fill;
-      layer.feature.properties.tip = f.tip;  // folium's tooltip reads the feature's tip each time it opens
-      layer.setStyle({fillColor: f.fill});
-    });
-    v.legend.forEach(function (e) {
-      var count = document.querySelector('.legend li[data-level="' + e.key + '"] .legend-count');
-      if (count) { count.textContent = e.count; }
-    });
-    if (bridge.map.petaRelabel) { bridge.map.petaRelabel(v.labels); }  // labels carry values: never leave old ones
-    document.querySelectorAll(".current-period").forEach(function (el) { el.textContent = v.period_label; });
+    peta.show(v);  // switch.js: fills, tooltips, labels, legend, description, keyboard sentences
     range.setAttribute("aria-valuetext", v.period_label);
-    var description = document.getElementById("map-description");
-    if (description) { description.textContent = v.description; }
-    if (peta.updateDistricts) { peta.updateDistricts(v.districts); }
     var address = new URL(window.location.href);
     address.searchParams.set("period", v.period);
     window.history.replaceState(null, "", address.toString());

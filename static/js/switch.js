@@ -1,0 +1,126 @@
+// Another period, comparison or view without a page load: fetch that view's values (/map/<scope>/values.json,
+// a few KB) and restyle the map already on screen: fills, tooltips, labels, legend, description and what the
+// keyboard and screen readers say. On the map page the parts that change with the view (title, controls,
+// totals, legend, downloads, table) come with the values, rendered by the server, and replace the old ones;
+// the address follows (history), so a copied link or a reload shows the same view.
+(function () {
+  var peta = window.PetaCakupan;
+  if (!peta || !peta.maps.length) { return; }
+  var PARTS = {
+    headline: ".bar .headline", controls: "#controls", summary: ".summary-strip", legend: ".map-wrap .legend",
+    share: "details.share", foot: ".foot", ranking: "#panel",
+  };
+
+  function replaceParts(fragments) {
+    Object.keys(fragments).forEach(function (name) {
+      var old = document.querySelector(PARTS[name]);
+      if (!old) { return; }
+      var template = document.createElement("template");
+      template.innerHTML = fragments[name];
+      var fresh = template.content.firstElementChild;
+      if (!fresh) { return; }
+      if (name === "ranking" && old.classList.contains("all-columns")) {
+        fresh.classList.add("all-columns");
+        var more = fresh.querySelector("#more-columns");
+        if (more) { more.setAttribute("aria-pressed", "true"); }
+      }
+      if (name === "share" && old.open) { fresh.open = true; }
+      old.replaceWith(fresh);
+    });
+    document.dispatchEvent(new CustomEvent("peta:parts", {detail: Object.keys(fragments)}));
+  }
+
+  // Show a view's values on the first map (and, on the map page, its parts).
+  peta.show = function (v) {
+    var started = window.performance.now();
+    var entry = peta.maps[0];
+    entry.restyle(v);
+    if (v.fragments) {
+      replaceParts(v.fragments);
+    } else {
+      v.legend.forEach(function (e) {
+        var count = document.querySelector('.legend li[data-level="' + e.key + '"] .legend-count');
+        if (count) { count.textContent = e.count; }
+      });
+    }
+    if (entry.map.petaRelabel) { entry.map.petaRelabel(v.labels); }  // labels carry values: never leave old ones
+    document.querySelectorAll(".current-period").forEach(function (el) { el.textContent = v.period_label; });
+    var description = document.getElementById("map-description");
+    if (description) { description.textContent = v.description; }
+    if (peta.updateDistricts) { peta.updateDistricts(v.districts); }
+    // How long the page took to show the view once its values arrived (the browser tests read it).
+    document.body.setAttribute("data-restyle-ms", String(Math.round(window.performance.now() - started)));
+  };
+
+  // Links that carry the view (presentation, side by side, language) follow it.
+  function keepLinks(address) {
+    var now = new URL(address, window.location.href).searchParams;
+    document.querySelectorAll("a[data-view-link]").forEach(function (a) {
+      var url = new URL(a.href);
+      ["period", "compare", "view"].forEach(function (name) {
+        if (now.get(name)) { url.searchParams.set(name, now.get(name)); } else { url.searchParams.delete(name); }
+      });
+      a.href = url.pathname + url.search;
+      if (url.pathname.indexOf("/berdampingan") > 0) { a.hidden = !now.get("compare"); }
+    });
+  }
+
+  // The table follows period and comparison. A closed table is not fetched: it is marked stale and fetched
+  // when opened, so a switch on a projector (table closed) costs the values alone.
+  var stale = null;
+  function tableShown() {
+    var panel = document.getElementById("panel");
+    return Boolean(panel) && window.getComputedStyle(panel).display !== "none";
+  }
+  function refreshTable() {
+    if (!stale || !tableShown()) { return; }
+    var address = stale;
+    stale = null;
+    fetch(address, {headers: {Accept: "application/json"}}).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.json();
+    }).then(function (v) { replaceParts(v.fragments); }).catch(function () { window.location.reload(); });
+  }
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("#toggle-panel")) { window.setTimeout(refreshTable, 0); }
+  });
+  window.addEventListener("resize", refreshTable);
+
+  // The map page's own controls: fetch the view, show it, then write the address.
+  peta.switchTo = function (scope, params, tableChanges) {
+    var withTable = tableChanges && tableShown();
+    var query = new URLSearchParams(params);
+    var lang = new URLSearchParams(window.location.search).get("lang");
+    if (lang) { query.set("lang", lang); }
+    var page = "/map/" + encodeURIComponent(scope) + "?" + query.toString();
+    var values = "/map/" + encodeURIComponent(scope) + "/values.json?";
+    if (tableChanges && !withTable) {
+      var table = new URLSearchParams(query);
+      table.set("parts", "table");
+      stale = values + table.toString();
+      var panel = document.getElementById("panel");
+      if (panel) { panel.setAttribute("data-stale", "true"); }
+    }
+    query.set("parts", "page");
+    if (withTable) { query.set("table", "1"); }
+    var started = window.performance.now();
+    document.body.setAttribute("aria-busy", "true");
+    return fetch(values + query.toString(), {
+      headers: {Accept: "application/json"},
+    }).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.json();
+    }).then(function (v) {
+      peta.show(v);
+      keepLinks(v.address);
+      document.title = v.title;
+      window.history.pushState({peta: true}, "", v.address + window.location.hash);
+      document.body.removeAttribute("aria-busy");
+      document.body.setAttribute("data-switch-ms", String(Math.round(window.performance.now() - started)));
+      document.dispatchEvent(new CustomEvent("peta:switched", {detail: v.period}));
+    }).catch(function () {
+      window.location.assign(page + window.location.hash);  // whatever failed, the whole page still works
+    });
+  };
+  window.addEventListener("popstate", function (e) { if (e.state && e.state.peta) { window.location.reload(); } });
+})();
