@@ -251,9 +251,8 @@ def history_row(records: pd.DataFrame, code: str, period: str) -> dict | None:
     ranked = records[districts].dropna(subset=["coverage_pct"]).copy()
     ranked["rank_all"] = rank_by_coverage(ranked["coverage_pct"])
     same_province = ranked["code"].str[:2] == code[:2]
-    ranked.loc[same_province, "rank_province"] = rank_by_coverage(
-        ranked.loc[same_province, "coverage_pct"]
-    ).astype(float)
+    in_province = rank_by_coverage(ranked.loc[same_province, "coverage_pct"])
+    ranked.loc[same_province, "rank_province"] = in_province.astype(float)
     row = ranked[ranked["code"] == code]
     if row.empty:
         return None
