@@ -161,7 +161,14 @@ def result_key(
 
 def resolve_result(resources: Resources, query: MapQuery) -> CoverageResult:
     """The result of a query over the live versions of this request, from the cache or joined once;
-    raise QueryError (not found) for a period that is not live."""
+    raise QueryError (not found) for a period that is not live. A request resolves each query once."""
+    resolved = g.setdefault("peta_results", {})
+    if query not in resolved:
+        resolved[query] = _resolve(resources, query)
+    return resolved[query]
+
+
+def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
     scope = resources.scopes[query.scope]
     snapshot = live_snapshot(resources)
     dataset = snapshot.dataset(query.series, query.period, "period")
