@@ -1,5 +1,6 @@
 """Routes, formats, errors, language and the map cache."""
 
+import ast
 import csv
 import gzip
 import io
@@ -8,6 +9,7 @@ import re
 import pandas as pd
 import pytest
 
+from app import ROOT
 from geo.store import RECORD_COLUMNS, publish
 from web.resources import get_resources
 
@@ -210,3 +212,33 @@ def test_map_page_is_compressed(client):
     response = client.get("/", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert len(response.data) < 450 * 1024
+
+
+def web_imports() -> dict[str, tuple[bool, set[str]]]:
+    """For each module of web/: whether it defines a Blueprint, and the web modules it imports."""
+    modules = {}
+    for path in sorted((ROOT / "web").glob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        defines = any(
+            isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Blueprint"
+            for node in ast.walk(tree)
+        )
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "web":
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("web."):
+                imported.add(node.module.split(".")[1])
+            elif isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[1] for a in node.names if a.name.startswith("web.")}
+        modules[path.stem] = (defines, imported)
+    return modules
+
+
+def test_blueprints_import_no_other_blueprint():
+    modules = web_imports()
+    blueprints = {name for name, (defines, _) in modules.items() if defines}
+    assert {"api", "districts", "editor", "exports", "maps", "uploads", "vendor"} <= blueprints  # the walk works
+    assert "results" not in blueprints and "query" not in blueprints
+    crossing = {name: sorted((modules[name][1] & blueprints) - {name}) for name in sorted(blueprints)}
+    assert {name: found for name, found in crossing.items() if found} == {}

@@ -14,13 +14,13 @@ from geo.numbers import format_period
 from layers.legend import legend_entries
 from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
+from web.assets import read_asset
 from web.data import CoverageView, view_of
 from web.encoding import StoredBody, store_body, stored_response
 from web.query import MapQuery
 from web.rendering import ATTRIBUTION, place_labels, province_borders_of, render_map, shown_units
 from web.resources import Resources, cached_page, get_resources, page_response
 from web.results import CoverageResult, resolve_result
-from web.vendor import read_asset
 
 bp = Blueprint("exports", __name__)
 DEFAULT_SIZE = (1920, 1080)
