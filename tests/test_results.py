@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event
 
+from tests.databases import make_app
 from web.query import MapQuery
 from web.resources import get_resources
 from web.results import resolve_result
@@ -150,3 +151,11 @@ def test_gap_and_rank_agree_in_every_format(client, layer, query):
         assert len({gap for _, gap in first.values()}) > 3
     for name, found in formats.items():
         assert found == first, name
+
+
+def test_a_series_without_data_says_so(database_url, boundaries_dir):
+    client = make_app(database_url, boundaries_dir, load_samples=False).test_client()
+    response = client.get("/api/ranking?series=contoh")
+    assert response.status_code == 404 and response.get_json()["error"].startswith("Belum ada data untuk seri ini.")
+    page = client.get("/map/kalimantan")
+    assert page.status_code == 404 and "Belum ada data untuk seri ini." in page.get_data(as_text=True)

@@ -71,14 +71,17 @@ def live_snapshot(resources: Resources) -> Snapshot:
 class CoverageResult:
     """Everything every format of one query shows, each number computed once (geo/ defines them).
 
+    Shared by every query that asks for the same data (the language, or a period given or implied, does not
+    change it), so it keeps no query.
+
     `districts` is every district of the scope under the query's levels; `table` the same districts under
     coverage levels (what the ranking table, totals and search read; the same frame when the query shows
     coverage); `provinces` the province layer built from province outlines, one row per province, ranked among
     the provinces shown (None on the district layer, which needs no province figures).
     """
 
-    query: MapQuery
     scope: Scope
+    layer: str
     dataset: DatasetInfo
     previous: DatasetInfo | None
     scheme: Scheme
@@ -89,10 +92,6 @@ class CoverageResult:
     figures_key: str = ""  # the published province figures a province layer was drawn from
     series_ids: tuple[int, ...] = ()  # every live version of the series: tooltips show the path over them
     _by_segment: dict = field(default_factory=dict, repr=False)
-
-    @property
-    def layer(self) -> str:
-        return self.query.layer
 
     @property
     def joined(self) -> gpd.GeoDataFrame:
@@ -193,7 +192,17 @@ def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
             earlier = (join_coverage(districts, before, previous.period, scheme), earlier_figures) if previous else None
             provinces = apply_levels(province_frame(resources.boundaries.provinces, shown, figures, earlier), scheme)
         return CoverageResult(
-            query, scope, dataset, previous, scheme, table_scheme, shown, table, provinces, figures_key, series_ids
+            scope,
+            query.layer,
+            dataset,
+            previous,
+            scheme,
+            table_scheme,
+            shown,
+            table,
+            provinces,
+            figures_key,
+            series_ids,
         )
 
     key = (*result_key(scope, dataset, previous, scheme, query.layer, figures_key), series_ids)
