@@ -101,8 +101,8 @@ class CoverageResult:
     @property
     def key(self) -> tuple:
         """Everything a rendering of this result depends on (a dataset id changes on every publish)."""
-        return result_key(self.scope, self.dataset, self.previous, self.scheme, self.layer, self.figures_key)[1:] + (
-            self.series_ids,
+        return result_key(
+            self.scope, self.dataset, self.previous, self.scheme, self.layer, self.figures_key, self.series_ids
         )
 
     @property
@@ -152,10 +152,16 @@ def _level_keys(scheme: Scheme) -> list[str]:
 
 
 def result_key(
-    scope: Scope, dataset: DatasetInfo, previous: DatasetInfo | None, scheme: Scheme, layer: str, figures_key: str
+    scope: Scope,
+    dataset: DatasetInfo,
+    previous: DatasetInfo | None,
+    scheme: Scheme,
+    layer: str,
+    figures_key: str,
+    series_ids: tuple[int, ...],
 ) -> tuple:
     previous_id = previous.id if previous else None
-    return ("result", scope.slug, dataset.id, previous_id, scheme.key, layer, figures_key)
+    return (scope.slug, dataset.id, previous_id, scheme.key, layer, figures_key, series_ids)
 
 
 def resolve_result(resources: Resources, query: MapQuery) -> CoverageResult:
@@ -205,8 +211,8 @@ def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
             series_ids,
         )
 
-    key = (*result_key(scope, dataset, previous, scheme, query.layer, figures_key), series_ids)
-    return resources.cache.get_or_make(key, make)
+    key = result_key(scope, dataset, previous, scheme, query.layer, figures_key, series_ids)
+    return resources.cache.get_or_make(("result", *key), make)
 
 
 def dataset_records(resources: Resources, dataset: DatasetInfo) -> pd.DataFrame:
