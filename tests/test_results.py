@@ -159,3 +159,13 @@ def test_a_series_without_data_says_so(database_url, boundaries_dir):
     assert response.status_code == 404 and response.get_json()["error"].startswith("Belum ada data untuk seri ini.")
     page = client.get("/map/kalimantan")
     assert page.status_code == 404 and "Belum ada data untuk seri ini." in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("scope", "provinces"), [("kalimantan-sumatera", 15), ("kalimantan", 5)])
+def test_province_tooltips_rank_among_provinces(client, scope, provinces):
+    values = client.get(f"/map/{scope}/values.json?series=contoh&layer=provinsi").get_json()
+    tips = [feature["tip"] for feature in values["features"].values()]
+    ranks = [tuple(map(int, found)) for tip in tips for found in re.findall(r"(\d+) dari (\d+)", tip)]
+    assert len(values["features"]) == provinces and ranks
+    assert {total for _, total in ranks} == {len(ranks)} and len(ranks) <= provinces
+    assert sorted(rank for rank, _ in ranks)[0] == 1 and max(rank for rank, _ in ranks) <= len(ranks)
