@@ -7,7 +7,7 @@ their old behaviour until every caller reads the result.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -52,6 +52,9 @@ class CoverageView:
     joined: gpd.GeoDataFrame
     figures_key: str = ""  # the published province figures a province layer was drawn from
     series_ids: tuple[int, ...] = ()  # every live version of the series: tooltips show the path over them
+    # The result this view shows (and whether it is its table): rankings and totals are read from it.
+    result: CoverageResult | None = field(default=None, compare=False, repr=False)
+    is_table: bool = field(default=False, compare=False, repr=False)
 
     @property
     def key(self) -> tuple:
@@ -75,7 +78,16 @@ def view_of(result: CoverageResult, table: bool = False) -> CoverageView:
     else:
         scheme, layer, frame, figures_key = result.scheme, result.layer, result.joined, result.figures_key
     return CoverageView(
-        result.scope, result.dataset, result.previous, scheme, layer, frame, figures_key, result.series_ids
+        result.scope,
+        result.dataset,
+        result.previous,
+        scheme,
+        layer,
+        frame,
+        figures_key,
+        result.series_ids,
+        result,
+        table,
     )
 
 
@@ -99,6 +111,10 @@ def period_paths(resources: Resources, view: CoverageView) -> dict[str, list[tup
 def ranking_table(resources: Resources, view: CoverageView, by: str | None = None) -> pd.DataFrame:
     """The ranking of a view, cached with it: by coverage, or by a segment view's share (`by`: pu, bpu, jakon,
     pmi, pembiayaan; raise UnknownScheme for another)."""
+    if view.result is not None and not by:
+        return view.result.ranking if view.is_table else view.result.layer_ranking
+    if view.result is not None and not view.is_table and by in VIEW_COLUMNS:
+        return view.result.ranking_by(by)
     if not by:
         return resources.cache.get_or_make(("ranking", *view.key), lambda: ranking(view.joined))
     if by not in VIEW_COLUMNS:
@@ -108,5 +124,7 @@ def ranking_table(resources: Resources, view: CoverageView, by: str | None = Non
 
 def scope_summary(resources: Resources, view: CoverageView) -> dict:
     """Weighted totals, level counts, best and worst five, and province totals of a view, cached with it."""
+    if view.result is not None:
+        return view.result.totals if view.is_table else view.result.layer_totals
     keys = [level.key for level in view.scheme.levels] + [view.scheme.no_data.key]
     return resources.cache.get_or_make(("summary", *view.key), lambda: summary(view.joined, keys))
