@@ -102,6 +102,8 @@ def test_the_table_is_districts_by_coverage_whatever_the_map_shows(shared_app, v
         plain.ranking[["code", "rank", "gap_pct", "level"]]
     )
     assert (result.table is result.districts) == (view == "cakupan")
+    # every view of the same data shares one table, one ranking and one set of totals
+    assert result.table is plain.table and result.ranking is plain.ranking and result.totals is plain.totals
 
 
 @pytest.mark.parametrize("scope", ["kalimantan-sumatera", "sumatera", "kalimantan-timur"])

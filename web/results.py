@@ -91,6 +91,7 @@ class CoverageResult:
     provinces: gpd.GeoDataFrame | None
     figures_key: str = ""  # the published province figures a province layer was drawn from
     series_ids: tuple[int, ...] = ()  # every live version of the series: tooltips show the path over them
+    base: CoverageResult | None = None  # the table result (districts, coverage levels) when this is another view
     _by_segment: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -114,7 +115,7 @@ class CoverageResult:
     @cached_property
     def ranking(self) -> pd.DataFrame:
         """The districts ranked by coverage, in coverage levels (the ranking table, search, slides)."""
-        return self.layer_ranking if self._shows_table else ranking(self.table)
+        return self.base.ranking if self.base is not None else self.layer_ranking
 
     @cached_property
     def layer_ranking(self) -> pd.DataFrame:
@@ -125,9 +126,7 @@ class CoverageResult:
     @cached_property
     def totals(self) -> dict:
         """Weighted totals, districts per coverage level, best and worst five, province and island totals."""
-        if self._shows_table:
-            return self.layer_totals
-        return summary(self.table, _level_keys(self.table_scheme), self.ranking)
+        return self.base.totals if self.base is not None else self.layer_totals
 
     @cached_property
     def layer_totals(self) -> dict:
@@ -141,10 +140,6 @@ class CoverageResult:
         if segment not in self._by_segment:
             self._by_segment[segment] = segment_ranking(self.joined, segment)
         return self._by_segment[segment]
-
-    @property
-    def _shows_table(self) -> bool:
-        return self.provinces is None and self.scheme.key == self.table_scheme.key
 
 
 def _level_keys(scheme: Scheme) -> list[str]:
@@ -188,10 +183,16 @@ def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
         figures_key = hashlib.sha256(pd.concat([figures, earlier_figures]).to_json().encode()).hexdigest()[:16]
     series_ids = tuple(d.id for d in snapshot.live(query.series))
 
+    # Another view or layer of the same data shares the table result: one join, one ranking, one set of totals.
+    base = None if query == query.table() else resolve_result(resources, query.table())
+
     def make() -> CoverageResult:
         districts = districts_in_scope(resources.boundaries.districts, scope)
         before = dataset_records(resources, previous) if previous else None
-        table = join_coverage(districts, dataset_records(resources, dataset), dataset.period, table_scheme, before)
+        if base is None:
+            table = join_coverage(districts, dataset_records(resources, dataset), dataset.period, table_scheme, before)
+        else:
+            table = base.table
         shown = table if scheme.key == table_scheme.key else apply_levels(table, scheme)
         provinces = None
         if query.layer == "provinsi":
@@ -209,6 +210,7 @@ def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
             provinces,
             figures_key,
             series_ids,
+            base,
         )
 
     key = result_key(scope, dataset, previous, scheme, query.layer, figures_key, series_ids)
