@@ -116,6 +116,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
 
     from web import (
         api,
+        assets,
         auth,
         cli,
         districts,
@@ -138,7 +139,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
     app.register_blueprint(editor.bp)
     auth.register(app)
     auth.csrf.exempt(uploads.bp)  # scripts authenticate with a bearer token, not a browser session
-    vendor.check_npm_packages()  # fail at startup with a hint, not with a 404 for the script
+    assets.check_npm_packages()  # fail at startup with a hint, not with a 404 for the script
     app.register_blueprint(vendor.bp)
     app.register_blueprint(geometry.bp)
     errors.register(app)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.join import OUTPUT_COLUMNS, PROVENANCE_COLUMNS, attainment_of, gap_to_target
+from geo.join import OUTPUT_COLUMNS, PROVENANCE_COLUMNS, attainment_of, gap_to_target, rank_by_coverage
 from geo.segments import OUTPUT_COLUMNS as SEGMENT_OUTPUT_COLUMNS
 from geo.segments import segment_columns_of, segment_record, segment_totals
 
@@ -52,7 +52,7 @@ def ranking(joined: pd.DataFrame) -> pd.DataFrame:
     frame["uncovered_to_target"] = uncovered_to_target(frame)
     frame["has_data"] = frame["coverage_pct"].notna()
     frame = frame.sort_values(["has_data", "coverage_pct", "name"], ascending=[False, False, True], kind="stable")
-    frame["rank"] = frame["coverage_pct"].rank(method="min", ascending=False).astype("Int64")
+    frame["rank"] = rank_by_coverage(frame["coverage_pct"])
     columns = RANKING_COLUMNS + [c for c in ("previous_coverage_pct", "change_pct_points") if c in frame]
     return frame[columns + segment_columns_of(frame)].reset_index(drop=True)
 
@@ -93,9 +93,10 @@ def _brief(rows: pd.DataFrame) -> list[dict]:
     ]
 
 
-def summary(joined: pd.DataFrame, level_keys: list[str]) -> dict:
-    """Scope totals, districts per level, best and worst five, and the same totals per province."""
-    ranked = ranking(joined)
+def summary(joined: pd.DataFrame, level_keys: list[str], ranked: pd.DataFrame | None = None) -> dict:
+    """Scope totals, districts per level, best and worst five, and the same totals per province; `ranked` is
+    ranking(joined) when the caller has it already."""
+    ranked = ranking(joined) if ranked is None else ranked
     with_data = ranked[ranked["coverage_pct"].notna()]
     provinces = []
     for (code, name), group in joined.groupby(["province_code", "province"], sort=True):
@@ -245,12 +246,13 @@ def district_neighbours(districts: gpd.GeoDataFrame) -> dict[str, list[str]]:
 
 def history_row(records: pd.DataFrame, code: str, period: str) -> dict | None:
     """One period of a district's history: its figures and its rank overall and within its province."""
-    ranked = records.dropna(subset=["coverage_pct"]).copy()
-    ranked["rank_all"] = ranked["coverage_pct"].rank(method="min", ascending=False)
+    # Only district rows are ranked: a version may also carry province figures (two-digit codes).
+    districts = records["code"].astype(str).str.fullmatch(r"\d{2}\.\d{2}")
+    ranked = records[districts].dropna(subset=["coverage_pct"]).copy()
+    ranked["rank_all"] = rank_by_coverage(ranked["coverage_pct"])
     same_province = ranked["code"].str[:2] == code[:2]
-    ranked.loc[same_province, "rank_province"] = ranked.loc[same_province, "coverage_pct"].rank(
-        method="min", ascending=False
-    )
+    in_province = rank_by_coverage(ranked.loc[same_province, "coverage_pct"])
+    ranked.loc[same_province, "rank_province"] = in_province.astype(float)
     row = ranked[ranked["code"] == code]
     if row.empty:
         return None

@@ -63,12 +63,18 @@ def districts_in_scope(districts: gpd.GeoDataFrame, scope: Scope) -> gpd.GeoData
     return districts[districts["kode_prov"].isin(scope.province_codes)].sort_values("kode").reset_index(drop=True)
 
 
+def rank_by_coverage(coverage: pd.Series) -> pd.Series:
+    """The rank among the rows given: highest coverage first, ties share the better rank, no data unranked (the
+    one definition: map, tooltips, ranking, CSV, GeoJSON and the district page read it)."""
+    return coverage.astype(float).rank(method="min", ascending=False).astype("Int64")
+
+
 def apply_levels(frame: gpd.GeoDataFrame, scheme: Scheme) -> gpd.GeoDataFrame:
     """Set level, fill colour and rank (by coverage, ties share a rank) from the scheme's value column."""
     result = frame.copy()
     result["level"] = classify(result[scheme.value], scheme)
     result["fill"] = colors(result["level"], scheme)
-    result["rank"] = result["coverage_pct"].rank(method="min", ascending=False).astype("Int64")
+    result["rank"] = rank_by_coverage(result["coverage_pct"])
     return result
 
 

@@ -158,8 +158,9 @@ def segment_views(frame: pd.DataFrame) -> list[str]:
 
 def segment_totals(frame: pd.DataFrame) -> dict:
     """Per segment, Σ segment ÷ Σ employed over the districts with both (never an average of percentages), and
-    per payer Σ paid ÷ Σ vulnerable; `complete` follows the 80% rule of geo.compare.weighted_totals."""
-    figures = segment_figures(frame)
+    per payer Σ paid ÷ Σ vulnerable; `complete` follows the 80% rule of geo.compare.weighted_totals.
+    A joined frame already carries the derived columns (geo.join): they are read, not derived again."""
+    figures = frame if all(column in frame for column in OUTPUT_COLUMNS) else segment_figures(frame)
     districts = len(figures)
 
     def total(part: str, whole: str) -> dict:

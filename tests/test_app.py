@@ -1,5 +1,6 @@
 """Routes, formats, errors, language and the map cache."""
 
+import ast
 import csv
 import gzip
 import io
@@ -8,6 +9,7 @@ import re
 import pandas as pd
 import pytest
 
+from app import ROOT
 from geo.store import RECORD_COLUMNS, publish
 from tests.pages import page_values, rows_labelled
 from web.resources import get_resources
@@ -42,27 +44,33 @@ def test_real_figures_open_by_default_without_the_sample_banner(client):
 
 
 @pytest.mark.parametrize(
-    ("url", "message"),
+    ("url", "status", "message"),
     [
-        ("/map/jawa-barat", "Wilayah peta &#39;jawa-barat&#39; tidak ada"),
-        ("/map/kalimantan?period=2019-01", "Periode &#39;2019-01&#39; tidak ada"),
-        ("/map/kalimantan?period=kemarin", "TTTT-BB"),
-        ("/map/kalimantan?series=palsu", "Seri data"),
-        ("/map/kalimantan?view=pelangi", "Tampilan peta tidak dikenal"),
-        ("/tidak-ada", "Halaman tidak ditemukan"),
+        # what is not there is 404: a map in the path, a period not published
+        ("/map/jawa-barat", 404, "Wilayah peta &#39;jawa-barat&#39; tidak ada. Pilihan: kalimantan-sumatera"),
+        ("/map/kalimantan?period=2019-01", 404, "Periode &#39;2019-01&#39; tidak ada. Pilihan: 2025-10"),
+        ("/tidak-ada", 404, "Halaman tidak ditemukan"),
+        # a query value that is not one of the choices, or not in form, is 400 and lists the choices
+        ("/map/kalimantan?period=kemarin", 400, "Periode &#39;kemarin&#39; tidak berbentuk TTTT-BB"),
+        ("/map/kalimantan?compare=kemarin", 400, "Periode pembanding &#39;kemarin&#39; tidak berbentuk TTTT-BB"),
+        ("/map/kalimantan?series=palsu", 400, "Seri data &#39;palsu&#39; tidak ada. Pilihan: utama, contoh."),
+        ("/map/kalimantan?view=pelangi", 400, "Tampilan peta &#39;pelangi&#39; tidak ada. Pilihan: cakupan"),
+        ("/map/kalimantan?layer=desa", 400, "Lapisan &#39;desa&#39; tidak ada. Pilihan: kabupaten, provinsi."),
+        ("/map/kalimantan?palette=pelangi", 400, "Palet &#39;pelangi&#39; tidak ada. Pilihan: cvd"),
+        ("/map/kalimantan?lang=fr", 400, "Bahasa &#39;fr&#39; tidak ada. Pilihan: id, en."),
     ],
 )
-def test_unknown_things_answer_404_with_a_message(client, url, message):
+def test_unknown_things_answer_with_the_field_and_the_choices(client, url, status, message):
     response = client.get(url)
-    assert response.status_code == 404
+    assert response.status_code == status
     assert message in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
 
 
 def test_api_errors_are_json(client):
     response = client.get("/api/coverage.geojson?scope=atlantis")
-    assert response.status_code == 404
-    assert "atlantis" in response.get_json()["error"]
+    assert response.status_code == 400  # a query value, not a page: 400 with the choices
+    assert response.get_json()["error"].startswith("Wilayah peta 'atlantis' tidak ada. Pilihan: kalimantan-sumatera")
 
 
 def test_geojson_has_every_district_with_its_properties(client):
@@ -80,6 +88,7 @@ def test_geojson_has_every_district_with_its_properties(client):
         "coverage_pct",
         "target_pct",
         "gap_pct",
+        "rank",
         "level",
         "fill",
         "source",
@@ -204,3 +213,33 @@ def test_map_page_is_compressed(client):
     response = client.get("/", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert len(response.data) < 450 * 1024
+
+
+def web_imports() -> dict[str, tuple[bool, set[str]]]:
+    """For each module of web/: whether it defines a Blueprint, and the web modules it imports."""
+    modules = {}
+    for path in sorted((ROOT / "web").glob("*.py")):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        defines = any(
+            isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Blueprint"
+            for node in ast.walk(tree)
+        )
+        imported = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "web":
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("web."):
+                imported.add(node.module.split(".")[1])
+            elif isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[1] for a in node.names if a.name.startswith("web.")}
+        modules[path.stem] = (defines, imported)
+    return modules
+
+
+def test_blueprints_import_no_other_blueprint():
+    modules = web_imports()
+    blueprints = {name for name, (defines, _) in modules.items() if defines}
+    assert {"api", "districts", "editor", "exports", "maps", "uploads", "vendor"} <= blueprints  # the walk works
+    assert "results" not in blueprints and "query" not in blueprints
+    crossing = {name: sorted((modules[name][1] & blueprints) - {name}) for name in sorted(blueprints)}
+    assert {name: found for name, found in crossing.items() if found} == {}

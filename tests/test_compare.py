@@ -202,6 +202,12 @@ def test_history_row_ranks_overall_and_within_the_province():
     assert history_row(NOW, "63.02", "2025-12") is None
 
 
+def test_history_row_ranks_districts_only_when_a_version_carries_province_figures():
+    province = NOW.iloc[[0]].assign(code="62", coverage_pct=99.0)  # uploaded province figure, highest of all
+    row = history_row(pd.concat([NOW, province], ignore_index=True), "62.01", "2025-12")
+    assert (row["rank"], row["ranked"], row["rank_province"], row["ranked_province"]) == (2, 4, 2, 3)
+
+
 def test_coverage_paths_run_oldest_first_and_skip_missing_figures():
     june = pd.DataFrame({"code": ["62.11", "62.02"], "coverage_pct": [30.0, None]})
     december = pd.DataFrame({"code": ["62.11", "62.02"], "coverage_pct": [32.5, 12.0]})

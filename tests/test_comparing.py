@@ -86,18 +86,19 @@ def test_district_api(client):
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "status"),
     [
-        "/api/district/99.99",
-        "/api/ranking?scope=atlantis",
-        "/api/summary?period=2000-01",
-        "/district/99.99",
-        "/api/ranking?compare=1999-01",
+        ("/api/district/99.99", 404),
+        ("/api/ranking?scope=atlantis", 400),
+        ("/api/ranking?segment=atlantis", 400),
+        ("/api/summary?period=2000-01", 404),
+        ("/district/99.99", 404),
+        ("/api/ranking?compare=1999-01", 404),
     ],
 )
-def test_unknown_things_answer_404(client, url):
+def test_unknown_things_answer_with_a_message(client, url, status):
     response = client.get(url)
-    assert response.status_code == 404
+    assert response.status_code == status
     assert "Traceback" not in response.get_data(as_text=True)
 
 

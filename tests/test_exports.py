@@ -91,7 +91,7 @@ def test_colour_blind_palette_option(client):
         for f in client.get("/api/coverage.geojson?scope=62&series=contoh&palette=cvd").get_json()["features"]
     }
     assert fills <= {"#d7191c", "#fdae61", "#abd9e9", "#2c7bb6"}
-    assert client.get("/map/62?palette=pelangi").status_code == 404
+    assert client.get("/map/62?palette=pelangi").status_code == 400  # not one of the palettes: 400 with the choices
 
 
 def test_palette_checks(client):

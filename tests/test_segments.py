@@ -193,6 +193,7 @@ def test_totals_are_weighted_and_follow_the_completeness_rule():
         }
     )
     totals = segment_totals(frame)
+    assert segment_totals(segment_figures(frame)) == totals  # a joined frame's derived columns are read as they are
     pu = totals["segments"]["pu"]
     # Σ PU ÷ Σ employed of the districts with both: 300.000 / 850.000, not the mean of 20%, 37,5% and 40%.
     assert (pu["count"], pu["of"], pu["pct"]) == (300000, 850000, round(300000 / 850000 * 100, 2))

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from flask import Blueprint, Response, current_app, jsonify, request
 from openpyxl import Workbook
 
-from geo.scopes import default_scope
 from geo.segments import segment_columns_of
 from geo.store import live_datasets
-from web.data import DEFAULT_VIEW, SERIES, CoverageView, plain_records, ranking_table, resolve_view, scope_summary
-from web.districts import district_history
 from web.encoding import StoredBody, store_body, stored_response
+from web.history import district_history
+from web.query import DEFAULT_VIEW, SERIES, MapQuery, parse_segment
 from web.resources import get_resources
+from web.results import CoverageResult, plain_records, resolve_result
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 PROPERTIES = [
@@ -29,6 +29,7 @@ PROPERTIES = [
     "coverage_pct",
     "target_pct",
     "gap_pct",
+    "rank",
     "level",
     "fill",
     "source",
@@ -40,24 +41,21 @@ PROPERTIES = [
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _view(default_view: str | None = None) -> CoverageView:
-    """The request's view; tables ask for coverage levels even when a comparison period is given."""
+def _result(default_view: str | None = None) -> CoverageResult:
+    """The request's result; tables ask for coverage levels even when a comparison period is given."""
     resources = get_resources()
-    args = request.args.to_dict()
-    if default_view and not args.get("view"):
-        args["view"] = default_view
-    return resolve_view(resources, args.get("scope") or default_scope(resources.scopes), args)
+    return resolve_result(resources, MapQuery.parse(request.args, resources, default_view=default_view))
 
 
-def _properties(view: CoverageView) -> list[str]:
+def _properties(result: CoverageResult) -> list[str]:
     """The columns every format gives; the province layer adds how each value was found (`basis`), data with
     segments their counts, shares and budgets (geo.segments)."""
-    return PROPERTIES + [c for c in ("basis",) if c in view.joined] + segment_columns_of(view.joined)
+    return PROPERTIES + [c for c in ("basis",) if c in result.joined] + segment_columns_of(result.joined)
 
 
-def _records(view: CoverageView) -> list[dict]:
-    columns = _properties(view)
-    table = view.joined[columns].astype(object).where(view.joined[columns].notna(), None)
+def _records(result: CoverageResult) -> list[dict]:
+    columns = _properties(result)
+    table = result.joined[columns].astype(object).where(result.joined[columns].notna(), None)
     return table.to_dict("records")
 
 
@@ -112,23 +110,23 @@ def periods():
 
 @bp.get("/coverage.geojson")
 def coverage_geojson():
-    view = _view()
-    return _stored(("geojson", *view.key), lambda: store_body(_geojson_text(view), "application/geo+json"))
+    result = _result()
+    return _stored(("geojson", *result.key), lambda: store_body(_geojson_text(result), "application/geo+json"))
 
 
-def _geojson_text(view: CoverageView) -> str:
-    geometries = json.loads(view.joined.geometry.to_json(drop_id=True))["features"]
+def _geojson_text(result: CoverageResult) -> str:
+    geometries = json.loads(result.joined.geometry.to_json(drop_id=True))["features"]
     features = [
         {"type": "Feature", "properties": props, "geometry": geo["geometry"]}
-        for props, geo in zip(_records(view), geometries, strict=True)
+        for props, geo in zip(_records(result), geometries, strict=True)
     ]
     body = {
         "type": "FeatureCollection",
-        "scope": view.scope.slug,
-        "period": view.dataset.period,
-        "series": view.dataset.series,
-        "dataset_version": view.dataset.version,
-        "is_sample": view.dataset.is_sample,
+        "scope": result.scope.slug,
+        "period": result.dataset.period,
+        "series": result.dataset.series,
+        "dataset_version": result.dataset.version,
+        "is_sample": result.dataset.is_sample,
         "features": features,
     }
     return json.dumps(body, ensure_ascii=False)
@@ -136,30 +134,30 @@ def _geojson_text(view: CoverageView) -> str:
 
 @bp.get("/coverage.csv")
 def coverage_csv():
-    view = _view()
-    columns = _properties(view)
-    rows = ([record[k] for k in columns] for record in _records(view))
-    return csv_response(columns, rows, f"cakupan-{view.scope.slug}-{view.dataset.period}.csv")
+    result = _result()
+    columns = _properties(result)
+    rows = ([record[k] for k in columns] for record in _records(result))
+    return csv_response(columns, rows, f"cakupan-{result.scope.slug}-{result.dataset.period}.csv")
 
 
 @bp.get("/ranking")
 def ranking_json():
-    view = _view(DEFAULT_VIEW)
-    segment = request.args.get("segment") or None
-    return _stored(("ranking.json", *view.key, segment), lambda: _json_body(_ranking_body(view, segment)))
+    segment = parse_segment(request.args)
+    result = _result(DEFAULT_VIEW)
+    return _stored(("ranking.json", *result.key, segment), lambda: _json_body(_ranking_body(result, segment)))
 
 
-def _ranking_body(view: CoverageView, segment: str | None) -> dict:
-    rows = plain_records(ranking_table(get_resources(), view, segment))
-    if view.previous is None:
+def _ranking_body(result: CoverageResult, segment: str | None) -> dict:
+    rows = plain_records(result.ranking_by(segment))
+    if result.previous is None:
         for row in rows:
             row.pop("previous_coverage_pct", None)
             row.pop("change_pct_points", None)
     return {
-        "scope": view.scope.slug,
-        "period": view.dataset.period,
-        "series": view.dataset.series,
-        "compare": view.previous.period if view.previous else None,
+        "scope": result.scope.slug,
+        "period": result.dataset.period,
+        "series": result.dataset.series,
+        "compare": result.previous.period if result.previous else None,
         "segment": segment,
         "rows": rows,
     }
@@ -167,17 +165,17 @@ def _ranking_body(view: CoverageView, segment: str | None) -> dict:
 
 @bp.get("/summary")
 def summary_json():
-    view = _view(DEFAULT_VIEW)
-    return _stored(("summary.json", *view.key), lambda: _json_body(_summary_body(view)))
+    result = _result(DEFAULT_VIEW)
+    return _stored(("summary.json", *result.key), lambda: _json_body(_summary_body(result)))
 
 
-def _summary_body(view: CoverageView) -> dict:
+def _summary_body(result: CoverageResult) -> dict:
     return {
-        "scope": view.scope.slug,
-        "period": view.dataset.period,
-        "series": view.dataset.series,
-        "is_sample": view.dataset.is_sample,
-        **scope_summary(get_resources(), view),
+        "scope": result.scope.slug,
+        "period": result.dataset.period,
+        "series": result.dataset.series,
+        "is_sample": result.dataset.is_sample,
+        **result.layer_totals,
     }
 
 
@@ -198,23 +196,25 @@ def district_json(code: str):
     return jsonify(district_history(get_resources(), code, series))
 
 
-def _download_name(view: CoverageView, extension: str) -> str:
-    compare = f"-vs-{view.previous.period}" if view.previous else ""
-    return f"peringkat-{view.scope.slug}-{view.dataset.period}{compare}.{extension}"
+def _download_name(result: CoverageResult, extension: str) -> str:
+    compare = f"-vs-{result.previous.period}" if result.previous else ""
+    return f"peringkat-{result.scope.slug}-{result.dataset.period}{compare}.{extension}"
 
 
 @bp.get("/ranking.csv")
 def ranking_csv():
-    view = _view(DEFAULT_VIEW)
-    table = ranking_table(get_resources(), view, request.args.get("segment"))
+    segment = parse_segment(request.args)
+    result = _result(DEFAULT_VIEW)
+    table = result.ranking_by(segment)
     rows = table.astype(object).where(table.notna(), None).itertuples(index=False)
-    return csv_response(list(table.columns), rows, _download_name(view, "csv"))
+    return csv_response(list(table.columns), rows, _download_name(result, "csv"))
 
 
 @bp.get("/ranking.xlsx")
 def ranking_xlsx():
-    view = _view(DEFAULT_VIEW)
-    table = ranking_table(get_resources(), view, request.args.get("segment"))
+    segment = parse_segment(request.args)
+    result = _result(DEFAULT_VIEW)
+    table = result.ranking_by(segment)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Peringkat")
     sheet.append(list(table.columns))
@@ -225,7 +225,7 @@ def ranking_xlsx():
     return Response(
         buffer.getvalue(),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_download_name(view, "xlsx")}"'},
+        headers={"Content-Disposition": f'attachment; filename="{_download_name(result, "xlsx")}"'},
     )
 
 

@@ -1,4 +1,4 @@
-"""One district across every period: figures, ranks, sources and neighbours (shared by the page and the API)."""
+"""District pages: one district across every period, and 2–6 districts side by side."""
 
 from __future__ import annotations
 
@@ -7,66 +7,15 @@ from flask import Blueprint, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from geo.compare import history_row
 from geo.levels import classify, colors
 from geo.matching import normalize_code
 from geo.numbers import format_month
 from geo.segments import PARTICIPANT_SEGMENTS, PAYERS
-from geo.store import MAIN_SERIES, SAMPLE_SERIES, read_records
+from geo.store import MAIN_SERIES, SAMPLE_SERIES
 from layers.charts import bar_chart, line_chart, stacked_bar
-from web.data import dataset_records, live_snapshot
+from web.history import district_history
 from web.resources import Resources, get_resources
-
-HISTORY_KEYS = (
-    "period",
-    "coverage_pct",
-    "target_pct",
-    "gap_pct",
-    "participants",
-    "workers",
-    "rank",
-    "ranked",
-    "rank_province",
-    "ranked_province",
-    "source",
-    "as_of",
-    "origin_version",
-    "origin_draft_id",
-    "segments",
-)
-
-
-class UnknownDistrict(LookupError):
-    """A district code that is not on the map; the message says how to find one."""
-
-
-def district_history(resources: Resources, code: str, series: str) -> dict:
-    """Return the district's name, province, neighbours and figures for every live period, oldest first."""
-    districts = resources.boundaries.districts
-    match = districts[districts["kode"] == code]
-    if match.empty:
-        raise UnknownDistrict(f"Kode wilayah '{code}' tidak ada di peta. Pakai kode Kemendagri, mis. 62.11.")
-    datasets = list(reversed(live_snapshot(resources).live(series)))
-    periods = []
-    for dataset in datasets:
-        records = dataset_records(resources, dataset)
-        row = history_row(records, code, dataset.period)
-        periods.append(row or dict.fromkeys(HISTORY_KEYS) | {"period": dataset.period})
-    row = match.iloc[0]
-    return {
-        "code": code,
-        "name": row["nama"],
-        "province": row["provinsi"],
-        "province_code": row["kode_prov"],
-        "series": series,
-        "is_sample": any(d.is_sample for d in datasets),
-        "periods": periods,
-        "neighbours": [
-            {"code": c, "name": resources.boundaries.districts.set_index("kode").at[c, "nama"]}
-            for c in resources.neighbours.get(code, [])
-        ],
-    }
-
+from web.results import dataset_records, live_snapshot
 
 bp = Blueprint("districts", __name__)
 MIN_COMPARE, MAX_COMPARE = 2, 6
@@ -160,7 +109,7 @@ def compare():
         message = _("Pilih 2 sampai 6 kabupaten/kota untuk dibandingkan.")
     rows, chart = [], None
     if message is None:
-        records = read_records(resources.engine, dataset.id).set_index("code")
+        records = dataset_records(resources, dataset).set_index("code")
         names = resources.boundaries.districts.set_index("kode")
         for code in codes:
             figure = records.loc[code] if code in records.index else None

@@ -13,7 +13,8 @@ from werkzeug.exceptions import HTTPException
 from geo.levels import UnknownScheme
 from geo.scopes import UnknownScope
 from geo.store import UnknownPeriod
-from web.districts import UnknownDistrict
+from web.history import UnknownDistrict
+from web.query import Problem, QueryError
 
 
 def _answer(status: int, message: str):
@@ -49,6 +50,39 @@ def http_message(error: HTTPException) -> str:
     return messages.get(error.code, error.description or "")
 
 
+def field_label(field: str) -> str:
+    """What a query field is called in a message."""
+    labels = {
+        "scope": _("Wilayah peta"),
+        "series": _("Seri data"),
+        "period": _("Periode"),
+        "compare": _("Periode pembanding"),
+        "view": _("Tampilan peta"),
+        "layer": _("Lapisan"),
+        "palette": _("Palet"),
+        "lang": _("Bahasa"),
+        "segment": _("Segmen"),
+    }
+    return labels.get(field, field)
+
+
+def query_problem(error: QueryError) -> tuple[int, str]:
+    """Status and message for a query value: 400 for a value that is not a choice or not in form, 404 for a
+    map or period that is not there; the message names the field, the value (cut short) and the choices."""
+    status = 404 if error.problem is Problem.NOT_FOUND else 400
+    label, value = field_label(error.field), error.shown_value
+    if error.problem is Problem.MALFORMED:
+        return status, _("%(field)s '%(value)s' tidak berbentuk TTTT-BB (mis. 2025-10).", field=label, value=value)
+    if not error.choices:
+        return status, _("Belum ada data untuk seri ini. Pilih seri lain, atau minta penyunting mengunggah data.")
+    return status, _(
+        "%(field)s '%(value)s' tidak ada. Pilihan: %(choices)s.",
+        field=label,
+        value=value,
+        choices=", ".join(error.choices),
+    )
+
+
 READ_ONLY_STATES = {"25006"}  # PostgreSQL: read_only_sql_transaction
 
 
@@ -78,11 +112,13 @@ def register(app: Flask) -> None:
         status, message = database_problem(error)
         return _answer(status, message)
 
+    @app.errorhandler(QueryError)
+    def bad_query(error: QueryError):
+        return _answer(*query_problem(error))
+
     @app.errorhandler(UnknownScope)
     def unknown_scope(error: UnknownScope):
-        return _answer(
-            404, _("Wilayah peta '%(key)s' tidak ada. Pilihan: %(valid)s.", key=error.key, valid=", ".join(error.valid))
-        )
+        return _answer(*query_problem(QueryError("scope", error.key, tuple(error.valid), Problem.NOT_FOUND)))
 
     @app.errorhandler(UnknownPeriod)
     def unknown_period(error: UnknownPeriod):

@@ -15,11 +15,13 @@ from geo.topology import script_body
 from layers.legend import legend_entries
 from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
-from web.data import CoverageView, ranking_table, resolve_view, table_view
+from web.assets import read_asset
+from web.data import CoverageView, view_of
 from web.encoding import StoredBody, store_body, stored_response
+from web.query import MapQuery
 from web.rendering import ATTRIBUTION, place_labels, province_borders_of, render_map, shown_units
 from web.resources import Resources, cached_page, get_resources, page_response, topology_text
-from web.vendor import read_asset
+from web.results import CoverageResult, resolve_result
 
 bp = Blueprint("exports", __name__)
 DEFAULT_SIZE = (1920, 1080)
@@ -162,12 +164,12 @@ def deck_texts(view: CoverageView, without_data: int, locale: str) -> DeckTexts:
     )
 
 
-def _pptx(resources: Resources, view: CoverageView, locale: str) -> Response:
+def _pptx(resources: Resources, result: CoverageResult, locale: str) -> Response:
     """A 16:9 deck whose map is one editable shape per district, then the ranking as native tables."""
-    table = table_view(resources, view.scope.slug, request.args)
+    view = view_of(result)
 
     def make() -> StoredBody:
-        ranking = ranking_table(resources, table)
+        ranking = result.ranking
         deck = build_deck(
             view.joined,
             province_borders_of(resources, view),
@@ -179,7 +181,7 @@ def _pptx(resources: Resources, view: CoverageView, locale: str) -> Response:
         )
         return store_body(deck, PPTX)
 
-    data = resources.cache.get_or_make(("pptx", *view.key, *table.key, locale), make)
+    data = resources.cache.get_or_make(("pptx", *result.key, *result.table_key, locale), make)
     name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.pptx"
     return stored_response(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -188,22 +190,22 @@ def _pptx(resources: Resources, view: CoverageView, locale: str) -> Response:
 def export(scope: str, fmt: str):
     """The map of a scope as PNG, SVG, PDF, an editable PowerPoint deck, or one offline HTML file."""
     resources = get_resources()
-    view = resolve_view(resources, scope, request.args)
+    if fmt not in (*FORMATS, "html", "pptx"):
+        abort(404)
+    result = resolve_result(resources, MapQuery.parse(request.args, resources, scope=scope))
     locale = str(get_locale())
     if fmt == "html":
-        return _offline(resources, view, locale)
+        return _offline(resources, view_of(result), locale)
     if fmt == "pptx":
-        return _pptx(resources, view, locale)
-    if fmt not in FORMATS:
-        abort(404)
-    return _static(resources, view, fmt, locale)
+        return _pptx(resources, result, locale)
+    return _static(resources, view_of(result), fmt, locale)
 
 
 @bp.get("/embed/<scope>")
 def embed(scope: str):
     """The map sized to its frame, with its title, legend, source and date around it."""
     resources = get_resources()
-    view = resolve_view(resources, scope, request.args)
+    view = view_of(resolve_result(resources, MapQuery.parse(request.args, resources, scope=scope)))
     locale = str(get_locale())
 
     def render() -> str:

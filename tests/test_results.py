@@ -1,0 +1,178 @@
+"""CoverageResult: one result per query and live versions, resolved once per request, read by every format."""
+
+import csv
+import io
+import re
+from collections import Counter
+from itertools import zip_longest
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import event
+
+from tests.databases import make_app
+from web.query import MapQuery
+from web.resources import get_resources
+from web.results import resolve_result
+
+
+@pytest.fixture()
+def tables_read(app):
+    """The tables each statement on the app's engine reads from, in order (cleared by the test)."""
+    with app.app_context():
+        engine = get_resources().engine
+    read: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        read.append(re.search(r"FROM (\w+)", statement).group(1))
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield read
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def queries_of(app, read: list[str], url: str) -> Counter:
+    read.clear()
+    response = app.test_client().get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return Counter(read)
+
+
+# The sample series has two live periods; a page's tooltips show the path over both, so a cold page reads the
+# records of each version once (never twice), and the search box reads the saved aliases (stamp and rows).
+@pytest.mark.parametrize(
+    ("url", "cold", "warm"),
+    [
+        (
+            "/map/kalimantan-sumatera?series=contoh",
+            {"dataset": 1, "record": 2, "saved_alias": 2},
+            {"dataset": 1},
+        ),
+        (
+            "/map/kalimantan?series=contoh&view=target",
+            {"dataset": 1, "record": 2, "saved_alias": 2},
+            {"dataset": 1},
+        ),
+        (
+            "/map/kalimantan-sumatera?series=contoh&layer=provinsi",
+            {"dataset": 1, "province_figure": 1, "record": 2, "saved_alias": 2},
+            {"dataset": 1, "province_figure": 1},  # the province figures are part of the key
+        ),
+        ("/api/ranking?series=contoh", {"dataset": 1, "record": 1}, {"dataset": 1}),
+        ("/api/summary?series=contoh&scope=sumatera", {"dataset": 1, "record": 1}, {"dataset": 1}),
+        ("/api/coverage.geojson?series=contoh&compare=2025-06", {"dataset": 1, "record": 2}, {"dataset": 1}),
+        ("/api/ranking.csv?series=contoh", {"dataset": 1, "record": 1}, {"dataset": 1}),
+    ],
+)
+def test_a_request_issues_only_the_queries_it_needs(app, tables_read, url, cold, warm):
+    assert queries_of(app, tables_read, url) == Counter(cold)
+    assert queries_of(app, tables_read, url) == Counter(warm)
+
+
+def test_other_formats_of_a_read_version_need_only_the_live_versions(app, tables_read):
+    queries_of(app, tables_read, "/api/ranking?series=contoh")
+    for url in (
+        "/api/coverage.csv?series=contoh",
+        "/api/summary?series=contoh&scope=62",
+        "/api/ranking.xlsx?series=contoh&view=target",
+        "/export/kalimantan.svg?series=contoh",
+    ):
+        assert queries_of(app, tables_read, url) == Counter({"dataset": 1}), url
+
+
+def test_the_result_is_cached_whole_and_shared_between_requests(shared_app):
+    results = []
+    for _ in range(2):
+        with shared_app.test_request_context("/"):
+            resources = get_resources()
+            results.append(resolve_result(resources, MapQuery("kalimantan", "contoh")))
+    assert results[0] is results[1]
+    assert results[0].ranking is results[0].ranking  # computed once
+
+
+@pytest.mark.parametrize("view", ["cakupan", "target", "perubahan"])
+def test_the_table_is_districts_by_coverage_whatever_the_map_shows(shared_app, view):
+    with shared_app.test_request_context("/"):
+        resources = get_resources()
+        result = resolve_result(resources, MapQuery("kalimantan", "contoh", "2025-12", "2025-06", view))
+        plain = resolve_result(resources, MapQuery("kalimantan", "contoh", "2025-12", "2025-06"))
+    assert result.districts["level"].isin([lv.key for lv in resources.schemes[view].levels] + ["tidak_ada_data"]).all()
+    assert result.table["level"].tolist() == plain.table["level"].tolist()
+    assert result.ranking[["code", "rank", "gap_pct", "level"]].equals(
+        plain.ranking[["code", "rank", "gap_pct", "level"]]
+    )
+    assert (result.table is result.districts) == (view == "cakupan")
+    # every view of the same data shares one table, one ranking and one set of totals
+    assert result.table is plain.table and result.ranking is plain.ranking and result.totals is plain.totals
+
+
+@pytest.mark.parametrize("scope", ["kalimantan-sumatera", "sumatera", "kalimantan-timur"])
+def test_provinces_are_ranked_among_the_provinces_shown(shared_app, scope):
+    with shared_app.test_request_context("/"):
+        resources = get_resources()
+        result = resolve_result(resources, MapQuery(scope, "contoh", layer="provinsi"))
+    provinces = result.provinces
+    assert provinces is not None and result.joined is provinces
+    assert provinces["code"].is_unique and len(provinces) == len(result.scope.province_codes)
+    ranked = provinces["rank"].dropna()
+    assert ranked.max() <= len(provinces) and ranked.min() == 1
+    assert result.layer_ranking["rank"].dropna().max() <= len(provinces)
+    assert set(result.layer_ranking["code"]) == set(result.scope.province_codes)
+
+
+def _csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def _number(value) -> float | None:
+    return None if value in (None, "") else float(value)
+
+
+def _by_code(rows, code="code") -> dict[str, tuple]:
+    return {str(r[code]): (_number(r["rank"]), _number(r["gap_pct"])) for r in rows}
+
+
+@pytest.mark.parametrize("layer", ["kabupaten", "provinsi"])
+@pytest.mark.parametrize("query", ["series=contoh", "series=contoh&period=2025-06&scope=sumatera", "scope=kalimantan"])
+def test_gap_and_rank_agree_in_every_format(client, layer, query):
+    base = f"?{query}&layer={layer}"
+    geojson = client.get(f"/api/coverage.geojson{base}").get_json()
+    formats = {
+        "geojson": _by_code(f["properties"] for f in geojson["features"]),
+        "csv": _by_code(_csv_rows(client.get(f"/api/coverage.csv{base}").get_data(as_text=True))),
+        "ranking": _by_code(client.get(f"/api/ranking{base}").get_json()["rows"]),
+        "ranking.csv": _by_code(_csv_rows(client.get(f"/api/ranking.csv{base}").get_data(as_text=True))),
+    }
+    sheet = load_workbook(io.BytesIO(client.get(f"/api/ranking.xlsx{base}").data), read_only=True)["Peringkat"]
+    header, *rows = list(sheet.values)
+    formats["xlsx"] = _by_code(dict(zip_longest(header, row)) for row in rows)  # empty cells end a row early
+    first = formats["geojson"]
+    assert len(first) == (15 if layer == "provinsi" and "scope" not in query else len(first)) and len(first) > 3
+    assert len({rank for rank, _ in first.values()}) > 3  # ranks that differ, so a shift would show
+    if layer == "kabupaten" and "contoh" in query:  # only the sample's districts all have targets
+        assert len({gap for _, gap in first.values()}) > 3
+    for name, found in formats.items():
+        assert found == first, name
+
+
+def test_a_series_without_data_says_so(database_url, boundaries_dir):
+    client = make_app(database_url, boundaries_dir, load_samples=False).test_client()
+    response = client.get("/api/ranking?series=contoh")
+    assert response.status_code == 404 and response.get_json()["error"].startswith("Belum ada data untuk seri ini.")
+    page = client.get("/map/kalimantan")
+    assert page.status_code == 404 and "Belum ada data untuk seri ini." in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("scope", "provinces"), [("kalimantan-sumatera", 15), ("kalimantan", 5)])
+def test_province_tooltips_rank_among_provinces(client, scope, provinces):
+    values = client.get(f"/map/{scope}/values.json?series=contoh&layer=provinsi").get_json()
+    shown = [
+        text
+        for feature in values["features"].values()
+        for label, text in feature["tip"]["rows"]
+        if label == "Peringkat"
+    ]
+    ranks = [tuple(map(int, re.fullmatch(r"(\d+) dari (\d+)", text).groups())) for text in shown]
+    assert len(values["features"]) == provinces and ranks
+    assert {total for _, total in ranks} == {len(ranks)} and len(ranks) <= provinces
+    assert sorted(rank for rank, _ in ranks)[0] == 1 and max(rank for rank, _ in ranks) <= len(ranks)

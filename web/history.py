@@ -1,0 +1,60 @@
+"""A district over every live period of a series: figures, ranks, sources and neighbours.
+
+Not a blueprint: the district page (web.districts) and the API (web.api) both read it.
+"""
+
+from __future__ import annotations
+
+from geo.compare import history_row
+from web.resources import Resources
+from web.results import dataset_records, live_snapshot
+
+HISTORY_KEYS = (
+    "period",
+    "coverage_pct",
+    "target_pct",
+    "gap_pct",
+    "participants",
+    "workers",
+    "rank",
+    "ranked",
+    "rank_province",
+    "ranked_province",
+    "source",
+    "as_of",
+    "origin_version",
+    "origin_draft_id",
+    "segments",
+)
+
+
+class UnknownDistrict(LookupError):
+    """A district code that is not on the map; the message says how to find one."""
+
+
+def district_history(resources: Resources, code: str, series: str) -> dict:
+    """Return the district's name, province, neighbours and figures for every live period, oldest first."""
+    districts = resources.boundaries.districts
+    match = districts[districts["kode"] == code]
+    if match.empty:
+        raise UnknownDistrict(f"Kode wilayah '{code}' tidak ada di peta. Pakai kode Kemendagri, mis. 62.11.")
+    datasets = list(reversed(live_snapshot(resources).live(series)))
+    periods = []
+    for dataset in datasets:
+        records = dataset_records(resources, dataset)
+        row = history_row(records, code, dataset.period)
+        periods.append(row or dict.fromkeys(HISTORY_KEYS) | {"period": dataset.period})
+    row = match.iloc[0]
+    return {
+        "code": code,
+        "name": row["nama"],
+        "province": row["provinsi"],
+        "province_code": row["kode_prov"],
+        "series": series,
+        "is_sample": any(d.is_sample for d in datasets),
+        "periods": periods,
+        "neighbours": [
+            {"code": c, "name": resources.boundaries.districts.set_index("kode").at[c, "nama"]}
+            for c in resources.neighbours.get(code, [])
+        ],
+    }

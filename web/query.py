@@ -1,0 +1,127 @@
+"""The request of a map or a format, parsed and checked once: which scope, series, period, view and layer.
+
+Every route reads a `MapQuery`; an unknown value stops the request with a `QueryError` that names the field,
+the value and the valid choices (web.errors turns it into 400, or 404 for what is not there).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from geo.scopes import default_scope, get_scope
+from geo.segments import VIEW_COLUMNS
+from geo.store import MAIN_SERIES, SAMPLE_SERIES
+from web.resources import Resources
+
+SERIES = (MAIN_SERIES, SAMPLE_SERIES)
+LAYERS = ("kabupaten", "provinsi")
+LANGUAGES = ("id", "en")
+DEFAULT_VIEW = "cakupan"
+CHANGE_VIEW = "perubahan"
+PERIOD_FORM = re.compile(r"\d{4}-\d{2}")
+SHOWN_LENGTH = 40  # a value longer than this is cut in the message, so a hostile query cannot fill the page
+
+
+class Problem(Enum):
+    """What is wrong with a value; web.errors gives each its status."""
+
+    UNKNOWN = "unknown"  # not one of the choices (400)
+    MALFORMED = "malformed"  # not in the expected form, e.g. a period that is not YYYY-MM (400)
+    NOT_FOUND = "not_found"  # well formed but not there: a map scope in the path, a period not published (404)
+
+
+class QueryError(LookupError):
+    """A query value the app cannot answer: the field, the value as given and the valid choices."""
+
+    def __init__(self, field: str, value: str, choices: tuple[str, ...], problem: Problem = Problem.UNKNOWN):
+        super().__init__(field, value)
+        self.field, self.value, self.choices, self.problem = field, value, tuple(choices), problem
+
+    @property
+    def shown_value(self) -> str:
+        """The value as a message may show it: without control characters and at most SHOWN_LENGTH long."""
+        text = "".join(c if c.isprintable() else "?" for c in self.value)
+        return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+
+    def __str__(self) -> str:
+        return f"{self.field} '{self.shown_value}' ({self.problem.value}); choices: {', '.join(self.choices)}"
+
+
+def _choice(args: Mapping[str, str], field: str, choices: tuple[str, ...], default: str | None) -> str | None:
+    value = args.get(field) or None
+    if value is not None and value not in choices:
+        raise QueryError(field, value, choices)
+    return value or default
+
+
+def _period(args: Mapping[str, str], field: str) -> str | None:
+    value = args.get(field) or None
+    if value is not None and not PERIOD_FORM.fullmatch(value):
+        raise QueryError(field, value, ("TTTT-BB",), Problem.MALFORMED)
+    return value
+
+
+@dataclass(frozen=True)
+class MapQuery:
+    """One request for coverage: everything a result and its formats depend on, checked.
+
+    `view` is always a configured scheme (the change view when a comparison is asked without a view);
+    `period` None means the latest live period; `language` None means the visitor's own choice.
+    """
+
+    scope: str
+    series: str = MAIN_SERIES
+    period: str | None = None
+    compare: str | None = None
+    view: str = DEFAULT_VIEW
+    layer: str = LAYERS[0]
+    palette: str | None = None
+    language: str | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        args: Mapping[str, str],
+        resources: Resources,
+        scope: str | None = None,
+        default_view: str | None = None,
+    ) -> MapQuery:
+        """Read and check a request's query; `scope` comes from the path when given (an unknown one is 404),
+        else from `?scope=` (400), else the widest scope. `default_view` replaces the view chosen when none is
+        asked (tables and totals ask for coverage even with a comparison). Raise QueryError."""
+        slug = _scope_slug(resources, scope, args.get("scope") or None)
+        compare = _period(args, "compare")
+        views = tuple(resources.schemes)
+        view = _choice(args, "view", views, default_view or (CHANGE_VIEW if compare else DEFAULT_VIEW))
+        palettes = tuple(sorted(resources.schemes[view].palettes))
+        return cls(
+            scope=slug,
+            series=_choice(args, "series", SERIES, MAIN_SERIES),
+            period=_period(args, "period"),
+            compare=compare,
+            view=view,
+            layer=_choice(args, "layer", LAYERS, LAYERS[0]),
+            palette=_choice(args, "palette", palettes, None),
+            language=_choice(args, "lang", LANGUAGES, None),
+        )
+
+    def table(self) -> MapQuery:
+        """The query tables, rankings and totals read: districts by coverage level, whatever the map shows."""
+        return replace(self, view=DEFAULT_VIEW, layer=LAYERS[0], palette=None)
+
+
+def _scope_slug(resources: Resources, from_path: str | None, from_args: str | None) -> str:
+    wanted = from_path or from_args or default_scope(resources.scopes)
+    try:
+        return get_scope(resources.scopes, wanted).slug
+    except LookupError:
+        problem = Problem.NOT_FOUND if from_path else Problem.UNKNOWN
+        raise QueryError("scope", wanted, tuple(resources.scopes), problem) from None
+
+
+def parse_segment(args: Mapping[str, str]) -> str | None:
+    """The `segment` a ranking is ordered by (geo.segments views), or None for coverage; raise QueryError."""
+    return _choice(args, "segment", tuple(VIEW_COLUMNS), None)

@@ -1,0 +1,245 @@
+"""One `CoverageResult` per (MapQuery, live dataset versions): every format only serialises it.
+
+A request reads the live versions once (`live_snapshot`), resolves its query once (`resolve_result`), and the
+result holds the district frame, the province frame, the table the ranking reads, the ranking and the totals,
+each computed once. Results are cached whole by everything they depend on; a new dataset version changes the
+key. Not a blueprint: blueprints import this, never each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import geopandas as gpd
+import pandas as pd
+from flask import g
+from sqlalchemy.exc import OperationalError
+
+from geo.compare import coverage_paths, province_frame, published_province_figures, ranking, summary
+from geo.join import apply_levels, districts_in_scope, join_coverage
+from geo.levels import Scheme, with_palette
+from geo.scopes import Scope
+from geo.segments import segment_ranking
+from geo.store import DatasetInfo, live_datasets, pick_live, read_province_figures, read_records
+from web.query import DEFAULT_VIEW, LAYERS, MapQuery, Problem, QueryError
+from web.resources import Resources
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The live dataset versions at one moment: every part of one page reads them from here."""
+
+    datasets: tuple[DatasetInfo, ...]
+
+    def live(self, series: str) -> list[DatasetInfo]:
+        """The live dataset of every period of a series, newest period first."""
+        return [d for d in self.datasets if d.series == series]
+
+    def find(self, series: str, period: str | None) -> DatasetInfo:
+        """The live dataset of a period (the latest when period is None); raise UnknownPeriod."""
+        return pick_live(self.live(series), series, period)
+
+    def dataset(self, series: str, period: str | None, field_name: str) -> DatasetInfo:
+        """The live dataset of a query's period; raise QueryError (not found) listing the live periods."""
+        live = self.live(series)
+        if period is None and live:
+            return live[0]
+        for dataset in live:
+            if dataset.period == period:
+                return dataset
+        raise QueryError(field_name, period or "", tuple(d.period for d in live), Problem.NOT_FOUND)
+
+
+def live_snapshot(resources: Resources) -> Snapshot:
+    """The live versions, read once per request (one query), so a publish in the middle of a request cannot
+    give a page the map of one version and the table of the next."""
+    if "peta_snapshot" not in g:
+        try:
+            resources.last_live = tuple(live_datasets(resources.engine))
+        except OperationalError:
+            if resources.last_live is None:
+                raise
+            # The database is down: keep the last good versions, so cached pages are still served.
+        g.peta_snapshot = Snapshot(resources.last_live)
+    return g.peta_snapshot
+
+
+@dataclass(frozen=True, eq=False)
+class CoverageResult:
+    """Everything every format of one query shows, each number computed once (geo/ defines them).
+
+    Shared by every query that asks for the same data (the language, or a period given or implied, does not
+    change it), so it keeps no query.
+
+    `districts` is every district of the scope under the query's levels; `table` the same districts under
+    coverage levels (what the ranking table, totals and search read; the same frame when the query shows
+    coverage); `provinces` the province layer built from province outlines, one row per province, ranked among
+    the provinces shown (None on the district layer, which needs no province figures).
+    """
+
+    scope: Scope
+    layer: str
+    dataset: DatasetInfo
+    previous: DatasetInfo | None
+    scheme: Scheme
+    table_scheme: Scheme
+    districts: gpd.GeoDataFrame
+    table: gpd.GeoDataFrame
+    provinces: gpd.GeoDataFrame | None
+    figures_key: str = ""  # the published province figures a province layer was drawn from
+    series_ids: tuple[int, ...] = ()  # every live version of the series: tooltips show the path over them
+    base: CoverageResult | None = None  # the table result (districts, coverage levels) when this is another view
+    _by_segment: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def joined(self) -> gpd.GeoDataFrame:
+        """The frame of the unit the map shows: districts, or provinces on the province layer."""
+        return self.provinces if self.provinces is not None else self.districts
+
+    @property
+    def key(self) -> tuple:
+        """Everything a rendering of this result depends on (a dataset id changes on every publish)."""
+        return result_key(
+            self.scope, self.dataset, self.previous, self.scheme, self.layer, self.figures_key, self.series_ids
+        )
+
+    @property
+    def table_key(self) -> tuple:
+        """The key of the table part (districts, coverage levels): what pages cache their table by."""
+        previous = self.previous.id if self.previous else None
+        return (self.scope.slug, self.dataset.id, previous, self.table_scheme.key, LAYERS[0], "", self.series_ids)
+
+    @cached_property
+    def ranking(self) -> pd.DataFrame:
+        """The districts ranked by coverage, in coverage levels (the ranking table, search, slides)."""
+        return self.base.ranking if self.base is not None else self.layer_ranking
+
+    @cached_property
+    def layer_ranking(self) -> pd.DataFrame:
+        """The units the map shows ranked by coverage, in the query's levels (the ranking API); on the province
+        layer, provinces ranked among provinces."""
+        return ranking(self.joined)
+
+    @cached_property
+    def totals(self) -> dict:
+        """Weighted totals, districts per coverage level, best and worst five, province and island totals."""
+        return self.base.totals if self.base is not None else self.layer_totals
+
+    @cached_property
+    def layer_totals(self) -> dict:
+        """The same totals counted in the query's levels over the units shown (the summary API)."""
+        return summary(self.joined, _level_keys(self.scheme), self.layer_ranking)
+
+    def ranking_by(self, segment: str | None) -> pd.DataFrame:
+        """The layer's ranking, or the districts ranked by a segment view's share (geo.segments)."""
+        if not segment:
+            return self.layer_ranking
+        if segment not in self._by_segment:
+            self._by_segment[segment] = segment_ranking(self.joined, segment)
+        return self._by_segment[segment]
+
+
+def _level_keys(scheme: Scheme) -> list[str]:
+    return [level.key for level in scheme.levels] + [scheme.no_data.key]
+
+
+def result_key(
+    scope: Scope,
+    dataset: DatasetInfo,
+    previous: DatasetInfo | None,
+    scheme: Scheme,
+    layer: str,
+    figures_key: str,
+    series_ids: tuple[int, ...],
+) -> tuple:
+    previous_id = previous.id if previous else None
+    return (scope.slug, dataset.id, previous_id, scheme.key, layer, figures_key, series_ids)
+
+
+def resolve_result(resources: Resources, query: MapQuery) -> CoverageResult:
+    """The result of a query over the live versions of this request, from the cache or joined once;
+    raise QueryError (not found) for a period that is not live. A request resolves each query once."""
+    resolved = g.setdefault("peta_results", {})
+    if query not in resolved:
+        resolved[query] = _resolve(resources, query)
+    return resolved[query]
+
+
+def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
+    scope = resources.scopes[query.scope]
+    snapshot = live_snapshot(resources)
+    dataset = snapshot.dataset(query.series, query.period, "period")
+    previous = snapshot.dataset(query.series, query.compare, "compare") if query.compare else None
+    scheme = with_palette(resources.schemes[query.view], query.palette)
+    table_scheme = resources.schemes[DEFAULT_VIEW]
+    figures = earlier_figures = None
+    figures_key = ""
+    if query.layer == "provinsi":  # province figures are read only for the province layer
+        figures = province_figures(resources, dataset)
+        earlier_figures = province_figures(resources, previous) if previous else None
+        figures_key = hashlib.sha256(pd.concat([figures, earlier_figures]).to_json().encode()).hexdigest()[:16]
+    series_ids = tuple(d.id for d in snapshot.live(query.series))
+
+    # Another view or layer of the same data shares the table result: one join, one ranking, one set of totals.
+    base = None if query == query.table() else resolve_result(resources, query.table())
+
+    def make() -> CoverageResult:
+        districts = districts_in_scope(resources.boundaries.districts, scope)
+        before = dataset_records(resources, previous) if previous else None
+        if base is None:
+            table = join_coverage(districts, dataset_records(resources, dataset), dataset.period, table_scheme, before)
+        else:
+            table = base.table
+        shown = table if scheme.key == table_scheme.key else apply_levels(table, scheme)
+        provinces = None
+        if query.layer == "provinsi":
+            earlier = (join_coverage(districts, before, previous.period, scheme), earlier_figures) if previous else None
+            provinces = apply_levels(province_frame(resources.boundaries.provinces, shown, figures, earlier), scheme)
+        return CoverageResult(
+            scope,
+            query.layer,
+            dataset,
+            previous,
+            scheme,
+            table_scheme,
+            shown,
+            table,
+            provinces,
+            figures_key,
+            series_ids,
+            base,
+        )
+
+    key = result_key(scope, dataset, previous, scheme, query.layer, figures_key, series_ids)
+    return resources.cache.get_or_make(("result", *key), make)
+
+
+def dataset_records(resources: Resources, dataset: DatasetInfo) -> pd.DataFrame:
+    """A dataset version's records, read once (a version never changes)."""
+    return resources.cache.get_or_make(("records", dataset.id), lambda: read_records(resources.engine, dataset.id))
+
+
+def province_figures(resources: Resources, dataset: DatasetInfo) -> pd.DataFrame:
+    """The province figures of a dataset's period: uploaded with the version, over the bundled ones."""
+    provinces = resources.boundaries.provinces
+    names = dict(zip(provinces["kode_prov"], provinces["provinsi"], strict=True))
+    bundled = read_province_figures(resources.engine, dataset.series, dataset.period)
+    return published_province_figures(bundled, dataset_records(resources, dataset), names)
+
+
+def period_paths(resources: Resources, series: str, series_ids: tuple[int, ...]) -> dict[str, list[tuple[str, float]]]:
+    """Every district's coverage over all live periods of a series (for tooltips), cached."""
+
+    def make() -> dict[str, list[tuple[str, float]]]:
+        datasets = live_snapshot(resources).live(series)
+        return coverage_paths([(d.period, dataset_records(resources, d)) for d in datasets])
+
+    return resources.cache.get_or_make(("paths", series, series_ids), make)
+
+
+def plain_records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain dicts: missing values None, numpy numbers Python numbers (for JSON and templates)."""
+    return json.loads(frame.to_json(orient="records", force_ascii=False))
