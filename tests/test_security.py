@@ -351,23 +351,25 @@ def test_one_page_reads_the_live_versions_once_even_while_a_version_is_published
         lambda conn, cursor, statement, *rest: live_reads.append(1) if "is_live" in statement and not seen else None,
     )
     seen = {}
-    real_table_view = maps.table_view
+    real_resolve = maps.resolve_result
 
-    def table_view_after_a_publish(resources, scope, args):
-        if "map" not in seen:
-            live = maps.resolve_view(resources, scope, args).dataset
+    def resolve_then_publish(resources, query):
+        result = real_resolve(resources, query)
+        if "map" not in seen:  # a publish lands while the page is being made
             seen["publishing"] = True  # the publish's own queries are not the page's
-            records = read_records(engine, live.id).assign(participants=lambda f: f["participants"] + 1)
-            publish(engine, live.series, live.period, records, title="baru", file_name="baru.csv", created_by="uji")
-            seen["map"] = live
-        seen["table"] = real_table_view(resources, scope, args).dataset
-        return seen["table"]
+            records = read_records(engine, result.dataset.id).assign(participants=lambda f: f["participants"] + 1)
+            publish(engine, result.dataset.series, result.dataset.period, records, title="baru", created_by="uji")
+            seen["map"] = result.dataset
+        return result
 
-    monkeypatch.setattr(maps, "table_view", lambda *a: table_view_after_a_publish(*a) and real_table_view(*a))
+    monkeypatch.setattr(maps, "resolve_result", resolve_then_publish)
     live_reads.clear()
-    assert app.test_client().get("/map/kalimantan").status_code == 200
-    assert seen["table"].id == seen["map"].id
-    assert len(live_reads) == 1
+    page = app.test_client().get("/map/kalimantan").get_data(as_text=True)
+    assert len(live_reads) == 1  # the periods list reads the same snapshot as the map and the table
+    assert f'<option value="{seen["map"].period}" selected>' in page
+    # The page was made from the version live when it started; the next request shows the new one.
+    live = next(p for p in app.test_client().get("/api/periods").get_json() if p["period"] == seen["map"].period)
+    assert live["dataset_id"] != seen["map"].id and live["version"] == seen["map"].version + 1
 
 
 DEAD_DATABASES = ["sqlite:////nonexistent-folder/peta.sqlite", "postgresql+psycopg://peta@127.0.0.1:1/peta"]

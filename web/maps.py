@@ -15,11 +15,11 @@ from web.data import (
     live_snapshot,
     plain_records,
     ranking_table,
-    resolve_view,
     scope_summary,
-    table_view,
+    view_of,
 )
 from web.encoding import StoredBody, store_body, stored_response
+from web.query import MapQuery
 from web.rendering import (
     ATTRIBUTION,
     PRESENT_LABELS,
@@ -29,12 +29,20 @@ from web.rendering import (
     render_map,
 )
 from web.resources import Resources, cached_page, get_resources, page_response
+from web.results import resolve_result
 
 bp = Blueprint("maps", __name__)
 # The query a map page understands; anything else is ignored, so it can neither break links nor fill the cache.
 MAP_ARGS = ("period", "compare", "series", "view", "layer", "palette", "lang")
 PRESENT_ARGS = ("title", "legend", "labels")
 MODES = ("present",)
+
+
+def resolve(resources: Resources, scope: str, args) -> tuple[CoverageView, CoverageView]:
+    """Parse the request's query once (web.query: an unknown value is a 400 naming the choices) and resolve it
+    once (web.results): the map's view and its table (districts ranked by coverage) read the same result."""
+    result = resolve_result(resources, MapQuery.parse(args, resources, scope=scope))
+    return view_of(result), view_of(result, table=True)
 
 
 @bp.get("/")
@@ -58,11 +66,10 @@ def map_page(scope: str):
         return redirect(url_for("maps.map_page", scope=request.args["scope"], **wanted))
     resources = get_resources()
     args = page_args()
-    view = resolve_view(resources, scope, args)
+    view, table = resolve(resources, scope, args)
     locale = str(get_locale())
     if mode == "present":
-        return present_page(resources, view, locale)
-    table = table_view(resources, scope, args)
+        return present_page(resources, view, table, locale)
     periods = live_snapshot(resources).live(view.dataset.series)
     # The page depends on the views, the language, the known query and the list of periods; nothing else.
     key = ("page", *view.key, *table.key, locale, tuple(sorted(args.items())), tuple(d.id for d in periods))
@@ -126,12 +133,12 @@ def side_by_side(scope: str):
     resources = get_resources()
     locale = str(get_locale())
     args = {k: v for k, v in request.args.items() if k not in ("compare", "view")}
-    later = resolve_view(resources, scope, args)
+    later, _ = resolve(resources, scope, args)
     wanted = request.args.get("compare") or ""
     periods = [d.period for d in live_snapshot(resources).live(later.dataset.series)]
     if not wanted or wanted == later.dataset.period:
         wanted = next((p for p in periods if p < later.dataset.period), "")
-    views = [resolve_view(resources, scope, {**args, "period": wanted}), later] if wanted else [later]
+    views = [resolve(resources, scope, {**args, "period": wanted})[0], later] if wanted else [later]
 
     def render() -> str:
         maps = [
@@ -152,7 +159,7 @@ def small_multiples(scope: str):
     """One small map per period of the series, side by side in time order (each a cached static export)."""
     resources = get_resources()
     args = page_args(("series", "view", "layer", "palette", "lang"))
-    view = resolve_view(resources, scope, args)
+    view, _ = resolve(resources, scope, args)
     periods = sorted(d.period for d in live_snapshot(resources).live(view.dataset.series))
     return render_template(
         "small_multiples.html", view=view, periods=periods, args=args, lang=str(get_locale()).split("_")[0]
@@ -166,8 +173,7 @@ def values(scope: str):
     parts=table is the table alone."""
     resources = get_resources()
     args = page_args()
-    view = resolve_view(resources, scope, args)
-    table = table_view(resources, scope, args)
+    view, table = resolve(resources, scope, args)
     locale = str(get_locale())
     labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
     parts = request.args.get("parts") if request.args.get("parts") in ("page", "table") else None
@@ -191,14 +197,13 @@ def values(scope: str):
     return stored_response(resources.cache.get_or_make((*key, tuple(d.id for d in periods)), make))
 
 
-def present_page(resources: Resources, view: CoverageView, locale: str):
+def present_page(resources: Resources, view: CoverageView, table: CoverageView, locale: str):
     """Full-screen 16:9 map for a projector: big title and legend, labels, search, description and table."""
     labels = PRESENT_LABELS.get(request.args.get("labels", "1"), "districts")
     rendered = resources.cache.get_or_make(
         ("map", *view.key, locale, labels), lambda: render_map(resources, view, locale, labels)
     )
     lang = locale.split("_")[0]
-    table = table_view(resources, view.scope.slug, page_args())
     title = (request.args.get("title") or "").strip()[:120] or None
     periods = [] if view.previous else sorted(d.period for d in live_snapshot(resources).live(view.dataset.series))
 
