@@ -37,7 +37,8 @@ SWITCH_QUERY = "series=contoh&period=2025-06"
 PAGE = f"/map/{SCOPE}?{QUERY}"
 VALUES = f"/map/{SCOPE}/values.json?{SWITCH_QUERY}"
 # What the map page's own controls fetch to switch period in place: the values and the parts that change.
-SWITCH = f"/map/{SCOPE}/values.json?period=2025-06&series=contoh&view=cakupan&parts=page&table=1"
+SWITCH = f"/map/{SCOPE}/values.json?period=2025-06&series=contoh&view=cakupan&parts=page"  # table closed
+SWITCH_TABLE = f"{SWITCH}&table=1"  # the table open beside the map (screens from 1500 px wide)
 SWITCH_VIEW = f"/map/{SCOPE}/values.json?period=2025-12&series=contoh&view=target&parts=page"
 TINY = "/api/scopes"
 # Views nobody asked for yet: each is a cold render (map, table, totals, page, both compressions).
@@ -348,6 +349,7 @@ def main() -> None:
         gzip_visit, folium_gzip_visit = first_visit(project, PAGE, "gzip"), first_visit(plain, "/", "gzip")
         switch_values = get(project, VALUES)
         switch_parts, switch_view = get(project, SWITCH), get(project, SWITCH_VIEW)
+        switch_table = get(project, SWITCH_TABLE)
         switch_page = get(project, f"/map/{SCOPE}?{SWITCH_QUERY}")
         folium_switch = get(plain, "/?period=2025-06")
         rows += [
@@ -364,10 +366,11 @@ def main() -> None:
                 f"{folium_gzip_visit.total / gzip_visit.total:.2f}×",
             ),
             (
-                "switch in place on the map page: period (values + page parts + table) / view (no table)",
-                f"{kb(switch_parts.wire)} / {kb(switch_view.wire)}",
+                "switch in place on the map page: period, table closed / period, table open / view",
+                f"{kb(switch_parts.wire)} / {kb(switch_table.wire)} / {kb(switch_view.wire)}",
                 f"{kb(folium_switch.wire)} (whole page)",
-                f"{folium_switch.wire / switch_parts.wire:.0f}× / {folium_switch.wire / switch_view.wire:.0f}×",
+                f"{folium_switch.wire / switch_parts.wire:.0f}× / {folium_switch.wire / switch_table.wire:.0f}× / "
+                f"{folium_switch.wire / switch_view.wire:.0f}×",
             ),
             (
                 "switch period: values.json (presentation slider) / whole page again",
@@ -435,7 +438,8 @@ def main() -> None:
         print(f"\nfolium's CDN files (not fetched; no network): {', '.join(folium_visit.external)}")
     goals = [
         ("first visit ≤ 150 KB", visit.total <= 150 * 1024),
-        ("switch period in place ≤ 20 KB", switch_parts.wire <= 20 * 1024),
+        ("switch period in place ≤ 20 KB (table closed)", switch_parts.wire <= 20 * 1024),
+        ("… with the table open", switch_table.wire <= 20 * 1024),
         ("switch view in place ≤ 20 KB", switch_view.wire <= 20 * 1024),
         ("cached page ≤ 3× tiny JSON (p50)", page_p50 <= 3 * tiny_p50),
         ("values.json ≤ 3× tiny JSON (p50)", values_p50 <= 3 * tiny_p50),
