@@ -37,7 +37,6 @@ __all__ = [
     "ranking_table",
     "resolve_view",
     "scope_summary",
-    "table_view",
     "view_of",
 ]
 
@@ -95,12 +94,6 @@ def resolve_view(resources: Resources, scope_key: str, args: Mapping[str, str]) 
     """Return the joined coverage of a scope; raise QueryError (web.query)."""
     query = MapQuery.parse(args, resources, scope=scope_key)
     return view_of(results.resolve_result(resources, query))
-
-
-def table_view(resources: Resources, scope_key: str, args: Mapping[str, str]) -> CoverageView:
-    """The view tables and totals use: districts ranked by coverage, whatever the map colours by."""
-    query = MapQuery.parse(args, resources, scope=scope_key)
-    return view_of(results.resolve_result(resources, query), table=True)
 
 
 def period_paths(resources: Resources, view: CoverageView) -> dict[str, list[tuple[str, float]]]:

@@ -128,13 +128,18 @@ def render_map(resources: Resources, view: CoverageView, locale: str, labels: st
 
 
 def unit_values(resources: Resources, view: CoverageView, locale: str) -> dict[str, dict]:
-    """Fill, level and tooltip of every unit of a view, by code: what the browser styles the shapes with."""
-    joined = view.joined
-    tips = tooltips(joined, view.scheme, tooltip_labels(view), locale, period_paths(resources, view))
-    return {
-        code: {"level": level, "fill": fill_of(level, fill), "tip": tip.as_json()}
-        for code, level, fill, tip in zip(joined["code"], joined["level"], joined["fill"], tips, strict=True)
-    }
+    """Fill, level and tooltip of every unit of a view, by code: what the browser styles the shapes with.
+    Made once per view and language: the page and its values.json share it."""
+
+    def make() -> dict[str, dict]:
+        joined = view.joined
+        tips = tooltips(joined, view.scheme, tooltip_labels(view), locale, period_paths(resources, view))
+        return {
+            code: {"level": level, "fill": fill_of(level, fill), "tip": tip.as_json()}
+            for code, level, fill, tip in zip(joined["code"], joined["level"], joined["fill"], tips, strict=True)
+        }
+
+    return resources.cache.get_or_make(("units", *view.key, locale), make)
 
 
 def shown_units(view: CoverageView):
