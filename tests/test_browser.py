@@ -412,19 +412,21 @@ def test_full_area_map_first_visit_and_switch_are_light(server, page):
     assert not page.errors
 
 
-def test_deep_zoom_loads_the_provinces_in_view_in_detail(server, page):
+@pytest.mark.parametrize(("layer", "unit"), [("kabupaten", "62.11"), ("provinsi", "62")])
+def test_deep_zoom_loads_the_provinces_in_view_in_detail(server, page, layer, unit):
     """The island map draws the coarse overview; zoomed in (from zoom 8), the provinces in view load their own
-    detailed geometry once and their districts are redrawn from it; provinces out of view are not fetched."""
+    detailed geometry once and their units (districts, or provinces merged from them) are redrawn from it;
+    provinces out of view are not fetched."""
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(f"{server}/map/kalimantan?series=contoh")
+    page.goto(f"{server}/map/kalimantan?series=contoh&layer={layer}")
     page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
     assert [u for u in requests if "/geometri/" in u and "overview" not in u] == []
-    outline = "JSON.stringify(window.PetaCakupan.maps[0].byCode['62.11'].getLatLngs())"
+    outline = f"JSON.stringify(window.PetaCakupan.maps[0].byCode['{unit}'].getLatLngs())"
     before = page.evaluate(outline)
     page.evaluate("window.PetaCakupan.maps[0].map.setView([-2.9, 114.2], 9, {animate: false})")
     wait_until(page, "(document.querySelector('.folium-map').getAttribute('data-detail') || '').indexOf('62') >= 0")
     loaded = sorted({u.split("/geometri/")[1].split(".")[0] for u in requests if "/geometri/" in u})
     assert "62" in loaded and "65" not in loaded  # Kalimantan Utara is out of view
-    assert page.evaluate(outline) != before  # Pulang Pisau now drawn from its province's detailed outline
+    assert page.evaluate(outline) != before  # now drawn from its province's detailed outline
     assert not page.errors

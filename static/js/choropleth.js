@@ -63,21 +63,19 @@
       var p = province(code);
       bounds[p] = (bounds[p] || L.latLngBounds([])).extend(entry.byCode[code].getBounds());
     });
+    var loaded = [];
     function apply(key) {
       var topology = (window.PetaTopologi || {})[key];
       if (!topology) { return; }
-      if (spec.layer === "provinsi") {
-        var merged = topojson.merge(topology, topology.objects.kabupaten.geometries);
-        if (entry.byCode[key]) { entry.byCode[key].setLatLngs(L.GeoJSON.coordsToLatLngs(merged.coordinates, 2)); }
-      } else {
-        topojson.feature(topology, topology.objects.kabupaten).features.forEach(function (f) {
-          var l = entry.byCode[f.id];
-          if (l) { l.setLatLngs(L.GeoJSON.coordsToLatLngs(f.geometry.coordinates, f.geometry.type === "Polygon" ? 1 : 2)); }
-        });
-      }
-      map.getContainer().setAttribute("data-detail", Object.keys(requested).filter(function (k) {
-        return (window.PetaTopologi || {})[k];
-      }).sort().join(" "));
+      // The same units as drawn, from the detailed file: districts, or provinces merged from them.
+      features(topology, entry.values.features, spec.layer).forEach(function (f) {
+        var l = entry.byCode[f.properties.code];
+        if (l && f.geometry.coordinates.length) {
+          l.setLatLngs(L.GeoJSON.coordsToLatLngs(f.geometry.coordinates, f.geometry.type === "Polygon" ? 1 : 2));
+        }
+      });
+      loaded.push(key);
+      map.getContainer().setAttribute("data-detail", loaded.sort().join(" "));
     }
     function check() {
       if (map.getZoom() < DETAIL_ZOOM) { return; }
@@ -97,7 +95,7 @@
   peta.draw = function (map, spec) {
     var topologies = window.PetaTopologi || {};
     var topology = topologies[spec.topology];
-    var values = spec.values ? JSON.parse(document.getElementById(spec.values).textContent) : spec.data;
+    var values = JSON.parse(document.getElementById(spec.values).textContent);
     var entry = {map: map, values: values, byCode: {}};
     if (!topology) {
       map.getContainer().setAttribute("data-error", "geometry");
