@@ -409,6 +409,7 @@ def test_full_area_map_first_visit_and_switch_are_light(server, page):
         page.wait_for_load_state("networkidle")
         assert counted["bytes"] <= 20 * 1024, (control, counted["bytes"], counted["urls"])
         assert all("values.json" in url for url in counted["urls"]), counted["urls"]
+    assert page.title() == "Capaian terhadap target · Kalimantan & Sumatera · 2025-06"  # text, never "&amp;"
     assert not page.errors
 
 

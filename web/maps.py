@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from geo.scopes import default_scope
 from geo.segments import segment_views
@@ -121,8 +122,7 @@ FRAGMENTS = ("headline", "controls", "summary", "legend", "share", "foot")
 TABLE_FRAGMENT = "ranking"
 
 
-def page_fragments(context: dict, table: bool) -> dict[str, str]:
-    names = FRAGMENTS + ((TABLE_FRAGMENT,) if table else ())
+def page_fragments(context: dict, names: tuple[str, ...]) -> dict[str, str]:
     return {name: render_template(f"_{name}.html", **context) for name in names}
 
 
@@ -181,15 +181,15 @@ def values(scope: str):
     periods = live_snapshot(resources).live(view.dataset.series)
 
     def make() -> StoredBody:
+        context = page_context(resources, view, table, periods, locale, args) if parts else {}
         if parts == "table":  # the table alone, for a panel opened after a switch made it stale
-            context = page_context(resources, view, table, periods, locale, args)
-            data = {"fragments": {TABLE_FRAGMENT: render_template(f"_{TABLE_FRAGMENT}.html", **context)}}
-            return store_body(json.dumps(data, ensure_ascii=False), "application/json")
-        data = map_values(resources, view, table, locale, labels)
-        if parts:
-            context = page_context(resources, view, table, periods, locale, args)
-            data["fragments"] = page_fragments(context, with_table)
-            data["title"] = f"{view.scheme.title[locale.split('_')[0]]} · {view.scope.name} · {view.dataset.period}"
+            data = {"fragments": page_fragments(context, (TABLE_FRAGMENT,))}
+        else:
+            data = map_values(resources, view, table, locale, labels)
+        if parts == "page":
+            data["fragments"] = page_fragments(context, FRAGMENTS + ((TABLE_FRAGMENT,) if with_table else ()))
+            # document.title is text: the same template as the page's <title>, without its HTML escaping
+            data["title"] = Markup(render_template("_page_title.html", **context)).unescape().strip()
             data["address"] = context["page_path"]
         return store_body(json.dumps(data, ensure_ascii=False), "application/json")
 
