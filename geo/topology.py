@@ -565,7 +565,9 @@ def build_topologies(
         chosen = [codes[i] for i in rows]
         chosen_names = [names[i] for i in rows]
         compact, topology = served_topology(
-            quantized_topology(chosen, prepared[rows], grid_transform(shapely.total_bounds(prepared[rows]), DETAIL_SCALE))
+            quantized_topology(
+                chosen, prepared[rows], grid_transform(shapely.total_bounds(prepared[rows]), DETAIL_SCALE)
+            )
         )
         moved = _detail_displacement(topology, crs, metric[rows], displacement[rows])
         found = _problems(province, chosen, chosen_names, topology, moved, max_displacement_m)
