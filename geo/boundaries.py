@@ -38,7 +38,7 @@ BORDERS_FILE = "batas_provinsi.geojson"
 REPORT_FILE = "laporan.json"
 COLUMNS = ["kode", "nama", "jenis", "kode_prov", "provinsi", "pulau"]
 # Bump when the preparation changes, so `make setup` rebuilds instead of trusting an old result.
-PREPARATION_VERSION = "7"  # 7: served TopoJSON (geo.topology) built as well
+PREPARATION_VERSION = "8"  # 7: served TopoJSON (geo.topology) built as well; 8: in its compact form
 
 
 class BoundaryError(Exception):

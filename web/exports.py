@@ -118,7 +118,13 @@ def _offline(resources: Resources, view: CoverageView, locale: str) -> Response:
         "leaflet_js": _inline(read_asset("leaflet", "leaflet.js").decode(), "script"),
         # The geometry and the script that draws it, inline too: the file needs nothing but itself.
         "topojson_js": _inline(read_asset("topojson-client", "topojson-client.min.js").decode(), "script"),
-        "geometry_js": _inline(script_body(rendered.geometry.key, topology_text(rendered.geometry)), "script"),
+        # The geometry's decoder first: the geometry script calls it (offline.html has one slot for both).
+        "geometry_js": _inline(
+            read_asset("static", "js/topologi.js").decode()
+            + "\n"
+            + script_body(rendered.geometry.key, topology_text(rendered.geometry)),
+            "script",
+        ),
         "choropleth_js": _inline(read_asset("static", "js/choropleth.js").decode(), "script"),
     }
     page = render_template(

@@ -1,8 +1,10 @@
 """Serve the district geometry (geo.topology) at content-hashed, immutably cached addresses.
 
-`/geometri/<key>.<hash>.topojson` is the TopoJSON itself; `/geometri/<key>.<hash>.js` is the same text as a
-script that files it under `window.PetaTopologi[key]`, so a page loads it with a plain `<script src>` and
-every script after it can use it at once. Each body is compressed once per process (brotli 11, gzip 9).
+`/geometri/<key>.<hash>.js` is the file's compact form as a script that decodes it (static/js/topologi.js,
+loaded before it) and files the TopoJSON under `window.PetaTopologi[key]`, so a page loads it with a plain
+`<script src>` and every script after it can use it at once. `/geometri/<key>.<hash>.topojson` is the same
+geometry as standard TopoJSON, for other programs. Each body is made and compressed once per process
+(brotli 11, gzip 9).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app
 
-from geo.topology import TopologyRef, find_topology, read_topology_text, script_body
+from geo.topology import TopologyRef, find_topology, read_topology_text, script_body, topojson_text
 from web.encoding import ASSET_LEVELS, StoredBody, store_body, stored_response
 from web.resources import topology_manifest
 
@@ -27,7 +29,7 @@ def _stored(folder: str, stem: str, as_script: bool) -> StoredBody:
     text = read_topology_text(Path(folder), manifest, TopologyRef(entry.key, stem))
     if as_script:
         return store_body(script_body(entry.key, text), "text/javascript", levels=ASSET_LEVELS)
-    return store_body(text, "application/json", levels=ASSET_LEVELS)
+    return store_body(topojson_text(text), "application/json", levels=ASSET_LEVELS)
 
 
 def _send(name: str, as_script: bool) -> Response:
@@ -42,11 +44,11 @@ def _send(name: str, as_script: bool) -> Response:
 
 @bp.get("/geometri/<name>.topojson")
 def topology(name: str) -> Response:
-    """Send a topology ("overview.0123456789ab") as JSON."""
+    """Send a topology ("overview.0123456789ab") as standard TopoJSON."""
     return _send(name, as_script=False)
 
 
 @bp.get("/geometri/<name>.js")
 def script(name: str) -> Response:
-    """Send a topology as a script setting window.PetaTopologi[key]."""
+    """Send a topology as a script that decodes it into window.PetaTopologi[key]."""
     return _send(name, as_script=True)
