@@ -56,7 +56,7 @@ def _ours(*filenames: str) -> tuple[Source, ...]:
 ON_MAPS = _ours("js/fit.js", "js/overlays.js")
 PAGE_TOOLS = _ours("js/keyboard.js", "js/switch.js", "js/search.js", "js/viewstate.js", "js/controls.js")
 BUNDLES: dict[str, tuple[Source, ...]] = {
-    # Every page, before folium's header (whose few rules, e.g. `.leaflet-container { font-size: 1rem }`, win as before).
+    # Every page, before folium's header, whose few rules (`.leaflet-container { font-size: 1rem }`) win as before.
     "peta.css": (Source("leaflet", "leaflet.css"), *_ours("css/peta.css")),
     "vendor.js": (
         Source("leaflet", "leaflet.js", minified=True),
