@@ -10,6 +10,7 @@ from web.assets import (
     FOLDERS,
     MissingAsset,
     Source,
+    asset_url,
     build_bundle,
     build_bundles,
     bundles,
@@ -118,6 +119,13 @@ def test_find_bundle(filename, found):
     name = filename.format(map=bundles()["map.js"].filename, css=bundles()["peta.css"].filename)
     bundle = find_bundle(name)
     assert (bundle.name if bundle else None) == found
+
+
+def test_an_unknown_bundle_name_lists_the_bundles(shared_app):
+    with shared_app.test_request_context(), pytest.raises(LookupError, match=r"'map\.jss'.*bundles: draw\.js, embed"):
+        asset_url("map.jss")
+    with shared_app.test_request_context():
+        assert asset_url("map.js") == f"/aset/{bundles()['map.js'].filename}"
 
 
 def test_scripts_are_joined_so_none_runs_into_the_next(tmp_path):

@@ -196,4 +196,7 @@ def bundle_text(name: str) -> str:
 
 def asset_url(name: str) -> str:
     """The content-hashed address of a bundle, for templates: `asset_url('map.js')`."""
-    return url_for("vendor.bundle", filename=bundles()[name].filename)
+    built = bundles()
+    if name not in built:
+        raise LookupError(f"No bundle {name!r} in web/assets.py BUNDLES; bundles: {', '.join(sorted(built))}.")
+    return url_for("vendor.bundle", filename=built[name].filename)
