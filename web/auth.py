@@ -17,7 +17,7 @@ from web.security import MAX_ID
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
-OPEN_ENDPOINTS = {"editor.login", "vendor.static", "vendor.asset"}
+OPEN_ENDPOINTS = {"editor.login", "vendor.static", "vendor.asset", "vendor.bundle"}
 
 
 class SessionUser(UserMixin):

@@ -15,7 +15,7 @@ from geo.topology import script_body
 from layers.legend import legend_entries
 from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
-from web.assets import read_asset
+from web.assets import bundle_text
 from web.data import CoverageView, view_of
 from web.encoding import StoredBody, store_body, stored_response
 from web.query import MapQuery
@@ -112,20 +112,13 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
 
 def _offline(resources: Resources, view: CoverageView, locale: str) -> Response:
     rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+    # The pages' own bundles (web.assets), inline: the same minified bytes, in the same order as on the map page.
     assets = {
-        "leaflet_css": _inline(read_asset("leaflet", "leaflet.css").decode(), "style"),
-        "peta_css": _inline(read_asset("static", "css/peta.css").decode(), "style"),
-        "leaflet_js": _inline(read_asset("leaflet", "leaflet.js").decode(), "script"),
-        # The geometry and the script that draws it, inline too: the file needs nothing but itself.
-        "topojson_js": _inline(read_asset("topojson-client", "topojson-client.min.js").decode(), "script"),
-        # The geometry's decoder first: the geometry script calls it (offline.html has one slot for both).
-        "geometry_js": _inline(
-            read_asset("static", "js/topologi.js").decode()
-            + "\n"
-            + script_body(rendered.geometry.key, topology_text(rendered.geometry)),
-            "script",
-        ),
-        "choropleth_js": _inline(read_asset("static", "js/choropleth.js").decode(), "script"),
+        "css": _inline(bundle_text("peta.css"), "style"),
+        "vendor_js": _inline(bundle_text("vendor.js"), "script"),
+        "draw_js": _inline(bundle_text("draw.js"), "script"),
+        # The geometry too: the file needs nothing but itself.
+        "geometry_js": _inline(script_body(rendered.geometry.key, topology_text(rendered.geometry)), "script"),
     }
     page = render_template(
         "offline.html",

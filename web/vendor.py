@@ -1,4 +1,5 @@
-"""Serve our static files and third-party assets from their installed PyPI XStatic packages.
+"""Serve our static files and third-party assets from their installed packages (XStatic, npm), one by one and as
+the pages' minified bundles.
 
 Nothing is copied into the repo and nothing comes from a CDN. Files are read once into memory: they are
 few and small, and bytes (unlike open files) can be compressed without leaking file handles.
@@ -11,27 +12,33 @@ from functools import lru_cache
 
 from flask import Blueprint, Response, abort
 
-from web.assets import read_asset
+from web.assets import bundles, find_bundle, read_asset
 from web.encoding import ASSET_LEVELS, StoredBody, store_body, stored_response
 
 bp = Blueprint("vendor", __name__)
+YEAR = 31_536_000
+
+
+def _mimetype(filename: str) -> str:
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
 @lru_cache(maxsize=128)
-def stored_asset(package: str, filename: str) -> StoredBody | None:
-    """An asset as sent, with its brotli and gzip forms made once per process at the best levels."""
-    data = read_asset(package, filename)
-    if data is None:
-        return None
-    mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    return store_body(data, mimetype, levels=ASSET_LEVELS)
+def stored_asset(package: str, filename: str) -> StoredBody:
+    """An existing asset as sent, with its brotli and gzip forms made once per process at the best levels."""
+    return store_body(read_asset(package, filename), _mimetype(filename), levels=ASSET_LEVELS)
+
+
+@lru_cache(maxsize=32)
+def stored_bundle(name: str) -> StoredBody:
+    """A bundle ("map.js") as sent, compressed on its first request; only declared names reach this cache."""
+    return store_body(bundles()[name].body, _mimetype(name), levels=ASSET_LEVELS)
 
 
 def _send(package: str, filename: str) -> Response:
-    stored = stored_asset(package, filename)
-    if stored is None:
-        abort(404)
-    response = stored_response(stored)
+    if read_asset(package, filename) is None:
+        abort(404)  # checked first, so made-up names never push a compressed file out of stored_asset's cache
+    response = stored_response(stored_asset(package, filename))
     response.cache_control.public = True
     response.cache_control.max_age = 86400
     return response
@@ -49,3 +56,17 @@ def asset(package: str, filename: str) -> Response:
 def static(filename: str) -> Response:
     """Send one of our own static files."""
     return _send("static", filename)
+
+
+@bp.get("/aset/<filename>")
+def bundle(filename: str) -> Response:
+    """Send a bundle by its content-hashed name ("map.0123456789ab.js"); its address changes with its content,
+    so browsers keep it for a year without asking again."""
+    found = find_bundle(filename)
+    if found is None:
+        abort(404)  # an unknown bundle, or the hash of an older build
+    response = stored_response(stored_bundle(found.name))
+    response.cache_control.public = True
+    response.cache_control.max_age = YEAR
+    response.cache_control.immutable = True
+    return response

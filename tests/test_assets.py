@@ -1,0 +1,177 @@
+"""Bundles of our scripts and styles (web.assets): what each holds, in which order, minified, and a missing file
+stopping the app at startup."""
+
+import pytest
+
+import web.assets
+from app import create_app
+from web.assets import (
+    BUNDLES,
+    FOLDERS,
+    MissingAsset,
+    Source,
+    asset_url,
+    build_bundle,
+    build_bundles,
+    bundles,
+    find_bundle,
+    rebase_css,
+)
+
+# A string that only that file holds, per bundle: the bundle holds every file it lists, and no page's bundle holds
+# a script the page did not load before (switch.js and viewstate.js would act on embed and side-by-side maps).
+MARKERS = {
+    "leaflet.css": ".leaflet-pane",
+    "css/peta.css": ".peta-tooltip",
+    "leaflet.js": 'version="1.9.3"',
+    "topojson-client.min.js": "topojson-client v3.1.0",
+    "js/topologi.js": "window.PetaGeometri={decode:decode}",
+    "js/choropleth.js": "peta.draw=function",
+    "js/fit.js": "peta.fit=function",
+    "js/overlays.js": "function overlaps(a,b)",
+    "js/keyboard.js": "peta.select=function",
+    "js/switch.js": "peta.switchTo=function",
+    "js/search.js": "function plain(text)",
+    "js/viewstate.js": 'replaceState(null,"",window.location.pathname',
+    "js/controls.js": "IN_PLACE",
+    "js/ranking.js": "function highlight(code)",
+    "js/timeline.js": "timeline-play",
+    "js/sync.js": "syncing",
+}
+HOLDS = {
+    "peta.css": ["leaflet.css", "css/peta.css"],
+    "vendor.js": ["leaflet.js", "topojson-client.min.js"],
+    "draw.js": ["js/topologi.js", "js/choropleth.js"],
+    "map.js": [
+        "js/fit.js",
+        "js/overlays.js",
+        "js/keyboard.js",
+        "js/switch.js",
+        "js/search.js",
+        "js/viewstate.js",
+        "js/controls.js",
+        "js/ranking.js",
+    ],
+    "present.js": [
+        "js/fit.js",
+        "js/overlays.js",
+        "js/keyboard.js",
+        "js/switch.js",
+        "js/search.js",
+        "js/viewstate.js",
+        "js/controls.js",
+        "js/timeline.js",
+    ],
+    "embed.js": ["js/fit.js", "js/overlays.js"],
+    "side-by-side.js": ["js/fit.js", "js/overlays.js", "js/sync.js"],
+}
+
+
+def test_every_file_is_in_a_bundle_and_has_a_marker():
+    listed = {source.filename for sources in BUNDLES.values() for source in sources}
+    ours = {f"js/{p.name}" for p in (web.assets.ROOT / "static" / "js").glob("*.js")} | {"css/peta.css"}
+    assert ours <= listed  # a script in static/ that no page loads is a forgotten line in BUNDLES
+    assert listed == set(MARKERS) and set(HOLDS) == set(BUNDLES)
+
+
+@pytest.mark.parametrize("name", sorted(HOLDS))
+def test_a_bundle_holds_its_files_in_order_and_nothing_else(name):
+    text = bundles()[name].body.decode()
+    positions = [text.find(MARKERS[filename]) for filename in HOLDS[name]]
+    assert -1 not in positions, dict(zip(HOLDS[name], positions, strict=True))
+    assert positions == sorted(positions)  # in the declared order
+    for filename in set(MARKERS) - set(HOLDS[name]):
+        assert MARKERS[filename] not in text, filename
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLES))
+def test_bundles_are_minified(name):
+    bundle = bundles()[name]
+    if all(source.minified for source in BUNDLES[name]):
+        # Leaflet and topojson-client as their authors minified them, licence headers kept, source maps dropped.
+        assert bundle.source_bytes - 100 < len(bundle.body) < bundle.source_bytes
+        assert "Vladimir Agafonkin" in bundle.body.decode() and "Mike Bostock" in bundle.body.decode()
+        assert "sourceMappingURL" not in bundle.body.decode()
+    else:
+        assert len(bundle.body) < 0.85 * bundle.source_bytes
+        assert "\n  " not in bundle.body.decode() and "// " not in bundle.body.decode()
+
+
+def test_bundle_addresses_name_their_content():
+    again = build_bundles(BUNDLES, FOLDERS)  # every worker builds the same bytes, so the same addresses
+    assert {n: b.filename for n, b in again.items()} == {n: b.filename for n, b in bundles().items()}
+    assert len({b.digest for b in again.values()}) == len(again)
+    assert bundles()["map.js"].filename == f"map.{bundles()['map.js'].digest}.js"
+
+
+@pytest.mark.parametrize(
+    ("filename", "found"),
+    [
+        ("{map}", "map.js"),
+        ("{css}", "peta.css"),
+        ("map.000000000000.js", None),  # an older build's address
+        ("{map}x", None),
+        ("map.js", None),
+        ("nope.000000000000.js", None),
+        ("", None),
+    ],
+)
+def test_find_bundle(filename, found):
+    name = filename.format(map=bundles()["map.js"].filename, css=bundles()["peta.css"].filename)
+    bundle = find_bundle(name)
+    assert (bundle.name if bundle else None) == found
+
+
+def test_an_unknown_bundle_name_lists_the_bundles(shared_app):
+    with shared_app.test_request_context(), pytest.raises(LookupError, match=r"'map\.jss'.*bundles: draw\.js, embed"):
+        asset_url("map.jss")
+    with shared_app.test_request_context():
+        assert asset_url("map.js") == f"/aset/{bundles()['map.js'].filename}"
+
+
+def test_scripts_are_joined_so_none_runs_into_the_next(tmp_path):
+    (tmp_path / "a.js").write_text("window.x = 1 // no semicolon\n")
+    (tmp_path / "b.js").write_text("(function () { window.y = 2; })()\n")
+    sources = (Source("static", "a.js"), Source("static", "b.js"))
+    bundle = build_bundle("x.js", sources, {"static": str(tmp_path)})
+    # Without the semicolon this would be `window.x=1\n(function(){…})()`: a call of 1.
+    assert bundle.body == b"window.x=1\n;\n(function(){window.y=2;})()"
+    assert bundle.source_bytes == len("window.x = 1 // no semicolon\n(function () { window.y = 2; })()\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "css", "expected"),
+    [
+        (Source("leaflet", "leaflet.css"), "url(images/layers.png)", "url(../vendor/leaflet/images/layers.png)"),
+        (Source("leaflet", "leaflet.css"), 'url("images/a b.png")', 'url("../vendor/leaflet/images/a b.png")'),
+        (Source("static", "css/peta.css"), "url( '../img/x.svg' )", "url('../static/img/x.svg')"),
+        (Source("static", "css/peta.css"), "url(x.woff2)", "url(../static/css/x.woff2)"),
+        (Source("leaflet", "leaflet.css"), "url(#default#VML)", "url(#default#VML)"),
+        (Source("leaflet", "leaflet.css"), "url(data:image/png;base64,AAAA)", "url(data:image/png;base64,AAAA)"),
+        (Source("leaflet", "leaflet.css"), "url(/favicon.png)", "url(/favicon.png)"),
+        (Source("leaflet", "leaflet.css"), "url(https://x.example/y.png)", "url(https://x.example/y.png)"),
+    ],
+)
+def test_stylesheet_addresses_point_where_the_files_are_served(source, css, expected):
+    assert rebase_css(f"a {{ background: {css}; }}", source) == f"a {{ background: {expected}; }}"
+
+
+def test_a_missing_file_stops_the_build_with_a_hint():
+    declared = {"x.js": (Source("static", "js/fit.js"), Source("static", "js/tidak-ada.js"))}
+    with pytest.raises(MissingAsset, match=r"Bundle x\.js lists static/js/tidak-ada\.js.*Hint: add the file"):
+        build_bundles(declared, FOLDERS)
+    with pytest.raises(MissingAsset, match="not in any known folder"):
+        build_bundles({"x.js": (Source("jquery", "jquery.js"),)}, FOLDERS)
+
+
+def test_a_missing_file_stops_the_app_at_startup(monkeypatch, tmp_path):
+    served = bundles()["map.js"].filename
+    monkeypatch.setitem(BUNDLES, "map.js", (*BUNDLES["map.js"], Source("static", "js/tidak-ada.js")))
+    bundles.cache_clear()
+    try:
+        with pytest.raises(MissingAsset, match="js/tidak-ada.js"):
+            create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}, tmp_path)
+    finally:
+        monkeypatch.undo()
+        bundles.cache_clear()
+    assert bundles()["map.js"].filename == served
