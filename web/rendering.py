@@ -176,7 +176,7 @@ def table_values(resources: Resources, table: CoverageView, locale: str) -> dict
         no_data=_("tidak ada data"),
         gap=_("{points} terhadap target"),
         rank_of=_("peringkat {rank} dari {total}"),
-        pick=_("Pilih {name}"),
+        pick=_("Pilih %(name)s", name="{name}"),  # the browser puts each district's name in
     )
 
     def make() -> dict:
