@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from werkzeug.serving import make_server
 
+from geo.numbers import format_count, format_percent, format_points
 from tests.chromium import CHROMIUM, launch_chromium
 from tests.test_app import XSS, add_dataset
 
@@ -370,6 +371,12 @@ def test_a_closed_table_follows_a_switch_without_another_fetch(server, page):
     june = page.request.get(f"{server}/api/ranking?scope=62&series=contoh&period=2025-06").json()["rows"]
     shown = page.eval_on_selector_all("#ranking tbody tr", "rows => rows.map(r => r.getAttribute('data-code'))")
     assert shown == [r["code"] for r in june]
+    # Keyboard and screen readers follow too: the sentence says June's figure and rank.
+    first = june[0]
+    page.evaluate("c => window.PetaCakupan.select(c)", first["code"])
+    said = page.text_content("#map-live")
+    assert said.startswith(f"{first['name']}, Kalimantan Tengah: {format_percent(first['coverage_pct'], 'id')}, ")
+    assert said.endswith(f"peringkat 1 dari {sum(r['coverage_pct'] is not None for r in june)}.")
     assert page.is_visible("#ranking") and not page.errors
 
 
@@ -389,8 +396,6 @@ def test_the_built_table_shows_each_districts_numbers_in_its_row(server, page, c
     """The rows the browser builds from the values: every district once, in rank order, with its own numbers as
     the API's ranking gives them (formatted the Indonesian way), its province and level, the hatched swatch for no
     data, the link to its page, and the change column when comparing."""
-    from geo.numbers import format_count, format_percent, format_points
-
     page.goto(f"{server}/map/kalimantan?series=contoh&period=2025-12{compare}")
     page.wait_for_selector("#ranking tbody tr")
     api = page.request.get(f"{server}/api/ranking?scope=kalimantan&series=contoh&period=2025-12{compare}").json()
