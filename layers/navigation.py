@@ -1,46 +1,87 @@
-"""The district list behind search and keyboard navigation: rank order, search terms, and one sentence per
-district for screen readers (name, value, level, gap to target, rank), already in the reader's language."""
+"""The ranking table's rows, as plain data for the browser: static/js/ranking.js builds the table from them, and
+search and keyboard navigation (static/js/search.js, keyboard.js) read the same list, in rank order.
+
+Numbers are formatted here, in the reader's language; the browser only places the texts (with textContent).
+What the browser can derive is not sent twice: a district's province name comes once per province, its name's
+own search terms are made from the name, and the sentence a screen reader says is joined from the row's texts
+with the translated words in `TableTexts`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from geo.numbers import format_percent, format_points
-from geo.search import SearchEntry
+from geo.levels import Scheme
+from geo.numbers import format_count, format_percent, format_points
+from geo.search import SearchEntry, search_term
+
+# The order of a row's cells (after code, rank, name and province code): static/js/ranking.js reads them so.
+ROW_FIELDS = ("coverage", "level", "target", "gap", "uncovered", "participants", "workers", "change")
 
 
 @dataclass(frozen=True)
-class NavigationTexts:
+class TableTexts:
     """Translated words, chosen by the web layer."""
 
     no_data: str  # "tidak ada data"
     gap: str  # "{points} terhadap target"
     rank_of: str  # "peringkat {rank} dari {total}"
+    pick: str  # "Pilih {name}"
 
 
-def district_list(
-    ranking: pd.DataFrame, entries: list[SearchEntry], levels: dict[str, str], texts: NavigationTexts, locale: str
-) -> list[dict]:
-    """Every district of the ranking, in its order, as plain data for the page's scripts."""
-    by_code = {entry.code: entry for entry in entries}
-    total = int(ranking["coverage_pct"].notna().sum())
-    result = []
-    for row in ranking.itertuples():
-        entry = by_code.get(row.code)
-        parts = [format_percent(row.coverage_pct, locale, texts.no_data), levels.get(row.level, "")]
-        if not pd.isna(row.gap_pct):
-            parts.append(texts.gap.format(points=format_points(row.gap_pct, locale)))
-        if not pd.isna(row.rank):
-            parts.append(texts.rank_of.format(rank=int(row.rank), total=total))
-        result.append(
-            {
-                "code": row.code,
-                "name": row.name,
-                "province": row.province,
-                "terms": list(entry.terms) if entry else [],
-                "say": f"{row.name}, {row.province}: " + ", ".join(p for p in parts if p) + ".",
-            }
-        )
-    return result
+def _text(value: object) -> str | None:
+    """A formatted number, or None when it is missing (the browser shows the missing mark sent once)."""
+    return None if value is None or pd.isna(value) else value
+
+
+def table_rows(
+    ranking: pd.DataFrame, scheme: Scheme, texts: TableTexts, locale: str, with_change: bool
+) -> dict[str, object]:
+    """Every district of the ranking, in its order: code, rank, name, province code, then ROW_FIELDS as shown."""
+    lang = locale.split("_")[0]
+
+    def shown(value: object, fmt) -> str | None:
+        return None if _text(value) is None else fmt(value, locale)
+
+    rows = []
+    for r in ranking.itertuples():
+        row = [
+            r.code,
+            None if pd.isna(r.rank) else int(r.rank),
+            r.name,
+            r.province_code,
+            shown(r.coverage_pct, format_percent),
+            r.level,
+            shown(r.target_pct, format_percent),
+            shown(r.gap_pct, format_points),
+            shown(r.uncovered_to_target, format_count),
+            shown(r.participants, format_count),
+            shown(r.workers, format_count),
+        ]
+        if with_change:
+            row.append(shown(r.change_pct_points, format_points))
+        rows.append(row)
+    levels = scheme.by_key()
+    return {
+        "rows": rows,
+        "provinces": dict(zip(ranking["province_code"], ranking["province"], strict=True)),
+        "levels": {key: [level.label[lang], level.color] for key, level in levels.items()},
+        "no_data_level": scheme.no_data.key,
+        "total": int(ranking["coverage_pct"].notna().sum()),
+        "none": format_percent(None, locale),
+        "texts": asdict(texts),
+    }
+
+
+def search_terms(entries: list[SearchEntry]) -> dict[str, list[str]]:
+    """Each district's search terms beyond those its name gives (short forms, old names): the browser makes the
+    name's own terms (static/js/search.js), so only aliases travel."""
+    extra = {}
+    for entry in entries:
+        own = search_term(entry.name)
+        terms = [t for t in entry.terms if t not in (own, own.replace(" ", ""))]
+        if terms:
+            extra[entry.code] = terms
+    return extra

@@ -20,3 +20,25 @@ def tooltip_rows(page: str, index: int = 0) -> dict[str, list[list[str]]]:
 def rows_labelled(page: str, label: str) -> list[str]:
     """The text of every tooltip row with this label, over all units."""
     return [text for rows in tooltip_rows(page).values() for name, text in rows if name == label]
+
+
+TABLE_CELLS = ("code", "rank", "name", "province_code", "coverage", "level", "target", "gap", "uncovered")
+TABLE_CELLS += ("participants", "workers", "change")
+
+
+def table_rows(page: str, index: int = 0) -> dict[str, dict]:
+    """The ranking table's rows as the browser builds them (static/js/choropleth.js tableRows): each cell sent as
+    0 read from the district's tooltip (its title, or the row labelled in from_tip), in rank order, by code."""
+    values = page_values(page, index)
+    table = values["table"]
+    rows = {}
+    for row in table["rows"]:
+        unit = values["features"].get(row[0])
+        tip = dict(unit["tip"]["rows"]) if unit else {}
+        cells = [
+            (unit["tip"]["title"] if i == 2 else tip[table["from_tip"][str(i)]]) if cell == 0 and unit else cell
+            for i, cell in enumerate(row)
+        ]
+        rows[row[0]] = dict(zip(TABLE_CELLS, cells, strict=False))
+        rows[row[0]]["province"] = table["provinces"][row[3]]
+    return rows

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from werkzeug.serving import make_server
 
+from geo.numbers import format_count, format_percent, format_points
 from tests.chromium import CHROMIUM, launch_chromium
 from tests.test_app import XSS, add_dataset
 
@@ -348,9 +349,10 @@ def test_ranking_sorts_numbers_as_numbers(server, page, lang):
     assert not page.errors
 
 
-def test_a_closed_table_is_fetched_only_when_opened(server, page):
-    """On a projector (1280×720) the table is closed: a switch fetches the values alone, and opening the table
-    then fetches the new period's table; the old one is never shown."""
+def test_a_closed_table_follows_a_switch_without_another_fetch(server, page):
+    """On a projector (1280×720) the table is closed: a switch fetches one values.json (values, the table's rows
+    and its panel), and opening the table then shows the new period's rows with no request; the old period's
+    rows are never shown."""
     page.set_viewport_size({"width": 1280, "height": 720})
     requests = []
     page.on("request", lambda r: requests.append(r.url))
@@ -361,17 +363,113 @@ def test_a_closed_table_is_fetched_only_when_opened(server, page):
     page.select_option("#controls select[name=period]", "2025-06")
     wait_until(page, "document.title.indexOf('2025-06') >= 0")
     assert [u.split("?")[1] for u in requests if "values.json" in u] == [
-        "period=2025-06&series=contoh&view=cakupan&parts=page"
+        "period=2025-06&series=contoh&view=cakupan&parts=page&table=1"
     ]
     requests.clear()
     page.click("#toggle-panel")
-    wait_until(page, "document.getElementById('panel').getAttribute('data-stale') === null")
-    assert [u.split("?")[1] for u in requests if "values.json" in u] == [
-        "period=2025-06&series=contoh&view=cakupan&parts=table"
-    ]
+    page.wait_for_selector("#ranking tbody tr")
+    assert [u for u in requests if "/map/" in u] == []
     june = page.request.get(f"{server}/api/ranking?scope=62&series=contoh&period=2025-06").json()["rows"]
-    assert page.get_attribute("#ranking tbody tr:first-child", "data-code") == june[0]["code"]
+    shown = page.eval_on_selector_all("#ranking tbody tr", "rows => rows.map(r => r.getAttribute('data-code'))")
+    assert shown == [r["code"] for r in june]
+    # Keyboard and screen readers follow too: the sentence says June's figure and rank.
+    first = june[0]
+    page.evaluate("c => window.PetaCakupan.select(c)", first["code"])
+    said = page.text_content("#map-live")
+    assert said.startswith(f"{first['name']}, Kalimantan Tengah: {format_percent(first['coverage_pct'], 'id')}, ")
+    assert said.endswith(f"peringkat 1 dari {sum(r['coverage_pct'] is not None for r in june)}.")
     assert page.is_visible("#ranking") and not page.errors
+
+
+def table_cells(page):
+    """Every row of the ranking table as shown: code, province, level and the cells' texts."""
+    return page.eval_on_selector_all(
+        "#ranking tbody tr",
+        """rows => rows.map(r => ({code: r.getAttribute('data-code'), province: r.getAttribute('data-province'),
+            level: r.getAttribute('data-level'), cells: Array.from(r.cells).map(c => c.textContent.trim()),
+            link: r.querySelector('a').getAttribute('href'), hatched: r.querySelector('.swatch.hatched') !== null,
+            pick: r.querySelector('input.pick').getAttribute('aria-label')}))""",
+    )
+
+
+@pytest.mark.parametrize("compare", ["", "&compare=2025-06"])
+def test_the_built_table_shows_each_districts_numbers_in_its_row(server, page, compare):
+    """The rows the browser builds from the values: every district once, in rank order, with its own numbers as
+    the API's ranking gives them (formatted the Indonesian way), its province and level, the hatched swatch for no
+    data, the link to its page, and the change column when comparing."""
+    page.goto(f"{server}/map/kalimantan?series=contoh&period=2025-12{compare}")
+    page.wait_for_selector("#ranking tbody tr")
+    api = page.request.get(f"{server}/api/ranking?scope=kalimantan&series=contoh&period=2025-12{compare}").json()
+    rows = table_cells(page)
+    assert [r["code"] for r in rows] == [r["code"] for r in api["rows"]]  # every code once, in rank order
+    for shown, r in zip(rows, api["rows"], strict=True):
+        expected = [
+            "",
+            "–" if r["rank"] is None else str(r["rank"]),
+            r["name"],
+            r["province"],
+            format_percent(r["coverage_pct"], "id"),
+            None,  # the level's label, checked below
+            format_percent(r["target_pct"], "id"),
+            format_points(r["gap_pct"], "id"),
+            format_count(r["uncovered_to_target"], "id"),
+            format_count(r["participants"], "id"),
+            format_count(r["workers"], "id"),
+        ]
+        if compare:
+            expected.append(format_points(r["change_pct_points"], "id"))
+        expected[5] = shown["cells"][5]
+        assert shown["cells"] == expected, r["code"]
+        assert shown["province"] == r["province_code"] and shown["level"] == r["level"]
+        assert shown["hatched"] == (r["level"] == "tidak_ada_data")
+        assert shown["link"] == f"/district/{r['code']}?series=contoh"
+        assert shown["pick"] == f"Pilih {r['name']}"
+    levels = {r["level"]: s["cells"][5] for s, r in zip(rows, api["rows"], strict=True)}
+    assert levels["tinggi"] == "Tinggi" and levels["rendah"] == "Rendah"
+    page.click('#ranking th[data-sort="coverage"]')  # ascending, as numbers: "9,8%" before "41,3%"
+    shown = [r["code"] for r in table_cells(page)]
+    values = {r["code"]: r["coverage_pct"] for r in api["rows"]}
+    numbers = [round(values[c], 1) for c in shown if values[c] is not None]
+    assert numbers == sorted(numbers) and all(values[c] is None for c in shown[len(numbers) :])
+    page.select_option("#filter-province", "62")
+    page.select_option("#filter-level", "rendah")
+    visible = page.eval_on_selector_all(
+        "#ranking tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.getAttribute('data-code'))"
+    )
+    assert visible and sorted(visible) == sorted(
+        r["code"] for r in api["rows"] if r["province_code"] == "62" and r["level"] == "rendah"
+    )
+    assert not page.errors
+
+
+def test_table_shows_hostile_names_as_text(server, page):
+    """A district name or alias with HTML in it is shown as text in the built table and in the search list."""
+    page.goto(f"{server}/map/kalimantan-tengah?period=2026-01")
+    page.wait_for_selector("#ranking tbody tr")
+    rows = table_cells(page)
+    missing = [r for r in rows if r["level"] == "tidak_ada_data"]  # no data: "–", hatched, last
+    assert len(missing) == 12 and rows[-12:] == missing
+    # one province: no province column, so coverage and level are the 4th and 5th cells
+    assert all(r["hatched"] and r["cells"][1] == r["cells"][3] == "–" for r in missing)
+    assert {r["cells"][4] for r in missing} == {"Tidak ada data"} and not any(r["hatched"] for r in rows[:-12])
+    page.evaluate(
+        """xss => {
+        const values = JSON.parse(JSON.stringify(window.PetaCakupan.maps[0].values));
+        values.table.rows[0][2] = xss;
+        values.table.provinces[values.table.rows[0][3]] = xss;
+        document.dispatchEvent(new CustomEvent("peta:values", {detail: values}));
+        window.PetaCakupan.districts[0].name = xss;
+    }""",
+        XSS,
+    )
+    first = page.query_selector("#ranking tbody tr")
+    assert XSS in first.inner_text() and first.query_selector("img") is None
+    name = page.evaluate("window.PetaCakupan.districts[0].code")
+    page.fill("#search", "img src")  # the hostile name's own words
+    assert page.get_attribute("#search-list li:first-child", "data-code") == name
+    assert XSS in page.text_content("#search-list li:first-child")
+    assert page.query_selector("#search-list img") is None
+    assert not page.errors
 
 
 def transferred(page):
@@ -394,7 +492,8 @@ def transferred(page):
 
 def test_full_area_map_first_visit_and_switch_are_light(server, page):
     """Issue 11's goals in Chromium: the full-area map's first visit (page, Leaflet, our CSS/JS, geometry, values)
-    within FIRST_VISIT_LIMIT; switching period (table closed, as on a projector) or view ≤ 20 KB, no page load."""
+    within FIRST_VISIT_LIMIT; switching period (table closed, as on a projector, and open beside the map) or view
+    ≤ 20 KB, no page load."""
     page.set_viewport_size({"width": 1280, "height": 720})
     counted = transferred(page)
     page.goto(f"{server}/map/kalimantan-sumatera?series=contoh&period=2025-12")
@@ -411,6 +510,18 @@ def test_full_area_map_first_visit_and_switch_are_light(server, page):
         assert counted["bytes"] <= 20 * 1024, (control, counted["bytes"], counted["urls"])
         assert all("values.json" in url for url in counted["urls"]), counted["urls"]
     assert page.title() == "Capaian terhadap target · Kalimantan & Sumatera · 2025-06"  # text, never "&amp;"
+    # Beside the map from 1500 px wide: the table open, its rows rebuilt from the values, still ≤ 20 KB.
+    page.set_viewport_size({"width": 1600, "height": 900})
+    if not page.is_visible("#panel"):
+        page.click("#toggle-panel")
+    page.wait_for_selector("#ranking tbody tr")
+    counted["bytes"], counted["urls"] = 0, []
+    page.select_option("#controls select[name=period]", "2025-12")
+    wait_until(page, "location.search.indexOf('period=2025-12') >= 0")
+    page.wait_for_load_state("networkidle")
+    assert counted["bytes"] <= 20 * 1024, ("table open", counted["bytes"], counted["urls"])
+    assert all("values.json" in url and "table=1" in url for url in counted["urls"]), counted["urls"]
+    assert page.is_visible("#ranking tbody tr") and page.locator("#ranking tbody tr").count() == 210
     assert not page.errors
 
 

@@ -147,3 +147,67 @@ def test_labels_say_what_the_colours_say(shared_app, query, points):
     berau = view.joined.set_index("name").loc["Kabupaten Berau", view.scheme.value]
     expected = format_points(berau, "id") if points else format_percent(berau, "id")
     assert f"Berau {expected}" in texts
+
+
+@pytest.mark.parametrize(
+    ("query", "locale"),
+    [
+        ("", "id"),
+        ("&compare=2025-06", "id"),
+        ("&lang=en", "en"),
+        ("&view=target", "id"),  # the table ranks by coverage whatever the colours
+        ("&layer=provinsi", "id"),  # units are provinces: the table's districts carry their own texts
+    ],
+)
+def test_page_and_values_carry_the_table_with_each_districts_numbers(client, query, locale):
+    """The ranking table the browser builds (tests.pages.table_rows reads it as choropleth.js does): every
+    district once, in the API's rank order, each number formatted on the server in the reader's language, in its
+    own row; the period's values.json carries the same rows."""
+    from tests.pages import page_values, table_rows
+
+    scope = "kalimantan"
+    compare = "&compare=2025-06" if "compare" in query else ""  # the table: districts by coverage, whatever the map
+    api = client.get(f"/api/ranking?scope={scope}&series=contoh&period=2025-12{compare}").get_json()["rows"]
+    page = client.get(f"/map/{scope}?series=contoh&period=2025-12{query}").get_data(as_text=True)
+    values = client.get(f"/map/{scope}/values.json?series=contoh&period=2025-12{query}").get_json()
+    shown = table_rows(page)
+    assert list(shown) == [r["code"] for r in api]
+    for r in api:
+        row = shown[r["code"]]
+        assert (row["rank"], row["name"], row["province"], row["level"]) == (
+            r["rank"],
+            r["name"],
+            r["province"],
+            r["level"],
+        )
+        expected = {
+            "coverage": format_percent(r["coverage_pct"], locale),
+            "target": format_percent(r["target_pct"], locale),
+            "gap": format_points(r["gap_pct"], locale),
+            "uncovered": format_count(r["uncovered_to_target"], locale),
+            "participants": format_count(r["participants"], locale),
+            "workers": format_count(r["workers"], locale),
+        }
+        if "compare" in query:
+            expected["change"] = format_points(r["change_pct_points"], locale)
+        assert {k: row[k] or "–" for k in expected} == expected, r["code"]
+        assert ("change" in row) == ("compare" in query)
+    assert page_values(page)["table"] == values["table"]  # the same table whether on the page or switched to
+
+
+def test_table_beside_sends_a_tooltips_text_once():
+    """A table cell is sent as 0 only where the district's tooltip shows exactly that text."""
+    from web.rendering import table_beside
+
+    labels = TooltipLabels(*"Cakupan Peserta Pekerja Target Selisih Tingkat Peringkat Sumber x {rank}".split())
+    table = {
+        "rows": [
+            ["62.11", 1, "Kabupaten Pulang Pisau", "62", "41,3%", "rendah", "61,0%", "-19,7 poin", "5", "3", "8"],
+            ["62.02", 2, "Kabupaten Kotawaringin Timur", "62", "12,0%", "rendah", "61,0%", None, "5", "3", "8"],
+        ]
+    }
+    tip = {"title": "Kabupaten Pulang Pisau", "sub": "", "rows": [["Cakupan", "41,3%"], ["Selisih", "-19,8 poin"]]}
+    beside = table_beside(table, {"62.11": {"tip": tip}, "62": {"tip": tip}}, labels)
+    assert beside["rows"][0] == ["62.11", 1, 0, "62", 0, "rendah", "61,0%", "-19,7 poin", "5", "3", "8"]
+    assert beside["rows"][1] == table["rows"][1]  # no unit of that code (e.g. the province layer): all its own
+    assert beside["from_tip"]["4"] == "Cakupan" and beside["from_tip"]["7"] == "Selisih"

@@ -2,6 +2,7 @@
 
 import pytest
 
+from geo.numbers import format_percent, format_points
 from geo.search import search_entries, search_term
 from tests.test_browser import page, server, wait_until  # noqa: F401 - live server and browser page fixtures
 from tests.test_layout import DISTRICTS, open_map
@@ -49,7 +50,11 @@ def test_keyboard_walks_the_districts_in_rank_order(server, page):  # noqa: F811
         assert expected["name"] in tooltip.inner_text()
     said = page.text_content("#map-live")
     third = ranking[2]
-    assert said.startswith(f"{third['name']}, Kalimantan Tengah: ") and f"peringkat {third['rank']} dari 14" in said
+    level = {"tinggi": "Tinggi", "sedang": "Sedang", "rendah": "Rendah", "sangat_rendah": "Sangat rendah"}
+    assert said == (
+        f"{third['name']}, Kalimantan Tengah: {format_percent(third['coverage_pct'], 'id')}, {level[third['level']]}, "
+        f"{format_points(third['gap_pct'], 'id')} terhadap target, peringkat {third['rank']} dari 14."
+    )  # the sentence joined in the browser from the table's texts (keyboard.js), as the server formatted them
     page.keyboard.press("ArrowLeft")
     assert page.evaluate(SELECTED) == ranking[1]["code"]
     page.keyboard.press("End")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -25,9 +26,9 @@ from web.rendering import (
     ATTRIBUTION,
     PRESENT_LABELS,
     describe,
-    districts_for_scripts,
     map_values,
     render_map,
+    view_table,
 )
 from web.resources import Resources, cached_page, get_resources, page_response
 from web.results import resolve_result
@@ -88,6 +89,9 @@ def page_context(
 ) -> dict:
     """Everything map.html and its parts (FRAGMENTS) are rendered from."""
     rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+    # The table's rows travel with the map's values (one block): static/js/ranking.js builds the table from them.
+    table_data = view_table(resources, view, table, locale, rendered.values["features"])
+    rendered = replace(rendered, values={**rendered.values, "table": table_data})
     return {
         "view": view,
         "rendered": rendered,
@@ -96,11 +100,9 @@ def page_context(
         "periods": periods,
         "attribution": ATTRIBUTION,
         "table": table,
-        "ranking": plain_records(ranking_table(resources, table)),
         "totals": scope_summary(resources, table),
         "levels": resources.schemes["cakupan"],
         "segment_views": [resources.schemes[key] for key in segment_views(table.joined)],
-        "districts": districts_for_scripts(resources, table, locale),
         "description": describe(view, rendered.legend, locale.split("_")[0]),
         "page_args": args,
         "page_path": url_for("maps.map_page", scope=view.scope.slug, **args),
@@ -117,7 +119,8 @@ def render_map_page(
 
 
 # The parts of map.html that change with the period, comparison or view: sent with values.json (parts=page) and
-# put in place by static/js/switch.js, so switching needs no page load. The table only when it changes.
+# put in place by static/js/switch.js, so switching needs no page load. The table's panel (headers, filters,
+# best and worst) only when it changes; its rows are built in the browser from the values.
 FRAGMENTS = ("headline", "controls", "summary", "legend", "share", "foot")
 TABLE_FRAGMENT = "ranking"
 
@@ -169,23 +172,20 @@ def small_multiples(scope: str):
 @bp.get("/map/<scope>/values.json")
 def values(scope: str):
     """One view's values for a map already on screen (the time slider, the map page's own controls): it restyles
-    itself from these. With parts=page, also the page's parts that change (FRAGMENTS; table=1 adds the table);
-    parts=table is the table alone."""
+    itself from these, and the ranking table's rows from their `table`. With parts=page, also the page's parts
+    that change (FRAGMENTS; table=1 adds the table's panel, without rows)."""
     resources = get_resources()
     args = page_args()
     view, table = resolve(resources, scope, args)
     locale = str(get_locale())
     labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
-    parts = request.args.get("parts") if request.args.get("parts") in ("page", "table") else None
+    parts = "page" if request.args.get("parts") == "page" else None
     with_table = parts == "page" and request.args.get("table") == "1"
     periods = live_snapshot(resources).live(view.dataset.series)
 
     def make() -> StoredBody:
         context = page_context(resources, view, table, periods, locale, args) if parts else {}
-        if parts == "table":  # the table alone, for a panel opened after a switch made it stale
-            data = {"fragments": page_fragments(context, (TABLE_FRAGMENT,))}
-        else:
-            data = map_values(resources, view, table, locale, labels)
+        data = map_values(resources, view, table, locale, labels)
         if parts == "page":
             data["fragments"] = page_fragments(context, FRAGMENTS + ((TABLE_FRAGMENT,) if with_table else ()))
             # document.title is text: the same template as the page's <title>, without its HTML escaping
@@ -203,6 +203,8 @@ def present_page(resources: Resources, view: CoverageView, table: CoverageView, 
     rendered = resources.cache.get_or_make(
         ("map", *view.key, locale, labels), lambda: render_map(resources, view, locale, labels)
     )
+    table_data = view_table(resources, view, table, locale, rendered.values["features"])
+    rendered = replace(rendered, values={**rendered.values, "table": table_data})
     lang = locale.split("_")[0]
     title = (request.args.get("title") or "").strip()[:120] or None
     periods = [] if view.previous else sorted(d.period for d in live_snapshot(resources).live(view.dataset.series))
@@ -218,7 +220,6 @@ def present_page(resources: Resources, view: CoverageView, table: CoverageView, 
             legend_side="kanan" if request.args.get("legend") == "kanan" else "kiri",
             description=describe(view, rendered.legend, lang),
             ranking=plain_records(ranking_table(resources, table)),
-            districts=districts_for_scripts(resources, table, locale),
             periods=periods,
             normal_url=url_for("maps.map_page", scope=view.scope.slug, **page_args()),
         )

@@ -24,7 +24,7 @@ from layers.choropleth import (
     tooltips,
 )
 from layers.legend import LegendEntry, format_value, legend_entries
-from layers.navigation import NavigationTexts, district_list
+from layers.navigation import TableTexts, search_terms, table_rows
 from web.data import CoverageView, period_paths, ranking_table
 from web.resources import Resources, scope_detail_geometry, scope_geometry, search_index
 
@@ -151,6 +151,7 @@ def map_values(resources: Resources, view: CoverageView, table: CoverageView, lo
     """Fill, level and tooltip of every unit, label texts, the legend, the description and what screen readers
     say: the same joined result, tooltips, labels and legend as the rendered map, for one period."""
     legend = legend_entries(shown_units(view)["level"], view.scheme, locale)
+    features = unit_values(resources, view, locale)
     return {
         "period": view.dataset.period,
         "period_label": format_period(view.dataset.period, locale),
@@ -158,23 +159,66 @@ def map_values(resources: Resources, view: CoverageView, table: CoverageView, lo
         "is_sample": view.dataset.is_sample,
         "legend": [asdict(entry) for entry in legend],
         "description": describe(view, legend, locale.split("_")[0]),
-        "features": unit_values(resources, view, locale),
+        "features": features,
         "labels": place_labels(resources, view, locale, labels),
-        "districts": [{"code": d["code"], "say": d["say"]} for d in districts_for_scripts(resources, table, locale)],
+        "table": view_table(resources, view, table, locale, features),
     }
 
 
 PRESENT_LABELS = {"1": "districts", "0": "off"}
 
 
-def districts_for_scripts(resources: Resources, table: CoverageView, locale: str) -> list[dict]:
-    """The district list that search and keyboard navigation read (layers.navigation), in rank order."""
-    lang = locale.split("_")[0]
-    texts = NavigationTexts(
-        no_data=_("tidak ada data"), gap=_("{points} terhadap target"), rank_of=_("peringkat {rank} dari {total}")
+def table_values(resources: Resources, table: CoverageView, locale: str) -> dict:
+    """The ranking table's rows and the search terms (layers.navigation), in rank order: static/js/ranking.js
+    builds the table from them, search and keyboard navigation read them. Made once per table view and language;
+    the search terms follow the aliases saved since."""
+    texts = TableTexts(
+        no_data=_("tidak ada data"),
+        gap=_("{points} terhadap target"),
+        rank_of=_("peringkat {rank} dari {total}"),
+        pick=_("Pilih %(name)s", name="{name}"),  # the browser puts each district's name in
     )
-    levels = {key: level.label[lang] for key, level in table.scheme.by_key().items()}
-    return district_list(ranking_table(resources, table), search_index(resources), levels, texts, locale)
+
+    def make() -> dict:
+        ranking = ranking_table(resources, table)
+        rows = table_rows(ranking, resources.schemes["cakupan"], texts, locale, table.previous is not None)
+        link = url_for("districts.district_page", code="KODE", series=table.dataset.series)
+        return {**rows, "link": link}
+
+    made = resources.cache.get_or_make(("table-values", *table.key, locale), make)
+    return {**made, "terms": search_terms(search_index(resources))}
+
+
+# The table's cells a unit's tooltip may show too (layers.navigation.ROW_FIELDS, after code, rank, name and
+# province code), with the tooltip's label for each.
+TIP_CELLS = {4: "coverage", 6: "target", 7: "gap", 9: "participants", 10: "workers", 11: "change"}
+
+
+def table_beside(table_data: dict, features: dict[str, dict], labels: TooltipLabels) -> dict:
+    """The table's rows for the page beside a map: a name or text that the district's tooltip shows exactly so is
+    sent as 0, and the browser reads it from the tooltip (choropleth.js tableRows), so a view's numbers travel once.
+    Only identical texts are replaced; on the province layer (units are provinces) nothing is."""
+    cells = {index: getattr(labels, field) for index, field in TIP_CELLS.items()}
+    rows = []
+    for row in table_data["rows"]:
+        unit = features.get(row[0])
+        if unit is None:
+            rows.append(row)
+            continue
+        tip = dict(unit["tip"]["rows"])  # the browser looks rows up the same way: the last of a label wins
+        fresh = list(row)
+        if unit["tip"]["title"] == row[2]:
+            fresh[2] = 0
+        for index, label in cells.items():
+            if index < len(fresh) and fresh[index] is not None and tip.get(label) == fresh[index]:
+                fresh[index] = 0
+        rows.append(fresh)
+    return {**table_data, "rows": rows, "from_tip": {str(index): label for index, label in cells.items()}}
+
+
+def view_table(resources: Resources, view: CoverageView, table: CoverageView, locale: str, features: dict) -> dict:
+    """The table of a view's page or values.json, beside the map's units (`features`)."""
+    return table_beside(table_values(resources, table, locale), features, tooltip_labels(view))
 
 
 def describe(view: CoverageView, legend: list, lang: str) -> str:

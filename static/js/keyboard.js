@@ -4,13 +4,33 @@
 // does the same for search and links.
 (function () {
   var peta = window.PetaCakupan;
-  var data = document.getElementById("district-list");
-  if (!peta || !data) { return; }
+  if (!peta || !peta.maps.length || !peta.maps[0].values.table) { return; }
   var bridge = peta.maps[0];
   var map = bridge.map;
-  var list = JSON.parse(data.textContent);
+
+  // The district list from the view's table (layers/navigation.py, peta.tableRows): rank order, name, province, the search terms
+  // beyond the name's own (search.js makes those), and the sentence a screen reader says, joined from the texts
+  // the server formatted: "Kabupaten X, Provinsi: 41,3%, Sedang, -19,7 poin terhadap target, peringkat 3 dari 14."
+  function entries(values) {
+    var table = values.table;
+    var t = table.texts;
+    return peta.tableRows(values).map(function (r, i) {
+      var province = table.provinces[r[3]];
+      var parts = [r[4] === null ? t.no_data : r[4], (table.levels[r[5]] || [""])[0]];
+      if (r[7] !== null) { parts.push(t.gap.replace("{points}", function () { return r[7]; })); }
+      if (r[1] !== null) {
+        parts.push(t.rank_of.replace("{rank}", String(r[1])).replace("{total}", String(table.total)));
+      }
+      return {
+        code: r[0], name: r[2], province: province, index: i, terms: table.terms[r[0]] || [],
+        say: r[2] + ", " + province + ": " + parts.filter(Boolean).join(", ") + ".",
+      };
+    });
+  }
+  peta.districtEntries = entries;
+  var list = entries(bridge.values);
   var byCode = {};
-  list.forEach(function (d, i) { d.index = i; byCode[d.code] = d; });
+  list.forEach(function (d) { byCode[d.code] = d; });
   var live = document.getElementById("map-live");
   var current = null;
 
@@ -36,12 +56,13 @@
     return true;
   };
   peta.selected = function () { return current; };
-  // Another period (the time slider): new rank order and new sentences, same districts.
-  peta.updateDistricts = function (order) {
-    list = order.map(function (d, i) {
+  // Another period (the time slider, the map's controls): new rank order and new sentences, same districts.
+  peta.updateDistricts = function (values) {
+    list = entries(values).map(function (d) {
       var entry = byCode[d.code];
+      if (!entry) { byCode[d.code] = d; return d; }
       entry.say = d.say;
-      entry.index = i;
+      entry.index = d.index;
       return entry;
     });
     peta.districts = list;

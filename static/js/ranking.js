@@ -1,8 +1,13 @@
-// The ranking table: sort by a column, filter by province and level, link rows and districts both ways,
-// and collect 2-6 districts to compare. The table is set up again when another period replaces it (switch.js).
+// The ranking table: its rows built from the view's values (the `table` the server formats: layers/navigation.py),
+// sorted by a column, filtered by province and level, linked to the map both ways, and 2-6 districts picked to
+// compare. The headers are the server's; another view's values rebuild the rows (switch.js: "peta:values"), and
+// a new panel (another period or comparison: "peta:parts") is set up again. Text only through textContent.
 (function () {
+  var peta = window.PetaCakupan;
+  var table = null;
   var body = null;
   var highlighted = null;
+
   function highlight(code) {
     if (highlighted) { highlighted.classList.remove("active"); highlighted = null; }
     if (!code || !body) { return; }
@@ -14,84 +19,162 @@
     if (highlighted && !highlighted.hidden) { highlighted.scrollIntoView({block: "nearest"}); }
   });
   document.addEventListener("peta:parts", function (e) { if (e.detail.indexOf("ranking") >= 0) { setUp(); } });
-  setUp();
+  document.addEventListener("peta:values", function (e) { if (e.detail.table) { fill(e.detail); } });
 
-  function setUp() {
-    var table = document.getElementById("ranking");
-    if (!table) { return; }
-    body = table.tBodies[0];
+  // A number as a cell shows it ("87,3%", "481.227", "+27,7 poin", "–" for none) in the page's language.
+  var comma = document.documentElement.lang === "id";
+  function number(text) {
+    text = (comma ? text.replace(/\./g, "").replace(",", ".") : text.replace(/,/g, "")).replace(/[^0-9.+-]/g, "");
+    return text === "" || isNaN(parseFloat(text)) ? null : parseFloat(text);
+  }
+  function cellValue(row, index, numeric) {
+    var cell = row.cells[index];
+    if (!numeric) { return cell.textContent.trim(); }
+    return cell.hasAttribute("data-value") ? number(cell.getAttribute("data-value")) : number(cell.textContent);
+  }
+
+  function cell(tr, className, text) {
+    var td = tr.insertCell();
+    if (className) { td.className = className; }
+    td.textContent = text;
+    return td;
+  }
+
+  // One row per district, in rank order: code, rank, name, province code, then coverage, level, target, gap,
+  // uncovered, participants, workers (and change when comparing), as the server formatted them; null is missing.
+  function row(data, r, columns) {
+    var shown = function (text) { return text === null ? data.none : text; };
+    var tr = document.createElement("tr");
+    tr.setAttribute("data-code", r[0]);
+    tr.setAttribute("data-province", r[3]);
+    tr.setAttribute("data-level", r[5]);
+    var pick = tr.insertCell().appendChild(document.createElement("input"));
+    pick.type = "checkbox";
+    pick.className = "pick";
+    pick.value = r[0];
+    pick.setAttribute("aria-label", data.texts.pick.replace("{name}", function () { return r[2]; }));
+    cell(tr, "", r[1] === null ? "–" : String(r[1]));
+    var link = tr.insertCell().appendChild(document.createElement("a"));
+    link.href = data.link.replace("KODE", encodeURIComponent(r[0]));
+    link.textContent = r[2];
+    if (columns.province) { cell(tr, "more", data.provinces[r[3]]); }
+    cell(tr, "num", shown(r[4]));
+    var level = data.levels[r[5]] || ["", ""];
+    var levelCell = cell(tr, "level-cell", "");
+    levelCell.setAttribute("data-value", r[4] === null ? "" : r[4]);  // sorted by coverage
+    var swatch = levelCell.appendChild(document.createElement("span"));
+    swatch.className = r[5] === data.no_data_level ? "swatch hatched" : "swatch";
+    swatch.style.backgroundColor = level[1];
+    levelCell.appendChild(document.createTextNode(level[0]));
+    cell(tr, "num more", shown(r[6]));
+    cell(tr, "num", shown(r[7]));
+    cell(tr, "num more", shown(r[8]));
+    cell(tr, "num more", shown(r[9]));
+    cell(tr, "num more", shown(r[10]));
+    if (columns.change) { cell(tr, "num", shown(r[11] === undefined ? null : r[11])); }
+    return tr;
+  }
+
+  function rows() { return body ? Array.prototype.slice.call(body.rows) : []; }
+
+  // Build the rows from a view's values (their table); keep the reader's filters, sort and ticks.
+  function fill(values) {
+    if (!body) { return; }
+    var data = values.table;
+    var head = table.tHead.rows[0];
+    var columns = {
+      province: Boolean(head.querySelector('[data-sort="province"]')),
+      change: Boolean(head.querySelector('[data-sort="change"]')),
+    };
+    var picked = {};
+    body.querySelectorAll("input.pick:checked").forEach(function (i) { picked[i.value] = true; });
+    var fresh = document.createElement("tbody");
+    peta.tableRows(values).forEach(function (r) {
+      var tr = fresh.appendChild(row(data, r, columns));
+      if (picked[r[0]]) { tr.cells[0].firstChild.checked = true; }
+    });
+    table.replaceChild(fresh, body);
+    body = fresh;
     highlighted = null;
-    var rows = Array.prototype.slice.call(body.rows);
-    var bridge = window.PetaCakupan && window.PetaCakupan.maps[0];
+    body.addEventListener("click", clicked);
+    body.addEventListener("change", updateCompare);
+    var sorted = head.querySelector('[aria-sort="ascending"], [aria-sort="descending"]');
+    if (sorted) { sortBy(sorted, sorted.getAttribute("aria-sort") === "descending"); }
+    applyFilters();
+    updateCompare();
+  }
 
-    // A number as the cell shows it ("87,3%", "481.227", "+27,7 poin", "–" for none) in the page's language.
-    var comma = document.documentElement.lang === "id";
-    function cellValue(row, index, numeric) {
-      var cell = row.cells[index];
-      var text = cell.hasAttribute("data-value") ? cell.getAttribute("data-value") : cell.textContent.trim();
-      if (!numeric) { return text; }
-      if (!cell.hasAttribute("data-value")) {
-        text = (comma ? text.replace(/\./g, "").replace(",", ".") : text.replace(/,/g, "")).replace(/[^0-9.+-]/g, "");
-      }
-      return text === "" || text === null || isNaN(parseFloat(text)) ? null : parseFloat(text);
-    }
+  function sortBy(th, descending) {
+    var index = th.cellIndex;
+    var numeric = th.getAttribute("data-type") === "number";
+    Array.prototype.forEach.call(th.parentNode.cells, function (c) { if (c.hasAttribute("data-sort")) { c.setAttribute("aria-sort", "none"); } });
+    th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+    var list = rows();
+    list.sort(function (a, b) {
+      var x = cellValue(a, index, numeric), y = cellValue(b, index, numeric);
+      if (x === null && y === null) { return 0; }
+      if (x === null) { return 1; }   // missing values last, whichever the direction
+      if (y === null) { return -1; }
+      var order = numeric ? x - y : x.localeCompare(y, "id");
+      return descending ? -order : order;
+    });
+    list.forEach(function (tr) { body.appendChild(tr); });
+  }
 
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+  function applyFilters() {
+    var province = document.getElementById("filter-province");
+    var level = document.getElementById("filter-level");
+    rows().forEach(function (tr) {
+      var show = (!province || !province.value || tr.getAttribute("data-province") === province.value) &&
+        (!level || !level.value || tr.getAttribute("data-level") === level.value);
+      tr.hidden = !show;
+    });
+  }
+
+  function clicked(e) {
+    if (e.target.closest("a, input")) { return; }
+    var tr = e.target.closest("tr");
+    var bridge = peta && peta.maps[0];
+    if (!tr || !bridge) { return; }
+    var layer = bridge.byCode[tr.getAttribute("data-code")];
+    if (!layer) { return; }
+    bridge.map.fitBounds(layer.getBounds(), {maxZoom: 10, padding: [40, 40]});
+    bridge.districts.resetStyle();
+    layer.setStyle({weight: 4, color: "#111111"});
+    layer.bringToFront();
+    // folium binds the tooltip to the whole layer group: a propagating mouseover opens it, as a real hover does
+    layer.fire("mouseover", {latlng: layer.getCenter()}, true);
+    highlight(tr.getAttribute("data-code"));
+  }
+
+  function updateCompare() {
+    var link = document.getElementById("compare-link");
+    if (!link || !body) { return; }
+    var codes = Array.prototype.map.call(body.querySelectorAll("input.pick:checked"), function (i) { return i.value; });
+    var ok = codes.length >= 2 && codes.length <= 6;
+    link.setAttribute("aria-disabled", String(!ok));
+    if (ok) { link.href = link.getAttribute("data-base") + "&kode=" + codes.join(","); } else { link.removeAttribute("href"); }
+  }
+
+  // The panel as the server rendered it (headers, filters): listen to it, then build its rows.
+  function setUp() {
+    table = document.getElementById("ranking");
+    var values = peta && peta.maps.length && peta.maps[0].values;
+    if (!table || !values || !values.table) { return; }
+    body = table.tBodies[0];
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
       if (!th.hasAttribute("data-sort")) { return; }
       th.tabIndex = 0;
       th.setAttribute("aria-sort", "none");
-      var sort = function () {
-        var numeric = th.getAttribute("data-type") === "number";
-        var descending = th.getAttribute("aria-sort") === "ascending";
-        Array.prototype.forEach.call(th.parentNode.cells, function (c) { if (c.hasAttribute("data-sort")) { c.setAttribute("aria-sort", "none"); } });
-        th.setAttribute("aria-sort", descending ? "descending" : "ascending");
-        rows.sort(function (a, b) {
-          var x = cellValue(a, index, numeric), y = cellValue(b, index, numeric);
-          if (x === null && y === null) { return 0; }
-          if (x === null) { return 1; }   // missing values last, whichever the direction
-          if (y === null) { return -1; }
-          var order = numeric ? x - y : x.localeCompare(y, "id");
-          return descending ? -order : order;
-        });
-        rows.forEach(function (row) { body.appendChild(row); });
-      };
+      var sort = function () { sortBy(th, th.getAttribute("aria-sort") === "ascending"); };
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sort(); } });
     });
-
-    var province = document.getElementById("filter-province");
-    var level = document.getElementById("filter-level");
-    function applyFilters() {
-      rows.forEach(function (row) {
-        var show = (!province || !province.value || row.getAttribute("data-province") === province.value) &&
-          (!level.value || row.getAttribute("data-level") === level.value);
-        row.hidden = !show;
-      });
-    }
-    if (province) { province.addEventListener("change", applyFilters); }
-    level.addEventListener("change", applyFilters);
-
-    body.addEventListener("click", function (e) {
-      if (e.target.closest("a, input")) { return; }
-      var row = e.target.closest("tr");
-      if (!row || !bridge) { return; }
-      var layer = bridge.byCode[row.getAttribute("data-code")];
-      if (!layer) { return; }
-      bridge.map.fitBounds(layer.getBounds(), {maxZoom: 10, padding: [40, 40]});
-      bridge.districts.resetStyle();
-      layer.setStyle({weight: 4, color: "#111111"});
-      layer.bringToFront();
-      // folium binds the tooltip to the whole layer group: a propagating mouseover opens it, as a real hover does
-      layer.fire("mouseover", {latlng: layer.getCenter()}, true);
-      highlight(row.getAttribute("data-code"));
+    ["filter-province", "filter-level"].forEach(function (id) {
+      var select = document.getElementById(id);
+      if (select) { select.addEventListener("change", applyFilters); }
     });
-
-    var link = document.getElementById("compare-link");
-    body.addEventListener("change", function () {
-      var codes = Array.prototype.map.call(body.querySelectorAll("input.pick:checked"), function (i) { return i.value; });
-      var ok = codes.length >= 2 && codes.length <= 6;
-      link.setAttribute("aria-disabled", String(!ok));
-      if (ok) { link.href = link.getAttribute("data-base") + "&kode=" + codes.join(","); } else { link.removeAttribute("href"); }
-    });
+    fill(values);
   }
+  setUp();
 })();

@@ -1,5 +1,5 @@
 // Find a district from the map: type any part of its name, a short form or an old name (the matcher's aliases,
-// in the page's district list); arrow keys move through the suggestions, Enter shows the district.
+// in the district list keyboard.js makes from the view's table); arrow keys move through the suggestions, Enter shows the district.
 (function () {
   var input = document.getElementById("search");
   var box = document.getElementById("search-list");
@@ -17,7 +17,11 @@
     var words = query.split(" ");
     if (/^\d{2} ?\d{0,2}$/.test(query) && entry.code.replace(".", "").indexOf(compact) === 0) { return 90; }
     var best = 0;
-    entry.terms.forEach(function (term) {
+    if (!entry.allTerms) {  // the name's own terms are made here; the list carries only aliases (keyboard.js)
+      var own = plain(entry.name);
+      entry.allTerms = [own, own.replace(/ /g, "")].concat(entry.terms);
+    }
+    entry.allTerms.forEach(function (term) {
       var termWords = term.split(" ");
       if (term === query) { best = Math.max(best, 100); }
       else if (term.indexOf(query) === 0) { best = Math.max(best, 80); }

@@ -1,7 +1,7 @@
 // Another period, comparison or view without a page load: fetch that view's values (/map/<scope>/values.json,
 // a few KB) and restyle the map already on screen: fills, tooltips, labels, legend, description and what the
 // keyboard and screen readers say. On the map page the parts that change with the view (title, controls,
-// totals, legend, downloads, table) come with the values, rendered by the server, and replace the old ones;
+// totals, legend, downloads, the table's panel) come with the values, rendered by the server, and replace the old ones;
 // the address follows (history), so a copied link or a reload shows the same view.
 (function () {
   var peta = window.PetaCakupan;
@@ -47,7 +47,8 @@
     document.querySelectorAll(".current-period").forEach(function (el) { el.textContent = v.period_label; });
     var description = document.getElementById("map-description");
     if (description) { description.textContent = v.description; }
-    if (peta.updateDistricts) { peta.updateDistricts(v.districts); }
+    if (peta.updateDistricts && v.table) { peta.updateDistricts(v); }
+    document.dispatchEvent(new CustomEvent("peta:values", {detail: v}));  // the table's rows follow (ranking.js)
     // How long the page took to show the view once its values arrived (the browser tests read it).
     document.body.setAttribute("data-restyle-ms", String(Math.round(window.performance.now() - started)));
   };
@@ -65,44 +66,17 @@
     });
   }
 
-  // The table follows period and comparison. A closed table is not fetched: it is marked stale and fetched
-  // when opened, so a switch on a projector (table closed) costs the values alone.
-  var stale = null;
-  function tableShown() {
-    var panel = document.getElementById("panel");
-    return Boolean(panel) && window.getComputedStyle(panel).display !== "none";
-  }
-  function refreshTable() {
-    if (!stale || !tableShown()) { return; }
-    var address = stale;
-    stale = null;
-    fetch(address, {headers: {Accept: "application/json"}}).then(function (r) {
-      if (!r.ok) { throw new Error(r.status); }
-      return r.json();
-    }).then(function (v) { replaceParts(v.fragments); }).catch(function () { window.location.reload(); });
-  }
-  document.addEventListener("click", function (e) {
-    if (e.target.closest && e.target.closest("#toggle-panel")) { window.setTimeout(refreshTable, 0); }
-  });
-  window.addEventListener("resize", refreshTable);
-
   // The map page's own controls: fetch the view, show it, then write the address.
+  // The table's rows come with every view's values (ranking.js builds them); its panel (headers, filters, best
+  // and worst) only when the table changes: with period and comparison, not with the colours.
   peta.switchTo = function (scope, params, tableChanges) {
-    var withTable = tableChanges && tableShown();
     var query = new URLSearchParams(params);
     var lang = new URLSearchParams(window.location.search).get("lang");
     if (lang) { query.set("lang", lang); }
     var page = "/map/" + encodeURIComponent(scope) + "?" + query.toString();
     var values = "/map/" + encodeURIComponent(scope) + "/values.json?";
-    if (tableChanges && !withTable) {
-      var table = new URLSearchParams(query);
-      table.set("parts", "table");
-      stale = values + table.toString();
-      var panel = document.getElementById("panel");
-      if (panel) { panel.setAttribute("data-stale", "true"); }
-    }
     query.set("parts", "page");
-    if (withTable) { query.set("table", "1"); }
+    if (tableChanges) { query.set("table", "1"); }
     var started = window.performance.now();
     document.body.setAttribute("aria-busy", "true");
     return fetch(values + query.toString(), {
