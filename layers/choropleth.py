@@ -271,19 +271,32 @@ def tooltip_content(
     return TooltipContent(str(row["name"]), str(row["province"]), tuple((str(k), str(v)) for k, v in lines))
 
 
-def label_points(
-    frame: gpd.GeoDataFrame, texts: list[str], first: list[bool] | None = None
-) -> list[tuple[float, float, str]]:
-    """Place one label per row inside its largest part, in the order they should claim space:
-    rows marked `first` (e.g. districts with data), then larger areas before smaller ones."""
-    first = first or [False] * len(texts)
+@dataclass(frozen=True)
+class LabelAnchor:
+    """Where a row's label goes: a point inside its largest part."""
+
+    row: int  # the row's position in the frame the anchors were made from
+    lat: float
+    lon: float
+
+
+def label_anchors(frame: gpd.GeoDataFrame, first: list[bool] | None = None) -> tuple[LabelAnchor, ...]:
+    """One anchor per row inside its largest part, in the order labels claim space: rows marked `first`
+    (e.g. districts with data), then larger areas before smaller ones. The texts come later (label_points), so
+    the geometry work is done once whatever the language."""
+    first = first or [False] * len(frame)
     placed = []
-    for geom, text, early in zip(frame.geometry.values, texts, first, strict=True):
+    for row, (geom, early) in enumerate(zip(frame.geometry.values, first, strict=True)):
         parts = shapely.get_parts(geom)
         largest = parts[shapely.area(parts).argmax()]
         point = shapely.point_on_surface(largest)
-        placed.append(((not early, -shapely.area(largest)), (round(point.y, 4), round(point.x, 4), text)))
-    return [label for _, label in sorted(placed, key=lambda item: item[0])]
+        placed.append(((not early, -shapely.area(largest)), LabelAnchor(row, round(point.y, 4), round(point.x, 4))))
+    return tuple(anchor for _, anchor in sorted(placed, key=lambda item: item[0]))
+
+
+def label_points(anchors: tuple[LabelAnchor, ...], texts: list[str]) -> list[tuple[float, float, str]]:
+    """The labels to draw: each anchor with the text of its row."""
+    return [(anchor.lat, anchor.lon, texts[anchor.row]) for anchor in anchors]
 
 
 def tooltips(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -25,10 +26,9 @@ def _number(value: float, locale: str) -> str:
     return format_decimal(value, format="#,##0.##", locale=locale)
 
 
-def legend_entries(levels: pd.Series, scheme: Scheme, locale: str) -> list[LegendEntry]:
-    """Return legend entries from the highest level down, then the no-data entry."""
+def legend_entries(counts: Mapping[str, int], scheme: Scheme, locale: str) -> list[LegendEntry]:
+    """Return legend entries from the highest level down, then the no-data entry; `counts` is units per level key."""
     lang = locale.split("_")[0]
-    counts = levels.value_counts()
     entries = []
     bounds = [level.minimum for level in scheme.levels] + [None]
     for i, level in enumerate(scheme.levels):

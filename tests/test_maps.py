@@ -99,7 +99,7 @@ def test_legend_counts_and_ranges():
     from geo.levels import read_schemes
 
     scheme = read_schemes(ROOT / "data" / "levels.json")["cakupan"]
-    entries = legend_entries(pd.Series(["rendah", "rendah", "tinggi", "tidak_ada_data"]), scheme, "id")
+    entries = legend_entries({"rendah": 2, "tinggi": 1, "tidak_ada_data": 1}, scheme, "id")
     assert [(e.label, e.range, e.count) for e in entries] == [
         ("Tinggi", "≥ 75%", 1),
         ("Sedang", "50 – < 75%", 0),

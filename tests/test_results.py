@@ -176,3 +176,52 @@ def test_province_tooltips_rank_among_provinces(client, scope, provinces):
     assert len(values["features"]) == provinces and ranks
     assert {total for _, total in ranks} == {len(ranks)} and len(ranks) <= provinces
     assert sorted(rank for rank, _ in ranks)[0] == 1 and max(rank for rank, _ in ranks) <= len(ranks)
+
+
+@pytest.mark.parametrize(
+    ("scope", "args", "pages"),
+    [
+        # a province map is labelled by district on every format
+        ("kalimantan-tengah", "series=contoh", ("/map/{s}?{a}", "/map/{s}?{a}&lang=en", "/map/{s}/values.json?{a}")),
+        ("kalimantan-tengah", "series=contoh&view=target", ("/map/{s}?{a}", "/map/{s}/values.json?{a}&lang=en")),
+        # an island map in presentation mode with district labels, and its province layer
+        (
+            "kalimantan",
+            "series=contoh",
+            ("/map/{s}?{a}&mode=present&labels=1", "/map/{s}?{a}&mode=present&labels=1&lang=en"),
+        ),
+        (
+            "kalimantan",
+            "series=contoh&layer=provinsi",
+            ("/map/{s}?{a}&mode=present&labels=1", "/map/{s}/values.json?{a}"),
+        ),
+    ],
+)
+def test_legend_counts_and_label_anchors_are_made_once_for_every_format(app, monkeypatch, scope, args, pages):
+    """The result holds the legend's counts and the labels' anchors: pages in two languages, values.json, the PNG
+    and the deck put them into words, and the geometry work behind the anchors runs once per result."""
+    import web.results
+
+    made = []
+    original = web.results.label_anchors
+    monkeypatch.setattr(web.results, "label_anchors", lambda *a, **k: made.append(1) or original(*a, **k))
+    client = app.test_client()
+    urls = [page.format(s=scope, a=args) for page in pages]
+    if scope == "kalimantan-tengah":  # exports label a province map by district
+        urls += [f"/export/{scope}.png?{args}", f"/export/{scope}.pptx?{args}"]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert len(made) == 1
+    with app.test_request_context("/"):
+        query = dict(part.split("=") for part in args.split("&"))
+        result = resolve_result(
+            get_resources(),
+            MapQuery(scope, "contoh", view=query.get("view", "cakupan"), layer=query.get("layer", "kabupaten")),
+        )
+    assert sum(result.legend_counts.values()) == len(result.joined)
+    assert result.legend_counts == result.joined["level"].value_counts().to_dict()
+    assert sorted(anchor.row for anchor in result.label_anchors) == list(range(len(result.joined)))
+    # units with a value claim space first
+    has_value = result.joined[result.scheme.value].notna().tolist()
+    order = [has_value[anchor.row] for anchor in result.label_anchors]
+    assert order == sorted(order, reverse=True)

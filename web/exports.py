@@ -12,14 +12,13 @@ from markupsafe import Markup
 
 from geo.numbers import format_period
 from geo.topology import script_body
-from layers.legend import legend_entries
 from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
 from web.assets import bundle_text
 from web.data import CoverageView, view_of
 from web.encoding import StoredBody, store_body, stored_response
 from web.query import MapQuery
-from web.rendering import ATTRIBUTION, place_labels, province_borders_of, render_map, shown_units
+from web.rendering import ATTRIBUTION, legend_of, place_labels, province_borders_of, render_map
 from web.resources import Resources, cached_page, get_resources, page_response, topology_text
 from web.results import CoverageResult, resolve_result
 
@@ -87,7 +86,7 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
     patterns = dict(zip((lv.key for lv in view.scheme.levels), view.scheme.patterns, strict=False)) if wanted else {}
 
     def make() -> StoredBody:
-        legend = legend_entries(shown_units(view)["level"], view.scheme, locale)
+        legend = legend_of(view, locale)
         data = render_static(
             view.joined,
             province_borders_of(resources, view),
@@ -172,7 +171,7 @@ def _pptx(resources: Resources, result: CoverageResult, locale: str) -> Response
         deck = build_deck(
             view.joined,
             province_borders_of(resources, view),
-            legend_entries(shown_units(view)["level"], view.scheme, locale),
+            legend_of(view, locale),
             place_labels(resources, view, locale),
             ranking,
             deck_texts(view, int(ranking["coverage_pct"].isna().sum()), locale),

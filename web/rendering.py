@@ -13,12 +13,14 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from geo.numbers import format_period
+from geo.scopes import Scope
 from geo.topology import TopologyRef
 from layers.choropleth import (
     MapComponents,
     TooltipLabels,
     build_map,
     fill_of,
+    label_anchors,
     label_points,
     render_components,
     tooltips,
@@ -27,6 +29,7 @@ from layers.legend import LegendEntry, format_value, legend_entries
 from layers.navigation import TableTexts, search_terms, table_rows
 from web.data import CoverageView, period_paths, ranking_table
 from web.resources import Resources, scope_detail_geometry, scope_geometry, search_index
+from web.results import CoverageResult
 
 ATTRIBUTION = "Batas wilayah: wilayah_boundaries © Cahya DSN (MIT), kode Kemendagri 2025"
 
@@ -79,15 +82,35 @@ def place_labels(
     if labels == "off":
         return []
     if view.scope.kind == "province" or labels == "districts":
-        values = view.joined[view.scheme.value]
         texts = [
             f"{short_name(name)} {format_value(value, view.scheme, locale)}".strip()
-            for name, value in zip(view.joined["name"], values, strict=True)
+            for name, value in zip(view.joined["name"], view.joined[view.scheme.value], strict=True)
         ]
-        return label_points(view.joined, texts, first=values.notna().tolist())
-    provinces = resources.boundaries.provinces
-    shown = provinces[provinces["kode_prov"].isin(view.scope.province_codes)]
-    return label_points(shown, shown["provinsi"].tolist())
+        return label_points(map_result(view).label_anchors, texts)
+    return province_labels(resources, view.scope)
+
+
+def province_labels(resources: Resources, scope: Scope) -> list[tuple[float, float, str]]:
+    """The province names of an island or full-area map, placed once per scope."""
+
+    def make() -> list[tuple[float, float, str]]:
+        provinces = resources.boundaries.provinces
+        shown = provinces[provinces["kode_prov"].isin(scope.province_codes)]
+        return label_points(label_anchors(shown), shown["provinsi"].tolist())
+
+    return resources.cache.get_or_make(("province-labels", scope.slug), make)
+
+
+def map_result(view: CoverageView) -> CoverageResult:
+    """The result a map view shows (never a table view: its levels and units are the table's)."""
+    if view.result is None or view.is_table:
+        raise ValueError("a map's legend and labels come from a map view of a result")
+    return view.result
+
+
+def legend_of(view: CoverageView, locale: str) -> list[LegendEntry]:
+    """The map's legend: its levels, with the units per level the result counted."""
+    return legend_entries(map_result(view).legend_counts, view.scheme, locale)
 
 
 def province_borders_of(resources: Resources, view: CoverageView):
@@ -115,12 +138,11 @@ def render_map(resources: Resources, view: CoverageView, locale: str, labels: st
         place_labels=place_labels(resources, view, locale, labels),
         tile_url=current_app.config["TILE_URL"] or None,
     )
-    units = shown_units(view)
     return RenderedMap(
         render_components(fmap),
-        legend_entries(units["level"], view.scheme, locale),
-        int(units["coverage_pct"].notna().sum()),
-        len(units),
+        legend_of(view, locale),
+        int(view.joined["coverage_pct"].notna().sum()),
+        len(view.joined),
         geometry,
         values_id,
         {"features": unit_values(resources, view, locale)},
@@ -142,15 +164,10 @@ def unit_values(resources: Resources, view: CoverageView, locale: str) -> dict[s
     return resources.cache.get_or_make(("units", *view.key, locale), make)
 
 
-def shown_units(view: CoverageView):
-    """What the map's legend counts: districts, or provinces on the province layer."""
-    return view.joined.drop_duplicates("province_code") if view.layer == "provinsi" else view.joined
-
-
 def map_values(resources: Resources, view: CoverageView, table: CoverageView, locale: str, labels: str) -> dict:
     """Fill, level and tooltip of every unit, label texts, the legend, the description and what screen readers
     say: the same joined result, tooltips, labels and legend as the rendered map, for one period."""
-    legend = legend_entries(shown_units(view)["level"], view.scheme, locale)
+    legend = legend_of(view, locale)
     features = unit_values(resources, view, locale)
     return {
         "period": view.dataset.period,

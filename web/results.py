@@ -24,6 +24,7 @@ from geo.levels import Scheme, with_palette
 from geo.scopes import Scope
 from geo.segments import segment_ranking
 from geo.store import DatasetInfo, live_datasets, pick_live, read_province_figures, read_records
+from layers.choropleth import LabelAnchor, label_anchors
 from web.query import DEFAULT_VIEW, LAYERS, MapQuery, Problem, QueryError
 from web.resources import Resources
 
@@ -77,7 +78,8 @@ class CoverageResult:
     `districts` is every district of the scope under the query's levels; `table` the same districts under
     coverage levels (what the ranking table, totals and search read; the same frame when the query shows
     coverage); `provinces` the province layer built from province outlines, one row per province, ranked among
-    the provinces shown (None on the district layer, which needs no province figures).
+    the provinces shown (None on the district layer, which needs no province figures). The legend's counts and the
+    labels' anchors are held here too; formats only put them into words.
     """
 
     scope: Scope
@@ -132,6 +134,17 @@ class CoverageResult:
     def layer_totals(self) -> dict:
         """The same totals counted in the query's levels over the units shown (the summary API)."""
         return summary(self.joined, _level_keys(self.scheme), self.layer_ranking)
+
+    @cached_property
+    def legend_counts(self) -> dict[str, int]:
+        """The units the map shows per level of the query's levels: what every format's legend counts."""
+        return {str(key): int(count) for key, count in self.joined["level"].value_counts().items()}
+
+    @cached_property
+    def label_anchors(self) -> tuple[LabelAnchor, ...]:
+        """Where each unit's label goes on a map labelled by unit, and in what order labels claim space (units with
+        a value first): the geometry work of labels, done once for every language and format."""
+        return label_anchors(self.joined, first=self.joined[self.scheme.value].notna().tolist())
 
     def ranking_by(self, segment: str | None) -> pd.DataFrame:
         """The layer's ranking, or the districts ranked by a segment view's share (geo.segments)."""
