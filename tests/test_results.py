@@ -225,3 +225,22 @@ def test_legend_counts_and_label_anchors_are_made_once_for_every_format(app, mon
     has_value = result.joined[result.scheme.value].notna().tolist()
     order = [has_value[anchor.row] for anchor in result.label_anchors]
     assert order == sorted(order, reverse=True)
+
+
+def test_the_cache_counts_what_a_result_holds(shared_app):
+    """A result is counted with its ranking and totals (made with it), each frame once, and without the table
+    result it shares (a cache entry of its own)."""
+    from web.resources import size_of
+
+    with shared_app.test_request_context("/"):
+        resources = get_resources()
+        plain = resolve_result(resources, MapQuery("kalimantan-sumatera", "contoh"))
+        target = resolve_result(resources, MapQuery("kalimantan-sumatera", "contoh", view="target"))
+    assert {"ranking", "totals"} <= set(vars(plain))  # made before the cache measured it
+    frame_bytes = int(plain.districts.memory_usage(deep=True, index=True).sum())
+    ranking_bytes = int(plain.ranking.memory_usage(deep=True, index=True).sum())
+    assert plain.table is plain.districts
+    assert frame_bytes + ranking_bytes <= size_of(plain) < 2 * frame_bytes + ranking_bytes  # the frame once
+    assert target.base is plain
+    own = int(target.districts.memory_usage(deep=True, index=True).sum())
+    assert own <= size_of(target) < own + frame_bytes  # not the table result again

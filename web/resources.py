@@ -51,12 +51,22 @@ class StartupError(Exception):
     """The app cannot start; the message names the file and the fix."""
 
 
-def size_of(value: object, depth: int = 0) -> int:
+# A dataclass field holding another cache entry (e.g. the table result a view shares) says so in its metadata:
+# `field(metadata={SHARED: True})`; size_of does not count it again.
+SHARED = "peta_cache_shared"
+
+
+def size_of(value: object, depth: int = 0, seen: set[int] | None = None) -> int:
     """Roughly how many bytes a cached value holds: bodies and text exactly, frames by pandas' deep count.
 
     Shapely geometries are shared with the prepared boundaries (a scope's frame selects rows, it does not
-    copy outlines), so a frame is counted without them.
+    copy outlines), so a frame is counted without them. An object reached twice (one frame under two names) is
+    counted once; a dataclass counts what it holds, computed properties included, but not its SHARED fields.
     """
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return 0
+    seen.add(id(value))
     if isinstance(value, StoredBody):
         return value.size
     if isinstance(value, str | bytes):
@@ -66,11 +76,16 @@ def size_of(value: object, depth: int = 0) -> int:
     if depth > 3:
         return sys.getsizeof(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return sum(size_of(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value)) + 64
+        fields = dataclasses.fields(value)
+        shared = {f.name for f in fields if f.metadata.get(SHARED)}
+        held = getattr(value, "__dict__", None) or {f.name: getattr(value, f.name) for f in fields}
+        for name in shared:  # what the shared entry holds is counted there, not again under another name here
+            size_of(held.get(name), depth + 1, seen)
+        return sum(size_of(item, depth + 1, seen) for name, item in held.items() if name not in shared) + 64
     if isinstance(value, dict):
-        return sum(size_of(k, depth + 1) + size_of(v, depth + 1) for k, v in value.items()) + 64
+        return sum(size_of(k, depth + 1, seen) + size_of(v, depth + 1, seen) for k, v in value.items()) + 64
     if isinstance(value, list | tuple | set | frozenset):
-        return sum(size_of(item, depth + 1) for item in value) + 56
+        return sum(size_of(item, depth + 1, seen) for item in value) + 56
     return sys.getsizeof(value)
 
 

@@ -26,7 +26,7 @@ from geo.segments import segment_ranking
 from geo.store import DatasetInfo, live_datasets, pick_live, read_province_figures, read_records
 from layers.choropleth import LabelAnchor, label_anchors
 from web.query import DEFAULT_VIEW, LAYERS, MapQuery, Problem, QueryError
-from web.resources import Resources
+from web.resources import SHARED, Resources
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,8 @@ class CoverageResult:
     provinces: gpd.GeoDataFrame | None
     figures_key: str = ""  # the published province figures a province layer was drawn from
     series_ids: tuple[int, ...] = ()  # every live version of the series: tooltips show the path over them
-    base: CoverageResult | None = None  # the table result (districts, coverage levels) when this is another view
+    # The table result (districts, coverage levels) when this is another view: a cache entry of its own.
+    base: CoverageResult | None = field(default=None, metadata={SHARED: True})
     _by_segment: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -211,7 +212,7 @@ def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
         if query.layer == "provinsi":
             earlier = (join_coverage(districts, before, previous.period, scheme), earlier_figures) if previous else None
             provinces = apply_levels(province_frame(resources.boundaries.provinces, shown, figures, earlier), scheme)
-        return CoverageResult(
+        result = CoverageResult(
             scope,
             query.layer,
             dataset,
@@ -225,6 +226,9 @@ def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
             series_ids,
             base,
         )
+        # Made now, not on first use, so the cache counts them with the result (a page reads both anyway).
+        result.ranking, result.totals  # noqa: B018
+        return result
 
     key = result_key(scope, dataset, previous, scheme, query.layer, figures_key, series_ids)
     return resources.cache.get_or_make(("result", *key), make)
