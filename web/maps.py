@@ -30,7 +30,7 @@ from web.rendering import (
     render_map,
     view_table,
 )
-from web.resources import Resources, cached_page, get_resources, page_response
+from web.resources import Resources, aliases_stamp, cached_page, get_resources, page_response
 from web.results import resolve_result
 
 bp = Blueprint("maps", __name__)
@@ -73,8 +73,10 @@ def map_page(scope: str):
     if mode == "present":
         return present_page(resources, view, table, locale)
     periods = live_snapshot(resources).live(view.dataset.series)
-    # The page depends on the views, the language, the known query and the list of periods; nothing else.
-    key = ("page", *view.key, *table.key, locale, tuple(sorted(args.items())), tuple(d.id for d in periods))
+    # The page depends on the views, the language, the known query, the list of periods and the saved aliases
+    # (its search terms); nothing else.
+    known = tuple(sorted(args.items()))
+    key = ("page", *view.key, *table.key, locale, known, tuple(d.id for d in periods), aliases_stamp(resources))
     page = resources.cache.get_or_make(
         key, lambda: cached_page(render_map_page(resources, view, table, periods, locale, args))
     )
@@ -194,7 +196,8 @@ def values(scope: str):
         return store_body(json.dumps(data, ensure_ascii=False), "application/json")
 
     key = ("values", *view.key, *table.key, locale, labels, parts, with_table, tuple(sorted(args.items())))
-    return stored_response(resources.cache.get_or_make((*key, tuple(d.id for d in periods)), make))
+    key += (tuple(d.id for d in periods), aliases_stamp(resources))  # the table carries the search terms
+    return stored_response(resources.cache.get_or_make(key, make))
 
 
 def present_page(resources: Resources, view: CoverageView, table: CoverageView, locale: str):
@@ -228,5 +231,5 @@ def present_page(resources: Resources, view: CoverageView, table: CoverageView, 
         return render()
     # Like the map page: cached whole (compressed once, scripts allowed by their hashes) by all it depends on.
     known = tuple(sorted(page_args((*MAP_ARGS, *PRESENT_ARGS)).items()))
-    key = ("present", *view.key, *table.key, locale, labels, known, tuple(periods))
+    key = ("present", *view.key, *table.key, locale, labels, known, tuple(periods), aliases_stamp(resources))
     return page_response(resources.cache.get_or_make(key, lambda: cached_page(render())))

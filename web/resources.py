@@ -12,8 +12,9 @@ from pathlib import Path
 
 import cachetools
 import pandas as pd
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, g
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from geo.boundaries import REPORT_FILE, Boundaries, BoundaryError, district_table, read_boundaries, read_name_lists
 from geo.codes import CodeError, read_crosswalk
@@ -129,6 +130,7 @@ class Resources:
     # The live versions last read from the database: while it cannot be reached, pages already in the cache
     # are still served for them.
     last_live: tuple | None = None
+    last_aliases_stamp: tuple | None = None  # likewise the saved aliases' stamp last read (aliases_stamp)
 
 
 def matching_index(config, districts: pd.DataFrame, engine: Engine) -> DistrictIndex:
@@ -153,9 +155,23 @@ def current_index() -> DistrictIndex:
     return resources.index
 
 
+def aliases_stamp(resources: Resources) -> tuple[int, int, int]:
+    """The saved aliases' stamp, read once per request: the search terms are made by it, and the cached pages and
+    values that carry search terms are keyed by it, so an alias saved on any instance shows in search at once."""
+    if "peta_aliases_stamp" not in g:
+        try:
+            resources.last_aliases_stamp = saved_aliases_stamp(resources.engine)
+        except OperationalError:
+            if resources.last_aliases_stamp is None:
+                raise
+            # The database is down: keep the last stamp, so cached pages are still served (as live_snapshot does).
+        g.peta_aliases_stamp = resources.last_aliases_stamp
+    return g.peta_aliases_stamp
+
+
 def search_index(resources: Resources) -> list[SearchEntry]:
     """Names and every alias of each district, for the map's search box; rebuilt when an alias is saved."""
-    stamp = saved_aliases_stamp(resources.engine)
+    stamp = aliases_stamp(resources)
 
     def make() -> list[SearchEntry]:
         aliases = pd.concat(
