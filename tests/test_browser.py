@@ -380,6 +380,30 @@ def test_a_closed_table_follows_a_switch_without_another_fetch(server, page):
     assert page.is_visible("#ranking") and not page.errors
 
 
+def test_without_its_geometry_the_map_says_so_and_the_table_still_shows_every_figure(server, page):
+    """A geometry file that does not arrive (a dropped connection in a meeting room) leaves no blank page: the map
+    says what happened, in the page's language, and the table, search and a period switch still work from the
+    values."""
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.route("**/geometri/**", lambda route: route.abort())
+    page.goto(f"{server}/map/kalimantan-tengah?series=contoh&period=2025-12")
+    page.wait_for_selector(".map-error")
+    assert "Batas wilayah tidak dapat dimuat" in page.text_content(".map-error")
+    december = page.request.get(f"{server}/api/ranking?scope=62&series=contoh&period=2025-12").json()["rows"]
+    shown = page.eval_on_selector_all("#ranking tbody tr", "rows => rows.map(r => r.getAttribute('data-code'))")
+    assert shown == [r["code"] for r in december] and len(shown) == 14
+    page.fill("#search", "pulang")
+    page.wait_for_selector("#search-list li")
+    assert "Pulang Pisau" in page.text_content("#search-list")
+    page.select_option("#controls select[name=period]", "2025-06")
+    wait_until(page, "document.title.indexOf('2025-06') >= 0")
+    june = page.request.get(f"{server}/api/ranking?scope=62&series=contoh&period=2025-06").json()["rows"]
+    wait_until(page, f"document.querySelector('#ranking tbody tr').getAttribute('data-code') === '{june[0]['code']}'")
+    page.goto(f"{server}/map/kalimantan-tengah?series=contoh&period=2025-12&lang=en")
+    page.wait_for_selector(".map-error")
+    assert "The boundaries could not be loaded" in page.text_content(".map-error")
+
+
 def table_cells(page):
     """Every row of the ranking table as shown: code, province, level and the cells' texts."""
     return page.eval_on_selector_all(

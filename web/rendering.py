@@ -127,7 +127,17 @@ def render_map(resources: Resources, view: CoverageView, locale: str, labels: st
     borders = None
     if view.scope.kind == "province":  # a province's own geometry does not hold its neighbours' shared lines
         borders = json.loads(province_borders_of(resources, view).to_json(drop_id=True))
-    spec = {"topology": geometry.key, "values": values_id, "layer": view.layer, "borders": borders}
+    spec = {
+        "topology": geometry.key,
+        "values": values_id,
+        "layer": view.layer,
+        "borders": borders,
+        # shown on the map when its geometry did not load (static/js/choropleth.js); the values still serve the rest
+        "missing": _(
+            "Batas wilayah tidak dapat dimuat, jadi peta tidak digambar. "
+            "Muat ulang halaman; angka dan tabel peringkat tetap benar."
+        ),
+    }
     if view.scope.kind != "province":  # deep zoom loads the provinces' detailed geometry
         details = scope_detail_geometry(view.scope)
         spec["details"] = {ref.key: url_for("geometry.script", name=ref.file_stem) for ref in details}

@@ -116,7 +116,15 @@
     var values = JSON.parse(document.getElementById(spec.values).textContent);
     var entry = {map: map, values: values, byCode: {}};
     if (!topology) {
+      // The geometry did not load: say so on the map, and still hand the values to the table, search and keyboard
+      // (and to later switches), so the figures stay readable.
       map.getContainer().setAttribute("data-error", "geometry");
+      var note = map.getContainer().appendChild(document.createElement("p"));
+      note.className = "map-error";
+      note.setAttribute("role", "alert");
+      note.textContent = spec.missing || "";
+      entry.restyle = function (next) { entry.values = next; };
+      peta.maps.push(entry);
       return entry;
     }
     var unit = function (code) { return entry.values.features[code]; };

@@ -3,6 +3,7 @@
 // prefer above, a tall province beside), and the bands of the search box and the time slider stay clear. PetaCakupan.fit() fits again after the layout changes.
 (function () {
   function fit(entry) {
+    if (!entry.districts) { return; }  // the geometry did not load: folium's own view stays
     var map = entry.map;
     map.invalidateSize({pan: false});
     var bounds = entry.districts.getBounds();

@@ -38,19 +38,21 @@
   peta.select = function (code, options) {
     var layer = bridge.byCode[code];
     var entry = byCode[code];
-    if (!layer || !entry) { return false; }
+    if (!entry) { return false; }
     options = options || {};
     if (current && bridge.byCode[current]) { bridge.districts.resetStyle(bridge.byCode[current]); }
     current = code;
-    if (options.zoom) {
-      map.fitBounds(layer.getBounds(), {maxZoom: Math.max(map.getZoom(), 10), padding: [60, 60], animate: false});
-    } else if (!map.getBounds().contains(layer.getCenter())) {
-      map.panTo(layer.getCenter(), {animate: false});
+    if (layer) {  // no layer when the map's geometry did not load: the sentence and the table still follow
+      if (options.zoom) {
+        map.fitBounds(layer.getBounds(), {maxZoom: Math.max(map.getZoom(), 10), padding: [60, 60], animate: false});
+      } else if (!map.getBounds().contains(layer.getCenter())) {
+        map.panTo(layer.getCenter(), {animate: false});
+      }
+      layer.setStyle({weight: 5, color: "#111111"});
+      layer.bringToFront();
+      // folium binds the tooltip to the whole layer group: a propagating mouseover opens it, as a real hover does
+      layer.fire("mouseover", {latlng: layer.getCenter()}, true);
     }
-    layer.setStyle({weight: 5, color: "#111111"});
-    layer.bringToFront();
-    // folium binds the tooltip to the whole layer group: a propagating mouseover opens it, as a real hover does
-    layer.fire("mouseover", {latlng: layer.getCenter()}, true);
     if (live) { live.textContent = entry.say; }
     document.dispatchEvent(new CustomEvent("peta:select", {detail: code}));
     return true;
@@ -83,8 +85,10 @@
     else if (e.key === "+" || e.key === "=") { map.zoomIn(); }
     else if (e.key === "-" || e.key === "_") { map.zoomOut(); }
     else if (e.key === "Escape" && current) {
-      bridge.districts.resetStyle(bridge.byCode[current]);
-      bridge.districts.fire("mouseout", {}, true);
+      if (bridge.districts) {
+        bridge.districts.resetStyle(bridge.byCode[current]);
+        bridge.districts.fire("mouseout", {}, true);
+      }
       map.closeTooltip();
       current = null;
     } else { return; }
