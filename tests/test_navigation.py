@@ -2,7 +2,7 @@
 
 import pytest
 
-from geo.numbers import format_percent, format_points
+from geo.numbers import format_count, format_percent, format_points
 from geo.search import search_entries, search_term
 from tests.test_browser import page, server, wait_until  # noqa: F401 - live server and browser page fixtures
 from tests.test_layout import DISTRICTS, open_map
@@ -133,6 +133,14 @@ def test_time_slider_plays_every_period_in_place(server, page):  # noqa: F811
         assert (
             page.text_content(".legend .current-period") == {"2025-06": "Juni 2025", "2025-12": "Desember 2025"}[period]
         )
+        # the data table under the stage is this period's too: order, names and numbers in their rows
+        ranking = page.request.get(f"{server}/api/ranking?scope=62&series=contoh&period={period}").json()["rows"]
+        table = page.eval_on_selector_all(
+            "#present-table tbody tr", "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent))"
+        )
+        assert [row[1] for row in table] == [r["name"] for r in ranking]
+        assert [row[3] for row in table] == [format_percent(r["coverage_pct"], "id") for r in ranking]
+        assert [row[5] for row in table] == [format_count(r["participants"], "id") for r in ranking]
     page.wait_for_selector('.timeline-play[aria-pressed="false"]')
     assert len(loads) == before and page.evaluate("window.stillTheSamePage")  # no page was loaded
     assert f"period={periods[-1]}" in page.url

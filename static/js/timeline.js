@@ -54,6 +54,26 @@
     timer = -1;
     show(start).then(function () { timer = window.setTimeout(step, FRAME); }, stop);
   });
+  // The data table under the stage follows the period shown: the same rows the map page's ranking is built from
+  // (layers/navigation.py ROW_FIELDS: 1 rank, 2 name, 3 province code, 4 coverage, 6 target, 9 participants,
+  // 10 workers), placed as text.
+  var body = document.querySelector("#present-table tbody");
+  document.addEventListener("peta:values", function (e) {
+    var v = e.detail;
+    if (!body || !v.table) { return; }
+    var rows = peta.tableRows(v).map(function (r) {
+      var tr = document.createElement("tr");
+      [r[1] === null ? null : String(r[1]), r[2], v.table.provinces[r[3]], r[4], r[6], r[9], r[10]].forEach(
+        function (text, i) {
+          var td = tr.insertCell();
+          td.textContent = text === null || text === undefined ? v.table.none : text;
+          if (i >= 3) { td.className = "num"; }
+        }
+      );
+      return tr;
+    });
+    body.replaceChildren.apply(body, rows);
+  });
   box.setAttribute("data-shown", periods[Number(range.value)]);
   periods.forEach(values);  // a handful of small requests: fetch them all now, so playing never waits
 })();
