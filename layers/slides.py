@@ -139,7 +139,9 @@ def _describe(shape, text: str) -> None:
     shape._element.nvSpPr.cNvPr.set("descr", text)
 
 
-def _draw_districts(slide, frame: Frame, districts: gpd.GeoDataFrame, locale: str) -> None:
+def _draw_districts(slide, frame: Frame, districts: gpd.GeoDataFrame, levels: dict[str, str], locale: str) -> None:
+    """One freeform per district in its level's colour; its alternative text says its coverage and the level its
+    colour means in this map's levels (coverage, or attainment of target), `levels` being key → label."""
     group = slide.shapes.add_group_shape()
     group.name = "Peta kabupaten/kota"
     for row in districts.itertuples():
@@ -158,7 +160,10 @@ def _draw_districts(slide, frame: Frame, districts: gpd.GeoDataFrame, locale: st
             shape.fill.fore_color.rgb = _rgb(row.fill)
         shape.line.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         shape.line.width = Pt(0.5)
-        _describe(shape, f"{row.name}: {format_percent(row.coverage_pct, locale, '–')}")
+        level = levels.get(row.level, "")
+        _describe(
+            shape, f"{row.name}: {format_percent(row.coverage_pct, locale, '–')}" + (f", {level}" if level else "")
+        )
 
 
 def _draw_borders(slide, frame: Frame, borders: gpd.GeoDataFrame) -> None:
@@ -343,7 +348,7 @@ def build_deck(
     frame = Frame.fit(districts.total_bounds, MAP_BOX)
     pixel = frame.degrees_per_pixel()
     shown = districts.assign(geometry=simplified(districts.geometry, pixel))
-    _draw_districts(slide, frame, shown, locale)
+    _draw_districts(slide, frame, shown, {entry.key: entry.label for entry in legend}, locale)
     if not borders.empty:
         _draw_borders(slide, frame, borders.assign(geometry=borders.geometry.simplify(pixel * SIMPLIFY_PIXELS)))
     _draw_labels(slide, frame, labels)

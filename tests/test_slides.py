@@ -59,12 +59,18 @@ def test_one_shape_per_district_in_the_map_colours(client, scope, query, count):
             assert f"#{shape.fill.fore_color.rgb}".lower() == fill.lower()
 
 
-def test_shapes_are_named_and_described_for_the_selection_pane_and_screen_readers(client):
-    presentation, _ = deck(client, "/export/kalimantan-tengah.pptx?series=contoh")
+@pytest.mark.parametrize("query", ["series=contoh", "series=contoh&view=target", "series=contoh&view=target&lang=en"])
+def test_shapes_are_named_and_described_for_the_selection_pane_and_screen_readers(client, query):
+    """A district's alternative text says its coverage and what its colour means in this map's levels: in the
+    target view a colour is attainment of target, never a coverage level."""
+    presentation, _ = deck(client, f"/export/kalimantan-tengah.pptx?{query}")
+    values = client.get(f"/map/kalimantan-tengah/values.json?{query}").get_json()
+    unit = values["features"]["62.11"]
+    coverage = dict(unit["tip"]["rows"])["Cakupan" if "lang=en" not in query else "Coverage"]
+    level = {entry["key"]: entry["label"] for entry in values["legend"]}[unit["level"]]
     shape = district_shapes(presentation)["62.11"]
     assert shape.name == "62.11 Kabupaten Pulang Pisau"
-    described = shape._element.nvSpPr.cNvPr.get("descr")
-    assert described.startswith("Kabupaten Pulang Pisau: ") and described.endswith("%") and "," in described
+    assert shape._element.nvSpPr.cNvPr.get("descr") == f"Kabupaten Pulang Pisau: {coverage}, {level}"
 
 
 def texts_of(slide) -> list[str]:
