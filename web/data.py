@@ -1,8 +1,5 @@
-"""The views web/maps.py and web/rendering.py read today, as thin wrappers over web.query and web.results.
-
-New code parses a `MapQuery` and reads one `CoverageResult` (web.results); these names stay importable with
-their old behaviour until every caller reads the result.
-"""
+"""A view of a `CoverageResult` (web.results): what a map or its table shows, and the result it reads
+rankings, totals, legend and labels from; every CoverageView is made by `view_of`."""
 
 from __future__ import annotations
 
@@ -12,10 +9,8 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geo.compare import ranking, summary
-from geo.levels import Scheme, UnknownScheme
+from geo.levels import Scheme
 from geo.scopes import Scope
-from geo.segments import VIEW_COLUMNS, segment_ranking
 from geo.store import DatasetInfo
 from web import results
 from web.query import CHANGE_VIEW, DEFAULT_VIEW, LAYERS, SERIES, MapQuery
@@ -43,17 +38,19 @@ __all__ = [
 
 @dataclass(frozen=True)
 class CoverageView:
+    """What a map (or its table) shows of one result: its levels, its units and the result they come from."""
+
     scope: Scope
     dataset: DatasetInfo
     previous: DatasetInfo | None
     scheme: Scheme
     layer: str
     joined: gpd.GeoDataFrame
+    # The result this view shows (and whether it is its table): rankings, totals, legend and labels are read from it.
+    result: CoverageResult = field(compare=False, repr=False)
+    is_table: bool = field(compare=False, repr=False)
     figures_key: str = ""  # the published province figures a province layer was drawn from
     series_ids: tuple[int, ...] = ()  # every live version of the series: tooltips show the path over them
-    # The result this view shows (and whether it is its table): rankings and totals are read from it.
-    result: CoverageResult | None = field(default=None, compare=False, repr=False)
-    is_table: bool = field(default=False, compare=False, repr=False)
 
     @property
     def key(self) -> tuple:
@@ -77,16 +74,16 @@ def view_of(result: CoverageResult, table: bool = False) -> CoverageView:
     else:
         scheme, layer, frame, figures_key = result.scheme, result.layer, result.joined, result.figures_key
     return CoverageView(
-        result.scope,
-        result.dataset,
-        result.previous,
-        scheme,
-        layer,
-        frame,
-        figures_key,
-        result.series_ids,
-        result,
-        table,
+        scope=result.scope,
+        dataset=result.dataset,
+        previous=result.previous,
+        scheme=scheme,
+        layer=layer,
+        joined=frame,
+        result=result,
+        is_table=table,
+        figures_key=figures_key,
+        series_ids=result.series_ids,
     )
 
 
@@ -101,23 +98,11 @@ def period_paths(resources: Resources, view: CoverageView) -> dict[str, list[tup
     return results.period_paths(resources, view.dataset.series, view.series_ids)
 
 
-def ranking_table(resources: Resources, view: CoverageView, by: str | None = None) -> pd.DataFrame:
-    """The ranking of a view, cached with it: by coverage, or by a segment view's share (`by`: pu, bpu, jakon,
-    pmi, pembiayaan; raise UnknownScheme for another)."""
-    if view.result is not None and not by:
-        return view.result.ranking if view.is_table else view.result.layer_ranking
-    if view.result is not None and not view.is_table and by in VIEW_COLUMNS:
-        return view.result.ranking_by(by)
-    if not by:
-        return resources.cache.get_or_make(("ranking", *view.key), lambda: ranking(view.joined))
-    if by not in VIEW_COLUMNS:
-        raise UnknownScheme(f"Segmen '{by}' tidak ada. Pilihan: {', '.join(VIEW_COLUMNS)}.")
-    return resources.cache.get_or_make(("ranking", by, *view.key), lambda: segment_ranking(view.joined, by))
+def ranking_table(resources: Resources, view: CoverageView) -> pd.DataFrame:
+    """The ranking of a view, held by its result: districts by coverage for a table, the layer's units for a map."""
+    return view.result.ranking if view.is_table else view.result.layer_ranking
 
 
 def scope_summary(resources: Resources, view: CoverageView) -> dict:
-    """Weighted totals, level counts, best and worst five, and province totals of a view, cached with it."""
-    if view.result is not None:
-        return view.result.totals if view.is_table else view.result.layer_totals
-    keys = [level.key for level in view.scheme.levels] + [view.scheme.no_data.key]
-    return resources.cache.get_or_make(("summary", *view.key), lambda: summary(view.joined, keys))
+    """Weighted totals, level counts, best and worst five, and province totals of a view, held by its result."""
+    return view.result.totals if view.is_table else view.result.layer_totals

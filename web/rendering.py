@@ -103,7 +103,7 @@ def province_labels(resources: Resources, scope: Scope) -> list[tuple[float, flo
 
 def map_result(view: CoverageView) -> CoverageResult:
     """The result a map view shows (never a table view: its levels and units are the table's)."""
-    if view.result is None or view.is_table:
+    if view.is_table:
         raise ValueError("a map's legend and labels come from a map view of a result")
     return view.result
 
