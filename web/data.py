@@ -15,7 +15,15 @@ from geo.store import DatasetInfo
 from web import results
 from web.query import CHANGE_VIEW, DEFAULT_VIEW, LAYERS, SERIES, MapQuery
 from web.resources import Resources
-from web.results import CoverageResult, Snapshot, dataset_records, live_snapshot, plain_records, province_figures
+from web.results import (
+    CoverageResult,
+    Snapshot,
+    dataset_records,
+    live_snapshot,
+    plain_records,
+    province_figures,
+    result_key,
+)
 
 __all__ = [
     "CHANGE_VIEW",
@@ -54,16 +62,10 @@ class CoverageView:
 
     @property
     def key(self) -> tuple:
-        """Everything a rendering of this view depends on (a dataset id changes on every publish)."""
-        previous = self.previous.id if self.previous else None
-        return (
-            self.scope.slug,
-            self.dataset.id,
-            previous,
-            self.scheme.key,
-            self.layer,
-            self.figures_key,
-            self.series_ids,
+        """Everything a rendering of this view depends on (a dataset id changes on every publish): the key of the
+        result it shows, or of its table."""
+        return result_key(
+            self.scope, self.dataset, self.previous, self.scheme, self.layer, self.figures_key, self.series_ids
         )
 
 

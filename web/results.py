@@ -112,8 +112,7 @@ class CoverageResult:
     @property
     def table_key(self) -> tuple:
         """The key of the table part (districts, coverage levels): what pages cache their table by."""
-        previous = self.previous.id if self.previous else None
-        return (self.scope.slug, self.dataset.id, previous, self.table_scheme.key, LAYERS[0], "", self.series_ids)
+        return result_key(self.scope, self.dataset, self.previous, self.table_scheme, LAYERS[0], "", self.series_ids)
 
     @cached_property
     def ranking(self) -> pd.DataFrame:
