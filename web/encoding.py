@@ -81,6 +81,16 @@ def chosen_encoding(stored: StoredBody) -> str:
     return "identity"
 
 
+def immutable_response(stored: StoredBody) -> Response:
+    """A stored body at a content-hashed address (a bundle, a geometry file): another content gets another
+    address, so browsers keep it for a year without asking again."""
+    response = stored_response(stored)
+    response.cache_control.public = True
+    response.cache_control.max_age = 31_536_000
+    response.cache_control.immutable = True
+    return response
+
+
 def stored_response(stored: StoredBody, headers: dict[str, str] | None = None) -> Response:
     """The response for a stored body: the encoding the client takes, `Vary: Accept-Encoding`, the ETag of
     that encoding (each encoding is its own representation), 304 when the client holds it already."""

@@ -15,11 +15,10 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app
 
 from geo.topology import TopologyRef, find_topology, read_topology_text, script_body, topojson_text
-from web.encoding import ASSET_LEVELS, StoredBody, store_body, stored_response
+from web.encoding import ASSET_LEVELS, StoredBody, immutable_response, store_body
 from web.resources import topology_manifest
 
 bp = Blueprint("geometry", __name__)
-YEAR = 31_536_000
 
 
 @lru_cache(maxsize=64)
@@ -35,11 +34,7 @@ def _stored(folder: str, stem: str, as_script: bool) -> StoredBody:
 def _send(name: str, as_script: bool) -> Response:
     if find_topology(topology_manifest(), name) is None:
         abort(404)  # an unknown key, or a hash from an older preparation
-    response = stored_response(_stored(current_app.config["BOUNDARIES_DIR"], name, as_script))
-    response.cache_control.public = True
-    response.cache_control.max_age = YEAR
-    response.cache_control.immutable = True
-    return response
+    return immutable_response(_stored(current_app.config["BOUNDARIES_DIR"], name, as_script))
 
 
 @bp.get("/geometri/<name>.topojson")

@@ -13,10 +13,9 @@ from functools import lru_cache
 from flask import Blueprint, Response, abort
 
 from web.assets import bundles, find_bundle, read_asset
-from web.encoding import ASSET_LEVELS, StoredBody, store_body, stored_response
+from web.encoding import ASSET_LEVELS, StoredBody, immutable_response, store_body, stored_response
 
 bp = Blueprint("vendor", __name__)
-YEAR = 31_536_000
 
 
 def _mimetype(filename: str) -> str:
@@ -65,8 +64,4 @@ def bundle(filename: str) -> Response:
     found = find_bundle(filename)
     if found is None:
         abort(404)  # an unknown bundle, or the hash of an older build
-    response = stored_response(stored_bundle(found.name))
-    response.cache_control.public = True
-    response.cache_control.max_age = YEAR
-    response.cache_control.immutable = True
-    return response
+    return immutable_response(stored_bundle(found.name))
