@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test lint measure bench
+.PHONY: setup run test test-fast lint measure bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: setup
 test: setup
 	bash scripts/system-deps.sh
 	$(BIN)/pytest
+
+# The inner loop: everything but the browser, PostgreSQL, gunicorn and LibreOffice tests (marked slow in tests/conftest.py).
+test-fast: setup
+	$(BIN)/pytest -m "not slow"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -26,6 +26,18 @@ SHARED_SOURCE = ROOT.parent / "shared" / "boundaries"
 # Test apps sign sessions with this, so the suite never makes a secret in the real instance folder.
 os.environ["PETA_SECRET_KEY"] = "tests-only-" + "0" * 40
 
+# What makes a test slow: a real browser, a PostgreSQL server, gunicorn or LibreOffice. `make test-fast` leaves
+# these out (`-m "not slow"`); `make test` runs everything.
+SLOW_FIXTURES = {"page", "server", "postgres", "gunicorn"}
+SLOW_PARAMS = {"postgresql"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if SLOW_FIXTURES & set(item.fixturenames) or SLOW_PARAMS & {str(v) for v in params.values()}:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def boundaries_dir(tmp_path_factory) -> Path:

@@ -122,6 +122,7 @@ def test_periods_in_words(period, locale, words):
 @pytest.mark.skipif(
     SOFFICE is None and not os.environ.get("CI"), reason="LibreOffice is not installed (make test installs it)"
 )
+@pytest.mark.slow
 def test_libreoffice_opens_the_deck_and_draws_the_map(client, tmp_path):
     """LibreOffice renders the map slide; the PNG is kept in artifacts/ to be looked at."""
     _, data = deck(client, "/export/kalimantan-sumatera.pptx?series=contoh")
