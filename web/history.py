@@ -5,7 +5,10 @@ Not a blueprint: the district page (web.districts) and the API (web.api) both re
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from geo.compare import history_row
+from geo.pace import PaceRule, pace_of_history
 from web.resources import Resources
 from web.results import dataset_records, live_snapshot
 
@@ -45,6 +48,7 @@ def district_history(resources: Resources, code: str, series: str) -> dict:
         row = history_row(records, code, dataset.period)
         periods.append(row or dict.fromkeys(HISTORY_KEYS) | {"period": dataset.period})
     row = match.iloc[0]
+    pace, target_period_assumed = pace_of_history(periods, PaceRule())
     return {
         "code": code,
         "name": row["nama"],
@@ -53,6 +57,7 @@ def district_history(resources: Resources, code: str, series: str) -> dict:
         "series": series,
         "is_sample": any(d.is_sample for d in datasets),
         "periods": periods,
+        "pace": asdict(pace) | {"target_period_assumed": target_period_assumed},
         "neighbours": [
             {"code": c, "name": resources.boundaries.districts.set_index("kode").at[c, "nama"]}
             for c in resources.neighbours.get(code, [])

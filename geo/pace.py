@@ -1,0 +1,118 @@
+"""On track to target or not: a district's pace of coverage, where it leads by the target's date, and a status.
+
+The method is one least-squares line through the figures of the last `window_months` months (the latest period
+and those before it within the window). With fewer than two figures in the window, or no target, there is no pace
+or no status, and the result says why in words: never a guess.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+ON_TRACK, AT_RISK, OFF_TRACK = "sesuai_jalur", "berisiko", "tidak_sesuai_jalur"
+# Why a district has no status (or no pace): kinds, not message texts.
+NO_TARGET, ONE_PERIOD, TARGET_PASSED = "no_target", "one_period", "target_passed"
+
+
+@dataclass(frozen=True)
+class PaceRule:
+    """How pace and status are decided: the window of the line, and how far short of target is still at risk."""
+
+    window_months: int = 12
+    at_risk_points: float = 2.0  # projected this many points (or fewer) short of the target: berisiko
+
+
+@dataclass(frozen=True)
+class Pace:
+    """A district's pace (points per month), its projection at the target's period, and its status."""
+
+    status: str | None  # ON_TRACK, AT_RISK, OFF_TRACK, or None with `reason`
+    reason: str | None  # NO_TARGET, ONE_PERIOD, TARGET_PASSED; None when there is a status
+    points_per_month: float | None
+    periods_used: tuple[str, ...]
+    latest_pct: float | None
+    target_pct: float | None
+    target_period: str | None  # the month the target is for (YYYY-MM)
+    projected_pct: float | None  # the line's value at target_period
+    reached_period: str | None  # the first month the line reaches the target; None when it never does
+
+
+def month_index(period: str) -> int:
+    """'2025-12' -> months since year 0, so periods subtract as months."""
+    year, month = (int(part) for part in period.split("-"))
+    return year * 12 + month - 1
+
+
+def period_of(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _line(points: Sequence[tuple[int, float]]) -> tuple[float, float]:
+    """Slope and intercept of the least-squares line through (month, coverage) points."""
+    months = np.array([m for m, _ in points], dtype=float)
+    values = np.array([v for _, v in points], dtype=float)
+    slope, intercept = np.polyfit(months, values, 1)
+    return float(slope), float(intercept)
+
+
+def pace_of(
+    figures: Sequence[tuple[str, float | None]],
+    target_pct: float | None,
+    target_period: str | None,
+    rule: PaceRule,
+) -> Pace:
+    """Return the pace, projection and status of one district.
+
+    `figures` are (period, coverage) pairs in any order; missing coverages are skipped. The target is the latest
+    figure's own target, for `target_period` (its month).
+    """
+    known = sorted((p, float(v)) for p, v in figures if v is not None and not math.isnan(float(v)))
+    if not known:
+        return Pace(None, ONE_PERIOD, None, (), None, target_pct, target_period, None, None)
+    latest_period, latest = known[-1]
+    start = month_index(latest_period) - (rule.window_months - 1)
+    window = [(p, v) for p, v in known if month_index(p) >= start]
+    used = tuple(p for p, _ in window)
+    slope = intercept = None
+    if len(window) >= 2:
+        slope, intercept = _line([(month_index(p), v) for p, v in window])
+    pace = round(slope, 3) if slope is not None else None
+    if target_pct is None or target_period is None:
+        return Pace(None, NO_TARGET, pace, used, latest, target_pct, target_period, None, None)
+    target_month = month_index(target_period)
+    if latest >= target_pct:  # already there: on track whatever the pace
+        return Pace(ON_TRACK, None, pace, used, latest, target_pct, target_period, latest, latest_period)
+    if slope is None:
+        return Pace(None, ONE_PERIOD, None, used, latest, target_pct, target_period, None, None)
+    reached = None
+    if slope > 0:
+        reached = period_of(max(math.ceil((target_pct - intercept) / slope - 1e-9), month_index(latest_period)))
+    if target_month < month_index(latest_period):
+        return Pace(None, TARGET_PASSED, pace, used, latest, target_pct, target_period, None, reached)
+    projected = round(slope * target_month + intercept, 2)
+    if projected >= target_pct:
+        status = ON_TRACK
+    elif projected >= target_pct - rule.at_risk_points:
+        status = AT_RISK
+    else:
+        status = OFF_TRACK
+    return Pace(status, None, pace, used, latest, target_pct, target_period, projected, reached)
+
+
+def pace_of_history(periods: Sequence[dict], rule: PaceRule) -> tuple[Pace, bool]:
+    """Return the pace of a district's history (dicts with period, coverage_pct, target_pct, oldest first) and
+    whether the target's month was assumed.
+
+    The target is the latest figure's own; a target carries no year in the store yet, so it is taken as the target
+    for the end of that figure's year (December), and the second value says so to the reader.
+    """
+    figures = [(p["period"], p["coverage_pct"]) for p in periods if p.get("coverage_pct") is not None]
+    latest = next((p for p in reversed(periods) if p.get("coverage_pct") is not None), None)
+    target = latest.get("target_pct") if latest else None
+    if target is None or (isinstance(target, float) and math.isnan(target)):
+        return pace_of(figures, None, None, rule), False
+    return pace_of(figures, float(target), f"{latest['period'][:4]}-12", rule), True
