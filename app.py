@@ -118,6 +118,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
         api,
         assets,
         auth,
+        briefs,
         cli,
         districts,
         editor,
@@ -135,6 +136,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
     app.register_blueprint(api.bp)
     app.register_blueprint(districts.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(briefs.bp)
     app.register_blueprint(uploads.bp)
     app.register_blueprint(editor.bp)
     auth.register(app)

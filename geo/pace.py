@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 ON_TRACK, AT_RISK, OFF_TRACK = "sesuai_jalur", "berisiko", "tidak_sesuai_jalur"
 # Why a district has no status (or no pace): kinds, not message texts.
@@ -115,4 +116,22 @@ def pace_of_history(periods: Sequence[dict], rule: PaceRule) -> tuple[Pace, bool
     target = latest.get("target_pct") if latest else None
     if target is None or (isinstance(target, float) and math.isnan(target)):
         return pace_of(figures, None, None, rule), False
-    return pace_of(figures, float(target), f"{latest['period'][:4]}-12", rule), True
+    return pace_of(figures, float(target), target_period_of(latest["period"]), rule), True
+
+
+def target_period_of(period: str) -> str:
+    """The month a target without a year is for: December of its figure's year (said to the reader as assumed)."""
+    return f"{period[:4]}-12"
+
+
+def paces_of(paths: dict[str, list[tuple[str, float]]], latest: pd.DataFrame, rule: PaceRule) -> dict[str, Pace]:
+    """Each district's pace from its coverage path over the periods (geo.compare.coverage_paths) and the latest
+    figure's target (`latest`: code, period, coverage_pct, target_pct). Only districts with a latest figure."""
+    paces = {}
+    for code, period, target in zip(latest["code"], latest["period"], latest["target_pct"], strict=True):
+        figures = [(p, v) for p, v in paths.get(str(code), []) if p <= period]
+        known = target is not None and not pd.isna(target)
+        paces[str(code)] = pace_of(
+            figures, float(target) if known else None, target_period_of(period) if known else None, rule
+        )
+    return paces
