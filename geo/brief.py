@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from geo.compare import uncovered_workers
 from geo.pace import AT_RISK, OFF_TRACK, ON_TRACK, Pace
 
 TOP = 5
@@ -48,6 +49,15 @@ class DistrictLine:
 
 
 @dataclass(frozen=True)
+class UncoveredLine:
+    code: str
+    name: str
+    uncovered: int  # employed − participants (geo.compare.uncovered_workers)
+    workers: int
+    coverage_pct: float
+
+
+@dataclass(frozen=True)
 class Brief:
     headline: Headline
     behind: tuple[DistrictLine, ...]  # furthest behind target (most negative gap), or lowest coverage
@@ -55,6 +65,7 @@ class Brief:
     behind_target: tuple[DistrictLine, ...]  # the districts with a target, most behind it first (what sentences say)
     improved: tuple[DistrictLine, ...]  # largest rise since the compared period (empty without one)
     track: dict[str, int]  # districts per status (geo.pace), and "none" for those without a status
+    uncovered: tuple[UncoveredLine, ...] = ()  # most uncovered workers first
 
 
 def number_or_none(value: object) -> float | None:
@@ -101,7 +112,13 @@ def brief_of(ranking: pd.DataFrame, headline: Headline, paces: Mapping[str, Pace
     for code in figures["code"]:
         pace = paces.get(str(code))
         track[pace.status if pace is not None and pace.status else "none"] += 1
+    counted = figures.assign(uncovered=uncovered_workers(figures)).dropna(subset=["uncovered"])
+    most = counted.sort_values(["uncovered", "name"], ascending=[False, True], kind="stable").head(TOP)
     return Brief(
+        uncovered=tuple(
+            UncoveredLine(str(r.code), str(r.name), int(r.uncovered), int(r.workers), float(r.coverage_pct))
+            for r in most.itertuples()
+        ),
         headline=headline,
         behind=tuple(_line(row, paces) for _, row in behind.iterrows()),
         behind_by=behind_by,

@@ -57,6 +57,13 @@ def ranking(joined: pd.DataFrame) -> pd.DataFrame:
     return frame[columns + segment_columns_of(frame)].reset_index(drop=True)
 
 
+def uncovered_workers(frame: pd.DataFrame) -> pd.Series:
+    """Employed − participants where both are known (the workers still without protection); missing otherwise.
+    Summed over the districts with both counts it is the `uncovered` of weighted_totals."""
+    both = frame["participants"].notna() & frame["workers"].notna()
+    return (frame["workers"].astype(float) - frame["participants"].astype(float)).where(both).astype("Int64")
+
+
 def weighted_totals(frame: pd.DataFrame) -> dict:
     """Σ participants ÷ Σ workers over districts with both figures, and how many districts that is."""
     both = frame["participants"].notna() & frame["workers"].notna()

@@ -54,6 +54,27 @@ class DeckTexts:
 
 
 @dataclass(frozen=True)
+class StorySlide:
+    """A slide of the storyline: a title, a native table and the sentences that say what it shows."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    sentences: tuple[str, ...]
+    fills: tuple[str | None, ...] = ()  # a colour for each row's first cell (a status), or None
+
+
+@dataclass(frozen=True)
+class Story:
+    """The optional storyline (`?alur=1`): a title slide before the map, then its slides after it."""
+
+    title: str
+    subtitle: str
+    headline: tuple[tuple[str, str], ...]  # (value, label), large on the title slide
+    slides: tuple[StorySlide, ...]
+
+
+@dataclass(frozen=True)
 class Frame:
     """Longitude/latitude to slide EMU: a uniform scale that fits the map box, centred in it."""
 
@@ -327,6 +348,50 @@ def _ranking_slides(prs, ranking: pd.DataFrame, legend: list[LegendEntry], texts
         _draw_footer(slide, missing if number == len(pages) else "", texts.source)
 
 
+def _title_slide(prs, story: Story, texts: DeckTexts) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    _text(slide, (Inches(0.6), Inches(1.2), Inches(12.1), Inches(1.6)), story.title, 36, bold=True, colour=TITLE_INK)
+    _text(slide, (Inches(0.6), Inches(2.8), Inches(12.1), Inches(0.6)), story.subtitle, 20, colour=MUTED)
+    width = Inches(12.1) // max(len(story.headline), 1)
+    for number, (value, label) in enumerate(story.headline):
+        left = Inches(0.6) + width * number
+        _text(slide, (left, Inches(3.9), width, Inches(1.0)), value, 40, bold=True, name=f"Angka {label}")
+        _text(slide, (left, Inches(5.0), width - Inches(0.3), Inches(0.9)), label, 16, colour=MUTED)
+    _draw_footer(slide, texts.source, texts.banner or "")
+
+
+def _story_slide(prs, part: StorySlide, texts: DeckTexts) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    _text(slide, (Inches(0.4), Inches(0.3), Inches(12.5), Inches(0.7)), part.title, 28, bold=True, colour=TITLE_INK)
+    _text(slide, (Inches(0.4), Inches(0.95), Inches(12.5), Inches(0.45)), texts.subtitle, 16, colour=MUTED)
+    top = Inches(1.6)
+    if part.rows:
+        widths = [Inches(4.4)] + [Inches(7.6) // max(len(part.headers) - 1, 1)] * (len(part.headers) - 1)
+        shape = slide.shapes.add_table(len(part.rows) + 1, len(part.headers), Inches(0.4), top, Inches(12.0), 0)
+        shape.name = part.title
+        for column, width in enumerate(widths):
+            shape.table.columns[column].width = width
+        for line, values in enumerate([part.headers, *part.rows]):
+            for column, value in enumerate(values):
+                cell = shape.table.cell(line, column)
+                cell.text = value
+                paragraph = cell.text_frame.paragraphs[0]
+                for run in paragraph.runs:
+                    run.font.size = Pt(16)
+                if line and column and _is_number(value):
+                    paragraph.alignment = PP_ALIGN.RIGHT
+        for line, fill in enumerate(part.fills, start=1):
+            if fill:
+                shape.table.cell(line, 0).fill.solid()
+                shape.table.cell(line, 0).fill.fore_color.rgb = _rgb(fill)
+        top += Inches(0.45) * (len(part.rows) + 1) + Inches(0.3)
+    for sentence in part.sentences:
+        box = _text(slide, (Inches(0.4), top, Inches(12.5), Inches(0.8)), sentence, 18, name="Kalimat")
+        top += Inches(0.3) * (len(sentence) // 95 + 1) + Inches(0.35)
+        box.height = Inches(0.3) * (len(sentence) // 95 + 1)
+    _draw_footer(slide, texts.source, texts.attribution)
+
+
 def _is_number(text: str) -> bool:
     return bool(text) and (text[0].isdigit() or text[0] in "+-–")
 
@@ -339,11 +404,15 @@ def build_deck(
     ranking: pd.DataFrame,
     texts: DeckTexts,
     locale: str,
+    story: Story | None = None,
 ) -> bytes:
-    """A 16:9 deck: the map slide (one freeform per district, borders, labels, legend), then the ranking."""
+    """A 16:9 deck: the map slide (one freeform per district, borders, labels, legend), then the ranking; with a
+    story, its title slide first and its slides after the map."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     prs.core_properties.title = texts.title
+    if story is not None:
+        _title_slide(prs, story, texts)
     slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
     frame = Frame.fit(districts.total_bounds, MAP_BOX)
     pixel = frame.degrees_per_pixel()
@@ -355,6 +424,8 @@ def build_deck(
     _draw_header(slide, texts)
     _draw_legend(slide, legend, texts.legend_title)
     _draw_footer(slide, texts.source, texts.attribution)
+    for part in story.slides if story is not None else ():
+        _story_slide(prs, part, texts)
     _ranking_slides(prs, ranking, legend, texts, locale)
     buffer = io.BytesIO()
     prs.save(buffer)

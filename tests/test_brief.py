@@ -18,9 +18,12 @@ from tests.test_uploads import auth, tokens, upload  # noqa: F401 - tokens is a 
 HEADLINE = Headline(None, None, None, "tidak_lengkap", 6, 6, 0, None, None, None)
 
 
-def ranked(rows):
+def ranked(rows, counts=None):
     frame = pd.DataFrame(rows, columns=["code", "name", "coverage_pct", "target_pct", "change_pct_points"])
     frame["gap_pct"] = frame["coverage_pct"] - frame["target_pct"]
+    counts = counts or {}
+    frame["participants"] = frame["code"].map(lambda c: counts.get(c, (None, None))[0]).astype("Int64")
+    frame["workers"] = frame["code"].map(lambda c: counts.get(c, (None, None))[1]).astype("Int64")
     return frame
 
 
@@ -38,7 +41,8 @@ def test_brief_facts_by_hand():
             ("05", "E", 29.0, 30.0, None),  # gap −1
             ("06", "F", 15.0, None, 2.0),  # no target
             ("07", "G", None, None, None),  # no figure: left out of everything
-        ]
+        ],
+        {"01": (2000, 10000), "04": (1000, 10000), "05": (29000, 100000), "07": (1, 2)},
     )
     brief = brief_of(frame, HEADLINE, {"03": pace(ON_TRACK), "04": pace(OFF_TRACK)})
     # Five with a target: ranked by gap, most behind first; C is above its target but still fifth of five.
@@ -47,6 +51,8 @@ def test_brief_facts_by_hand():
     assert [line.code for line in brief.behind_target] == ["04", "01", "02", "05"]  # only those below target
     assert [line.code for line in brief.improved] == ["02", "04", "06", "01"]  # risen, largest first
     assert brief.track == {"sesuai_jalur": 1, "berisiko": 0, "tidak_sesuai_jalur": 1, "none": 4}
+    # Uncovered = employed − participants where both are known: E 71.000, D 9.000, A 8.000 (G has no figure).
+    assert [(line.code, line.uncovered) for line in brief.uncovered] == [("05", 71000), ("04", 9000), ("01", 8000)]
 
 
 def test_fewer_than_five_targets_rank_by_coverage_and_say_so():
@@ -124,3 +130,29 @@ def test_the_seed_sentence_of_solok_selatan(app, tokens):  # noqa: F811
         "target tidak tercapai pada 2025 (baru ± Agustus 2027)." in caption
     )
     assert "Dari 1 kabupaten/kota dengan angka: 0 sesuai jalur, 0 berisiko, 1 tidak sesuai jalur" in caption
+
+
+def test_the_storyline_deck_says_the_briefs_sentences_in_editable_shapes(client):
+    from pptx import Presentation
+
+    caption = client.get("/export/kalimantan-tengah/ringkasan.txt?series=contoh").get_data(as_text=True)
+    sentences = caption.split("\n\n")[2:-1]
+    plain = Presentation(io.BytesIO(client.get("/export/kalimantan-tengah.pptx?series=contoh").data))
+    deck = Presentation(io.BytesIO(client.get("/export/kalimantan-tengah.pptx?series=contoh&alur=1").data))
+    assert len(deck.slides) == len(plain.slides) + 4  # a title slide, then three after the map
+    texts = [[shape.text_frame.text for shape in slide.shapes if shape.has_text_frame] for slide in deck.slides]
+    assert texts[0][0] == caption.split("\n\n")[0]  # the brief's title opens the deck
+    titles = [slide[0] for slide in texts[2:5]]
+    assert titles == [
+        "Menuju target: siapa sesuai jalur",
+        "Di mana pekerja belum terlindungi",
+        "Paling jauh di bawah target",
+    ]
+    said = [text for slide in texts[2:5] for text in slide if text in sentences]
+    assert said and all(sentence in sentences for sentence in said)  # every sentence is one of the brief's
+    assert len(said) >= 3
+    tables = [shape.table for slide in list(deck.slides)[2:5] for shape in slide.shapes if shape.has_table]
+    assert len(tables) == 3
+    # The furthest-behind table lists the brief's districts in its order, each with its status.
+    behind = [tables[2].cell(row, 0).text for row in range(1, len(tables[2].rows))]
+    assert behind[:2] == [s.split(" berada di ")[0] for s in sentences if " berada di " in s][:2]

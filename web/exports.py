@@ -15,6 +15,7 @@ from geo.topology import script_body
 from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
 from web.assets import bundle_text
+from web.briefing import storyline_of
 from web.data import CoverageView, view_of
 from web.encoding import StoredBody, store_body, stored_response
 from web.query import MapQuery
@@ -163,8 +164,10 @@ def deck_texts(view: CoverageView, without_data: int, locale: str) -> DeckTexts:
 
 
 def _pptx(resources: Resources, result: CoverageResult, locale: str) -> Response:
-    """A 16:9 deck whose map is one editable shape per district, then the ranking as native tables."""
+    """A 16:9 deck whose map is one editable shape per district, then the ranking as native tables; `alur=1` adds
+    the storyline (web.briefing): a title slide, on track or not, the uncovered workers, the furthest behind."""
     view = view_of(result)
+    storyline = request.args.get("alur") == "1"
 
     def make() -> StoredBody:
         ranking = result.ranking
@@ -176,10 +179,11 @@ def _pptx(resources: Resources, result: CoverageResult, locale: str) -> Response
             ranking,
             deck_texts(view, int(ranking["coverage_pct"].isna().sum()), locale),
             locale,
+            story=storyline_of(resources, result.scope.slug, locale) if storyline else None,
         )
         return store_body(deck, PPTX)
 
-    data = resources.cache.get_or_make(("pptx", *result.key, *result.table_key, locale), make)
+    data = resources.cache.get_or_make(("pptx", *result.key, *result.table_key, locale, storyline), make)
     name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.pptx"
     return stored_response(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
