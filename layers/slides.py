@@ -30,6 +30,7 @@ SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's de
 MAP_BOX = (Inches(0.4), Inches(1.5), Inches(8.9), Inches(5.35))  # left, top, width, height
 LEGEND_LEFT = Inches(9.6)
 TABLE_ROWS_PER_SLIDE = 15
+STORY_ROW = Inches(0.42)  # a storyline table's row: 14 pt text on one line
 # Outlines are simplified (as a coverage, so neighbours keep sharing edges) to a quarter of a pixel of a
 # 1920-pixel-wide projection of the map box: invisible on the slide, and a file a tenth of the size.
 SIMPLIFY_PIXELS = 0.25
@@ -366,25 +367,28 @@ def _story_slide(prs, part: StorySlide, texts: DeckTexts) -> None:
     _text(slide, (Inches(0.4), Inches(0.95), Inches(12.5), Inches(0.45)), texts.subtitle, 16, colour=MUTED)
     top = Inches(1.6)
     if part.rows:
-        widths = [Inches(4.4)] + [Inches(7.6) // max(len(part.headers) - 1, 1)] * (len(part.headers) - 1)
-        shape = slide.shapes.add_table(len(part.rows) + 1, len(part.headers), Inches(0.4), top, Inches(12.0), 0)
+        others = len(part.headers) - 1
+        widths = [Inches(4.0)] + [min(Inches(2.6), Inches(8.4) // max(others, 1))] * others
+        rows = len(part.rows) + 1
+        shape = slide.shapes.add_table(rows, len(widths), Inches(0.4), top, sum(widths, Emu(0)), STORY_ROW * rows)
         shape.name = part.title
         for column, width in enumerate(widths):
             shape.table.columns[column].width = width
         for line, values in enumerate([part.headers, *part.rows]):
+            shape.table.rows[line].height = STORY_ROW
             for column, value in enumerate(values):
                 cell = shape.table.cell(line, column)
                 cell.text = value
                 paragraph = cell.text_frame.paragraphs[0]
                 for run in paragraph.runs:
-                    run.font.size = Pt(16)
+                    run.font.size = Pt(14)
                 if line and column and _is_number(value):
                     paragraph.alignment = PP_ALIGN.RIGHT
         for line, fill in enumerate(part.fills, start=1):
             if fill:
                 shape.table.cell(line, 0).fill.solid()
                 shape.table.cell(line, 0).fill.fore_color.rgb = _rgb(fill)
-        top += Inches(0.45) * (len(part.rows) + 1) + Inches(0.3)
+        top += STORY_ROW * rows + Inches(0.35)
     for sentence in part.sentences:
         box = _text(slide, (Inches(0.4), top, Inches(12.5), Inches(0.8)), sentence, 18, name="Kalimat")
         top += Inches(0.3) * (len(sentence) // 95 + 1) + Inches(0.35)
