@@ -26,7 +26,16 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from geo.codes import header_code_system
-from geo.matching import DistrictIndex, Match, RowInput, match_rows, normalize_words, resolve_province, split_jenis
+from geo.matching import (
+    CodeColumnNote,
+    DistrictIndex,
+    Match,
+    RowInput,
+    match_rows,
+    normalize_words,
+    resolve_province,
+    split_jenis,
+)
 from geo.numbers import format_percent, format_points
 from geo.segments import CONTRIBUTION, COUNT_COLUMNS, SEGMENT_COLUMNS, segment_problems
 
@@ -166,6 +175,8 @@ MATCH_MESSAGES = {
     "perbaiki nama/provinsinya bila memang wilayah Sumatera atau Kalimantan.",
     "code_system": "Kode '{input}' menunjuk wilayah berbeda sebagai kode BPS dan sebagai kode Kemendagri. "
     "Pilih salah satu saran, atau unggah lagi dengan sistem kode yang dipakai berkas.",
+    "historic_code": "Kode '{input}' adalah kode BPS lama (sebelum pemekaran provinsi), bukan kode wilayah mana pun "
+    "sekarang. Pilih saran bila benar, atau tulis nama wilayahnya di baris itu.",
     "code_name_conflict": "Kode, nama atau provinsi '{input}' menunjuk wilayah yang berbeda. Perbaiki salah satunya.",
     "empty": "Baris tanpa nama wilayah dan tanpa kode.",
     "province_name": "'{input}' adalah nama provinsi, bukan kabupaten/kota. Baris total provinsi tidak masuk "
@@ -353,6 +364,7 @@ class ImportReport:
     previous_period: str | None = None  # for the jump check
     previous_coverage: dict[str, float] = field(default_factory=dict)
     fractions_scaled: bool = False
+    code_column: CodeColumnNote | None = None  # the code column was set aside: its rows matched by name
 
     @property
     def ok(self) -> bool:
@@ -406,6 +418,7 @@ class ImportReport:
             "warnings": [asdict(problem) for problem in self.warnings],
             "previous": {"period": self.previous_period, "coverage": self.previous_coverage},
             "fractions_scaled": self.fractions_scaled,
+            "code_column": asdict(self.code_column) if self.code_column else None,
         }
 
     @classmethod
@@ -430,6 +443,7 @@ class ImportReport:
             previous_period=previous.get("period"),
             previous_coverage=previous.get("coverage") or {},
             fractions_scaled=data.get("fractions_scaled", False),
+            code_column=_code_column(data.get("code_column")),
         )
 
     def province_figures(self) -> list[ExcludedRow]:
@@ -475,6 +489,12 @@ class ImportReport:
         for column in SEGMENT_COLUMNS:  # integers with blanks, never floats (15000 stays 15000, not 15000.0)
             frame[column] = frame[column].astype("Int64")
         return frame
+
+
+def _code_column(data: dict | None) -> CodeColumnNote | None:
+    if not data:
+        return None
+    return CodeColumnNote(data.get("form"), data["unreadable"], data["written"], tuple(data.get("examples", ())))
 
 
 def _legacy_kind(problem: dict, rows: list[RowResult]) -> Kind:
@@ -1010,11 +1030,12 @@ def analyse_rows(
     # The matching step, once per file: a bare code may be read by what the whole file's codes fit.
     inputs = [RowInput(name, code, _cell(cells, columns, "province")) for _, cells, name, code in kept]
     header_system = header_code_system(rows[header][columns["code"]]) if "code" in columns else None
-    matches, notes = match_rows(index, inputs, code_system or header_system)
+    matched = match_rows(index, inputs, code_system or header_system)
+    notes = matched.notes + ([matched.code_column.message] if matched.code_column else [])
     warnings = [Problem(None, "kode", note, Kind.MATCH_NOTE) for note in notes]
     results = [
         _row_result(number, cells, name, code, match, columns, index, errors, warnings)
-        for (number, cells, name, code), match in zip(kept, matches, strict=True)
+        for (number, cells, name, code), match in zip(kept, matched.matches, strict=True)
     ]
     labels = {COLUMN_LABELS[key]: rows[header][index] for key, index in columns.items()}
     report = ImportReport(
@@ -1027,6 +1048,7 @@ def analyse_rows(
         data_rows=len(data),
         source=source,
         as_of=as_of,
+        code_column=matched.code_column,
     )
     validate_report(report)
     return report
@@ -1071,7 +1093,7 @@ def _row_result(
         result.code = result.method = result.name = None
         result.reason = "ambiguous"
     elif match.code is None:
-        column = "kode" if match.message in ("bad_code", "unknown_code", "code_system") else "wilayah"
+        column = "kode" if match.message in ("bad_code", "unknown_code", "code_system", "historic_code") else "wilayah"
         errors.append(Problem(number, column, MATCH_MESSAGES[match.message].format(input=result.input), Kind.UNMATCHED))
     values, problems = _figures(cells, columns)
     errors.extend(Problem(number, p.column, p.message, p.kind) for p in problems)
