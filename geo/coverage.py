@@ -31,10 +31,12 @@ from geo.matching import (
     DistrictIndex,
     Match,
     RowInput,
+    match_name,
     match_rows,
     normalize_words,
     resolve_province,
     split_jenis,
+    whole_province,
 )
 from geo.numbers import format_percent, format_points
 from geo.segments import CONTRIBUTION, COUNT_COLUMNS, SEGMENT_COLUMNS, segment_problems
@@ -936,9 +938,9 @@ def classify_row(
     note = bool(words) and not figures and (words[0] in NOTE_WORDS or name.lstrip().startswith(("*", "#", "(")))
     if code:
         found = re.fullmatch(r"(\d{2})(?:\.0+)?", code.strip())
-        if found and found.group(1) in set(index.provinces_of.values()):
-            return Exclusion.PROVINCE
-        return None  # a district code: the matcher decides (and reports a code that fits nothing)
+        if found and found.group(1) in set(index.provinces_of.values()) and (not words or whole_province(index, name)):
+            return Exclusion.PROVINCE  # a province's code, and no name or the province's own
+        return None  # a district code, or a district's name: the matcher decides (and reports what fits nothing)
     if not words:
         return Exclusion.BLANK_NAME if figures else Exclusion.NOTE
     if TOTAL_WORDS & set(words) or joined in TOTAL_WORDS:
@@ -947,13 +949,20 @@ def classify_row(
         return Exclusion.AVERAGE
     if province_level:
         return Exclusion.NOTE if note else Exclusion.PROVINCE
-    if words[0] in PROVINCE_WORDS:
+    if whole_province(index, name) is not None and not index.by_key.get(split_jenis(name)[1]):
+        # the whole name is a province, and no district's ('Kalimantan Tengah', 'Kalteng', 'Provinsi Jambi');
+        # 'Kabupaten Kapuas (Kalimantan Tengah)' or 'Banjar, Kalsel' is a district, checked against that province
         return Exclusion.PROVINCE
-    if resolve_province(index, name) is not None and not index.by_key.get(split_jenis(name)[1]):
-        return Exclusion.PROVINCE  # a province's name that is no district's ('Kalimantan Tengah', 'Kalteng')
+    if words[0] in PROVINCE_WORDS and len(words) > 1 and not _names_district(index, name):
+        return Exclusion.PROVINCE  # 'Provinsi ...' with a spelling the index lacks: still no district's figure
     if note:
         return Exclusion.NOTE
     return None
+
+
+def _names_district(index: DistrictIndex, name: str) -> bool:
+    """Whether the matcher would find a district in `name` (so it is not set aside as a province row)."""
+    return match_name(index, name, None).code is not None
 
 
 def _excluded_row(
@@ -962,7 +971,7 @@ def _excluded_row(
     values, _ = _figures(cells, columns)
     province = None
     if reason == Exclusion.PROVINCE:
-        province = resolve_province(index, name) or (code.strip()[:2] if code.strip()[:2].isdigit() else None)
+        province = whole_province(index, name) or (code.strip()[:2] if code.strip()[:2].isdigit() else None)
         if province not in index.area_provinces:
             province = None  # a province outside the map's area: set aside, never published
     coverage = values["coverage"]
@@ -986,9 +995,7 @@ def _excluded_row(
 
 def _province_named(index: DistrictIndex, name: str, match: Match) -> bool:
     """A bare province name that is also a district's ('Jambi', 'Bengkulu'): it may be the province's total."""
-    return (
-        bool(name) and match.code is not None and match.method != "code" and resolve_province(index, name) is not None
-    )
+    return bool(name) and match.code is not None and match.method != "code" and whole_province(index, name) is not None
 
 
 def analyse_rows(

@@ -74,6 +74,9 @@ LETTER_ABBREVIATIONS = ("p",)
 PROVINCE_WORDS = {"sumatra": "sumatera", "kal": "kalimantan", "sum": "sumatera"}
 PROVINCE_TITLES = ("provinsi", "propinsi", "prov", "prop")
 PARENTHESES = re.compile(r"\(([^)]*)\)")
+FOOTNOTE = re.compile(r"\(\s*\d{1,3}\s*\)|\s\*+$")  # '(18)', 'Kapuas *': a note's mark after a name
+# A district followed by its province after a comma or a spaced dash: 'Kapuas, Kalteng', 'Banjar - Kalsel'.
+PROVINCE_AFTER = re.compile(r"^(.+?)\s*(?:,|\s[-\u2013\u2014]\s)\s*(.+)$")
 # A code and a name in one cell, as some tables print them: '1204 Tapanuli Tengah', '[62.11] Pulang Pisau'.
 CODE_AND_NAME = re.compile(r"^\[?(\d{2}\s*[.\-\u2013]?\s*\d{2})\]?\s*[-\u2013:.]?\s+(\D.*)$")
 SUGGESTION_LIMIT = 3
@@ -320,6 +323,22 @@ def resolve_province(index: DistrictIndex, text: str | None) -> str | None:
     return _province_ref(index, text).code
 
 
+def whole_province(index: DistrictIndex, text: str | None) -> str | None:
+    """The province a name is in its entirety ('Kalimantan Tengah', 'Provinsi Jambi', 'Aceh (NAD)', 'Jambi (15)'),
+    or None. 'Kabupaten Kapuas (Kalimantan Tengah)', 'Banjar, Kalsel', 'Bengkulu (Kota)' and 'Sampit (18)' are
+    not provinces: something in them is not the province's name."""
+    text = str(text or "").strip()
+    if not text:
+        return None
+    if code := index.province_keys.get(_province_key(text)):
+        return code
+    inner, outer = " ".join(PARENTHESES.findall(text)).strip(), PARENTHESES.sub(" ", text).strip()
+    if inner and outer and "(" not in outer and ")" not in outer:
+        named = index.province_keys.get(_province_key(outer))
+        return named if named and index.province_keys.get(_province_key(inner)) == named else None
+    return None
+
+
 def _province_ref(index: DistrictIndex, text: str | None) -> ProvinceRef:
     text = str(text or "").strip()
     if not text:
@@ -464,6 +483,16 @@ def _match_plain(index: DistrictIndex, name: str, province: ProvinceRef) -> Matc
     return Match(None, None, "unknown_name", _fuzzy(index, name, province))
 
 
+def _district_and_province(index: DistrictIndex, name: str) -> tuple[str, ProvinceRef] | None:
+    """(district text, province) when a name carries its province in parentheses, or after a comma or dash."""
+    inner = " ".join(PARENTHESES.findall(name)).strip()
+    if inner and (named := whole_province(index, inner)):
+        return PARENTHESES.sub(" ", name).strip(), ProvinceRef(named, inner)
+    if (parts := PROVINCE_AFTER.match(name)) and (named := whole_province(index, parts.group(2))):
+        return parts.group(1).strip(), ProvinceRef(named, parts.group(2).strip())
+    return None
+
+
 def name_alternates(text: str) -> list[str] | None:
     """Alternate spellings written in one cell: 'Bulungan (Bulongan)', 'Lima Puluh Koto/Kota'; None if none.
 
@@ -501,10 +530,14 @@ def match_name(index: DistrictIndex, name: str, province: str | None | ProvinceR
             province = ProvinceRef(province, index.province_names[province])
         else:
             province = _province_ref(index, province)
-    inner = " ".join(PARENTHESES.findall(name)).strip()
-    if inner and province.code is None and (named := _province_ref(index, inner)).code:
-        # 'Banjar (Kalsel)': the parenthesis names the province
-        return _match_plain(index, PARENTHESES.sub(" ", name).strip(), named)
+    name = FOOTNOTE.sub(" ", name).strip() or name  # 'Sampit (18)': a note's number, not a province code
+    if (split := _district_and_province(index, name)) is not None:
+        # 'Banjar (Kalsel)', 'Kapuas, Kalimantan Tengah', 'Kab. Banjar - Kalimantan Selatan': the district, checked
+        # against the province written with it (and against the province column, when both are given)
+        district, named = split
+        if province.code is not None and province.code != named.code:
+            return _match_plain(index, district, province)  # two provinces: the district must be in the column's
+        return _match_plain(index, district, named)
     alternates = name_alternates(name)
     if not alternates:
         return _match_plain(index, name, province)
