@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from geo.codes import (
     BPS,
@@ -175,6 +176,7 @@ class DistrictIndex:
     choices: dict[str, str] = field(default_factory=dict)  # fuzzy choice text -> code, area served only
     outside_choices: dict[str, str] = field(default_factory=dict)  # the same for districts outside the area
     ignored_aliases: list[str] = field(default_factory=list)
+    words_of: dict[str, list[str]] = field(default_factory=dict)  # code -> name words, for shortened names
 
     @property
     def area_provinces(self) -> frozenset[str]:
@@ -283,6 +285,7 @@ def build_index(
     )
     for row in everything.itertuples():
         _, key = split_jenis(row.nama)
+        index.words_of[row.kode] = jenis_and_words(row.nama)[1]
         index.by_key[key].append(Candidate(row.kode, row.jenis, "name"))
         choices = index.choices if row.kode in index.in_area else index.outside_choices
         choices[_fuzzy_text(row.nama)] = row.kode
@@ -399,9 +402,39 @@ def suggest(index: DistrictIndex, text: str, province: str | None) -> tuple[Sugg
     return _fuzzy(index, text, ProvinceRef(province, province or ""))
 
 
+def _word_fits(written: str, official: str) -> bool:
+    """A written word stands for an official one: the same, shortened ('B' for Barat, 'Jab' for Jabung), or one
+    letter off in a longer word ('Bambu' for Bumbu)."""
+    if written == official or (official.startswith(written) and written):
+        return True
+    return len(official) >= 4 and written[:1] == official[:1] and Levenshtein.distance(written, official) <= 1
+
+
+def _shortened_fits(index: DistrictIndex, text: str, province: ProvinceRef) -> list[str]:
+    """The districts of Indonesia a shortened or slightly misspelt name fits word by word ('Tanjung Jabung B',
+    'Kab. Tanah Bambu'); the jenis and province, when written, must agree."""
+    jenis, words = jenis_and_words(text)
+    if not words:
+        return []
+    fits = []
+    for code, official in index.words_of.items():
+        if (jenis and index.jenis_of[code] != jenis) or (province.code and index.provinces_of[code] != province.code):
+            continue
+        if len(official) == len(words) and all(map(_word_fits, words, official)):
+            fits.append(code)
+    return fits
+
+
 def _fuzzy(index: DistrictIndex, text: str, province: ProvinceRef) -> tuple[Suggestion, ...]:
     if province.code is not None and province.code not in index.area_provinces:
         return ()
+    fits = _shortened_fits(index, text, province)
+    if len(fits) == 1:
+        # exactly one district fits the shortened name: offer that one alone (never applied on its own)
+        if fits[0] not in index.in_area:
+            return ()
+        score = round(fuzz.WRatio(_fuzzy_text(text), _fuzzy_text(index.names[fits[0]])), 1)
+        return (_suggestion(index, fits[0], jenis_and_words(text)[0], province, score),)
     choices = {
         choice: code
         for choice, code in index.choices.items()
