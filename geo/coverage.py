@@ -1299,6 +1299,41 @@ def drop_row(report: ImportReport, number: int) -> ImportReport:
     return validate_report(report)
 
 
+def province_row_as_district(report: ImportReport, number: int, index: DistrictIndex) -> ImportReport:
+    """An editor's 'bukan baris provinsi': a row set aside as a province row becomes a district row, matched by
+    its name as any row is (unmatched, with suggestions, when the name fits no one district), and the draft is
+    validated again. Its figures move with it; it is no longer the province's figure."""
+    entry = next((e for e in report.excluded if e.row == number and e.reason == Exclusion.PROVINCE), None)
+    if entry is None:
+        raise ReportEditError(f"Baris {number} bukan baris provinsi di draf ini.")
+    match = match_rows(index, [RowInput(entry.input, None, None)]).matches[0]
+    row = RowResult(
+        row=number,
+        input=entry.input,
+        code=match.code,
+        method=match.method,
+        name=index.names.get(match.code) if match.code else None,
+        suggestions=[asdict(s) for s in match.suggestions],
+        participants=entry.participants,
+        workers=entry.workers,
+        coverage_pct=entry.coverage_pct,
+        target_pct=entry.target_pct,
+        source=entry.source,
+        as_of=entry.as_of,
+        reason=match.reason,
+    )
+    computed = _computed(row)
+    row.coverage_given = row.coverage_pct is not None and (computed is None or round(computed, 2) != row.coverage_pct)
+    report.excluded.remove(entry)
+    report.rows = sorted([*report.rows, row], key=lambda r: r.row)
+    report.errors = [p for p in report.errors if p.row != number]
+    report.warnings = [p for p in report.warnings if p.row != number]
+    if match.code is None:
+        message = MATCH_MESSAGES.get(match.message or "", MATCH_MESSAGES["unknown_name"]).format(input=entry.input)
+        report.errors.append(Problem(number, "wilayah", message, Kind.UNMATCHED))
+    return validate_report(report)
+
+
 def match_row(report: ImportReport, number: int, code: str) -> ImportReport:
     """Match an unmatched row by hand to one of its suggestions, then validate again."""
     row = _row(report, number)

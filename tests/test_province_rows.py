@@ -3,8 +3,11 @@ parentheses, after a comma or a dash) is that district, never the province's fig
 
 import pytest
 
-from geo.coverage import Exclusion, analyse_file, classify_row
+from geo.accounts import create_user
+from geo.coverage import Exclusion, Kind, ReportEditError, analyse_file, classify_row, province_row_as_district
 from geo.matching import match_district, whole_province
+from tests.test_editor import PASSWORD, csrf, sign_in, upload, xlsx
+from web.resources import get_resources
 
 
 def one_row(name: str, province: str = "", code: str = "") -> bytes:
@@ -80,3 +83,40 @@ def test_whole_province(index, text, expected):
 def test_match_district_reads_the_province_after_a_comma(index):
     assert match_district(index, name="Kabupaten Solok, Sumatera Barat").code == "13.02"
     assert match_district(index, name="Solok, Sumatera Barat").code is None  # Kota or Kabupaten: still ambiguous
+
+
+def test_an_editor_turns_a_province_row_back_into_a_district_row(index):
+    data = b'wilayah,cakupan\nProvinsi Jambi,"30,5"\nKalimantan Tengah,"41,5"\nKota Solok,40\n'
+    report = analyse_file(data, "x.csv", index, "2025-10", source="uji")
+    assert [entry.province for entry in report.province_figures()] == ["15", "62"]
+    province_row_as_district(report, 2, index)  # 'Provinsi Jambi' was a province row; now a row to match
+    assert [entry.province for entry in report.province_figures()] == ["62"]
+    row = next(row for row in report.rows if row.row == 2)
+    assert (row.code, row.coverage_pct) == (None, 30.5)  # a province's name: unmatched, never guessed
+    assert any(p.row == 2 and p.kind == Kind.UNMATCHED for p in report.errors)
+    with pytest.raises(ReportEditError):
+        province_row_as_district(report, 4, index)  # Kota Solok is no province row
+
+
+@pytest.fixture()
+def editor(app):
+    with app.app_context():
+        create_user(get_resources().engine, "penyunting", "editor", PASSWORD)
+    return app
+
+
+def test_review_lists_province_rows_with_their_figure_and_turns_one_back(editor):
+    client = editor.test_client()
+    sign_in(client, "penyunting")
+    response = upload(
+        client, xlsx([["", "Provinsi Kalimantan Tengah", 4130, 10000], ["6211", "Pulang Pisau", 4130, 10000]])
+    )
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-row="3" data-reason="province"' in review and "41,3" in review
+    draft_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    action = f"/kelola/draf/{draft_id}/baris/3/kabupaten"
+    assert action in review
+    assert client.post(action, data={"csrf_token": csrf(review)}).status_code == 302
+    review = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-reason="province"' not in review and action not in review
+    assert client.post(action, data={}).status_code == 400  # CSRF
