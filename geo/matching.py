@@ -808,10 +808,11 @@ def match_rows(index: DistrictIndex, rows: list[RowInput], code_system: str | No
     results = [match_one(index, row, code_system) for row in rows]
     decided = _file_system([code_row for _, code_row in results if code_row is not None])
     matches, used = [], 0
-    for match, code_row in results:
+    for row, (match, code_row) in zip(rows, results, strict=True):
         if match.message == "code_system" and decided and code_row and code_row.readings[decided]:
-            match = Match(code_row.readings[decided], "code")
-            used += 1
+            # the file's reading, still checked against the row's province
+            match = _with_name(index, code_row.readings[decided], None, _province_ref(index, row.province))
+            used += match.code is not None
         matches.append(match)
     notes = []
     if used:

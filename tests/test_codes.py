@@ -169,3 +169,11 @@ def test_a_mostly_readable_code_column_is_kept(index):
     report = analyse_file(data, "ids.csv", index, "2025-10", source="uji")
     assert [row.code for row in report.rows] == ["62.11", "62.02", None]
     assert report.code_column is None
+
+
+def test_the_files_reading_is_still_checked_against_each_rows_province(index):
+    rows = "".join(f"{code},,40\n" for code in CROSSWALK["kode_bps"] if code != "1204")
+    data = f"kode,provinsi,cakupan\n1204,Kalimantan Tengah,40\n{rows}".encode()  # BPS 1204 is Tapanuli Tengah
+    report = analyse_file(data, "kode.csv", index, "2025-10", source="uji")
+    assert any("dibaca sebagai kode BPS" in w.message for w in report.warnings)
+    assert report.rows[0].code is None and report.rows[0].reason == "code_name_conflict"
