@@ -35,6 +35,9 @@ def right_district(code: str) -> str:
     "codes",
     [
         OLD_KALTIM,  # the whole province, as an office would send it
+        # the file: 6406, 6410 and 6473 exist in neither system today; before, they were left out of the
+        # file's reading and the rest was read as Kemendagri (6407 on Kutai Barat, 6408 on Kutai Timur)
+        ["6401", "6406", "6407", "6408", "6409", "6410", "6471", "6472", "6473", "6474"],
         ["6401", "6402", "6403", "6407", "6408", "6471"],  # a subset every code of which Kemendagri also knows
         ["6407"],
     ],
