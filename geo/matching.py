@@ -223,7 +223,9 @@ def split_jenis(text: str) -> tuple[str | None, str]:
 def normalize_code(text: str) -> str | None:
     """Return a Kemendagri-form code '62.11' from '62.11' or '6211' (for addresses, not for imports)."""
     code = parse_code(text)
-    return code.as_kemendagri if code and not re.search(r"[-\u2013/]", str(text)) else None
+    if code is None or code.system == BPS or re.search(r"[-\u2013/]", str(text)):
+        return None  # a dashed code or an HDX pcode may be BPS: no address of its own
+    return code.as_kemendagri
 
 
 def read_aliases(path: Path) -> pd.DataFrame:
