@@ -9,7 +9,7 @@ module only says what each reading would be, geo.matching decides.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -17,11 +17,20 @@ import pandas as pd
 BPS, KEMENDAGRI = "bps", "kemendagri"
 CODE_SYSTEMS = (BPS, KEMENDAGRI)
 SYSTEM_LABELS = {BPS: "kode BPS", KEMENDAGRI: "kode Kemendagri"}
+# A suggestion read from an old code (data/kode_lama.csv) carries this system: never settled in bulk.
+BPS_HISTORIC = "bps_lama"
 
 # 62.11, or 62.1 when a spreadsheet stored 62.10 as a number and dropped the trailing zero.
 DOTTED = re.compile(r"^(\d{2})\s*\.\s*(\d{1,2})$")
 DASHED = re.compile(r"^(\d{2})\s*[-\u2013/]\s*(\d{2})$")
 BARE = re.compile(r"^(\d{2})\s?(\d{2})$")
+# OCHA/HDX COD-AB pcodes: 'ID' and the BPS code ('ID1107', admin 2; 'ID11' is a province).
+PCODE = re.compile(r"^ID(\d{4})$", re.IGNORECASE)
+# Forms that are ids of another scheme, never a district code: GADM ('IDN.13.1_1'), HASC ('ID.KB.BE').
+FOREIGN_FORMS = {
+    "gadm": re.compile(r"^IDN(\.\d+){1,3}(_\d+)?$", re.IGNORECASE),
+    "hasc": re.compile(r"^ID\.[A-Z]{2}(\.[A-Z]{2})?$", re.IGNORECASE),
+}
 HEADER_WORDS = {
     "bps": BPS,
     "kemendagri": KEMENDAGRI,
@@ -42,6 +51,7 @@ class CodeText:
 
     digits: str
     dotted: bool
+    system: str | None = None  # what the form itself says (an HDX pcode is BPS), else None
 
     @property
     def province(self) -> str:
@@ -53,10 +63,22 @@ class CodeText:
 
 
 @dataclass(frozen=True)
+class HistoricCode:
+    """A code a district had before a province split (data/kode_lama.csv): the district it names today."""
+
+    system: str
+    code: str
+    kemendagri: str
+    until: int
+    note: str
+
+
+@dataclass(frozen=True)
 class Crosswalk:
-    """BPS code (`1204`) -> Kemendagri code (`12.01`) for the districts both systems list."""
+    """BPS code (`1204`) -> Kemendagri code (`12.01`) for the districts both systems list, and the old codes."""
 
     bps_to_kemendagri: dict[str, str]
+    historic: dict[tuple[str, str], HistoricCode] = field(default_factory=dict)  # (system, digits) -> old code
 
     @property
     def provinces(self) -> frozenset[str]:
@@ -68,10 +90,18 @@ def parse_code(text: str | None) -> CodeText | None:
     text = re.sub(r"^(\d{4})\.0+$", r"\1", str(text or "").strip())  # 6211.0: a number exported as text
     if found := DOTTED.match(text):
         return CodeText(found.group(1) + found.group(2).ljust(2, "0"), dotted=True)
+    if found := PCODE.match(text):
+        return CodeText(found.group(1), dotted=False, system=BPS)
     for pattern in (DASHED, BARE):
         if found := pattern.match(text):
             return CodeText(found.group(1) + found.group(2), dotted=False)
     return None
+
+
+def foreign_form(text: str | None) -> str | None:
+    """The id scheme a cell is written in when it is no district code ('gadm', 'hasc'), or None."""
+    text = str(text or "").strip()
+    return next((name for name, pattern in FOREIGN_FORMS.items() if pattern.match(text)), None)
 
 
 def header_code_system(header: str | None) -> str | None:
@@ -94,6 +124,30 @@ def read_crosswalk(path: Path) -> Crosswalk:
     if bad or frame["kode_bps"].duplicated().any() or frame["kode_kemendagri"].duplicated().any():
         raise CodeError(f"{path} has malformed or repeated codes: {sorted(set(bad))[:5]}")
     return Crosswalk(dict(zip(frame["kode_bps"], frame["kode_kemendagri"], strict=True)))
+
+
+def read_historic_codes(path: Path, crosswalk: Crosswalk) -> Crosswalk:
+    """Add the old codes of data/kode_lama.csv to `crosswalk`; raise CodeError on a malformed or repeated row."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError) as error:
+        raise CodeError(f"Cannot read the old codes {path}: {error}") from error
+    if not {"sistem", "kode", "kode_kemendagri", "sampai"} <= set(frame.columns):
+        raise CodeError(f"{path} needs the columns sistem, kode, kode_kemendagri and sampai.")
+    historic: dict[tuple[str, str], HistoricCode] = {}
+    for row in frame.itertuples():
+        key = (row.sistem, row.kode)
+        valid = row.sistem == BPS and re.fullmatch(r"\d{4}", row.kode) and re.fullmatch(r"\d{4}", row.sampai)
+        if not valid or key in historic or row.kode in crosswalk.bps_to_kemendagri:
+            # an old code that BPS uses today for another district would make two readings of one code
+            raise CodeError(f"{path}: row {row.Index + 2} ({row.kode}) is malformed, repeated or still in use.")
+        historic[key] = HistoricCode(row.sistem, row.kode, row.kode_kemendagri, int(row.sampai), row.catatan)
+    return Crosswalk(crosswalk.bps_to_kemendagri, historic)
+
+
+def historic_reading(code: CodeText, crosswalk: Crosswalk) -> HistoricCode | None:
+    """The old BPS code `code` was before a province split, or None."""
+    return crosswalk.historic.get((BPS, code.digits)) if not code.dotted else None
 
 
 def code_readings(code: CodeText, crosswalk: Crosswalk, known: set[str] | dict[str, str]) -> dict[str, str | None]:

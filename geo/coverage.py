@@ -26,7 +26,18 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from geo.codes import header_code_system
-from geo.matching import DistrictIndex, Match, RowInput, match_rows, normalize_words, resolve_province, split_jenis
+from geo.matching import (
+    CodeColumnNote,
+    DistrictIndex,
+    Match,
+    RowInput,
+    match_name,
+    match_rows,
+    normalize_words,
+    resolve_province,
+    split_jenis,
+    whole_province,
+)
 from geo.numbers import format_percent, format_points
 from geo.segments import CONTRIBUTION, COUNT_COLUMNS, SEGMENT_COLUMNS, segment_problems
 
@@ -166,6 +177,8 @@ MATCH_MESSAGES = {
     "perbaiki nama/provinsinya bila memang wilayah Sumatera atau Kalimantan.",
     "code_system": "Kode '{input}' menunjuk wilayah berbeda sebagai kode BPS dan sebagai kode Kemendagri. "
     "Pilih salah satu saran, atau unggah lagi dengan sistem kode yang dipakai berkas.",
+    "historic_code": "Kode '{input}' adalah kode BPS lama (sebelum pemekaran provinsi), bukan kode wilayah mana pun "
+    "sekarang. Pilih saran bila benar, atau tulis nama wilayahnya di baris itu.",
     "code_name_conflict": "Kode, nama atau provinsi '{input}' menunjuk wilayah yang berbeda. Perbaiki salah satunya.",
     "empty": "Baris tanpa nama wilayah dan tanpa kode.",
     "province_name": "'{input}' adalah nama provinsi, bukan kabupaten/kota. Baris total provinsi tidak masuk "
@@ -353,6 +366,7 @@ class ImportReport:
     previous_period: str | None = None  # for the jump check
     previous_coverage: dict[str, float] = field(default_factory=dict)
     fractions_scaled: bool = False
+    code_column: CodeColumnNote | None = None  # the code column was set aside: its rows matched by name
 
     @property
     def ok(self) -> bool:
@@ -406,6 +420,7 @@ class ImportReport:
             "warnings": [asdict(problem) for problem in self.warnings],
             "previous": {"period": self.previous_period, "coverage": self.previous_coverage},
             "fractions_scaled": self.fractions_scaled,
+            "code_column": asdict(self.code_column) if self.code_column else None,
         }
 
     @classmethod
@@ -430,6 +445,7 @@ class ImportReport:
             previous_period=previous.get("period"),
             previous_coverage=previous.get("coverage") or {},
             fractions_scaled=data.get("fractions_scaled", False),
+            code_column=_code_column(data.get("code_column")),
         )
 
     def province_figures(self) -> list[ExcludedRow]:
@@ -475,6 +491,12 @@ class ImportReport:
         for column in SEGMENT_COLUMNS:  # integers with blanks, never floats (15000 stays 15000, not 15000.0)
             frame[column] = frame[column].astype("Int64")
         return frame
+
+
+def _code_column(data: dict | None) -> CodeColumnNote | None:
+    if not data:
+        return None
+    return CodeColumnNote(data.get("form"), data["unreadable"], data["written"], tuple(data.get("examples", ())))
 
 
 def _legacy_kind(problem: dict, rows: list[RowResult]) -> Kind:
@@ -916,9 +938,9 @@ def classify_row(
     note = bool(words) and not figures and (words[0] in NOTE_WORDS or name.lstrip().startswith(("*", "#", "(")))
     if code:
         found = re.fullmatch(r"(\d{2})(?:\.0+)?", code.strip())
-        if found and found.group(1) in set(index.provinces_of.values()):
-            return Exclusion.PROVINCE
-        return None  # a district code: the matcher decides (and reports a code that fits nothing)
+        if found and found.group(1) in set(index.provinces_of.values()) and (not words or whole_province(index, name)):
+            return Exclusion.PROVINCE  # a province's code, and no name or the province's own
+        return None  # a district code, or a district's name: the matcher decides (and reports what fits nothing)
     if not words:
         return Exclusion.BLANK_NAME if figures else Exclusion.NOTE
     if TOTAL_WORDS & set(words) or joined in TOTAL_WORDS:
@@ -927,13 +949,20 @@ def classify_row(
         return Exclusion.AVERAGE
     if province_level:
         return Exclusion.NOTE if note else Exclusion.PROVINCE
-    if words[0] in PROVINCE_WORDS:
+    if whole_province(index, name) is not None and not index.by_key.get(split_jenis(name)[1]):
+        # the whole name is a province, and no district's ('Kalimantan Tengah', 'Kalteng', 'Provinsi Jambi');
+        # 'Kabupaten Kapuas (Kalimantan Tengah)' or 'Banjar, Kalsel' is a district, checked against that province
         return Exclusion.PROVINCE
-    if resolve_province(index, name) is not None and not index.by_key.get(split_jenis(name)[1]):
-        return Exclusion.PROVINCE  # a province's name that is no district's ('Kalimantan Tengah', 'Kalteng')
+    if words[0] in PROVINCE_WORDS and len(words) > 1 and not _names_district(index, name):
+        return Exclusion.PROVINCE  # 'Provinsi ...' with a spelling the index lacks: still no district's figure
     if note:
         return Exclusion.NOTE
     return None
+
+
+def _names_district(index: DistrictIndex, name: str) -> bool:
+    """Whether the matcher would find a district in `name` (so it is not set aside as a province row)."""
+    return match_name(index, name, None).code is not None
 
 
 def _excluded_row(
@@ -942,7 +971,7 @@ def _excluded_row(
     values, _ = _figures(cells, columns)
     province = None
     if reason == Exclusion.PROVINCE:
-        province = resolve_province(index, name) or (code.strip()[:2] if code.strip()[:2].isdigit() else None)
+        province = whole_province(index, name) or (code.strip()[:2] if code.strip()[:2].isdigit() else None)
         if province not in index.area_provinces:
             province = None  # a province outside the map's area: set aside, never published
     coverage = values["coverage"]
@@ -966,9 +995,7 @@ def _excluded_row(
 
 def _province_named(index: DistrictIndex, name: str, match: Match) -> bool:
     """A bare province name that is also a district's ('Jambi', 'Bengkulu'): it may be the province's total."""
-    return (
-        bool(name) and match.code is not None and match.method != "code" and resolve_province(index, name) is not None
-    )
+    return bool(name) and match.code is not None and match.method != "code" and whole_province(index, name) is not None
 
 
 def analyse_rows(
@@ -1010,11 +1037,12 @@ def analyse_rows(
     # The matching step, once per file: a bare code may be read by what the whole file's codes fit.
     inputs = [RowInput(name, code, _cell(cells, columns, "province")) for _, cells, name, code in kept]
     header_system = header_code_system(rows[header][columns["code"]]) if "code" in columns else None
-    matches, notes = match_rows(index, inputs, code_system or header_system)
+    matched = match_rows(index, inputs, code_system or header_system)
+    notes = matched.notes + ([matched.code_column.message] if matched.code_column else [])
     warnings = [Problem(None, "kode", note, Kind.MATCH_NOTE) for note in notes]
     results = [
         _row_result(number, cells, name, code, match, columns, index, errors, warnings)
-        for (number, cells, name, code), match in zip(kept, matches, strict=True)
+        for (number, cells, name, code), match in zip(kept, matched.matches, strict=True)
     ]
     labels = {COLUMN_LABELS[key]: rows[header][index] for key, index in columns.items()}
     report = ImportReport(
@@ -1027,6 +1055,7 @@ def analyse_rows(
         data_rows=len(data),
         source=source,
         as_of=as_of,
+        code_column=matched.code_column,
     )
     validate_report(report)
     return report
@@ -1071,7 +1100,7 @@ def _row_result(
         result.code = result.method = result.name = None
         result.reason = "ambiguous"
     elif match.code is None:
-        column = "kode" if match.message in ("bad_code", "unknown_code", "code_system") else "wilayah"
+        column = "kode" if match.message in ("bad_code", "unknown_code", "code_system", "historic_code") else "wilayah"
         errors.append(Problem(number, column, MATCH_MESSAGES[match.message].format(input=result.input), Kind.UNMATCHED))
     values, problems = _figures(cells, columns)
     errors.extend(Problem(number, p.column, p.message, p.kind) for p in problems)
@@ -1267,6 +1296,41 @@ def drop_row(report: ImportReport, number: int) -> ImportReport:
     report.excluded.sort(key=lambda entry: entry.row)
     report.errors = [p for p in report.errors if p.row != number]
     report.warnings = [p for p in report.warnings if p.row != number]
+    return validate_report(report)
+
+
+def province_row_as_district(report: ImportReport, number: int, index: DistrictIndex) -> ImportReport:
+    """An editor's 'bukan baris provinsi': a row set aside as a province row becomes a district row, matched by
+    its name as any row is (unmatched, with suggestions, when the name fits no one district), and the draft is
+    validated again. Its figures move with it; it is no longer the province's figure."""
+    entry = next((e for e in report.excluded if e.row == number and e.reason == Exclusion.PROVINCE), None)
+    if entry is None:
+        raise ReportEditError(f"Baris {number} bukan baris provinsi di draf ini.")
+    match = match_rows(index, [RowInput(entry.input, None, None)]).matches[0]
+    row = RowResult(
+        row=number,
+        input=entry.input,
+        code=match.code,
+        method=match.method,
+        name=index.names.get(match.code) if match.code else None,
+        suggestions=[asdict(s) for s in match.suggestions],
+        participants=entry.participants,
+        workers=entry.workers,
+        coverage_pct=entry.coverage_pct,
+        target_pct=entry.target_pct,
+        source=entry.source,
+        as_of=entry.as_of,
+        reason=match.reason,
+    )
+    computed = _computed(row)
+    row.coverage_given = row.coverage_pct is not None and (computed is None or round(computed, 2) != row.coverage_pct)
+    report.excluded.remove(entry)
+    report.rows = sorted([*report.rows, row], key=lambda r: r.row)
+    report.errors = [p for p in report.errors if p.row != number]
+    report.warnings = [p for p in report.warnings if p.row != number]
+    if match.code is None:
+        message = MATCH_MESSAGES.get(match.message or "", MATCH_MESSAGES["unknown_name"]).format(input=entry.input)
+        report.errors.append(Problem(number, "wilayah", message, Kind.UNMATCHED))
     return validate_report(report)
 
 

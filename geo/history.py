@@ -23,6 +23,7 @@ from geo.coverage import (
     credit_sources,
     drop_row,
     match_row,
+    province_row_as_district,
     scale_fractions,
     set_provenance,
     validate_report,
@@ -222,6 +223,20 @@ def edit_draft(
         return _edit(engine, draft_id, actor, "drop_row", lambda r: drop_row(r, row_number), row=row_number)
     return _edit(
         engine, draft_id, actor, "match_row", lambda r: match_row(r, row_number, code or ""), row=row_number, code=code
+    )
+
+
+def draft_province_row_as_district(
+    engine: Engine, draft_id: int, row_number: int, actor: str, index: DistrictIndex
+) -> ImportReport:
+    """Turn a row set aside as a province row back into a district row (matched by its name)."""
+    return _edit(
+        engine,
+        draft_id,
+        actor,
+        "province_row_as_district",
+        lambda r: province_row_as_district(r, row_number, index),
+        row=row_number,
     )
 
 

@@ -18,8 +18,20 @@ from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
-from geo.codes import BPS, KEMENDAGRI, SYSTEM_LABELS, Crosswalk, code_readings, parse_code
+from geo.codes import (
+    BPS,
+    BPS_HISTORIC,
+    KEMENDAGRI,
+    SYSTEM_LABELS,
+    Crosswalk,
+    HistoricCode,
+    code_readings,
+    foreign_form,
+    historic_reading,
+    parse_code,
+)
 
 KABUPATEN, KOTA = "Kabupaten", "Kota"
 # Prefixes that say Kabupaten or Kota, longest first: Kodya/Kotamadya (before 1999) and Kotif (kota
@@ -63,6 +75,9 @@ LETTER_ABBREVIATIONS = ("p",)
 PROVINCE_WORDS = {"sumatra": "sumatera", "kal": "kalimantan", "sum": "sumatera"}
 PROVINCE_TITLES = ("provinsi", "propinsi", "prov", "prop")
 PARENTHESES = re.compile(r"\(([^)]*)\)")
+FOOTNOTE = re.compile(r"\(\s*\d{1,3}\s*\)|\s\*+$")  # '(18)', 'Kapuas *': a note's mark after a name
+# A district followed by its province after a comma or a spaced dash: 'Kapuas, Kalteng', 'Banjar - Kalsel'.
+PROVINCE_AFTER = re.compile(r"^(.+?)\s*(?:,|\s[-\u2013\u2014]\s)\s*(.+)$")
 # A code and a name in one cell, as some tables print them: '1204 Tapanuli Tengah', '[62.11] Pulang Pisau'.
 CODE_AND_NAME = re.compile(r"^\[?(\d{2}\s*[.\-\u2013]?\s*\d{2})\]?\s*[-\u2013:.]?\s+(\D.*)$")
 SUGGESTION_LIMIT = 3
@@ -74,6 +89,7 @@ REASON_OF_MESSAGE = {
     "ambiguous": "ambiguous",
     "outside_area": "outside_area",
     "code_system": "code_system",
+    "historic_code": "code_system",
     "code_name_conflict": "code_name_conflict",
     "other_province": "unknown",
     "province_name": "unknown",
@@ -160,6 +176,7 @@ class DistrictIndex:
     choices: dict[str, str] = field(default_factory=dict)  # fuzzy choice text -> code, area served only
     outside_choices: dict[str, str] = field(default_factory=dict)  # the same for districts outside the area
     ignored_aliases: list[str] = field(default_factory=list)
+    words_of: dict[str, list[str]] = field(default_factory=dict)  # code -> name words, for shortened names
 
     @property
     def area_provinces(self) -> frozenset[str]:
@@ -206,7 +223,9 @@ def split_jenis(text: str) -> tuple[str | None, str]:
 def normalize_code(text: str) -> str | None:
     """Return a Kemendagri-form code '62.11' from '62.11' or '6211' (for addresses, not for imports)."""
     code = parse_code(text)
-    return code.as_kemendagri if code and not re.search(r"[-\u2013/]", str(text)) else None
+    if code is None or code.system == BPS or re.search(r"[-\u2013/]", str(text)):
+        return None  # a dashed code or an HDX pcode may be BPS: no address of its own
+    return code.as_kemendagri
 
 
 def read_aliases(path: Path) -> pd.DataFrame:
@@ -268,6 +287,7 @@ def build_index(
     )
     for row in everything.itertuples():
         _, key = split_jenis(row.nama)
+        index.words_of[row.kode] = jenis_and_words(row.nama)[1]
         index.by_key[key].append(Candidate(row.kode, row.jenis, "name"))
         choices = index.choices if row.kode in index.in_area else index.outside_choices
         choices[_fuzzy_text(row.nama)] = row.kode
@@ -306,6 +326,22 @@ def _fuzzy_text(name: str) -> str:
 def resolve_province(index: DistrictIndex, text: str | None) -> str | None:
     """Return the kode_prov a province name, alias or code stands for, or None."""
     return _province_ref(index, text).code
+
+
+def whole_province(index: DistrictIndex, text: str | None) -> str | None:
+    """The province a name is in its entirety ('Kalimantan Tengah', 'Provinsi Jambi', 'Aceh (NAD)', 'Jambi (15)'),
+    or None. 'Kabupaten Kapuas (Kalimantan Tengah)', 'Banjar, Kalsel', 'Bengkulu (Kota)' and 'Sampit (18)' are
+    not provinces: something in them is not the province's name."""
+    text = str(text or "").strip()
+    if not text:
+        return None
+    if code := index.province_keys.get(_province_key(text)):
+        return code
+    inner, outer = " ".join(PARENTHESES.findall(text)).strip(), PARENTHESES.sub(" ", text).strip()
+    if inner and outer and "(" not in outer and ")" not in outer:
+        named = index.province_keys.get(_province_key(outer))
+        return named if named and index.province_keys.get(_province_key(inner)) == named else None
+    return None
 
 
 def _province_ref(index: DistrictIndex, text: str | None) -> ProvinceRef:
@@ -368,9 +404,39 @@ def suggest(index: DistrictIndex, text: str, province: str | None) -> tuple[Sugg
     return _fuzzy(index, text, ProvinceRef(province, province or ""))
 
 
+def _word_fits(written: str, official: str) -> bool:
+    """A written word stands for an official one: the same, shortened ('B' for Barat, 'Jab' for Jabung), or one
+    letter off in a longer word ('Bambu' for Bumbu)."""
+    if written == official or (official.startswith(written) and written):
+        return True
+    return len(official) >= 4 and written[:1] == official[:1] and Levenshtein.distance(written, official) <= 1
+
+
+def _shortened_fits(index: DistrictIndex, text: str, province: ProvinceRef) -> list[str]:
+    """The districts of Indonesia a shortened or slightly misspelt name fits word by word ('Tanjung Jabung B',
+    'Kab. Tanah Bambu'); the jenis and province, when written, must agree."""
+    jenis, words = jenis_and_words(text)
+    if not words:
+        return []
+    fits = []
+    for code, official in index.words_of.items():
+        if (jenis and index.jenis_of[code] != jenis) or (province.code and index.provinces_of[code] != province.code):
+            continue
+        if len(official) == len(words) and all(map(_word_fits, words, official)):
+            fits.append(code)
+    return fits
+
+
 def _fuzzy(index: DistrictIndex, text: str, province: ProvinceRef) -> tuple[Suggestion, ...]:
     if province.code is not None and province.code not in index.area_provinces:
         return ()
+    fits = _shortened_fits(index, text, province)
+    if len(fits) == 1:
+        # exactly one district fits the shortened name: offer that one alone (never applied on its own)
+        if fits[0] not in index.in_area:
+            return ()
+        score = round(fuzz.WRatio(_fuzzy_text(text), _fuzzy_text(index.names[fits[0]])), 1)
+        return (_suggestion(index, fits[0], jenis_and_words(text)[0], province, score),)
     choices = {
         choice: code
         for choice, code in index.choices.items()
@@ -452,6 +518,16 @@ def _match_plain(index: DistrictIndex, name: str, province: ProvinceRef) -> Matc
     return Match(None, None, "unknown_name", _fuzzy(index, name, province))
 
 
+def _district_and_province(index: DistrictIndex, name: str) -> tuple[str, ProvinceRef] | None:
+    """(district text, province) when a name carries its province in parentheses, or after a comma or dash."""
+    inner = " ".join(PARENTHESES.findall(name)).strip()
+    if inner and (named := whole_province(index, inner)):
+        return PARENTHESES.sub(" ", name).strip(), ProvinceRef(named, inner)
+    if (parts := PROVINCE_AFTER.match(name)) and (named := whole_province(index, parts.group(2))):
+        return parts.group(1).strip(), ProvinceRef(named, parts.group(2).strip())
+    return None
+
+
 def name_alternates(text: str) -> list[str] | None:
     """Alternate spellings written in one cell: 'Bulungan (Bulongan)', 'Lima Puluh Koto/Kota'; None if none.
 
@@ -489,10 +565,14 @@ def match_name(index: DistrictIndex, name: str, province: str | None | ProvinceR
             province = ProvinceRef(province, index.province_names[province])
         else:
             province = _province_ref(index, province)
-    inner = " ".join(PARENTHESES.findall(name)).strip()
-    if inner and province.code is None and (named := _province_ref(index, inner)).code:
-        # 'Banjar (Kalsel)': the parenthesis names the province
-        return _match_plain(index, PARENTHESES.sub(" ", name).strip(), named)
+    name = FOOTNOTE.sub(" ", name).strip() or name  # 'Sampit (18)': a note's number, not a province code
+    if (split := _district_and_province(index, name)) is not None:
+        # 'Banjar (Kalsel)', 'Kapuas, Kalimantan Tengah', 'Kab. Banjar - Kalimantan Selatan': the district, checked
+        # against the province written with it (and against the province column, when both are given)
+        district, named = split
+        if province.code is not None and province.code != named.code:
+            return _match_plain(index, district, province)  # two provinces: the district must be in the column's
+        return _match_plain(index, district, named)
     alternates = name_alternates(name)
     if not alternates:
         return _match_plain(index, name, province)
@@ -513,10 +593,44 @@ def match_name(index: DistrictIndex, name: str, province: str | None | ProvinceR
 
 @dataclass(frozen=True)
 class _CodeRow:
-    """A code whose system the row did not say: what each system reads, and which one its name confirmed."""
+    """A code whose system the row did not say: what each system reads, the old code it may be, and which
+    reading its name confirmed. A code no system knows has no reading at all, and so counts against each."""
 
     readings: dict[str, str | None]
-    confirmed: str | None
+    historic: HistoricCode | None = None
+    confirmed: str | None = None
+
+
+NO_READING = {BPS: None, KEMENDAGRI: None}
+
+
+@dataclass(frozen=True)
+class CodeColumnNote:
+    """The file's code column could not be read as district codes, so its rows were matched by name and
+    province as if it had no code column. `form` names the id scheme when it is known ('gadm', 'hasc')."""
+
+    form: str | None
+    unreadable: int  # codes in the column that are no district code
+    written: int  # codes written in the column at all
+    examples: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        scheme = {"gadm": "ID GADM", "hasc": "kode HASC"}.get(self.form or "", "bukan kode BPS atau Kemendagri")
+        return (
+            f"Kolom kode tidak dipakai: {self.unreadable} dari {self.written} kode ({scheme}, mis. "
+            f"{', '.join(self.examples)}) bukan kode kabupaten/kota. Baris dicocokkan dari nama dan provinsinya "
+            f"saja; kode yang terbaca tetap diperiksa terhadap namanya."
+        )
+
+
+@dataclass(frozen=True)
+class FileMatch:
+    """Every row of one file matched: the matches in order, notes about the file, and the code column's fate."""
+
+    matches: list[Match]
+    notes: list[str]
+    code_column: CodeColumnNote | None = None
 
 
 def _conflict(index: DistrictIndex, codes, province: ProvinceRef) -> Match:
@@ -538,6 +652,28 @@ def _with_name(index: DistrictIndex, code: str, by_name: Match | None, province:
     return Match(code, "code", note=by_name.note if by_name and by_name.code == code else None)
 
 
+def _historic_note(index: DistrictIndex, old: HistoricCode) -> str:
+    return (
+        f"Kode {old.code} adalah kode BPS lama {index.names[old.kemendagri]} (sampai {old.until}); "
+        f"dicocokkan karena namanya sama. Kode BPS sekarang lain."
+    )
+
+
+def _historic_match(index: DistrictIndex, old: HistoricCode, by_name: Match | None, province: ProvinceRef) -> Match:
+    """An old code matches its district only when the row's name names it; otherwise it is only offered."""
+    if by_name is not None and by_name.code == old.kemendagri:
+        return Match(old.kemendagri, "code", note=_historic_note(index, old))
+    if by_name is not None and by_name.code is not None:
+        return _conflict(index, [old.kemendagri, by_name.code], province)
+    return Match(None, None, "historic_code", _historic_suggestions(index, old, province))
+
+
+def _historic_suggestions(index: DistrictIndex, old: HistoricCode | None, province: ProvinceRef):
+    if old is None or old.kemendagri not in index.in_area:
+        return ()
+    return (_suggestion(index, old.kemendagri, None, province, 100.0, BPS_HISTORIC),)
+
+
 def _match_code(
     index: DistrictIndex, code_text: str, by_name: Match | None, province: ProvinceRef, system: str | None
 ) -> tuple[Match, _CodeRow | None]:
@@ -546,63 +682,80 @@ def _match_code(
     if code is None:
         return Match(None, None, "bad_code", fallback), None
     if code.province not in index.province_names:
-        return Match(None, None, "unknown_code", fallback), None
+        return Match(None, None, "unknown_code", fallback), _CodeRow(NO_READING)
     if code.province not in index.area_provinces or (
         province.code is not None and province.code not in index.area_provinces
     ):
         return Match(None, None, "outside_area"), None
     readings = code_readings(code, index.crosswalk, index.names)
-    said = system or (KEMENDAGRI if code.dotted else None)
+    old = historic_reading(code, index.crosswalk)
+    said = system or code.system or (KEMENDAGRI if code.dotted else None)
     if said == BPS and code.dotted:
         said = None  # a dotted code in a column headed BPS: the file contradicts itself
     if said is not None:
         if readings[said] is None:
+            if said == BPS and old is not None:
+                return _historic_match(index, old, by_name, province), None
             return Match(None, None, "unknown_code", fallback), None
         return _with_name(index, readings[said], by_name, province), None
     options = {reading for reading in readings.values() if reading}
     if not options:
-        return Match(None, None, "unknown_code", fallback), None
-    differ = readings[BPS] != readings[KEMENDAGRI]
-    if not differ:
-        return _with_name(index, readings[BPS], by_name, province), _CodeRow(readings, None)
+        if old is not None:
+            return _historic_match(index, old, by_name, province), _CodeRow(readings, old)
+        return Match(None, None, "unknown_code", fallback), _CodeRow(readings)
+    if readings[BPS] == readings[KEMENDAGRI] and old is None:
+        return _with_name(index, readings[BPS], by_name, province), _CodeRow(readings)
     named = set()
     if by_name is not None and by_name.code is not None:
         named = {by_name.code}
     elif by_name is not None and by_name.message in ("ambiguous", "other_province"):
         named = {s.code for s in by_name.suggestions}
+    possible = options | ({old.kemendagri} if old else set())
     if by_name is not None and (by_name.code is not None or by_name.message == "outside_area"):
-        if not named & options:
-            return _conflict(index, options | named, province), _CodeRow(readings, None)
-    chosen = named & options
+        if not named & possible:
+            return _conflict(index, possible | named, province), _CodeRow(readings, old)
+    chosen = named & possible
     if len(chosen) == 1:
         code_found = chosen.pop()
+        if code_found not in options:  # the name confirms the old code
+            return _historic_match(index, old, by_name, province), _CodeRow(readings, old, BPS_HISTORIC)
         system_found = BPS if readings[BPS] == code_found else KEMENDAGRI
         match = _with_name(index, code_found, None, province)
-        return match, _CodeRow(readings, system_found)
-    return _code_system_match(index, readings, province), _CodeRow(readings, None)
+        return match, _CodeRow(readings, old, system_found)
+    return _code_system_match(index, readings, old, province), _CodeRow(readings, old)
 
 
-def _code_system_match(index: DistrictIndex, readings: dict[str, str | None], province: ProvinceRef) -> Match:
-    """Unmatched: the code names one district as BPS and another as Kemendagri; offer both, labelled."""
+def _code_system_match(
+    index: DistrictIndex, readings: dict[str, str | None], old: HistoricCode | None, province: ProvinceRef
+) -> Match:
+    """Unmatched: the code names one district as BPS and another as Kemendagri (or is an old code); offer each
+    reading, labelled with its system."""
     suggestions = tuple(
         _suggestion(index, code, None, province, 100.0, system)
         for system, code in readings.items()
         if code and code in index.in_area
-    )
+    ) + _historic_suggestions(index, old, province)
     return Match(None, None, "code_system", suggestions)
 
 
+def _fits(read: list[str | None]) -> bool:
+    """Every code read, and no district twice."""
+    return bool(read) and all(read) and len(set(read)) == len(read)
+
+
 def _file_system(rows: list[_CodeRow]) -> str | None:
-    """The one code system every unlabelled code of the file fits (and no name contradicts), or None."""
-    rows = [row for row in rows if any(row.readings.values())]
-    consistent = set()
-    for system in (BPS, KEMENDAGRI):
-        read = [row.readings[system] for row in rows]
-        if read and all(read) and len(set(read)) == len(read):
-            consistent.add(system)
+    """The one code system every unlabelled code of the file is known in (no district twice, no name
+    contradicting it), or None. A code no system knows counts against every reading; when the file's codes
+    also fit as old BPS codes (data/kode_lama.csv), no reading is chosen: it may be an old file."""
+    consistent = {system for system in (BPS, KEMENDAGRI) if _fits([row.readings[system] for row in rows])}
+    if any(row.historic for row in rows) and _fits(
+        [row.readings[BPS] or (row.historic.kemendagri if row.historic else None) for row in rows]
+    ):
+        consistent.add(BPS_HISTORIC)
     confirmed = {row.confirmed for row in rows if row.confirmed}
     options = consistent & confirmed if confirmed else consistent
-    return options.pop() if len(options) == 1 and len(confirmed) <= 1 else None
+    chosen = options.pop() if len(options) == 1 and len(confirmed) <= 1 else None
+    return chosen if chosen in (BPS, KEMENDAGRI) else None
 
 
 def match_one(index: DistrictIndex, row: RowInput, code_system: str | None = None) -> tuple[Match, _CodeRow | None]:
@@ -627,22 +780,41 @@ def match_one(index: DistrictIndex, row: RowInput, code_system: str | None = Non
     return _match_code(index, code_text, by_name, province, code_system)
 
 
-def match_rows(
-    index: DistrictIndex, rows: list[RowInput], code_system: str | None = None
-) -> tuple[list[Match], list[str]]:
+def _unreadable_code_column(rows: list[RowInput]) -> CodeColumnNote | None:
+    """The code column, when at least half of its codes are no district code (GADM or HASC ids, database or
+    courier ids): then it says nothing about the districts and the names decide."""
+    written = [str(row.code).strip() for row in rows if str(row.code or "").strip()]
+    unreadable = [code for code in written if parse_code(code) is None]
+    if not written or len(unreadable) * 2 < len(written):
+        return None
+    forms = {foreign_form(code) for code in unreadable}
+    form = forms.pop() if len(forms) == 1 else None
+    return CodeColumnNote(form, len(unreadable), len(written), tuple(unreadable[:3]))
+
+
+def match_rows(index: DistrictIndex, rows: list[RowInput], code_system: str | None = None) -> FileMatch:
     """Match every row of one file; return the matches in order and notes about the file as a whole.
 
     `code_system` (bps/kemendagri) is what the file's code column holds, when its header or the user says so.
     Otherwise a bare code that two systems read differently is settled by the row's name, then by the file:
-    if only one reading fits every code of the file, it is used and a note says so.
+    if only one reading fits every code of the file, it is used and a note says so. A code column that holds
+    no district codes is set aside (`code_column`), and its rows are matched by name and province.
     """
+    code_column = _unreadable_code_column(rows)
+    if code_column is not None:
+        # a row without a name keeps its code, to be reported as not a district code
+        rows = [
+            RowInput(row.name, None, row.province) if str(row.name or "").strip() and not parse_code(row.code) else row
+            for row in rows
+        ]
     results = [match_one(index, row, code_system) for row in rows]
     decided = _file_system([code_row for _, code_row in results if code_row is not None])
     matches, used = [], 0
-    for match, code_row in results:
+    for row, (match, code_row) in zip(rows, results, strict=True):
         if match.message == "code_system" and decided and code_row and code_row.readings[decided]:
-            match = Match(code_row.readings[decided], "code")
-            used += 1
+            # the file's reading, still checked against the row's province
+            match = _with_name(index, code_row.readings[decided], None, _province_ref(index, row.province))
+            used += match.code is not None
         matches.append(match)
     notes = []
     if used:
@@ -650,14 +822,14 @@ def match_rows(
             f"Kode dibaca sebagai {SYSTEM_LABELS[decided]} untuk {used} baris: hanya bacaan itu cocok dengan "
             f"seluruh kode di berkas. Bila keliru, unggah lagi dan pilih sistem kodenya."
         )
-    return matches, notes
+    return FileMatch(matches, notes, code_column)
 
 
 def match_district(
     index: DistrictIndex, name: str | None = None, code: str | None = None, province: str | None = None
 ) -> Match:
     """Match one input row by code, name and province text (a lone row: a code read two ways stays open)."""
-    return match_rows(index, [RowInput(name, code, province)])[0][0]
+    return match_rows(index, [RowInput(name, code, province)]).matches[0]
 
 
 def alias_refusal(index: DistrictIndex, alias: str, suggestion: dict) -> str | None:

@@ -18,7 +18,7 @@ from geo.boundaries import (
     read_name_lists,
     read_report,
 )
-from geo.codes import read_crosswalk
+from geo.codes import read_crosswalk, read_historic_codes
 from geo.matching import build_index, read_aliases
 from tests.databases import Databases, Server, make_app
 
@@ -73,7 +73,9 @@ def index(districts, indonesia):
         pd.read_csv(ROOT / "data" / "province_aliases.csv", dtype=str, keep_default_na=False),
         indonesia=indonesia,
         splits=pd.read_csv(ROOT / "data" / "province_splits.csv", dtype=str),
-        crosswalk=read_crosswalk(ROOT / "data" / "kode_bps_kemendagri.csv"),
+        crosswalk=read_historic_codes(
+            ROOT / "data" / "kode_lama.csv", read_crosswalk(ROOT / "data" / "kode_bps_kemendagri.csv")
+        ),
     )
 
 

@@ -136,7 +136,15 @@ def test_codes(index, code, name, expected, message):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("62.11", "62.11"), ("6211", "62.11"), ("62 . 11", "62.11"), ("621", None), ("62.11.01", None), ("", None)],
+    [
+        ("62.11", "62.11"),
+        ("6211", "62.11"),
+        ("62 . 11", "62.11"),
+        ("621", None),
+        ("62.11.01", None),
+        ("", None),
+        ("ID6211", None),  # an HDX pcode is a BPS code
+    ],
 )
 def test_normalize_code(text, expected):
     assert normalize_code(text) == expected

@@ -18,6 +18,7 @@ from geo.history import (
     Upload,
     analyse_upload,
     draft_diff,
+    draft_province_row_as_district,
     edit_draft,
     list_saved_aliases,
     list_versions,
@@ -165,6 +166,18 @@ def edit_row(draft_id: int, row: int):
         if key:
             save_alias(resources.engine, entry.input, jenis, code, actor)
             flash(f"'{entry.input}' disimpan sebagai nama lain untuk {entry.name}.")
+    return redirect(url_for("editor.review", draft_id=draft_id))
+
+
+@bp.post("/kelola/draf/<int:draft_id>/baris/<int:row>/kabupaten")
+@editor_required
+def province_row_as_district(draft_id: int, row: int):
+    """'Bukan baris provinsi': the row set aside as a province row is matched as a district row instead."""
+    try:
+        actor = current_user.account.name
+        draft_province_row_as_district(get_resources().engine, draft_id, row, actor, current_index())
+    except HistoryError as error:
+        flash(str(error))
     return redirect(url_for("editor.review", draft_id=draft_id))
 
 

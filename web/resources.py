@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from geo.boundaries import REPORT_FILE, Boundaries, BoundaryError, district_table, read_boundaries, read_name_lists
-from geo.codes import CodeError, read_crosswalk
+from geo.codes import CodeError, read_crosswalk, read_historic_codes
 from geo.compare import district_neighbours
 from geo.history import saved_aliases, saved_aliases_stamp
 from geo.levels import Scheme, read_schemes
@@ -141,6 +141,7 @@ def matching_index(config, districts: pd.DataFrame, engine: Engine) -> DistrictI
     provinces = pd.read_csv(config["PROVINCE_ALIASES_FILE"], dtype=str, keep_default_na=False)
     splits = pd.read_csv(config.get("PROVINCE_SPLITS_FILE") or data / "province_splits.csv", dtype=str)
     crosswalk = read_crosswalk(Path(config.get("CROSSWALK_FILE") or data / "kode_bps_kemendagri.csv"))
+    crosswalk = read_historic_codes(Path(config.get("HISTORIC_CODES_FILE") or data / "kode_lama.csv"), crosswalk)
     indonesia, _ = read_name_lists(Path(config["BOUNDARIES_DIR"]))
     return build_index(districts, aliases, provinces, indonesia=indonesia, splits=splits, crosswalk=crosswalk)
 
