@@ -219,7 +219,7 @@ def recognise_header(own: HeaderWords, group: HeaderWords | None = None, values:
     percent = unit == "%" or bool(a & PERCENT_WORDS)
     counts = bool(a & COUNT_WORDS) or unit in ("jiwa", "orang")
     if "target" in a or "sasaran" in a:
-        if values == "count" or (counts and not percent):
+        if (counts or values == "count") and not percent:
             return Recognised.unused("target jumlah orang, bukan target cakupan (persen)")
         return Recognised("target")
     if "angkatan" in s or (not s & WORKER_WORDS and "angkatan" in g):
@@ -229,8 +229,11 @@ def recognise_header(own: HeaderWords, group: HeaderWords | None = None, values:
     if s & {"bekerja"} and a & PERCENT_WORDS - {"cakupan", "ucj", "coverage"}:
         return Recognised.unused("persentase penduduk bekerja, bukan cakupan")
     own_counts = bool(s & COUNT_WORDS) and own.unit != "%" and not s & PERCENT_WORDS
+    # Words that say 'percent' on their own; a generic 'Capaian', 'Realisasi' is decided by the values too.
+    # ('115.625' may be a percentage or 115 625 people: the values never override a percent header.)
+    strong = unit == "%" or bool(a & (PERCENT_WORDS - {"rasio"}))
     if a & COVERAGE_WORDS or unit == "%":
-        if values == "count" or own_counts:
+        if own_counts or (values == "count" and not strong):
             if a & PARTICIPANT_WORDS or (s & {"tk", "tenaga"} and s & ACTIVE_WORDS):
                 return Recognised("participants")
             if s & WORKER_WORDS or {"tenaga", "kerja"} <= s:
@@ -481,12 +484,22 @@ def header_block(rows: list[list[str]]) -> list[int]:
         cells = rows[below]
         if _numbering_row(cells) or _unit_row(cells):
             block.append(below)
-        elif _words_row(cells) and (name_column is None or not _cell(cells, name_column)):
+        elif _sub_header(rows[primary], cells, name_column):
             block.append(below)
         else:
             break
         below += 1
     return block
+
+
+def _sub_header(primary: list[str], cells: list[str], name_column: int | None) -> bool:
+    """Sub-headers under a group title: words (no figures), nothing under the district column, and some under a
+    column the header row leaves empty inside its own width (the columns a merged group title spans). A data
+    row rarely fits, and one that did would show as a header row in the column map."""
+    if not _words_row(cells) or (name_column is not None and _cell(cells, name_column)):
+        return False
+    width = _filled_width(primary)
+    return any(_cell(cells, i) and not _cell(primary, i) for i in range(1, width))
 
 
 def _cell(cells: list[str], index: int) -> str:

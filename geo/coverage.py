@@ -362,6 +362,7 @@ class ImportReport:
                 "target_pct": row.target_pct,
                 "source": self.source_of(row),
                 "as_of": self.as_of_of(row),
+                "denominator": self.denominator,
             }
             | {column: getattr(row, column) for column in SEGMENT_COLUMNS}
             for row in self.rows
@@ -376,10 +377,11 @@ class ImportReport:
                 "target_pct": row.target_pct,
                 "source": row.source or self.source,
                 "as_of": row.as_of or self.as_of,
+                "denominator": self.denominator,
             }
             for row in self.province_figures()
         ]
-        frame = pd.DataFrame(rows, columns=columns + SEGMENT_COLUMNS)
+        frame = pd.DataFrame(rows, columns=[*columns, "denominator", *SEGMENT_COLUMNS])
         for column in SEGMENT_COLUMNS:  # integers with blanks, never floats (15000 stays 15000, not 15000.0)
             frame[column] = frame[column].astype("Int64")
         return frame
