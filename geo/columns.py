@@ -151,14 +151,33 @@ REMARK_WORDS = {"keterangan", "ket", "catatan", "remarks", "notes", "note"}
 DATE_WORDS = {"tanggal", "tgl", "date", "as", "posisi"}
 PERIOD_WORDS = {"periode", "period", "bulan"}
 COUNT_WORDS = {"peserta", "pekerja", "tk", "tenaga", "jiwa", "orang", "penduduk", "jumlah", "participants"}
-PERCENT_WORDS = {"persen", "persentase", "prosentase", "cakupan", "ucj", "coverage", "pct", "percent", "rasio"}
-COVERAGE_WORDS = {"cakupan", "ucj", "coverage", "capaian", "realisasi", "persentase", "prosentase", "persen", "pct"}
+PERCENT_WORDS = {"persen", "persentase", "prosentase", "presentase", "cakupan", "ucj", "coverage", "pct", "percent"}
+PERCENT_WORDS |= {"rasio"}
+COVERAGE_WORDS = {
+    "cakupan",
+    "ucj",
+    "coverage",
+    "capaian",
+    "realisasi",
+    "persentase",
+    "prosentase",
+    "presentase",
+    "persen",
+    "pct",
+}
 PARTICIPANT_WORDS = {"peserta", "participants", "kepesertaan", "terdaftar", "terlindungi"}
 ACTIVE_WORDS = {"aktif", "terdaftar", "terlindungi", "peserta"}
 WORKER_WORDS = {"bekerja", "pekerja", "employed", "workers", "employment"}
 NOT_PUBLISHED_WORDS = {
     "pengangguran": "pengangguran, bukan penduduk bekerja",
+    "penganggur": "pengangguran, bukan penduduk bekerja",
     "menganggur": "pengangguran, bukan penduduk bekerja",
+    "belum": "yang belum terlindungi/terdaftar, bukan peserta",
+    "pertumbuhan": "pertumbuhan, bukan cakupan",
+    "laju": "pertumbuhan, bukan cakupan",
+    "jenis": "kategori (teks), bukan angka",
+    "kategori": "kategori (teks), bukan angka",
+    "uraian": "uraian (teks), bukan angka",
     "tpt": "tingkat pengangguran, bukan cakupan",
     "tpak": "tingkat partisipasi angkatan kerja, bukan cakupan",
     "perusahaan": "jumlah perusahaan, bukan peserta",
@@ -208,12 +227,14 @@ def recognise_header(own: HeaderWords, group: HeaderWords | None = None, values:
     identity = _identity(s or g)
     if identity is not None:
         return identity
-    segment = _segment(a)
-    if segment is not None:
-        return Recognised(segment)
     for word, reason in NOT_PUBLISHED_WORDS.items():
         if word in s or (not s and word in g):
             return Recognised.unused(reason)
+    segment = _segment(a)
+    if segment is not None:
+        if (unit == "%" or a & (COVERAGE_WORDS - {"realisasi"})) and segment != "contribution_monthly":
+            return Recognised.unused("cakupan satu segmen (persen), bukan cakupan UCJ")
+        return Recognised(segment)
     if {"non", "aktif"} <= s:
         return Recognised.unused(NOT_PUBLISHED_WORDS["nonaktif"])
     percent = unit == "%" or bool(a & PERCENT_WORDS)
@@ -241,6 +262,8 @@ def recognise_header(own: HeaderWords, group: HeaderWords | None = None, values:
             return Recognised.unused("berisi jumlah, bukan persen cakupan")
         return Recognised("coverage")
     words = s or g
+    if "potensi" in words:  # BPJS's 'potensi peserta/pekerja': the employed population it counts against
+        return Recognised("workers")
     if words & PARTICIPANT_WORDS or (words & {"tk", "tenaga"} and words & ACTIVE_WORDS):
         return Recognised("participants")
     if words & WORKER_WORDS or {"tenaga", "kerja"} <= words:
@@ -253,6 +276,8 @@ def _identity(words: set[str]) -> Recognised | None:
     if words & {"rentan", "iuran"}:  # 'Rentan sumber lain', 'Iuran per bulan': segments (geo.segments)
         return None
     if words & CODE_WORDS and not words & (COUNT_WORDS | COVERAGE_WORDS):
+        if words & (PERIOD_WORDS | {"tahun"}):
+            return Recognised.unused("kode bulan/tahun, bukan kode wilayah")
         if words & PROVINCE_WORDS and not words & NAME_WORDS:
             return Recognised.unused("kode provinsi (provinsi dibaca dari kolom nama provinsi)")
         return Recognised("code")
@@ -384,6 +409,11 @@ def parse_choice(text: str) -> tuple[str | None, str]:
     if not separator or not column.strip():
         raise ColumnChoiceError(f"'{text}' tidak berbentuk BIDANG=KOLOM, mis. target=\"Target (%)\".")
     return field_of_label(label), column.strip().strip('"').strip("'")
+
+
+def parse_choices(lines: Iterable[str]) -> tuple[tuple[str | None, str], ...]:
+    """The sender's column map, one `BIDANG=KOLOM` per line (form) or per value (API, CLI); blank lines skipped."""
+    return tuple(parse_choice(line) for line in lines if line and line.strip())
 
 
 def field_of_label(label: str) -> str | None:
@@ -702,6 +732,7 @@ __all__ = [
     "header_words",
     "map_columns",
     "parse_choice",
+    "parse_choices",
     "recognise_header",
     "merged_ranges",
     "required_columns",

@@ -14,7 +14,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -31,6 +31,7 @@ from geo.columns import (
     ColumnChoiceError,
     ColumnMap,
     denominator_of,
+    find_column,
     map_columns,
     merged_ranges,
     required_columns,
@@ -593,6 +594,20 @@ def find_columns(
     except ColumnChoiceError as error:
         raise CoverageFileError(str(error)) from error
     return column_map
+
+
+def resolve_choices(
+    rows: list[list[str]], merges: list[tuple[int, int, int, int]], columns: Iterable[tuple[str | None, str]]
+) -> dict[int, str | None]:
+    """{column index: field} from choices that name columns as written (or by letter or number)."""
+    columns = list(columns)
+    if not columns:
+        return {}
+    column_map = map_columns(rows, merges)
+    try:
+        return {find_column(column_map, reference).index: chosen for chosen, reference in columns}
+    except ColumnChoiceError as error:
+        raise CoverageFileError(str(error)) from error
 
 
 MAX_COUNT = 1_000_000_000  # more people than Indonesia has: a typo, and more than a database column holds
@@ -1235,6 +1250,36 @@ def set_provenance(report: ImportReport, source: str | None, as_of: str | None) 
     return validate_report(report)
 
 
+def remap_columns(report: ImportReport, index: DistrictIndex, choices: dict[int, str | None]) -> ImportReport:
+    """The draft analysed again from its cells with the editor's column choices over the earlier ones; rows
+    dropped or matched by hand are dropped and matched again where they still can be."""
+    if report.table is None:
+        raise ReportEditError("Draf ini disimpan sebelum ada peta kolom: unggah lagi berkasnya untuk mengubah kolom.")
+    earlier = report.column_map.choices() if report.column_map else {}
+    fresh = analyse_rows(
+        report.table,
+        index,
+        report.period,
+        report.source,
+        report.as_of,
+        report.code_system,
+        report.merges,
+        earlier | choices,
+    )
+    fresh.sheet, fresh.sheets = report.sheet, report.sheets
+    fresh.warnings[:0] = [problem for problem in report.warnings if problem.kind == Kind.FILE]
+    for entry in report.excluded:
+        if entry.reason == Exclusion.DROPPED and any(row.row == entry.row for row in fresh.rows):
+            drop_row(fresh, entry.row)
+    for row in report.rows:
+        if row.method == "manual" and row.code:
+            with suppress(ReportEditError):
+                match_row(fresh, row.row, row.code)
+    if report.fractions_scaled and any(problem.kind == Kind.FRACTION for problem in fresh.warnings):
+        scale_fractions(fresh)
+    return validate_report(fresh)
+
+
 def _first_table_with_columns(data: bytes, filename: str, first: Table) -> Table:
     """The first sheet whose header names a district and a figure column (a workbook often opens with notes).
 
@@ -1262,9 +1307,12 @@ def analyse_file(
     source: str | None = None,
     as_of: str | None = None,
     code_system: str | None = None,
-    choices: dict[int, str | None] | None = None,
+    columns: Iterable[tuple[str | None, str]] = (),
 ) -> ImportReport:
     """Read and analyse one uploaded or local file: the chosen sheet of a workbook, or its first table.
+
+    `columns` are the sender's column map over what the header says: (field or None for 'not needed', the
+    column's header as written, letter or number), as `--kolom target="Target (%)"` gives them.
 
     `source` and `as_of` are the upload's provenance (form, API, CLI); each row's own `sumber`/`tanggal` cell
     takes precedence.
@@ -1282,6 +1330,7 @@ def analyse_file(
         given_as_of = None
         problems.append(Problem(None, "tanggal", str(error), Kind.INPUT))
     try:
+        choices = resolve_choices(table.rows, table.merges, columns)
         report = analyse_rows(table.rows, index, period, given_source, given_as_of, code_system, table.merges, choices)
     except CoverageFileError as error:
         if several:
