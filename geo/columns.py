@@ -586,6 +586,12 @@ def _values_kind(values: list[str]) -> str | None:
     return None
 
 
+def _mostly_numbers(values: list[str]) -> bool:
+    """Most filled cells are numbers (a column of figures, whatever its header says)."""
+    filled = [value for value in values if value and value != "-"]
+    return bool(filled) and sum(_is_number(value) for value in filled) >= 0.6 * len(filled)
+
+
 def _plain(text: str) -> float | None:
     cleaned = re.sub(r"[%\s\u00a0]|^rp\.?", "", text.strip().lower())
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", cleaned):
@@ -627,10 +633,10 @@ def map_columns(
         group = header_words(" ".join(texts[:-1]))
         values = [_cell(cells, i) for cells in data]
         kind = _values_kind(values)
-        header = " / ".join(" ".join(part.split()) for part in parts)
+        header = " / ".join(" ".join(part.split()) for part in parts if not NUMBERING_CELL.match(part))
         column = Column(i, header, unit=own.unit or group.unit, year=own.year or group.year)
         recognised = recognise_header(own, group, kind)
-        column.figure_like = kind is not None or _figure_words(own) or _figure_words(group)
+        column.figure_like = kind is not None or _mostly_numbers(values) or _figure_words(own) or _figure_words(group)
         if recognised.field and recognised.field in taken:
             column.unused = Unused.DUPLICATE
             column.reason = (
