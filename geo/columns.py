@@ -547,12 +547,13 @@ def _spans(rows: list[list[str]], block: list[int], merges: Iterable[tuple[int, 
     grid = [[_cell(rows[number], i) for i in range(width)] for number in block]
     merged = False
     for top, first, bottom, last in merges:
+        if top >= len(rows) or first >= width:
+            continue
+        text = _cell(rows[top], first)
         for r, number in enumerate(block):
-            if top <= number <= bottom and rows[top : top + 1] and first < width:
-                text = _cell(rows[top], first)
+            if top <= number <= bottom:  # every cell of the merged range shows its top-left text
                 for i in range(first, min(last, width - 1) + 1):
-                    if number == top or not grid[r][i]:
-                        grid[r][i] = grid[r][i] or text
+                    grid[r][i] = grid[r][i] or text
                 merged = True
     if merged:
         return grid
@@ -708,15 +709,14 @@ def apply_choice(column_map: ColumnMap, index: int, chosen: str | None) -> None:
     column.chosen = True
 
 
-@dataclass(frozen=True)
-class Denominator:
+class Denominator(StrEnum):
     """What a file's coverage is a share of."""
 
     EMPLOYED = "penduduk_bekerja"
     LABOUR_FORCE = "angkatan_kerja"
 
 
-def denominator_of(column_map: ColumnMap) -> str | None:
+def denominator_of(column_map: ColumnMap) -> Denominator | None:
     """'angkatan_kerja' when the file's only denominator is the labour force, else None (penduduk bekerja)."""
     fields = column_map.indexes()
     return Denominator.LABOUR_FORCE if "labour_force" in fields and "workers" not in fields else None
