@@ -299,3 +299,23 @@ def test_the_cli_takes_kolom_and_prints_the_column_map(app, tmp_path):
     text = runner.invoke(args=[*args, "--kolom", "cakupan=Nilai (%)"]).output
     assert "kolom B 'Nilai (%)': cakupan" in text
     assert runner.invoke(args=[*args, "--kolom", "nilai=B"]).exit_code == 2
+
+
+def test_the_upload_form_takes_a_column_map(app):
+    with app.app_context():
+        from geo.accounts import create_user
+
+        create_user(get_resources().engine, "penyunting", "editor", PASSWORD)
+    client = app.test_client()
+    sign_in(client, "penyunting")
+    text = 'wilayah,Nilai,sumber\nPulang Pisau,"41,3",BPJS\n'
+
+    def send(kolom):
+        token = csrf(client.get("/kelola").get_data(as_text=True))
+        form = {"file": (io.BytesIO(text.encode()), "n.csv"), "period": "2025-10", "kolom": kolom, "csrf_token": token}
+        return client.post("/kelola", data=form, content_type="multipart/form-data")
+
+    refused = send("nilai=B")
+    assert refused.status_code == 400 and "tidak dikenal" in refused.get_data(as_text=True)
+    review = client.get(send("cakupan=Nilai").headers["Location"]).get_data(as_text=True)
+    assert "Terbitkan periode 2025-10" in review and "dipilih penyunting" in review

@@ -84,7 +84,7 @@ class UploadForm(FlaskForm):
 
     def validate_kolom(self, field) -> None:
         try:
-            field.data = parse_choices((field.data or "").splitlines())
+            parse_choices((field.data or "").splitlines())
         except ColumnChoiceError as error:
             raise ValidationError(str(error)) from error
 
@@ -124,7 +124,7 @@ def upload():
         form.source.data,
         form.as_of.data,
         code_system=form.kode.data or None,
-        columns=form.kolom.data or (),
+        columns=parse_choices((form.kolom.data or "").splitlines()),
     )
     resources = get_resources()
     try:
