@@ -319,3 +319,13 @@ def test_the_upload_form_takes_a_column_map(app):
     assert refused.status_code == 400 and "tidak dikenal" in refused.get_data(as_text=True)
     review = client.get(send("cakupan=Nilai").headers["Location"]).get_data(as_text=True)
     assert "Terbitkan periode 2025-10" in review and "dipilih penyunting" in review
+
+
+@pytest.mark.parametrize("name", ["terbitan.csv", "provinsi.csv"])
+def test_the_bundled_published_files_have_every_column_mapped(index, name):
+    path = Path(__file__).parents[1] / "data" / "coverage" / name
+    report = analyse_file(path.read_bytes(), name, index, period="2025-10")
+    header = report.table[report.column_map.header_rows[0] - 1]
+    assert [c.header for c in report.column_map.columns] == header
+    assert not report.column_map.unsettled()
+    assert all(c.field for c in report.column_map.columns if c.header != "kode_prov")
