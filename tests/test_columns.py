@@ -329,3 +329,24 @@ def test_the_bundled_published_files_have_every_column_mapped(index, name):
     assert [c.header for c in report.column_map.columns] == header
     assert not report.column_map.unsettled()
     assert all(c.field for c in report.column_map.columns if c.header != "kode_prov")
+
+
+@pytest.mark.parametrize(
+    ("header", "group", "field"),
+    [
+        ("Jumlah Peserta", "", "participants"),
+        ("Jumlah Tenaga Kerja", "", "workers"),
+        ("Tenaga Kerja Aktif", "", "participants"),
+        ("Peserta Non Aktif", "", None),
+        ("Target", "", "target"),
+        ("Target Peserta", "", None),
+        ("Peserta", "Target", None),  # a target of people under a group title
+        ("Bekerja", "Angkatan Kerja", "workers"),  # BPS: Angkatan Kerja over Bekerja | Pengangguran
+        ("Pengangguran", "Angkatan Kerja", None),
+        ("Kode Kab/Kota", "", "code"),
+        ("Nama Kabupaten/Kota", "", "name"),
+        ("Peserta Rentan APBD Kab/Kota", "", "vulnerable_regency"),
+    ],
+)
+def test_words_that_look_alike_are_told_apart(header, group, field):
+    assert recognise_header(header_words(header), header_words(group)).field == field
