@@ -333,6 +333,7 @@ class Column:
     unit: str | None = None
     year: str | None = None
     chosen: bool = False  # set by an editor (review, `--kolom`, API `kolom`)
+    code_system: str | None = None  # a code column's system when the sender or its header says (else the codes)
 
     @property
     def letter(self) -> str:

@@ -921,6 +921,8 @@ def analyse_rows(
     # The matching step, once per file: a bare code may be read by what the whole file's codes fit.
     inputs = [RowInput(name, code, _cell(cells, columns, "province")) for _, cells, name, code in kept]
     header_system = header_code_system(column_map.columns[columns["code"]].header) if "code" in columns else None
+    if "code" in columns:
+        column_map.columns[columns["code"]].code_system = code_system or header_system
     matches, notes = match_rows(index, inputs, code_system or header_system)
     warnings = [Problem(None, "kode", note, Kind.MATCH_NOTE) for note in notes]
     results = [

@@ -350,3 +350,11 @@ def test_the_bundled_published_files_have_every_column_mapped(index, name):
 )
 def test_words_that_look_alike_are_told_apart(header, group, field):
     assert recognise_header(header_words(header), header_words(group)).field == field
+
+
+def test_a_code_column_says_its_system(index):
+    text = 'kode_bps,wilayah,cakupan,sumber\n6211,Pulang Pisau,"41,3",BPJS\n'
+    report = analyse_file(text.encode(), "k.csv", index, period="2025-10")
+    assert report.column_map.columns[0].field == "code" and report.column_map.columns[0].code_system == "bps"
+    given = analyse_file(text.replace("kode_bps", "kode").encode(), "k.csv", index, "2025-10", code_system="bps")
+    assert given.column_map.columns[0].code_system == "bps"
