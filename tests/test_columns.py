@@ -21,6 +21,7 @@ from geo.columns import (
 from geo.coverage import CoverageFileError, ImportReport, Kind, analyse_file
 from geo.history import HistoryError, Upload, analyse_upload, publish_draft, read_draft, remap_draft, save_draft
 from geo.store import MAIN_SERIES, read_records
+from tests.databases import BOTH_DATABASES
 from tests.test_editor import PASSWORD, csrf, sign_in
 from tests.test_uploads import auth, tokens  # noqa: F401 - tokens is a fixture
 from web.resources import current_index, get_resources
@@ -111,6 +112,7 @@ def test_a_csv_group_title_spans_its_sub_columns_but_not_the_next_column(index):
     assert [c.field for c in column_map.columns] == [None, "name", "coverage", "target", "remarks"]
 
 
+@BOTH_DATABASES
 def test_the_two_row_workbook_publishes_its_14_targets(app, index):
     with app.app_context():
         engine = get_resources().engine
@@ -182,6 +184,7 @@ LABOUR_FORCE = (
 )
 
 
+@BOTH_DATABASES
 def test_a_labour_force_denominator_is_marked_and_published_with_the_figures(app):
     with app.app_context():
         engine = get_resources().engine
