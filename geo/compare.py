@@ -277,6 +277,8 @@ def history_row(records: pd.DataFrame, code: str, period: str) -> dict | None:
         "gap_pct": _number(gap_to_target(row["coverage_pct"], row["target_pct"]).iloc[0]),
         "source": _string(r["source"]),
         "as_of": _string(r["as_of"]),
+        # What the coverage is a share of when not the employed: 'angkatan_kerja' (geo.columns.Denominator).
+        "denominator": _string(r.get("denominator")),
         "origin_version": _integer(r.get("origin_version")),
         "origin_draft_id": _integer(r.get("origin_draft_id")),
         "segments": segment_record(row),  # geo.segments: counts, shares, who pays, yearly budget (or None)

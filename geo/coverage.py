@@ -14,7 +14,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -26,6 +26,16 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from geo.codes import header_code_system
+from geo.columns import (
+    FIELD_LABELS,
+    ColumnChoiceError,
+    ColumnMap,
+    denominator_of,
+    find_column,
+    map_columns,
+    merged_ranges,
+    required_columns,
+)
 from geo.matching import (
     CodeColumnNote,
     DistrictIndex,
@@ -41,130 +51,7 @@ from geo.matching import (
 from geo.numbers import format_percent, format_points
 from geo.segments import CONTRIBUTION, COUNT_COLUMNS, SEGMENT_COLUMNS, segment_problems
 
-HEADER_ALIASES = {
-    "code": [
-        "kode",
-        "kode_wilayah",
-        "kode_kemendagri",
-        "kode_bps",
-        "kode_kab",
-        "kode_kabkota",
-        "code",
-        "bps",
-        "kemendagri",
-        "kode_dagri",
-        "kode_kemdagri",
-        "kode_wilayah_bps",
-        "kode_wilayah_kemendagri",
-    ],
-    "name": [
-        "wilayah",
-        "kabupaten_kota",
-        "kab_kota",
-        "kabkota",
-        "nama",
-        "nama_wilayah",
-        "nama_kabupaten_kota",
-        "kabupaten",
-        "kota",
-        "district",
-        "name",
-        "regency",
-    ],
-    "province": ["provinsi", "province", "prov", "nama_provinsi"],
-    "period": ["periode", "period", "bulan"],
-    "participants": ["peserta", "peserta_aktif", "jumlah_peserta", "tk_aktif", "participants"],
-    "workers": [
-        "pekerja",
-        "penduduk_bekerja",
-        "jumlah_pekerja",
-        "jumlah_penduduk_bekerja",
-        "workers",
-        "employed",
-        "employed_population",
-    ],
-    "coverage": [
-        "cakupan",
-        "cakupan_persen",
-        "persen_cakupan",
-        "persentase",
-        "persentase_cakupan",
-        "ucj",
-        "coverage",
-        "coverage_pct",
-        "coverage_percent",
-    ],
-    "target": ["target", "target_persen", "target_cakupan", "target_pct", "target_percent"],
-    "source": ["sumber", "source", "sumber_data"],
-    "remarks": ["keterangan", "ket", "catatan", "remarks", "notes", "note"],
-    "as_of": ["tanggal", "tanggal_data", "per_tanggal", "as_of"],
-    # Optional segments (geo.segments): the files BPJS Ketenagakerjaan and the regions circulate.
-    "participants_pu": ["peserta_pu", "pu", "penerima_upah", "peserta_penerima_upah", "tk_pu", "segmen_pu"],
-    "participants_bpu": [
-        "peserta_bpu",
-        "bpu",
-        "bukan_penerima_upah",
-        "peserta_bukan_penerima_upah",
-        "tk_bpu",
-        "segmen_bpu",
-    ],
-    "participants_jakon": ["peserta_jakon", "jakon", "jasa_konstruksi", "peserta_jasa_konstruksi", "tk_jakon"],
-    "participants_pmi": ["peserta_pmi", "pmi", "pekerja_migran", "pekerja_migran_indonesia", "peserta_pekerja_migran"],
-    "vulnerable_regency": [
-        "peserta_rentan_apbd_kabkota",
-        "rentan_apbd_kabkota",
-        "rentan_apbd_kab_kota",
-        "rentan_apbd_kabupaten",
-        "rentan_apbd_kabupaten_kota",
-        "peserta_rentan_apbd_kab_kota",
-        "pekerja_rentan_apbd_kabkota",
-    ],
-    "vulnerable_province": [
-        "peserta_rentan_apbd_prov",
-        "peserta_rentan_apbd_provinsi",
-        "rentan_apbd_prov",
-        "rentan_apbd_provinsi",
-        "pekerja_rentan_apbd_prov",
-    ],
-    "vulnerable_other": [
-        "peserta_rentan_lain",
-        "peserta_rentan_lainnya",
-        "rentan_lain",
-        "rentan_lainnya",
-        "rentan_sumber_lain",
-        "pekerja_rentan_lain",
-    ],
-    "contribution_monthly": [
-        "iuran",
-        "iuran_per_orang",
-        "iuran_per_orang_per_bulan",
-        "iuran_orang_bulan",
-        "iuran_bulanan",
-        "iuran_per_bulan",
-        "iuran_rentan",
-    ],
-}
-COLUMN_LABELS = {
-    "code": "kode",
-    "name": "wilayah",
-    "province": "provinsi",
-    "period": "periode",
-    "participants": "peserta",
-    "workers": "pekerja",
-    "coverage": "cakupan",
-    "target": "target",
-    "source": "sumber",
-    "as_of": "tanggal",
-    "remarks": "keterangan",
-    "participants_pu": "peserta_pu",
-    "participants_bpu": "peserta_bpu",
-    "participants_jakon": "peserta_jakon",
-    "participants_pmi": "peserta_pmi",
-    "vulnerable_regency": "peserta_rentan_apbd_kabkota",
-    "vulnerable_province": "peserta_rentan_apbd_prov",
-    "vulnerable_other": "peserta_rentan_lain",
-    "contribution_monthly": "iuran",
-}
+COLUMN_LABELS = FIELD_LABELS
 MATCH_MESSAGES = {
     "ambiguous": "Nama '{input}' cocok dengan lebih dari satu wilayah. Tulis 'Kabupaten' atau 'Kota', "
     "isi kolom provinsi, atau pakai kode Kemendagri.",
@@ -221,7 +108,6 @@ MAX_DECLARED_ROWS = 100_000
 MAX_DECLARED_COLUMNS = 1_000
 MAX_UNPACKED_BYTES = 50_000_000
 MAX_COLUMNS = 60
-HEADER_SEARCH_ROWS = 20
 COVERAGE_MISMATCH_POINTS = 0.5
 
 
@@ -259,6 +145,10 @@ class Kind(StrEnum):
     SOURCE = "source"  # no source for figures that would be published
     MATCH_NOTE = "match_note"  # how a row or the file was matched (a former province, codes read as BPS codes)
     SEGMENTS = "segments"  # segments that do not add up to the participants: a warning to review, never fixed
+    # A column that looks like a figure and was not used: a warning that blocks publishing until an editor
+    # assigns it to a field or confirms it is not needed (geo.columns).
+    UNUSED_COLUMN = "unused_column"
+    DENOMINATOR = "denominator"  # the file's coverage is a share of the labour force, not of the employed
 
 
 # Found while reading the file; they stay until their row is matched or dropped. validate_report recomputes
@@ -367,11 +257,19 @@ class ImportReport:
     previous_coverage: dict[str, float] = field(default_factory=dict)
     fractions_scaled: bool = False
     code_column: CodeColumnNote | None = None  # the code column was set aside: its rows matched by name
+    column_map: ColumnMap | None = None  # every column of the file: the field it became, or why not
+    table: list[list[str]] | None = None  # the cells as read, kept with the draft to analyse it again
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    code_system: str | None = None  # what the sender said the code column holds
+    denominator: str | None = None  # geo.columns.Denominator.LABOUR_FORCE when the file's base is angkatan kerja
 
     @property
     def ok(self) -> bool:
-        """Publishable: no errors, a period, and something to publish (districts or province figures)."""
-        return not self.errors and self.period is not None and bool(self.rows or self.province_figures())
+        """Publishable: no errors, no unsettled figure column, a period, and something to publish."""
+        unsettled = any(problem.kind == Kind.UNUSED_COLUMN for problem in self.warnings)
+        return (
+            not self.errors and not unsettled and self.period is not None and bool(self.rows or self.province_figures())
+        )
 
     @property
     def refused(self) -> bool:
@@ -421,7 +319,13 @@ class ImportReport:
             "previous": {"period": self.previous_period, "coverage": self.previous_coverage},
             "fractions_scaled": self.fractions_scaled,
             "code_column": asdict(self.code_column) if self.code_column else None,
+            "column_map": self.column_map.to_dict() if self.column_map else None,
+            "denominator": self.denominator,
         }
+
+    def to_stored(self) -> dict:
+        """The draft as stored: the report and the file's cells, so a new column map can analyse it again."""
+        return self.to_dict() | {"table": self.table, "merges": self.merges, "code_system": self.code_system}
 
     @classmethod
     def from_dict(cls, data: dict) -> ImportReport:
@@ -446,6 +350,11 @@ class ImportReport:
             previous_coverage=previous.get("coverage") or {},
             fractions_scaled=data.get("fractions_scaled", False),
             code_column=_code_column(data.get("code_column")),
+            column_map=ColumnMap.from_dict(data.get("column_map")),
+            table=data.get("table"),
+            merges=[tuple(merge) for merge in data.get("merges") or []],
+            code_system=data.get("code_system"),
+            denominator=data.get("denominator"),
         )
 
     def province_figures(self) -> list[ExcludedRow]:
@@ -470,6 +379,7 @@ class ImportReport:
                 "target_pct": row.target_pct,
                 "source": self.source_of(row),
                 "as_of": self.as_of_of(row),
+                "denominator": self.denominator,
             }
             | {column: getattr(row, column) for column in SEGMENT_COLUMNS}
             for row in self.rows
@@ -484,10 +394,11 @@ class ImportReport:
                 "target_pct": row.target_pct,
                 "source": row.source or self.source,
                 "as_of": row.as_of or self.as_of,
+                "denominator": self.denominator,
             }
             for row in self.province_figures()
         ]
-        frame = pd.DataFrame(rows, columns=columns + SEGMENT_COLUMNS)
+        frame = pd.DataFrame(rows, columns=[*columns, "denominator", *SEGMENT_COLUMNS])
         for column in SEGMENT_COLUMNS:  # integers with blanks, never floats (15000 stays 15000, not 15000.0)
             frame[column] = frame[column].astype("Int64")
         return frame
@@ -520,15 +431,6 @@ def _pct(value: float) -> str:
     return format_percent(value, "id", decimals=2, trim=True)
 
 
-def normalize_header(text: object) -> str:
-    """'Penduduk Bekerja (jiwa)' -> 'penduduk_bekerja'; units in brackets and % signs are dropped."""
-    text = re.sub(r"\(.*?\)|%", " ", str(text or "").lower())
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
-
-
-HEADER_LOOKUP = {alias: key for key, aliases in HEADER_ALIASES.items() for alias in aliases}
-
-
 def _literal_free(number_format: str) -> str:
     """A number format without its quoted text and escaped characters: '0.0"%"' shows a typed 30.3 as 30.3%."""
     return re.sub(r'"[^"]*"|\\.', "", number_format)
@@ -557,6 +459,7 @@ class Table:
     rows: list[list[str]]
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # merged header cells (geo.columns)
 
 
 def read_table(data: bytes, filename: str, sheet: str | None = None) -> Table:
@@ -692,7 +595,7 @@ def _sheet_table(sheet: ReadOnlyWorksheet, names: list[str]) -> Table:
             f"Lembar '{sheet.title}' rusak dan tidak dapat dibaca sampai akhir. Buka di Excel, lalu simpan ulang "
             "sebagai .xlsx."
         ) from error
-    return Table(rows, sheet.title, names)
+    return Table(rows, sheet.title, names, merged_ranges(sheet))
 
 
 def _read_xlsx(data: bytes, wanted: str | None = None) -> Table:
@@ -701,30 +604,32 @@ def _read_xlsx(data: bytes, wanted: str | None = None) -> Table:
         return _sheet_table(sheet, names)
 
 
-def find_columns(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
-    """Return (header row index, {field: column index}) for the row that names the most known columns."""
-    best_row, best = -1, {}
-    for number, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found: dict[str, int] = {}
-        for column, cell in enumerate(row):
-            key = HEADER_LOOKUP.get(normalize_header(cell))
-            if key and key not in found:
-                found[key] = column
-        if len(found) > len(best):
-            best_row, best = number, found
-    if "name" not in best and "code" not in best and "province" in best:
-        best["name"] = best["province"]  # a province-level file: every row names a province
-    if "name" not in best and "code" not in best:
-        raise CoverageFileError(
-            "Kolom wilayah tidak ditemukan. Beri judul kolom 'wilayah' (atau 'kabupaten_kota', 'nama') "
-            "dan/atau 'kode' di baris judul."
-        )
-    if "coverage" not in best and not {"participants", "workers"} <= set(best):
-        raise CoverageFileError(
-            "Kolom angka tidak ditemukan. Perlu kolom 'cakupan' (persen), atau 'peserta' dan 'pekerja' "
-            "(penduduk bekerja) agar cakupan dapat dihitung."
-        )
-    return best_row, best
+def find_columns(
+    rows: list[list[str]],
+    merges: Iterable[tuple[int, int, int, int]] = (),
+    choices: dict[int, str | None] | None = None,
+) -> ColumnMap:
+    """The column map of a table (geo.columns), or CoverageFileError when it names no district or no figure."""
+    try:
+        column_map = map_columns(rows, merges, choices)
+        required_columns(column_map)
+    except ColumnChoiceError as error:
+        raise CoverageFileError(str(error)) from error
+    return column_map
+
+
+def resolve_choices(
+    rows: list[list[str]], merges: list[tuple[int, int, int, int]], columns: Iterable[tuple[str | None, str]]
+) -> dict[int, str | None]:
+    """{column index: field} from choices that name columns as written (or by letter or number)."""
+    columns = list(columns)
+    if not columns:
+        return {}
+    column_map = map_columns(rows, merges)
+    try:
+        return {find_column(column_map, reference).index: chosen for chosen, reference in columns}
+    except ColumnChoiceError as error:
+        raise CoverageFileError(str(error)) from error
 
 
 MAX_COUNT = 1_000_000_000  # more people than Indonesia has: a typo, and more than a database column holds
@@ -1005,12 +910,18 @@ def analyse_rows(
     source: str | None = None,
     as_of: str | None = None,
     code_system: str | None = None,
+    merges: Iterable[tuple[int, int, int, int]] = (),
+    choices: dict[int, str | None] | None = None,
 ) -> ImportReport:
     """Recognise columns; set aside total, province and note rows; match every other row and validate.
 
     `code_system` (bps/kemendagri) says what the code column holds; by default its header says, or the codes.
+    `merges` are a workbook's merged cells; `choices` an editor's column map ({column index: field or None}).
     """
-    header, columns = find_columns(rows)
+    merges = list(merges)
+    column_map = find_columns(rows, merges, choices)
+    columns = required_columns(column_map)
+    header = column_map.header_rows[-1] - 1
     data = [(number + 1, cells) for number, cells in enumerate(rows) if number > header and any(cells)]
     errors: list[Problem] = []
     found_period = _period_of(data, columns, period, errors)
@@ -1036,18 +947,21 @@ def analyse_rows(
             )
     # The matching step, once per file: a bare code may be read by what the whole file's codes fit.
     inputs = [RowInput(name, code, _cell(cells, columns, "province")) for _, cells, name, code in kept]
-    header_system = header_code_system(rows[header][columns["code"]]) if "code" in columns else None
+    header_system = header_code_system(column_map.columns[columns["code"]].header) if "code" in columns else None
     matched = match_rows(index, inputs, code_system or header_system)
     notes = matched.notes + ([matched.code_column.message] if matched.code_column else [])
+    if "code" in columns:
+        column_map.columns[columns["code"]].code_system = code_system or header_system
+        # The matcher set the column aside (GADM, HASC or other ids): the map says so beside the column.
+        column_map.columns[columns["code"]].set_aside = matched.code_column.message if matched.code_column else None
     warnings = [Problem(None, "kode", note, Kind.MATCH_NOTE) for note in notes]
     results = [
         _row_result(number, cells, name, code, match, columns, index, errors, warnings)
         for (number, cells, name, code), match in zip(kept, matched.matches, strict=True)
     ]
-    labels = {COLUMN_LABELS[key]: rows[header][index] for key, index in columns.items()}
     report = ImportReport(
         found_period,
-        labels,
+        column_map.labels(),
         results,
         errors,
         warnings,
@@ -1056,6 +970,11 @@ def analyse_rows(
         source=source,
         as_of=as_of,
         code_column=matched.code_column,
+        column_map=column_map,
+        table=rows,
+        merges=merges,
+        code_system=code_system,
+        denominator=denominator_of(column_map),
     )
     validate_report(report)
     return report
@@ -1228,6 +1147,7 @@ def validate_report(report: ImportReport) -> ImportReport:
         errors.append(Problem(None, None, _no_rows_message(report), Kind.MISSING))
     if (fraction := _fraction_warning(report)) is not None:
         warnings.insert(0, fraction)
+    warnings[:0] = column_problems(report)
     unsourced = [row.row for row in report.rows if row.code and not report.source_of(row)]
     unsourced += [row.row for row in provinces if not (row.source or report.source)]
     if unsourced:
@@ -1244,6 +1164,32 @@ def validate_report(report: ImportReport) -> ImportReport:
     key = _problem_order
     report.errors, report.warnings = sorted(errors, key=key), sorted(warnings, key=key)
     return report
+
+
+LABOUR_FORCE_MESSAGE = (
+    "Penyebut berkas ini angkatan kerja (termasuk penganggur), bukan penduduk bekerja. Cakupan yang tertulis "
+    "diterbitkan apa adanya dengan tanda 'penyebut: angkatan kerja'; cakupan tidak dihitung ulang dari angkatan kerja."
+)
+
+
+def column_problems(report: ImportReport) -> list[Problem]:
+    """A warning for each figure-like column left unused (blocks publishing until settled), and the labour-force
+    denominator when the file has one."""
+    if report.column_map is None:
+        return []
+    problems = [
+        Problem(
+            None,
+            column.header or column.letter,
+            f"Kolom {column.letter} '{column.header or '(tanpa judul)'}' tampak berisi angka tetapi tidak dipakai "
+            f"({column.reason}). Tetapkan kolom ini ke salah satu bidang, atau konfirmasi bahwa tidak diperlukan.",
+            Kind.UNUSED_COLUMN,
+        )
+        for column in report.column_map.unsettled()
+    ]
+    if report.denominator:
+        problems.append(Problem(None, "angkatan_kerja", LABOUR_FORCE_MESSAGE, Kind.DENOMINATOR))
+    return problems
 
 
 def _no_rows_message(report: ImportReport) -> str:
@@ -1372,6 +1318,36 @@ def set_provenance(report: ImportReport, source: str | None, as_of: str | None) 
     return validate_report(report)
 
 
+def remap_columns(report: ImportReport, index: DistrictIndex, choices: dict[int, str | None]) -> ImportReport:
+    """The draft analysed again from its cells with the editor's column choices over the earlier ones; rows
+    dropped or matched by hand are dropped and matched again where they still can be."""
+    if report.table is None:
+        raise ReportEditError("Draf ini disimpan sebelum ada peta kolom: unggah lagi berkasnya untuk mengubah kolom.")
+    earlier = report.column_map.choices() if report.column_map else {}
+    fresh = analyse_rows(
+        report.table,
+        index,
+        report.period,
+        report.source,
+        report.as_of,
+        report.code_system,
+        report.merges,
+        earlier | choices,
+    )
+    fresh.sheet, fresh.sheets = report.sheet, report.sheets
+    fresh.warnings[:0] = [problem for problem in report.warnings if problem.kind == Kind.FILE]
+    for entry in report.excluded:
+        if entry.reason == Exclusion.DROPPED and any(row.row == entry.row for row in fresh.rows):
+            drop_row(fresh, entry.row)
+    for row in report.rows:
+        if row.method == "manual" and row.code:
+            with suppress(ReportEditError):
+                match_row(fresh, row.row, row.code)
+    if report.fractions_scaled and any(problem.kind == Kind.FRACTION for problem in fresh.warnings):
+        scale_fractions(fresh)
+    return validate_report(fresh)
+
+
 def _first_table_with_columns(data: bytes, filename: str, first: Table) -> Table:
     """The first sheet whose header names a district and a figure column (a workbook often opens with notes).
 
@@ -1383,7 +1359,7 @@ def _first_table_with_columns(data: bytes, filename: str, first: Table) -> Table
         for name in first.sheets:
             table = first if name == first.sheet else _sheet_table(sheets[name], first.sheets)
             try:
-                find_columns(table.rows)
+                find_columns(table.rows, table.merges)
             except CoverageFileError:
                 continue
             return table
@@ -1399,8 +1375,12 @@ def analyse_file(
     source: str | None = None,
     as_of: str | None = None,
     code_system: str | None = None,
+    columns: Iterable[tuple[str | None, str]] = (),
 ) -> ImportReport:
     """Read and analyse one uploaded or local file: the chosen sheet of a workbook, or its first table.
+
+    `columns` are the sender's column map over what the header says: (field or None for 'not needed', the
+    column's header as written, letter or number), as `--kolom target="Target (%)"` gives them.
 
     `source` and `as_of` are the upload's provenance (form, API, CLI); each row's own `sumber`/`tanggal` cell
     takes precedence.
@@ -1418,7 +1398,8 @@ def analyse_file(
         given_as_of = None
         problems.append(Problem(None, "tanggal", str(error), Kind.INPUT))
     try:
-        report = analyse_rows(table.rows, index, period, given_source, given_as_of, code_system)
+        choices = resolve_choices(table.rows, table.merges, columns)
+        report = analyse_rows(table.rows, index, period, given_source, given_as_of, code_system, table.merges, choices)
     except CoverageFileError as error:
         if several:
             raise CoverageFileError(f"{error} Lembar yang dibaca: '{table.sheet}'; lembar lain: {others}.") from error

@@ -16,7 +16,9 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from geo.columns import FIELD_LABELS
 from geo.coverage import (
+    CoverageFileError,
     ImportReport,
     ReportEditError,
     analyse_file,
@@ -24,6 +26,7 @@ from geo.coverage import (
     drop_row,
     match_row,
     province_row_as_district,
+    remap_columns,
     scale_fractions,
     set_provenance,
     validate_report,
@@ -92,6 +95,8 @@ class Upload:
     source: str | None = None
     as_of: str | None = None
     code_system: str | None = None  # bps/kemendagri: what a bare code column holds, when the sender says so
+    # The sender's column map over what was recognised: (field or None for 'not needed', column as written).
+    columns: tuple[tuple[str | None, str], ...] = ()
 
 
 def analyse_upload(engine: Engine, index: DistrictIndex, upload: Upload, series: str = MAIN_SERIES) -> ImportReport:
@@ -105,7 +110,14 @@ def analyse_upload(engine: Engine, index: DistrictIndex, upload: Upload, series:
         source=upload.source,
         as_of=upload.as_of,
         code_system=upload.code_system,
+        columns=upload.columns,
     )
+    _previous(engine, report, series)
+    return report
+
+
+def _previous(engine: Engine, report: ImportReport, series: str) -> None:
+    """Give the report the series' latest earlier live period, for the jump check."""
     if report.period:
         earlier = [d for d in live_datasets(engine, series) if d.period < report.period]
         if earlier:
@@ -115,7 +127,6 @@ def analyse_upload(engine: Engine, index: DistrictIndex, upload: Upload, series:
                 str(code): float(value) for code, value in zip(previous["code"], previous["coverage_pct"], strict=True)
             }
             validate_report(report)
-    return report
 
 
 def save_draft(engine: Engine, *, series: str, file_name: str, actor: str, report: ImportReport) -> int:
@@ -127,7 +138,7 @@ def save_draft(engine: Engine, *, series: str, file_name: str, actor: str, repor
             file_name=file_name[:255],
             created_by=actor,
             created_at=datetime.now(UTC),
-            report=json.dumps(report.to_dict(), ensure_ascii=False),
+            report=json.dumps(report.to_stored(), ensure_ascii=False),
         )
         session.add(draft)
         session.flush()
@@ -207,10 +218,13 @@ def _edit(
             raise HistoryError(f"Draf {draft_id} tidak ada atau sudah diterbitkan.")
         report = ImportReport.from_dict(json.loads(draft.report))
         try:
-            change(report)
-        except (ReportEditError, ValueError) as error:
+            changed = change(report)
+        except (ReportEditError, ValueError, CoverageFileError) as error:
             raise HistoryError(str(error)) from error
-        draft.report = json.dumps(report.to_dict(), ensure_ascii=False)
+        if isinstance(changed, ImportReport):  # an edit that analyses the draft again returns a new report
+            report = changed
+        draft.period = report.period
+        draft.report = json.dumps(report.to_stored(), ensure_ascii=False)
         audit(session, actor, action, draft=draft_id, **detail)
         return report
 
@@ -258,6 +272,27 @@ def set_draft_provenance(
         source=source,
         as_of=as_of,
     )
+
+
+def remap_draft(
+    engine: Engine, index: DistrictIndex, draft_id: int, actor: str, choices: dict[int, str | None]
+) -> ImportReport:
+    """Give columns of a draft a field (or mark them not needed) and analyse the draft again with the new map.
+
+    The upload's period, source, date and code system stay; rows dropped and rows matched by hand are dropped
+    and matched again where they still can be (geo.coverage.remap_columns).
+    """
+    with Session(engine) as session:
+        draft = session.get(Draft, draft_id)
+        series = draft.series if draft is not None else MAIN_SERIES
+
+    def change(report: ImportReport) -> ImportReport:
+        fresh = remap_columns(report, index, choices)
+        _previous(engine, fresh, series)
+        return fresh
+
+    labels = {str(column): FIELD_LABELS.get(field) if field else None for column, field in choices.items()}
+    return _edit(engine, draft_id, actor, "columns", change, columns=labels)
 
 
 def save_alias(engine: Engine, alias: str, jenis: str, kode: str, actor: str) -> None:
@@ -347,8 +382,11 @@ def publish_draft(engine: Engine, draft_id: int, actor: str, *, replace: bool = 
             raise HistoryError(f"Draf {draft_id} tidak ada.")
         report = json.loads(draft.report)
         if not report["ok"]:
+            unsettled = sum(1 for p in report.get("warnings", []) if p.get("kind") == "unused_column")
+            columns = f" dan {unsettled} kolom angka yang belum ditetapkan" if unsettled else ""
             raise HistoryError(
-                f"Draf {draft_id} masih punya {len(report['errors'])} galat; perbaiki berkasnya lalu unggah lagi."
+                f"Draf {draft_id} masih punya {len(report['errors'])} galat{columns}; perbaiki berkasnya lalu unggah "
+                "lagi, atau tetapkan kolomnya di peta kolom."
             )
         if draft.published_as is not None:
             raise HistoryError(f"Draf {draft_id} sudah diterbitkan sebagai versi {draft.published_as}.")

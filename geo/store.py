@@ -46,7 +46,10 @@ MAIN_SERIES = "utama"
 SAMPLE_SERIES = "contoh"
 RECORD_COLUMNS = ["code", "input", "participants", "workers", "coverage_pct", "target_pct", "source", "as_of"]
 # Every stored figure of a record: the columns above and the optional segments (geo.segments; blank = unknown).
-STORED_COLUMNS = RECORD_COLUMNS + SEGMENT_COLUMNS
+# What a figure's coverage is a share of, when not the employed population: 'angkatan_kerja' (the labour force,
+# geo.columns.Denominator), kept with the figure as its provenance. Blank = penduduk bekerja (UCJ's definition).
+DENOMINATOR = "denominator"
+STORED_COLUMNS = RECORD_COLUMNS + SEGMENT_COLUMNS + [DENOMINATOR]
 # Where each figure came from: the dataset version that first published it and the draft (upload) it was in.
 # A merge copies the untouched districts' records with their origin, so provenance survives later publishes.
 ORIGIN_COLUMNS = ["origin_dataset_id", "origin_draft_id"]
@@ -114,6 +117,7 @@ class Record(Base):
     vulnerable_province: Mapped[int | None] = mapped_column(BigInteger)
     vulnerable_other: Mapped[int | None] = mapped_column(BigInteger)
     contribution_monthly: Mapped[int | None] = mapped_column(BigInteger)
+    denominator: Mapped[str | None] = mapped_column(String(20))  # migration 0006_denominator
     dataset: Mapped[Dataset] = relationship(back_populates="records")
 
 
@@ -202,9 +206,9 @@ def _canonical(value: object) -> object:
 def checksum_records(records: pd.DataFrame) -> str:
     """Hash the records' content (whatever the column types), so identical re-imports are recognisable.
 
-    Segment columns count only when some record has one, so records without segments hash as before them.
+    Segment and denominator columns count only when some record has one, so records without them hash as before.
     """
-    given = [c for c in SEGMENT_COLUMNS if c in records and records[c].notna().any()]
+    given = [c for c in [*SEGMENT_COLUMNS, DENOMINATOR] if c in records and records[c].notna().any()]
     rows = [[_canonical(row[c]) for c in RECORD_COLUMNS + given] for row in records.astype(object).to_dict("records")]
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
@@ -296,6 +300,7 @@ def add_version(
         {"dataset_id": dataset.id}
         | {c: _fit(_none_if_nan(row[c]), TEXT_LIMITS.get(c)) for c in RECORD_COLUMNS}
         | {c: _count(row.get(c)) for c in SEGMENT_COLUMNS}
+        | {DENOMINATOR: _fit(_none_if_nan(row.get(DENOMINATOR)), 20)}
         | _origin(row, dataset.id, draft_id)
         for row in records.to_dict("records")
     ]

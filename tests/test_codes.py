@@ -158,6 +158,10 @@ def test_an_unreadable_code_column_leaves_the_names_to_decide(index, code_of, fo
     assert any("Kolom kode tidak dipakai" in w.message for w in report.warnings)
     again = ImportReport.from_dict(report.to_dict())
     assert again.code_column == report.code_column
+    # The column map says so beside the code column (and keeps saying it when the draft is read back).
+    (code_column,) = [c for c in report.column_map.columns if c.field == "code"]
+    assert code_column.set_aside == report.code_column.message
+    assert [c.set_aside for c in again.column_map.columns if c.field == "code"] == [report.code_column.message]
 
 
 def test_a_readable_code_in_an_unreadable_column_still_checks_the_name(index):

@@ -430,7 +430,7 @@ def test_a_stored_report_reads_back_equal(index):
     report.previous_period, report.previous_coverage = "2025-10", {"62.02": 10.0}
     validate_report(report)
     assert any(w.kind == Kind.JUMP for w in report.warnings)
-    again = ImportReport.from_dict(json.loads(json.dumps(report.to_dict())))
+    again = ImportReport.from_dict(json.loads(json.dumps(report.to_stored())))
     assert again == report
 
 

@@ -32,6 +32,7 @@ from geo.boundaries import (
     source_fingerprint,
 )
 from geo.codes import CODE_SYSTEMS
+from geo.columns import ColumnChoiceError, parse_choices
 from geo.coverage import CoverageFileError, ImportReport, analyse_file
 from geo.history import (
     HistoryError,
@@ -83,6 +84,10 @@ def _print_report(report: ImportReport, as_json: bool) -> None:
         f"tidak cocok: {summary['unmatched']}, dikecualikan: {summary['excluded']}; "
         f"sumber: {report.source or '-'}"
     )
+    if report.column_map is not None:
+        for column in report.column_map.columns:
+            became = column.label or f"diabaikan ({column.reason})"
+            click.echo(f"  kolom {column.letter} '{column.header}': {became}")
     for label, problems in (("GALAT", report.errors), ("PERINGATAN", report.warnings)):
         for problem in problems:
             where = f"baris {problem.row}" if problem.row else "berkas"
@@ -284,6 +289,13 @@ def coverage() -> None:
     type=click.Choice(CODE_SYSTEMS),
     help="Sistem kode di kolom kode (bawaan: dari judul kolom, atau dari kode-kodenya).",
 )
+@click.option(
+    "--kolom",
+    "columns",
+    multiple=True,
+    metavar="BIDANG=KOLOM",
+    help='Tetapkan kolom, mis. --kolom target="Target (%)" (berulang; abaikan=KOLOM: tidak diperlukan).',
+)
 def coverage_import(
     file: Path,
     period: str | None,
@@ -295,10 +307,15 @@ def coverage_import(
     as_json: bool,
     replace: bool,
     code_system: str | None,
+    columns: tuple[str, ...],
 ) -> None:
     """Import one CSV/XLSX file as the new version of its period, merged into the live one unless --replace."""
     engine = get_resources().engine
-    sent = Upload(file.read_bytes(), file.name, period, sheet, source, as_of, code_system=code_system)
+    try:
+        choices = parse_choices(columns)
+    except ColumnChoiceError as error:
+        raise click.BadParameter(str(error), param_hint="--kolom") from error
+    sent = Upload(file.read_bytes(), file.name, period, sheet, source, as_of, code_system=code_system, columns=choices)
     try:
         report = analyse_upload(engine, current_index(), sent, series)
     except CoverageFileError as error:

@@ -6,12 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from geo.accounts import check_password, end_sessions
 from geo.codes import BPS, KEMENDAGRI, SYSTEM_LABELS
+from geo.columns import ColumnChoiceError, field_of_label, parse_choices
 from geo.coverage import CoverageFileError, check_as_of, check_period, problems_by_row
 from geo.history import (
     HistoryError,
@@ -24,6 +25,7 @@ from geo.history import (
     list_versions,
     publish_draft,
     read_draft,
+    remap_draft,
     remove_alias,
     restore,
     save_alias,
@@ -76,6 +78,16 @@ class UploadForm(FlaskForm):
         default="",
         validators=[Optional()],
     )
+    kolom = TextAreaField(
+        "Peta kolom (opsional, satu per baris: BIDANG=KOLOM, mis. target=Target (%))",
+        validators=[Optional(), Length(max=2000)],
+    )
+
+    def validate_kolom(self, field) -> None:
+        try:
+            parse_choices((field.data or "").splitlines())
+        except ColumnChoiceError as error:
+            raise ValidationError(str(error)) from error
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -113,6 +125,7 @@ def upload():
         form.source.data,
         form.as_of.data,
         code_system=form.kode.data or None,
+        columns=parse_choices((form.kolom.data or "").splitlines()),
     )
     resources = get_resources()
     try:
@@ -188,6 +201,21 @@ def scale_fractions(draft_id: int):
         scale_draft_fractions(get_resources().engine, draft_id, current_user.account.name)
         flash("Nilai cakupan dikalikan 100.")
     except HistoryError as error:
+        flash(str(error))
+    return redirect(url_for("editor.review", draft_id=draft_id))
+
+
+@bp.post("/kelola/draf/<int:draft_id>/kolom/<int:column>")
+@editor_required
+def set_column(draft_id: int, column: int):
+    """Give one column a field (or mark it not needed) and analyse the draft again with the new column map."""
+    if not request.form.get("field"):
+        flash("Pilih bidang untuk kolom itu (atau 'tidak diperlukan').")
+        return redirect(url_for("editor.review", draft_id=draft_id))
+    try:
+        chosen = field_of_label(request.form["field"])
+        remap_draft(get_resources().engine, current_index(), draft_id, current_user.account.name, {column: chosen})
+    except (HistoryError, ColumnChoiceError) as error:
         flash(str(error))
     return redirect(url_for("editor.review", draft_id=draft_id))
 

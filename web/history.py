@@ -25,6 +25,7 @@ HISTORY_KEYS = (
     "ranked_province",
     "source",
     "as_of",
+    "denominator",
     "origin_version",
     "origin_draft_id",
     "segments",

@@ -13,6 +13,7 @@ from flask import Blueprint, g, jsonify, request
 
 from geo.accounts import Account, account_for_token
 from geo.codes import CODE_SYSTEMS
+from geo.columns import ColumnChoiceError, find_column, parse_choices
 from geo.coverage import CoverageFileError, ImportReport
 from geo.history import (
     HistoryError,
@@ -22,6 +23,8 @@ from geo.history import (
     draft_diff,
     list_versions,
     publish_draft,
+    read_draft,
+    remap_draft,
     restore,
     save_draft,
     withdraw_period,
@@ -76,7 +79,8 @@ def _problems(report: ImportReport) -> list[dict]:
 def upload():
     """Analyse an uploaded CSV/XLSX as a draft: 201 with the draft id and the match report, or 400.
 
-    Form fields: `file`, and optionally `period` (TTTT-BB), `sheet`, `source` and `as_of` (the date of the data).
+    Form fields: `file`, and optionally `period` (TTTT-BB), `sheet`, `source`, `as_of` (the date of the data),
+    `kode` (bps/kemendagri) and `kolom` (repeatable, `BIDANG=KOLOM`: the column map over what the header says).
     """
     resources = get_resources()
     file = request.files.get("file")
@@ -91,6 +95,10 @@ def upload():
     if code_system not in (None, *CODE_SYSTEMS):
         message = f"Kolom 'kode' harus salah satu dari: {', '.join(CODE_SYSTEMS)} (atau kosong)."
         return _error(400, message, [{"row": None, "column": "kode", "message": message, "kind": "input"}])
+    try:
+        columns = parse_choices(form.getlist("kolom"))
+    except ColumnChoiceError as error:
+        return _error(400, str(error), [{"row": None, "column": "kolom", "message": str(error), "kind": "input"}])
     sent = Upload(
         file.read(),
         file.filename,
@@ -99,6 +107,7 @@ def upload():
         form.get("source"),
         form.get("as_of"),
         code_system=code_system,
+        columns=columns,
     )
     try:
         report = analyse_upload(resources.engine, current_index(), sent)
@@ -108,6 +117,28 @@ def upload():
         return _error(400, "Periode atau tanggal data belum benar.", _problems(report))
     draft = save_draft(resources.engine, series=MAIN_SERIES, file_name=file.filename, actor=_actor(), report=report)
     return jsonify({"id": draft, **report.to_dict()}), 201
+
+
+@bp.post("/uploads/<int:draft_id>/columns")
+@requires("editor")
+def columns(draft_id: int):
+    """Re-assign columns of a draft (`kolom`, repeatable `BIDANG=KOLOM`; `abaikan=KOLOM` for 'not needed') and
+    analyse it again: 200 with the new report, or 400."""
+    resources = get_resources()
+    try:
+        draft = read_draft(resources.engine, draft_id)
+    except HistoryError as error:
+        return _error(404, str(error))
+    try:
+        choices = parse_choices(request.form.getlist("kolom"))
+        column_map = draft.report.column_map
+        if column_map is None:
+            raise ColumnChoiceError("Draf ini disimpan sebelum ada peta kolom: unggah lagi berkasnya.")
+        by_index = {find_column(column_map, reference).index: chosen for chosen, reference in choices}
+        report = remap_draft(resources.engine, current_index(), draft_id, _actor(), by_index)
+    except (ColumnChoiceError, HistoryError) as error:
+        return _error(400, str(error), [{"row": None, "column": "kolom", "message": str(error), "kind": "input"}])
+    return jsonify({"id": draft_id, **report.to_dict()})
 
 
 def _replace() -> bool:
