@@ -103,7 +103,6 @@ def page_context(
         "attribution": ATTRIBUTION,
         "table": table,
         "totals": scope_summary(resources, table),
-        "levels": resources.schemes["cakupan"],
         "segment_views": [resources.schemes[key] for key in segment_views(table.joined)],
         "description": describe(view, rendered.legend, locale.split("_")[0]),
         "page_args": args,
