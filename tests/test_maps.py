@@ -259,6 +259,11 @@ def test_every_view_ranks_its_table_api_and_csv_by_what_the_map_shows(client, qu
             if "layer=provinsi" not in query:
                 assert units[r["code"]]["fill"] == levels[r["level"]] and units[r["code"]]["level"] == r["level"]
     assert table["total"] == len(with_value)
+    if "layer=provinsi" not in query:  # the tooltip says the same rank, among the districts with the measure
+        word = "Peringkat" if locale == "id" else "Rank"
+        tips = {code: dict(unit["tip"]["rows"]) for code, unit in units.items()}
+        for r in rows[: len(with_value)]:
+            assert tips[r["code"]][word].endswith(f"{r['rank']} {'dari' if locale == 'id' else 'of'} {len(with_value)}")
 
     text = client.get(f"/api/ranking.csv?scope=kalimantan&series=contoh&period=2025-12{compare}&view={view}")
     read = list(csv.DictReader(io.StringIO(text.get_data(as_text=True).removeprefix("\ufeff"))))
@@ -269,6 +274,22 @@ def test_every_view_ranks_its_table_api_and_csv_by_what_the_map_shows(client, qu
     ]
     link = re.search(r'href="(/api/ranking\.csv[^"]*)"', page).group(1).replace("&amp;", "&")
     assert ("view=" in link) == (measure != "coverage_pct") and client.get(link).get_data() == text.get_data()
+
+
+def test_the_published_target_view_ranks_only_the_districts_with_a_target(client):
+    """In the bundled published series only two districts print a target (Banjar 29,47%, Mahakam Ulu 40%): the
+    target view ranks those two, by attainment, in the table, the API and the tooltips; the rest are unranked."""
+    from tests.pages import page_values, table_rows
+
+    page = client.get("/map/kalimantan-sumatera?view=target").get_data(as_text=True)
+    rows = client.get("/api/ranking?scope=kalimantan-sumatera&view=target").get_json()["rows"]
+    ranked = [(r["code"], r["rank"], r["attainment_pct"]) for r in rows if r["rank"] is not None]
+    assert ranked == [("63.03", 1, round(26.10 / 29.47 * 100, 1)), ("64.11", 2, round(12.7 / 40 * 100, 1))]
+    shown = table_rows(page)
+    assert [(code, row["rank"]) for code, row in shown.items()][:2] == [("63.03", 1), ("64.11", 2)]
+    assert shown["63.03"]["value"] == "88,6%" and shown["63.03"]["coverage"] == "26,1%"
+    tips = {code: dict(unit["tip"]["rows"]) for code, unit in page_values(page)["features"].items()}
+    assert tips["64.11"]["Peringkat"] == "2 dari 2" and "Peringkat" not in tips["64.72"]  # Samarinda: no target
 
 
 def test_table_beside_sends_a_tooltips_text_once():
