@@ -327,9 +327,17 @@ def test_switching_period_and_view_restyles_in_place(server, page):
     page.select_option("#controls select[name=view]", "target")
     wait_until(page, "location.search.indexOf('view=target') >= 0")
     assert [u for u in requests if "/map/" in u] == [
-        f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=target&parts=page"
-    ]  # the table ranks by coverage whatever the colours: not fetched again
+        f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=target&parts=page&table=1"
+    ]  # the table ranks by what the map shows: its panel (headers, best and worst) comes again
     assert "Capaian terhadap target" in page.inner_text(".legend h2")
+    wait_until(page, "document.querySelector('#ranking th[data-sort=\"value\"]') !== null")
+    assert page.inner_text('#ranking th[data-sort="value"]') == "Capaian target"
+    target = page.request.get(
+        f"{server}/api/ranking?scope=kalimantan-tengah&series=contoh&period=2025-06&view=target"
+    ).json()["rows"]
+    wait_until(page, f"document.querySelector('#ranking tbody tr').getAttribute('data-code') === '{target[0]['code']}'")
+    codes = page.eval_on_selector_all("#ranking tbody tr", "rows => rows.map(r => r.getAttribute('data-code'))")
+    assert codes == [r["code"] for r in target]
     assert "view=target" in page.get_attribute("a.bar-link[data-view-link]", "href")  # presentation link follows
     assert page.evaluate("window.notReloaded") is True and not page.errors
 
