@@ -42,7 +42,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _result(default_view: str | None = None) -> CoverageResult:
-    """The request's result; tables ask for coverage levels even when a comparison period is given."""
+    """The request's result; summaries ask for coverage levels even when a comparison period is given."""
     resources = get_resources()
     return resolve_result(resources, MapQuery.parse(request.args, resources, default_view=default_view))
 

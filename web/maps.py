@@ -42,7 +42,7 @@ MODES = ("present",)
 
 def resolve(resources: Resources, scope: str, args) -> tuple[CoverageView, CoverageView]:
     """Parse the request's query once (web.query: an unknown value is a 400 naming the choices) and resolve it
-    once (web.results): the map's view and its table (districts ranked by coverage) read the same result."""
+    once (web.results): the map's view and its table (districts ranked by the view's measure) read the same result."""
     result = resolve_result(resources, MapQuery.parse(args, resources, scope=scope))
     return view_of(result), view_of(result, table=True)
 
