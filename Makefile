@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test test-fast lint measure bench
+.PHONY: setup run test test-fast lint measure bench curate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,7 @@ measure: setup
 # Peta Cakupan beside a plain folium.Choropleth page, both under gunicorn on loopback (about two minutes).
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# Rebuild the bundled published figures (data/coverage/terbitan.csv, provinsi.csv) from ../shared/coverage.
+curate: $(VENV)/.installed
+	$(BIN)/python scripts/curate_published.py

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.join import OUTPUT_COLUMNS, PROVENANCE_COLUMNS, attainment_of, gap_to_target, rank_by_coverage
+from geo.join import OUTPUT_COLUMNS, PROVENANCE_COLUMNS, attainment_of, gap_to_target, rank_by_measure
 from geo.segments import OUTPUT_COLUMNS as SEGMENT_OUTPUT_COLUMNS
 from geo.segments import segment_columns_of, segment_record, segment_totals
 
@@ -46,15 +46,21 @@ def uncovered_to_target(frame: pd.DataFrame) -> pd.Series:
     return needed.astype("Int64")
 
 
-def ranking(joined: pd.DataFrame) -> pd.DataFrame:
-    """Rank districts by coverage (highest first, ties share a rank and sort by name); no-data rows last."""
+def ranking(joined: pd.DataFrame, measure: str = "coverage_pct") -> pd.DataFrame:
+    """Rank units by a view's measure (its scheme's `value`; highest first, ties share a rank and sort by name);
+    rows without it last, unranked. The measure's column comes right after the unit (before coverage, which is
+    always a column), so a table or file reads "rank, unit, what the map shows, coverage, …"."""
     frame = pd.DataFrame(joined.drop(columns="geometry", errors="ignore"))
     frame["uncovered_to_target"] = uncovered_to_target(frame)
-    frame["has_data"] = frame["coverage_pct"].notna()
-    frame = frame.sort_values(["has_data", "coverage_pct", "name"], ascending=[False, False, True], kind="stable")
-    frame["rank"] = rank_by_coverage(frame["coverage_pct"])
+    frame["has_data"] = frame[measure].notna()
+    frame = frame.sort_values(["has_data", measure, "name"], ascending=[False, False, True], kind="stable")
+    frame["rank"] = rank_by_measure(frame[measure])
     columns = RANKING_COLUMNS + [c for c in ("previous_coverage_pct", "change_pct_points") if c in frame]
-    return frame[columns + segment_columns_of(frame)].reset_index(drop=True)
+    columns += [c for c in segment_columns_of(frame) if c not in columns]
+    if measure != "coverage_pct":
+        columns = [c for c in columns if c != measure]
+        columns.insert(columns.index("coverage_pct"), measure)
+    return frame[columns].reset_index(drop=True)
 
 
 def uncovered_workers(frame: pd.DataFrame) -> pd.Series:
@@ -86,18 +92,25 @@ def _level_counts(levels: pd.Series, keys: list[str]) -> dict[str, int]:
     return {key: int(counts.get(key, 0)) for key in keys}
 
 
-def _brief(rows: pd.DataFrame) -> list[dict]:
+def _brief(rows: pd.DataFrame, measure: str = "coverage_pct") -> list[dict]:
     return [
         {
-            "rank": int(r.rank),
-            "code": r.code,
-            "name": r.name,
-            "province": r.province,
-            "coverage_pct": float(r.coverage_pct),
-            "level": r.level,
+            "rank": int(r["rank"]),
+            "code": r["code"],
+            "name": r["name"],
+            "province": r["province"],
+            "coverage_pct": _number(r["coverage_pct"]),
+            "value": float(r[measure]),  # the measure the rows were ranked by
+            "level": r["level"],
         }
-        for r in rows.itertuples()
+        for _, r in rows.iterrows()
     ]
+
+
+def leaders(ranked: pd.DataFrame, measure: str) -> dict[str, list[dict]]:
+    """The best and worst five of a ranking by its measure (ranking(joined, measure)), units without it left out."""
+    with_data = ranked[ranked[measure].notna()]
+    return {"best": _brief(with_data.head(TOP), measure), "worst": _brief(with_data.tail(TOP).iloc[::-1], measure)}
 
 
 def summary(joined: pd.DataFrame, level_keys: list[str], ranked: pd.DataFrame | None = None) -> dict:
@@ -256,9 +269,9 @@ def history_row(records: pd.DataFrame, code: str, period: str) -> dict | None:
     # Only district rows are ranked: a version may also carry province figures (two-digit codes).
     districts = records["code"].astype(str).str.fullmatch(r"\d{2}\.\d{2}")
     ranked = records[districts].dropna(subset=["coverage_pct"]).copy()
-    ranked["rank_all"] = rank_by_coverage(ranked["coverage_pct"])
+    ranked["rank_all"] = rank_by_measure(ranked["coverage_pct"])
     same_province = ranked["code"].str[:2] == code[:2]
-    in_province = rank_by_coverage(ranked.loc[same_province, "coverage_pct"])
+    in_province = rank_by_measure(ranked.loc[same_province, "coverage_pct"])
     ranked.loc[same_province, "rank_province"] = in_province.astype(float)
     row = ranked[ranked["code"] == code]
     if row.empty:

@@ -63,18 +63,19 @@ def districts_in_scope(districts: gpd.GeoDataFrame, scope: Scope) -> gpd.GeoData
     return districts[districts["kode_prov"].isin(scope.province_codes)].sort_values("kode").reset_index(drop=True)
 
 
-def rank_by_coverage(coverage: pd.Series) -> pd.Series:
-    """The rank among the rows given: highest coverage first, ties share the better rank, no data unranked (the
-    one definition: map, tooltips, ranking, CSV, GeoJSON and the district page read it)."""
-    return coverage.astype(float).rank(method="min", ascending=False).astype("Int64")
+def rank_by_measure(values: pd.Series) -> pd.Series:
+    """The rank among the rows given by a view's measure (its scheme's `value`: coverage, attainment, change, a
+    segment's share): highest first, ties share the better rank, no data unranked (the one definition: map,
+    tooltips, ranking table and API, CSV/XLSX, GeoJSON, slides and the district page read it)."""
+    return values.astype(float).rank(method="min", ascending=False).astype("Int64")
 
 
 def apply_levels(frame: gpd.GeoDataFrame, scheme: Scheme) -> gpd.GeoDataFrame:
-    """Set level, fill colour and rank (by coverage, ties share a rank) from the scheme's value column."""
+    """Set level, fill colour and rank (ties share a rank) from the scheme's value column: the view's measure."""
     result = frame.copy()
     result["level"] = classify(result[scheme.value], scheme)
     result["fill"] = colors(result["level"], scheme)
-    result["rank"] = rank_by_coverage(result["coverage_pct"])
+    result["rank"] = rank_by_measure(result[scheme.value])
     return result
 
 

@@ -1,4 +1,7 @@
-"""Coverage levels: schemes are data (data/levels.json), classification is one vectorised lookup."""
+"""Coverage levels: schemes are data (data/levels.json), classification is one vectorised lookup.
+
+A scheme is a map view's record: its levels, colours and its measure (`value`, `measure`), defined once here.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +32,10 @@ class Scheme:
     key: str
     title: dict[str, str]
     description: dict[str, str]
-    value: str  # column classified: coverage_pct, attainment_pct or change_pct_points
+    # The view's measure: the column its map is coloured by and every ranking of the view ranks by (table, API,
+    # CSV/XLSX, slides, GeoJSON `rank`): coverage_pct, attainment_pct, change_pct_points, a segment's share.
+    value: str
+    measure: dict[str, str]  # the measure's short name by language: a table's or a file's column header
     unit: dict[str, str]
     levels: tuple[Level, ...]
     no_data: Level
@@ -58,6 +64,7 @@ def read_schemes(path: Path) -> dict[str, Scheme]:
             title=dict(data["title"]),
             description=dict(data["description"]),
             value=data["value"],
+            measure=dict(data["measure"]),
             unit=dict(data["unit"]),
             levels=tuple(_level(level) for level in data["levels"]),
             no_data=_level(data["no_data"]),

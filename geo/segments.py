@@ -185,18 +185,6 @@ def segment_totals(frame: pd.DataFrame) -> dict:
     }
 
 
-def segment_ranking(joined: pd.DataFrame, view: str) -> pd.DataFrame:
-    """Districts ranked by one view's share (a segment, or the regency's share of who pays), highest first;
-    districts without it last, unranked."""
-    column = VIEW_COLUMNS[view]
-    frame = pd.DataFrame(joined.drop(columns="geometry", errors="ignore"))
-    frame["has_data"] = frame[column].notna()
-    frame = frame.sort_values(["has_data", column, "name"], ascending=[False, False, True], kind="stable")
-    frame["rank"] = frame[column].rank(method="min", ascending=False).astype("Int64")
-    columns = ["rank", "code", "name", "province", "province_code", "participants", "workers", *OUTPUT_COLUMNS]
-    return frame[columns].reset_index(drop=True)
-
-
 def segment_problems(row: dict) -> list[str]:
     """Why a row's segments do not add up to its participants (messages in Bahasa Indonesia), or nothing."""
     participants = row.get("participants")

@@ -305,7 +305,7 @@ def tooltips(
     """Every row's tooltip (the page's values and values.json carry the same)."""
     lang = locale.split("_")[0]
     level_labels = {key: level.label[lang] for key, level in scheme.by_key().items()}
-    total = int(joined["coverage_pct"].notna().sum())
+    total = int(joined[scheme.value].notna().sum())  # ranked among the units with the view's measure
     paths = paths or {}
     return [
         tooltip_content(

@@ -16,9 +16,13 @@ import pandas as pd
 from geo.levels import Scheme
 from geo.numbers import format_count, format_percent, format_points
 from geo.search import SearchEntry, search_term
+from layers.legend import format_value
 
 # The order of a row's cells (after code, rank, name and province code): static/js/ranking.js reads them so.
-ROW_FIELDS = ("coverage", "level", "target", "gap", "uncovered", "participants", "workers", "change")
+# "value" (the view's measure: what the map is coloured by and the rows are ranked by) follows only when it is not
+# coverage, at the index the table names (`value_index`): the change cell itself when the view shows change, else
+# the cell after the last (11, or 12 when comparing).
+ROW_FIELDS = ("coverage", "level", "target", "gap", "uncovered", "participants", "workers", "change", "value")
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,15 @@ def _text(value: object) -> str | None:
 def table_rows(
     ranking: pd.DataFrame, scheme: Scheme, texts: TableTexts, locale: str, with_change: bool
 ) -> dict[str, object]:
-    """Every district of the ranking, in its order: code, rank, name, province code, then ROW_FIELDS as shown."""
+    """Every district of the ranking, in its order: code, rank, name, province code, then ROW_FIELDS as shown.
+
+    The ranking is by the scheme's measure and its levels are the scheme's (the map's colours); `value_index`
+    says which cell holds the measure (None when it is coverage, the fourth cell)."""
     lang = locale.split("_")[0]
+    measure = scheme.value
+    own_cell = measure not in ("coverage_pct", "change_pct_points") or not with_change
+    value_index = None if measure == "coverage_pct" else 11 + (own_cell and with_change)
+    measured = lambda value, loc: format_value(value, scheme, loc)  # noqa: E731
 
     def shown(value: object, fmt) -> str | None:
         return None if _text(value) is None else fmt(value, locale)
@@ -62,6 +73,8 @@ def table_rows(
         ]
         if with_change:
             row.append(shown(r.change_pct_points, format_points))
+        if value_index is not None and own_cell:
+            row.append(shown(getattr(r, measure), measured))
         rows.append(row)
     levels = scheme.by_key()
     return {
@@ -69,7 +82,9 @@ def table_rows(
         "provinces": dict(zip(ranking["province_code"], ranking["province"], strict=True)),
         "levels": {key: [level.label[lang], level.color] for key, level in levels.items()},
         "no_data_level": scheme.no_data.key,
-        "total": int(ranking["coverage_pct"].notna().sum()),
+        "total": int(ranking[measure].notna().sum()),
+        "measure": measure,
+        "value_index": value_index,
         "none": format_percent(None, locale),
         "texts": asdict(texts),
     }

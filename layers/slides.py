@@ -23,8 +23,9 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.shapes.freeform import FreeformBuilder
 from pptx.util import Emu, Inches, Pt
 
+from geo.levels import Scheme
 from geo.numbers import format_percent, format_points
-from layers.legend import LegendEntry
+from layers.legend import LegendEntry, format_value
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default widescreen
 MAP_BOX = (Inches(0.4), Inches(1.5), Inches(8.9), Inches(5.35))  # left, top, width, height
@@ -49,7 +50,9 @@ class DeckTexts:
     source: str
     attribution: str
     ranking_title: str
-    ranking_headers: tuple[str, str, str, str, str, str]  # rank, district, province, coverage, level, gap
+    # rank, district, province, coverage, level, gap; or rank, district, province, the view's measure, level,
+    # coverage, gap when the map is coloured by another measure (the rows are ranked by it)
+    ranking_headers: tuple[str, ...]
     without_data: str  # e.g. "12 kabupaten/kota tanpa data tidak dicantumkan."
     banner: str | None = None  # e.g. "DATA CONTOH — bukan data resmi"
 
@@ -296,28 +299,31 @@ def _draw_footer(slide, left: str, right: str) -> None:
     )
 
 
-def _ranking_cells(row, level_names: dict[str, str], locale: str) -> list[str]:
-    return [
-        str(row.rank),
-        row.name,
-        row.province,
-        format_percent(row.coverage_pct, locale),
-        level_names.get(row.level, ""),
-        format_points(row.gap_pct, locale),
-    ]
+def _ranking_cells(row: pd.Series, level_names: dict[str, str], scheme: Scheme, locale: str) -> list[str]:
+    coverage = format_percent(row["coverage_pct"], locale)
+    level = level_names.get(row["level"], "")
+    if scheme.value == "coverage_pct":
+        middle = [coverage, level]
+    else:
+        middle = [format_value(row[scheme.value], scheme, locale), level, coverage]
+    return [str(row["rank"]), row["name"], row["province"], *middle, format_points(row["gap_pct"], locale)]
 
 
-def _ranking_table(slide, page: pd.DataFrame, legend: list[LegendEntry], texts: DeckTexts, locale: str) -> None:
+def _ranking_table(
+    slide, page: pd.DataFrame, legend: list[LegendEntry], scheme: Scheme, texts: DeckTexts, locale: str
+) -> None:
     level_names = {entry.key: entry.label for entry in legend}
     level_colours = {entry.key: entry.color for entry in legend}
-    widths = [Inches(w) for w in (1.1, 3.6, 2.9, 1.5, 1.6, 1.8)]
+    columns = (1.1, 3.6, 2.9, 1.5, 1.6, 1.8) if scheme.value == "coverage_pct" else (0.9, 3.1, 2.5, 1.6, 1.6, 1.3, 1.5)
+    widths = [Inches(w) for w in columns]
     height = Inches(0.33) * (len(page) + 1)
-    shape = slide.shapes.add_table(len(page) + 1, 6, Inches(0.4), Inches(1.4), sum(widths, Emu(0)), height)
+    shape = slide.shapes.add_table(len(page) + 1, len(widths), Inches(0.4), Inches(1.4), sum(widths, Emu(0)), height)
     shape.name = "Tabel peringkat"
     table = shape.table
     for column, width in enumerate(widths):
         table.columns[column].width = width
-    lines = [list(texts.ranking_headers)] + [_ranking_cells(row, level_names, locale) for row in page.itertuples()]
+    cells = [_ranking_cells(row, level_names, scheme, locale) for _, row in page.iterrows()]
+    lines = [list(texts.ranking_headers), *cells]
     for line, values in enumerate(lines):
         for column, value in enumerate(values):
             cell = table.cell(line, column)
@@ -334,9 +340,12 @@ def _ranking_table(slide, page: pd.DataFrame, legend: list[LegendEntry], texts: 
             cell.fill.fore_color.rgb = _rgb(level_colours[level])
 
 
-def _ranking_slides(prs, ranking: pd.DataFrame, legend: list[LegendEntry], texts: DeckTexts, locale: str) -> None:
-    """The districts with figures, in rank order, as native tables (15 rows a slide), level cells in colour."""
-    ranked = ranking[ranking["coverage_pct"].notna()]
+def _ranking_slides(
+    prs, ranking: pd.DataFrame, legend: list[LegendEntry], scheme: Scheme, texts: DeckTexts, locale: str
+) -> None:
+    """The districts with the view's measure, in its rank order, as native tables (15 rows a slide), level cells in
+    the map's colours."""
+    ranked = ranking[ranking[scheme.value].notna()]
     size = TABLE_ROWS_PER_SLIDE
     pages = [ranked.iloc[start : start + size] for start in range(0, len(ranked), size)] or [ranked]
     missing = texts.without_data if len(ranking) > len(ranked) else ""
@@ -345,7 +354,7 @@ def _ranking_slides(prs, ranking: pd.DataFrame, legend: list[LegendEntry], texts
         title = texts.ranking_title + (f" ({number}/{len(pages)})" if len(pages) > 1 else "")
         _text(slide, (Inches(0.4), Inches(0.3), Inches(12.5), Inches(0.7)), title, 26, bold=True, colour=TITLE_INK)
         _text(slide, (Inches(0.4), Inches(0.9), Inches(12.5), Inches(0.4)), texts.subtitle, 14, colour=MUTED)
-        _ranking_table(slide, page, legend, texts, locale)
+        _ranking_table(slide, page, legend, scheme, texts, locale)
         _draw_footer(slide, missing if number == len(pages) else "", texts.source)
 
 
@@ -406,12 +415,13 @@ def build_deck(
     legend: list[LegendEntry],
     labels: list[tuple[float, float, str]],
     ranking: pd.DataFrame,
+    scheme: Scheme,
     texts: DeckTexts,
     locale: str,
     story: Story | None = None,
 ) -> bytes:
-    """A 16:9 deck: the map slide (one freeform per district, borders, labels, legend), then the ranking; with a
-    story, its title slide first and its slides after the map."""
+    """A 16:9 deck: the map slide (one freeform per district, borders, labels, legend), then the ranking by the
+    map's measure (`scheme`: the view's record); with a story, its title slide first and its slides after the map."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     prs.core_properties.title = texts.title
@@ -430,7 +440,7 @@ def build_deck(
     _draw_footer(slide, texts.source, texts.attribution)
     for part in story.slides if story is not None else ():
         _story_slide(prs, part, texts)
-    _ranking_slides(prs, ranking, legend, texts, locale)
+    _ranking_slides(prs, ranking, legend, scheme, texts, locale)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()

@@ -39,6 +39,11 @@ def table_rows(page: str, index: int = 0) -> dict[str, dict]:
             (unit["tip"]["title"] if i == 2 else tip[table["from_tip"][str(i)]]) if cell == 0 and unit else cell
             for i, cell in enumerate(row)
         ]
-        rows[row[0]] = dict(zip(TABLE_CELLS, cells, strict=False))
+        # the view's measure (what the rows are ranked by): coverage, the change cell, or a cell of its own after
+        # the others (layers.navigation)
+        index = 4 if table["value_index"] is None else table["value_index"]
+        own = table["measure"] not in ("coverage_pct", "change_pct_points")
+        rows[row[0]] = dict(zip(TABLE_CELLS, cells[:index] if own else cells, strict=False))
         rows[row[0]]["province"] = table["provinces"][row[3]]
+        rows[row[0]]["value"] = cells[index]
     return rows

@@ -8,9 +8,13 @@ from collections import Counter
 import pytest
 from werkzeug.serving import make_server
 
+from app import ROOT
+from geo.levels import read_schemes
 from geo.numbers import format_count, format_percent, format_points
 from tests.chromium import CHROMIUM, launch_chromium
 from tests.test_app import XSS, add_dataset
+
+SCHEMES = read_schemes(ROOT / "data" / "levels.json")
 
 # The full-area map's first visit, everything included: measured 141 KB in Chromium (page 18, Leaflet with
 # topojson-client 40, our CSS/JS bundles 14, geometry 69 in its compact form). The bound is issue 11's goal:
@@ -323,9 +327,17 @@ def test_switching_period_and_view_restyles_in_place(server, page):
     page.select_option("#controls select[name=view]", "target")
     wait_until(page, "location.search.indexOf('view=target') >= 0")
     assert [u for u in requests if "/map/" in u] == [
-        f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=target&parts=page"
-    ]  # the table ranks by coverage whatever the colours: not fetched again
+        f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=target&parts=page&table=1"
+    ]  # the table ranks by what the map shows: its panel (headers, best and worst) comes again
     assert "Capaian terhadap target" in page.inner_text(".legend h2")
+    wait_until(page, "document.querySelector('#ranking th[data-sort=\"value\"]') !== null")
+    assert page.inner_text('#ranking th[data-sort="value"]') == "Capaian target"
+    target = page.request.get(
+        f"{server}/api/ranking?scope=kalimantan-tengah&series=contoh&period=2025-06&view=target"
+    ).json()["rows"]
+    wait_until(page, f"document.querySelector('#ranking tbody tr').getAttribute('data-code') === '{target[0]['code']}'")
+    codes = page.eval_on_selector_all("#ranking tbody tr", "rows => rows.map(r => r.getAttribute('data-code'))")
+    assert codes == [r["code"] for r in target]
     assert "view=target" in page.get_attribute("a.bar-link[data-view-link]", "href")  # presentation link follows
     assert page.evaluate("window.notReloaded") is True and not page.errors
 
@@ -415,52 +427,66 @@ def table_cells(page):
     )
 
 
-@pytest.mark.parametrize("compare", ["", "&compare=2025-06"])
-def test_the_built_table_shows_each_districts_numbers_in_its_row(server, page, compare):
-    """The rows the browser builds from the values: every district once, in rank order, with its own numbers as
-    the API's ranking gives them (formatted the Indonesian way), its province and level, the hatched swatch for no
-    data, the link to its page, and the change column when comparing."""
-    page.goto(f"{server}/map/kalimantan?series=contoh&period=2025-12{compare}")
+@pytest.mark.parametrize(
+    ("query", "view"),
+    [("", "cakupan"), ("&compare=2025-06", "perubahan"), ("&view=target", "target"), ("&view=pu", "pu")],
+)
+def test_the_built_table_shows_each_districts_numbers_in_its_row(server, page, query, view):
+    """The rows the browser builds from the values: every district once, in the rank order of the API's ranking for
+    the map's view (by what the map is coloured by), with its own numbers as the API gives them (formatted the
+    Indonesian way), the view's measure first after the province when it is not coverage, its province and level,
+    the hatched swatch for no data, the link to its page, and the change column when comparing."""
+    from layers.legend import format_value
+
+    page.goto(f"{server}/map/kalimantan?series=contoh&period=2025-12{query}")
     page.wait_for_selector("#ranking tbody tr")
-    api = page.request.get(f"{server}/api/ranking?scope=kalimantan&series=contoh&period=2025-12{compare}").json()
+    compare = "&compare=2025-06" if "compare" in query else ""
+    api = page.request.get(
+        f"{server}/api/ranking?scope=kalimantan&series=contoh&period=2025-12{compare}&view={view}"
+    ).json()
+    measure = api["measure"]
     rows = table_cells(page)
     assert [r["code"] for r in rows] == [r["code"] for r in api["rows"]]  # every code once, in rank order
+    level_at = 5
     for shown, r in zip(rows, api["rows"], strict=True):
-        expected = [
-            "",
-            "–" if r["rank"] is None else str(r["rank"]),
-            r["name"],
-            r["province"],
-            format_percent(r["coverage_pct"], "id"),
-            None,  # the level's label, checked below
+        coverage = format_percent(r["coverage_pct"], "id")
+        if measure == "coverage_pct":
+            first = [coverage, None]
+        else:
+            value = format_value(r[measure], SCHEMES[view], "id") or "–"
+            first = [value, None, coverage]
+        expected = ["", "–" if r["rank"] is None else str(r["rank"]), r["name"], r["province"], *first]
+        expected += [
             format_percent(r["target_pct"], "id"),
             format_points(r["gap_pct"], "id"),
             format_count(r["uncovered_to_target"], "id"),
             format_count(r["participants"], "id"),
             format_count(r["workers"], "id"),
         ]
-        if compare:
+        if compare and measure != "change_pct_points":
             expected.append(format_points(r["change_pct_points"], "id"))
-        expected[5] = shown["cells"][5]
+        expected[level_at] = shown["cells"][level_at]
         assert shown["cells"] == expected, r["code"]
         assert shown["province"] == r["province_code"] and shown["level"] == r["level"]
         assert shown["hatched"] == (r["level"] == "tidak_ada_data")
         assert shown["link"] == f"/district/{r['code']}?series=contoh"
         assert shown["pick"] == f"Pilih {r['name']}"
-    levels = {r["level"]: s["cells"][5] for s, r in zip(rows, api["rows"], strict=True)}
-    assert levels["tinggi"] == "Tinggi" and levels["rendah"] == "Rendah"
+    levels = {r["level"]: s["cells"][level_at] for s, r in zip(rows, api["rows"], strict=True)}
+    labels = {lv.key: lv.label["id"] for lv in SCHEMES[view].levels}
+    assert all(levels[key] == labels[key] for key in levels if key in labels) and len(levels) >= 3
     page.click('#ranking th[data-sort="coverage"]')  # ascending, as numbers: "9,8%" before "41,3%"
     shown = [r["code"] for r in table_cells(page)]
     values = {r["code"]: r["coverage_pct"] for r in api["rows"]}
     numbers = [round(values[c], 1) for c in shown if values[c] is not None]
     assert numbers == sorted(numbers) and all(values[c] is None for c in shown[len(numbers) :])
+    some = next(key for key in labels if key in levels)
     page.select_option("#filter-province", "62")
-    page.select_option("#filter-level", "rendah")
+    page.select_option("#filter-level", some)
     visible = page.eval_on_selector_all(
         "#ranking tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.getAttribute('data-code'))"
     )
-    assert visible and sorted(visible) == sorted(
-        r["code"] for r in api["rows"] if r["province_code"] == "62" and r["level"] == "rendah"
+    assert sorted(visible) == sorted(
+        r["code"] for r in api["rows"] if r["province_code"] == "62" and r["level"] == some
     )
     assert not page.errors
 

@@ -1,6 +1,7 @@
 """Map layers: tooltip content and escaping, labels, legend — checked on the objects, not the page."""
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -149,28 +150,45 @@ def test_labels_say_what_the_colours_say(shared_app, query, points):
     assert f"Berau {expected}" in texts
 
 
-@pytest.mark.parametrize(
-    ("query", "locale"),
-    [
-        ("", "id"),
-        ("&compare=2025-06", "id"),
-        ("&lang=en", "en"),
-        ("&view=target", "id"),  # the table ranks by coverage whatever the colours
-        ("&layer=provinsi", "id"),  # units are provinces: the table's districts carry their own texts
-    ],
-)
+VIEW_QUERIES = [
+    ("", "id"),
+    ("&compare=2025-06", "id"),  # the change view, the map's own when comparing
+    ("&lang=en", "en"),
+    ("&view=target", "id"),
+    ("&view=target&compare=2025-06&lang=en", "en"),
+    ("&view=pu", "id"),
+    ("&view=bpu", "id"),
+    ("&view=jakon", "id"),
+    ("&view=pmi", "id"),
+    ("&view=pembiayaan", "id"),
+    ("&layer=provinsi", "id"),  # units are provinces: the table's districts carry their own texts
+    ("&layer=provinsi&view=target", "id"),
+]
+
+
+def _view_of(query: str) -> str:
+    """The view a map query shows: the one asked, else change when comparing, else coverage."""
+    asked = [part.split("=")[1] for part in query.split("&") if part.startswith("view=")]
+    return asked[0] if asked else "perubahan" if "compare=" in query else "cakupan"
+
+
+@pytest.mark.parametrize(("query", "locale"), VIEW_QUERIES)
 def test_page_and_values_carry_the_table_with_each_districts_numbers(client, query, locale):
     """The ranking table the browser builds (tests.pages.table_rows reads it as choropleth.js does): every
-    district once, in the API's rank order, each number formatted on the server in the reader's language, in its
-    own row; the period's values.json carries the same rows."""
+    district once, in the API's rank order for the same view (ranked by what the map is coloured by), each number
+    formatted on the server in the reader's language, in its own row; the period's values.json carries the same
+    rows."""
     from tests.pages import page_values, table_rows
 
     scope = "kalimantan"
-    compare = "&compare=2025-06" if "compare" in query else ""  # the table: districts by coverage, whatever the map
-    api = client.get(f"/api/ranking?scope={scope}&series=contoh&period=2025-12{compare}").get_json()["rows"]
+    view = _view_of(query)
+    compare = "&compare=2025-06" if "compare" in query else ""
+    api = client.get(f"/api/ranking?scope={scope}&series=contoh&period=2025-12{compare}&view={view}").get_json()
     page = client.get(f"/map/{scope}?series=contoh&period=2025-12{query}").get_data(as_text=True)
     values = client.get(f"/map/{scope}/values.json?series=contoh&period=2025-12{query}").get_json()
     shown = table_rows(page)
+    assert api["measure"] == client.application.extensions["peta"].schemes[view].value
+    api = api["rows"]
     assert list(shown) == [r["code"] for r in api]
     for r in api:
         row = shown[r["code"]]
@@ -188,11 +206,90 @@ def test_page_and_values_carry_the_table_with_each_districts_numbers(client, que
             "participants": format_count(r["participants"], locale),
             "workers": format_count(r["workers"], locale),
         }
-        if "compare" in query:
+        if compare:
             expected["change"] = format_points(r["change_pct_points"], locale)
         assert {k: row[k] or "–" for k in expected} == expected, r["code"]
-        assert ("change" in row) == ("compare" in query)
+        assert ("change" in row) == bool(compare)
     assert page_values(page)["table"] == values["table"]  # the same table whether on the page or switched to
+
+
+@pytest.mark.parametrize(("query", "locale"), VIEW_QUERIES)
+def test_every_view_ranks_its_table_api_and_csv_by_what_the_map_shows(client, query, locale):
+    """One measure per screen: the table's first figure after the name is the view's measure (attainment in the
+    target view), its rows ranked by it (ties share a rank, no data last and unranked), its level cell in the
+    map's colours; the ranking API and its CSV rank the same districts by the same measure, coverage beside it."""
+    import csv
+    import io
+
+    from layers.legend import format_value
+    from tests.pages import page_values, table_rows
+
+    view = _view_of(query)
+    scheme = client.application.extensions["peta"].schemes[view]
+    measure = scheme.value
+    compare = "&compare=2025-06" if "compare" in query else ""
+    page = client.get(f"/map/kalimantan?series=contoh&period=2025-12{query}").get_data(as_text=True)
+    head = re.search(r'<table class="ranking" id="ranking">.*?</thead>', page, re.S).group(0)
+    sorts = re.findall(r'data-sort="(\w+)"', head)
+    assert sorts[sorts.index("name") + (2 if "province" in sorts else 1)] == (
+        "coverage" if measure == "coverage_pct" else "value"
+    )
+    assert "coverage" in sorts and sorts.count("change") == (1 if compare and measure != "change_pct_points" else 0)
+    if measure != "coverage_pct":
+        assert f">{scheme.measure[locale]}</th>" in head
+
+    api = client.get(f"/api/ranking?scope=kalimantan&series=contoh&period=2025-12{compare}&view={view}").get_json()
+    rows = api["rows"]
+    numbers = [r[measure] for r in rows]
+    with_value = [n for n in numbers if n is not None]
+    assert len(with_value) > 30 and with_value == sorted(with_value, reverse=True)
+    assert numbers[: len(with_value)] == with_value  # no data last
+    assert all(r["rank"] is None for r in rows[len(with_value) :])
+    for before, after in zip(rows, rows[1 : len(with_value)], strict=False):
+        assert after["rank"] == (before["rank"] if after[measure] == before[measure] else rows.index(after) + 1)
+    levels = {lv.key: lv.color for lv in scheme.levels}
+    table, units = page_values(page)["table"], page_values(page)["features"]
+    shown = table_rows(page)
+    for r in rows:
+        row = shown[r["code"]]
+        assert row["value"] == (format_value(r[measure], scheme, locale) or None), r["code"]
+        assert row["coverage"] == (format_percent(r["coverage_pct"], locale) if r["coverage_pct"] is not None else None)
+        if r[measure] is not None:
+            assert table["levels"][r["level"]][1] == levels[r["level"]]  # the map's colours
+            if "layer=provinsi" not in query:
+                assert units[r["code"]]["fill"] == levels[r["level"]] and units[r["code"]]["level"] == r["level"]
+    assert table["total"] == len(with_value)
+    if "layer=provinsi" not in query:  # the tooltip says the same rank, among the districts with the measure
+        word = "Peringkat" if locale == "id" else "Rank"
+        tips = {code: dict(unit["tip"]["rows"]) for code, unit in units.items()}
+        for r in rows[: len(with_value)]:
+            assert tips[r["code"]][word].endswith(f"{r['rank']} {'dari' if locale == 'id' else 'of'} {len(with_value)}")
+
+    text = client.get(f"/api/ranking.csv?scope=kalimantan&series=contoh&period=2025-12{compare}&view={view}")
+    read = list(csv.DictReader(io.StringIO(text.get_data(as_text=True).removeprefix("\ufeff"))))
+    header = list(read[0])
+    assert header[:6] == ["rank", "code", "name", "province", "province_code", measure] and "coverage_pct" in header
+    assert [(r["code"], r["rank"]) for r in read] == [
+        (r["code"], "" if r["rank"] is None else str(r["rank"])) for r in rows
+    ]
+    link = re.search(r'href="(/api/ranking\.csv[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert ("view=" in link) == (measure != "coverage_pct") and client.get(link).get_data() == text.get_data()
+
+
+def test_the_published_target_view_ranks_only_the_districts_with_a_target(client):
+    """In the bundled published series only two districts print a target (Banjar 29,47%, Mahakam Ulu 40%): the
+    target view ranks those two, by attainment, in the table, the API and the tooltips; the rest are unranked."""
+    from tests.pages import page_values, table_rows
+
+    page = client.get("/map/kalimantan-sumatera?view=target").get_data(as_text=True)
+    rows = client.get("/api/ranking?scope=kalimantan-sumatera&view=target").get_json()["rows"]
+    ranked = [(r["code"], r["rank"], r["attainment_pct"]) for r in rows if r["rank"] is not None]
+    assert ranked == [("63.03", 1, round(26.10 / 29.47 * 100, 1)), ("64.11", 2, round(12.7 / 40 * 100, 1))]
+    shown = table_rows(page)
+    assert [(code, row["rank"]) for code, row in shown.items()][:2] == [("63.03", 1), ("64.11", 2)]
+    assert shown["63.03"]["value"] == "88,6%" and shown["63.03"]["coverage"] == "26,1%"
+    tips = {code: dict(unit["tip"]["rows"]) for code, unit in page_values(page)["features"].items()}
+    assert tips["64.11"]["Peringkat"] == "2 dari 2" and "Peringkat" not in tips["64.72"]  # Samarinda: no target
 
 
 def test_table_beside_sends_a_tooltips_text_once():

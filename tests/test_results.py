@@ -92,19 +92,29 @@ def test_the_result_is_cached_whole_and_shared_between_requests(shared_app):
 
 
 @pytest.mark.parametrize("view", ["cakupan", "target", "perubahan"])
-def test_the_table_is_districts_by_coverage_whatever_the_map_shows(shared_app, view):
+@pytest.mark.parametrize("layer", ["kabupaten", "provinsi"])
+def test_the_table_ranks_the_districts_by_what_the_map_shows(shared_app, view, layer):
+    """One measure per screen: the table's districts are ranked by the view's measure, in its levels, on either
+    layer; the totals and the coverage-level table stay shared by every view."""
     with shared_app.test_request_context("/"):
         resources = get_resources()
-        result = resolve_result(resources, MapQuery("kalimantan", "contoh", "2025-12", "2025-06", view))
+        result = resolve_result(resources, MapQuery("kalimantan", "contoh", "2025-12", "2025-06", view, layer))
         plain = resolve_result(resources, MapQuery("kalimantan", "contoh", "2025-12", "2025-06"))
-    assert result.districts["level"].isin([lv.key for lv in resources.schemes[view].levels] + ["tidak_ada_data"]).all()
+    scheme = resources.schemes[view]
+    levels = [lv.key for lv in scheme.levels] + ["tidak_ada_data"]
+    assert result.districts["level"].isin(levels).all() and result.ranking["level"].isin(levels).all()
     assert result.table["level"].tolist() == plain.table["level"].tolist()
-    assert result.ranking[["code", "rank", "gap_pct", "level"]].equals(
-        plain.ranking[["code", "rank", "gap_pct", "level"]]
-    )
+    ranked = result.ranking
+    values = ranked[scheme.value]
+    assert len(ranked) == 56 and values.notna().sum() > 40
+    assert values.dropna().is_monotonic_decreasing and values.iloc[: values.notna().sum()].notna().all()
+    expected = values.rank(method="min", ascending=False)  # ties share the better rank, no data unranked
+    assert ranked["rank"].astype(float).equals(expected.astype(float))
+    assert list(ranked.columns[:6]) == ["rank", "code", "name", "province", "province_code", scheme.value]
+    assert "coverage_pct" in ranked.columns  # coverage stays beside the measure
     assert (result.table is result.districts) == (view == "cakupan")
-    # every view of the same data shares one table, one ranking and one set of totals
-    assert result.table is plain.table and result.ranking is plain.ranking and result.totals is plain.totals
+    # every view of the same data shares one coverage table and one set of totals
+    assert result.table is plain.table and result.totals is plain.totals
 
 
 @pytest.mark.parametrize("scope", ["kalimantan-sumatera", "sumatera", "kalimantan-timur"])

@@ -104,6 +104,31 @@ def test_ranking_tables_list_every_district_with_figures_in_rank_order(client):
     assert any(t.startswith(f"{len(ranking) - len(with_data)} kabupaten/kota tanpa data") for t in last_texts)
 
 
+@pytest.mark.parametrize("view", ["target", "pu", "pembiayaan"])
+def test_ranking_tables_rank_by_what_the_map_shows(client, view):
+    """In a view coloured by another measure the slides rank by it (the ranking API's order for that view), its
+    column before the level (coloured in the map's legend colours) and coverage beside it."""
+    query = f"series=contoh&period=2025-12&view={view}"
+    presentation, _ = deck(client, f"/export/kalimantan.pptx?{query}")
+    body = client.get(f"/api/ranking?scope=kalimantan&{query}").get_json()
+    with_data = [row for row in body["rows"] if row[body["measure"]] is not None]
+    scheme = client.application.extensions["peta"].schemes[view]
+    colours = {lv.key: lv.color.lstrip("#").upper() for lv in scheme.levels}
+    rows = []
+    for slide in list(presentation.slides)[1:]:
+        (table,) = [s.table for s in slide.shapes if s.has_table]
+        header = [table.cell(0, c).text for c in range(7)]
+        assert header[3:6] == [scheme.measure["id"], "Tingkat", "Cakupan"]
+        for r in range(1, len(table.rows)):
+            rows.append([table.cell(r, c).text for c in range(7)])
+            assert str(table.cell(r, 4).fill.fore_color.rgb) in colours.values()
+    assert [row[1] for row in rows] == [row["name"] for row in with_data]
+    assert [row[0] for row in rows] == [str(row["rank"]) for row in with_data]
+    first = with_data[0]
+    assert rows[0][3] == f"{first[body['measure']]:.1f}%".replace(".", ",")
+    assert rows[0][5] == f"{first['coverage_pct']:.1f}%".replace(".", ",")
+
+
 def test_english_deck(client):
     presentation, _ = deck(client, "/export/kalimantan.pptx?lang=en&series=contoh&period=2025-12")
     texts = texts_of(presentation.slides[0])

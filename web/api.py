@@ -14,7 +14,7 @@ from geo.segments import segment_columns_of
 from geo.store import live_datasets
 from web.encoding import StoredBody, store_body, stored_response
 from web.history import district_history
-from web.query import DEFAULT_VIEW, SERIES, MapQuery, parse_segment
+from web.query import DEFAULT_VIEW, SERIES, MapQuery, QueryError, parse_segment
 from web.resources import get_resources
 from web.results import CoverageResult, plain_records, resolve_result
 
@@ -42,7 +42,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _result(default_view: str | None = None) -> CoverageResult:
-    """The request's result; tables ask for coverage levels even when a comparison period is given."""
+    """The request's result; summaries ask for coverage levels even when a comparison period is given."""
     resources = get_resources()
     return resolve_result(resources, MapQuery.parse(request.args, resources, default_view=default_view))
 
@@ -140,15 +140,27 @@ def coverage_csv():
     return csv_response(columns, rows, f"cakupan-{result.scope.slug}-{result.dataset.period}.csv")
 
 
+def _ranking_result() -> tuple[CoverageResult, str | None]:
+    """The request's ranking result and its `segment`: units ranked by the measure of `view` (coverage when none
+    is asked, also with a comparison); `segment=pu` is the older name of `view=pu`. Raise QueryError."""
+    segment = parse_segment(request.args)
+    args = request.args.to_dict()
+    if segment:
+        if args.get("view", segment) != segment:
+            raise QueryError("segment", segment, (args["view"],))
+        args["view"] = segment
+    resources = get_resources()
+    return resolve_result(resources, MapQuery.parse(args, resources, default_view=DEFAULT_VIEW)), segment
+
+
 @bp.get("/ranking")
 def ranking_json():
-    segment = parse_segment(request.args)
-    result = _result(DEFAULT_VIEW)
+    result, segment = _ranking_result()
     return _stored(("ranking.json", *result.key, segment), lambda: _json_body(_ranking_body(result, segment)))
 
 
 def _ranking_body(result: CoverageResult, segment: str | None) -> dict:
-    rows = plain_records(result.ranking_by(segment))
+    rows = plain_records(result.layer_ranking)
     if result.previous is None:
         for row in rows:
             row.pop("previous_coverage_pct", None)
@@ -159,6 +171,8 @@ def _ranking_body(result: CoverageResult, segment: str | None) -> dict:
         "series": result.dataset.series,
         "compare": result.previous.period if result.previous else None,
         "segment": segment,
+        "view": result.scheme.key,
+        "measure": result.measure,  # the column the rows are ranked by (coverage_pct, attainment_pct, …)
         "rows": rows,
     }
 
@@ -203,18 +217,16 @@ def _download_name(result: CoverageResult, extension: str) -> str:
 
 @bp.get("/ranking.csv")
 def ranking_csv():
-    segment = parse_segment(request.args)
-    result = _result(DEFAULT_VIEW)
-    table = result.ranking_by(segment)
+    result, _segment = _ranking_result()
+    table = result.layer_ranking
     rows = table.astype(object).where(table.notna(), None).itertuples(index=False)
     return csv_response(list(table.columns), rows, _download_name(result, "csv"))
 
 
 @bp.get("/ranking.xlsx")
 def ranking_xlsx():
-    segment = parse_segment(request.args)
-    result = _result(DEFAULT_VIEW)
-    table = result.ranking_by(segment)
+    result, _segment = _ranking_result()
+    table = result.layer_ranking
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Peringkat")
     sheet.append(list(table.columns))

@@ -70,9 +70,10 @@ class CoverageView:
 
 
 def view_of(result: CoverageResult, table: bool = False) -> CoverageView:
-    """The map's view of a result, or (`table`) its table: districts in coverage levels."""
+    """The map's view of a result, or (`table`) its table: the districts in the view's levels, whatever the layer
+    (one measure per screen: the table ranks by what the map is coloured by)."""
     if table:
-        scheme, layer, frame, figures_key = result.table_scheme, LAYERS[0], result.table, ""
+        scheme, layer, frame, figures_key = result.scheme, LAYERS[0], result.districts, ""
     else:
         scheme, layer, frame, figures_key = result.scheme, result.layer, result.joined, result.figures_key
     return CoverageView(
@@ -101,7 +102,7 @@ def period_paths(resources: Resources, view: CoverageView) -> dict[str, list[tup
 
 
 def ranking_table(resources: Resources, view: CoverageView) -> pd.DataFrame:
-    """The ranking of a view, held by its result: districts by coverage for a table, the layer's units for a map."""
+    """The ranking of a view by its measure, held by its result: districts for a table, the layer's units for a map."""
     return view.result.ranking if view.is_table else view.result.layer_ranking
 
 

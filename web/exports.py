@@ -143,21 +143,20 @@ def deck_texts(view: CoverageView, without_data: int, locale: str) -> DeckTexts:
         period = f"{format_period(view.previous.period, locale)} → {period}"
     texts = static_texts(view, lang)
     agency = _("BPJS Ketenagakerjaan")
+    if view.scheme.value == "coverage_pct":
+        ranking_title = _("Peringkat cakupan — %(scope)s", scope=view.scope.name)
+        measured = (_("Cakupan"), _("Tingkat"))
+    else:  # ranked by what the map is coloured by, coverage beside it
+        ranking_title = _("Peringkat: %(measure)s — %(scope)s", measure=view.scheme.title[lang], scope=view.scope.name)
+        measured = (view.scheme.measure[lang], _("Tingkat"), _("Cakupan"))
     return DeckTexts(
         title=view.scope.name,
         subtitle=f"{agency}: {view.scheme.title[lang]} · {period}",
         legend_title=f"{view.scheme.title[lang]}, {period}",
         source=texts.source,
         attribution=texts.attribution,
-        ranking_title=_("Peringkat cakupan — %(scope)s", scope=view.scope.name),
-        ranking_headers=(
-            _("Peringkat"),
-            _("Kabupaten/kota"),
-            _("Provinsi"),
-            _("Cakupan"),
-            _("Tingkat"),
-            _("Terhadap target"),
-        ),
+        ranking_title=ranking_title,
+        ranking_headers=(_("Peringkat"), _("Kabupaten/kota"), _("Provinsi"), *measured, _("Terhadap target")),
         without_data=_("%(n)s kabupaten/kota tanpa data tidak dicantumkan.", n=without_data),
         banner=texts.banner,
     )
@@ -177,7 +176,8 @@ def _pptx(resources: Resources, result: CoverageResult, locale: str) -> Response
             legend_of(view, locale),
             place_labels(resources, view, locale),
             ranking,
-            deck_texts(view, int(ranking["coverage_pct"].isna().sum()), locale),
+            view.scheme,
+            deck_texts(view, int(ranking[view.scheme.value].isna().sum()), locale),
             locale,
             story=storyline_of(resources, result.scope.slug, locale) if storyline else None,
         )

@@ -5,11 +5,18 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale
 
+from geo.levels import Scheme
 from geo.numbers import format_count, format_percent, format_period, format_points, format_rupiah
+from layers.legend import format_value
 
 
 def register(app: Flask) -> None:
-    """Add the pct, count, points, rupiah and period filters."""
+    """Add the pct, count, points, rupiah, period and measured filters."""
+
+    @app.template_filter("measured")
+    def measured(value: object, scheme: Scheme) -> str:
+        """A view's measure in its unit ('87,3%', '+2,5 poin'); the missing mark when there is none."""
+        return format_value(value, scheme, str(get_locale())) or format_percent(None, str(get_locale()))
 
     @app.template_filter("pct")
     def pct(value: object, decimals: int = 1, trim: bool = False) -> str:

@@ -42,7 +42,7 @@ MODES = ("present",)
 
 def resolve(resources: Resources, scope: str, args) -> tuple[CoverageView, CoverageView]:
     """Parse the request's query once (web.query: an unknown value is a 400 naming the choices) and resolve it
-    once (web.results): the map's view and its table (districts ranked by coverage) read the same result."""
+    once (web.results): the map's view and its table (districts ranked by the view's measure) read the same result."""
     result = resolve_result(resources, MapQuery.parse(args, resources, scope=scope))
     return view_of(result), view_of(result, table=True)
 
@@ -103,7 +103,6 @@ def page_context(
         "attribution": ATTRIBUTION,
         "table": table,
         "totals": scope_summary(resources, table),
-        "levels": resources.schemes["cakupan"],
         "segment_views": [resources.schemes[key] for key in segment_views(table.joined)],
         "description": describe(view, rendered.legend, locale.split("_")[0]),
         "page_args": args,

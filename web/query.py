@@ -109,7 +109,8 @@ class MapQuery:
         )
 
     def table(self) -> MapQuery:
-        """The query tables, rankings and totals read: districts by coverage level, whatever the map shows."""
+        """The query the coverage table and totals are made from: districts in coverage levels, whatever the map shows
+        (each view's table is ranked from it by the view's measure, web.results)."""
         return replace(self, view=DEFAULT_VIEW, layer=LAYERS[0], palette=None)
 
 

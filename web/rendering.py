@@ -208,7 +208,7 @@ def table_values(resources: Resources, table: CoverageView, locale: str) -> dict
 
     def make() -> dict:
         ranking = ranking_table(resources, table)
-        rows = table_rows(ranking, resources.schemes["cakupan"], texts, locale, table.previous is not None)
+        rows = table_rows(ranking, table.scheme, texts, locale, table.previous is not None)
         link = url_for("districts.district_page", code="KODE", series=table.dataset.series)
         return {**rows, "link": link}
 

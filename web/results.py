@@ -18,11 +18,10 @@ import pandas as pd
 from flask import g
 from sqlalchemy.exc import OperationalError
 
-from geo.compare import coverage_paths, province_frame, published_province_figures, ranking, summary
+from geo.compare import coverage_paths, leaders, province_frame, published_province_figures, ranking, summary
 from geo.join import apply_levels, districts_in_scope, join_coverage
 from geo.levels import Scheme, with_palette
 from geo.scopes import Scope
-from geo.segments import segment_ranking
 from geo.store import DatasetInfo, live_datasets, pick_live, read_province_figures, read_records
 from layers.choropleth import LabelAnchor, label_anchors
 from web.query import DEFAULT_VIEW, LAYERS, MapQuery, Problem, QueryError
@@ -75,11 +74,12 @@ class CoverageResult:
     Shared by every query that asks for the same data (the language, or a period given or implied, does not
     change it), so it keeps no query.
 
-    `districts` is every district of the scope under the query's levels; `table` the same districts under
-    coverage levels (what the ranking table, totals and search read; the same frame when the query shows
-    coverage); `provinces` the province layer built from province outlines, one row per province, ranked among
-    the provinces shown (None on the district layer, which needs no province figures). The legend's counts and the
-    labels' anchors are held here too; formats only put them into words.
+    `districts` is every district of the scope under the query's levels (what the ranking table reads: ranked by
+    the view's measure, in its levels); `table` the same districts under coverage levels (what totals and search
+    read; the same frame when the query shows coverage); `provinces` the province layer built from province
+    outlines, one row per province, ranked among the provinces shown (None on the district layer, which needs no
+    province figures). The legend's counts and the labels' anchors are held here too; formats only put them into
+    words.
     """
 
     scope: Scope
@@ -95,7 +95,6 @@ class CoverageResult:
     series_ids: tuple[int, ...] = ()  # every live version of the series: tooltips show the path over them
     # The table result (districts, coverage levels) when this is another view: a cache entry of its own.
     base: CoverageResult | None = field(default=None, metadata={SHARED: True})
-    _by_segment: dict = field(default_factory=dict, repr=False)
 
     @property
     def joined(self) -> gpd.GeoDataFrame:
@@ -111,19 +110,32 @@ class CoverageResult:
 
     @property
     def table_key(self) -> tuple:
-        """The key of the table part (districts, coverage levels): what pages cache their table by."""
-        return result_key(self.scope, self.dataset, self.previous, self.table_scheme, LAYERS[0], "", self.series_ids)
+        """The key of the table part (districts in the view's levels): what pages cache their table by."""
+        return result_key(self.scope, self.dataset, self.previous, self.scheme, LAYERS[0], "", self.series_ids)
+
+    @property
+    def measure(self) -> str:
+        """The column the map is coloured by and every ranking ranks by (the view's record declares it)."""
+        return self.scheme.value
 
     @cached_property
     def ranking(self) -> pd.DataFrame:
-        """The districts ranked by coverage, in coverage levels (the ranking table, search, slides)."""
-        return self.base.ranking if self.base is not None else self.layer_ranking
+        """The districts ranked by the view's measure, in the view's levels (the ranking table, slides): one
+        measure per screen, whatever the layer."""
+        if self.provinces is None:
+            return self.layer_ranking
+        return ranking(self.districts, self.measure)
 
     @cached_property
     def layer_ranking(self) -> pd.DataFrame:
-        """The units the map shows ranked by coverage, in the query's levels (the ranking API); on the province
-        layer, provinces ranked among provinces."""
-        return ranking(self.joined)
+        """The units the map shows ranked by the view's measure, in its levels (the ranking API and files); on the
+        province layer, provinces ranked among provinces."""
+        return ranking(self.joined, self.measure)
+
+    @cached_property
+    def leaders(self) -> dict[str, list[dict]]:
+        """The best and worst five districts by the view's measure (the ranking panel's short lists)."""
+        return leaders(self.ranking, self.measure)
 
     @cached_property
     def totals(self) -> dict:
@@ -145,14 +157,6 @@ class CoverageResult:
         """Where each unit's label goes on a map labelled by unit, and in what order labels claim space (units with
         a value first): the geometry work of labels, done once for every language and format."""
         return label_anchors(self.joined, first=self.joined[self.scheme.value].notna().tolist())
-
-    def ranking_by(self, segment: str | None) -> pd.DataFrame:
-        """The layer's ranking, or the districts ranked by a segment view's share (geo.segments)."""
-        if not segment:
-            return self.layer_ranking
-        if segment not in self._by_segment:
-            self._by_segment[segment] = segment_ranking(self.joined, segment)
-        return self._by_segment[segment]
 
 
 def _level_keys(scheme: Scheme) -> list[str]:

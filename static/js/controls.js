@@ -20,7 +20,7 @@
     if (get("layer") && get("layer") !== "kabupaten") { params.set("layer", get("layer")); }
     var peta = window.PetaCakupan;
     if (IN_PLACE[changed] && peta && peta.switchTo && window.fetch) {
-      peta.switchTo(get("scope"), params, changed !== "view");  // the table follows period and comparison only
+      peta.switchTo(get("scope"), params, true);  // the table follows every view: it ranks by what the map shows
       return;
     }
     window.location.assign("/map/" + encodeURIComponent(get("scope")) + "?" + params.toString() + window.location.hash);

@@ -16,7 +16,11 @@
     var t = table.texts;
     return peta.tableRows(values).map(function (r, i) {
       var province = table.provinces[r[3]];
-      var parts = [r[4] === null ? t.no_data : r[4], (table.levels[r[5]] || [""])[0]];
+      // the view's measure first when it is not coverage (table.value_index), then its level, then coverage
+      var measured = table.value_index === null || table.value_index === undefined ? 4 : table.value_index;
+      var value = r[measured] === null || r[measured] === undefined ? t.no_data : r[measured];
+      var parts = [value, (table.levels[r[5]] || [""])[0]];
+      if (measured !== 4) { parts.push(r[4] === null ? t.no_data : r[4]); }
       if (r[7] !== null) { parts.push(t.gap.replace("{points}", function () { return r[7]; })); }
       if (r[1] !== null) {
         parts.push(t.rank_of.replace("{rank}", String(r[1])).replace("{total}", String(table.total)));

@@ -42,6 +42,8 @@
 
   // One row per district, in rank order: code, rank, name, province code, then coverage, level, target, gap,
   // uncovered, participants, workers (and change when comparing), as the server formatted them; null is missing.
+  // When the view's measure is not coverage, its cell (r[data.value_index]) comes first after the name, and the
+  // level (the view's, in the map's colours) sorts by it.
   function row(data, r, columns) {
     var shown = function (text) { return text === null ? data.none : text; };
     var tr = document.createElement("tr");
@@ -58,14 +60,17 @@
     link.href = data.link.replace("KODE", encodeURIComponent(r[0]));
     link.textContent = r[2];
     if (columns.province) { cell(tr, "more", data.provinces[r[3]]); }
-    cell(tr, "num", shown(r[4]));
+    var measured = data.value_index === null || data.value_index === undefined ? 4 : data.value_index;
+    var value = r[measured] === undefined ? null : r[measured];
+    cell(tr, "num", shown(value));
     var level = data.levels[r[5]] || ["", ""];
     var levelCell = cell(tr, "level-cell", "");
-    levelCell.setAttribute("data-value", r[4] === null ? "" : r[4]);  // sorted by coverage
+    levelCell.setAttribute("data-value", value === null ? "" : value);  // sorted by the measure
     var swatch = levelCell.appendChild(document.createElement("span"));
     swatch.className = r[5] === data.no_data_level ? "swatch hatched" : "swatch";
     swatch.style.backgroundColor = level[1];
     levelCell.appendChild(document.createTextNode(level[0]));
+    if (measured !== 4) { cell(tr, "num", shown(r[4])); }  // coverage, beside the measure
     cell(tr, "num more", shown(r[6]));
     cell(tr, "num", shown(r[7]));
     cell(tr, "num more", shown(r[8]));

@@ -68,7 +68,7 @@
 
   // The map page's own controls: fetch the view, show it, then write the address.
   // The table's rows come with every view's values (ranking.js builds them); its panel (headers, filters, best
-  // and worst) only when the table changes: with period and comparison, not with the colours.
+  // and worst) when the table changes: with period, comparison and view (the table ranks by the view's measure).
   peta.switchTo = function (scope, params, tableChanges) {
     var query = new URLSearchParams(params);
     var lang = new URLSearchParams(window.location.search).get("lang");

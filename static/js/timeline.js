@@ -55,15 +55,18 @@
     show(start).then(function () { timer = window.setTimeout(step, FRAME); }, stop);
   });
   // The data table under the stage follows the period shown: the same rows the map page's ranking is built from
-  // (layers/navigation.py ROW_FIELDS: 1 rank, 2 name, 3 province code, 4 coverage, 6 target, 9 participants,
-  // 10 workers), placed as text.
+  // (layers/navigation.py ROW_FIELDS: 1 rank, 2 name, 3 province code, the view's measure at value_index when it
+  // is not coverage, 4 coverage, 6 target, 9 participants, 10 workers), placed as text.
   var body = document.querySelector("#present-table tbody");
   document.addEventListener("peta:values", function (e) {
     var v = e.detail;
     if (!body || !v.table) { return; }
+    var measured = v.table.value_index;
     var rows = peta.tableRows(v).map(function (r) {
       var tr = document.createElement("tr");
-      [r[1] === null ? null : String(r[1]), r[2], v.table.provinces[r[3]], r[4], r[6], r[9], r[10]].forEach(
+      var cells = [r[1] === null ? null : String(r[1]), r[2], v.table.provinces[r[3]], r[4], r[6], r[9], r[10]];
+      if (measured !== null && measured !== undefined) { cells.splice(3, 0, r[measured]); }
+      cells.forEach(
         function (text, i) {
           var td = tr.insertCell();
           td.textContent = text === null || text === undefined ? v.table.none : text;
