@@ -101,7 +101,7 @@ def login():
         if account is not None:
             login_user(SessionUser(account))
             return redirect(same_site_path(request.args.get("next")) or url_for("editor.upload"))
-        flash("Nama akun atau kata sandi salah.")
+        flash(_("Nama akun atau kata sandi salah."))
     return render_template("login.html", form=form), (401 if request.method == "POST" else 200)
 
 

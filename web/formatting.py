@@ -6,10 +6,21 @@ from flask import Flask
 from flask_babel import get_locale
 
 from geo.numbers import format_count, format_percent, format_period, format_points, format_rupiah
+from geo.samples import source_text
 
 
 def register(app: Flask) -> None:
-    """Add the pct, count, points, rupiah and period filters."""
+    """Add the pct, count, points, rupiah, period and source filters, and the page's language (`lang`, for
+    `<html lang>`; a page that passes its own keeps it)."""
+
+    @app.context_processor
+    def page_language() -> dict:
+        return {"lang": str(get_locale()).split("_")[0]}
+
+    @app.template_filter("source")
+    def source(value: str | None) -> str:
+        """The bundled data's titles and sample source in the reader's language; others as written."""
+        return source_text(value, str(get_locale())) if value else ""
 
     @app.template_filter("pct")
     def pct(value: object, decimals: int = 1, trim: bool = False) -> str:
