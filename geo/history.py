@@ -532,10 +532,12 @@ def _dataset(session: Session, dataset_id: int) -> Dataset:
     return dataset
 
 
-def version_diff(engine: Engine, before_id: int, after_id: int) -> VersionChange:
-    """The difference between any two stored versions: districts new in `after_id`, changed, and removed."""
+def version_diff(engine: Engine, before_id: int | None, after_id: int) -> VersionChange:
+    """The difference between any two stored versions: districts new in `after_id`, changed, and removed.
+    Without `before_id` (a period's first version) every district of `after_id` is new."""
     with Session(engine) as session:
-        return _diff_versions(session, _dataset(session, before_id), _dataset(session, after_id))
+        before = _dataset(session, before_id) if before_id is not None else None
+        return _diff_versions(session, before, _dataset(session, after_id))
 
 
 def withdraw_preview(engine: Engine, series: str, period: str) -> VersionChange:

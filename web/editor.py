@@ -344,7 +344,7 @@ def compare_versions():
     before = _version_id(request.args.get("dari")) if request.args.get("dari") else None
     try:
         before = before or (previous_version(engine, after) if after else None)
-        change = version_diff(engine, before, after) if before and after else None
+        change = version_diff(engine, before, after) if after else None
     except HistoryError as error:
         abort(404, str(error))
     versions = list_versions(engine)
