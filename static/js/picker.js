@@ -6,7 +6,7 @@
   var box = select && select.closest("[data-picker]");
   if (!box) { return; }
   var max = Number(box.dataset.max) || 6;
-  function plain(text) {
+  function folded(text) {
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
   }
   function make(tag, className, text) {
@@ -39,7 +39,7 @@
     label.appendChild(tick);
     label.appendChild(document.createTextNode(" " + option.textContent));
     list.appendChild(label);
-    return {option: option, label: label, tick: tick, text: plain(option.textContent)};
+    return {option: option, label: label, tick: tick, text: folded(option.textContent)};
   });
   function update() {
     var picked = items.filter(function (item) { return item.option.selected; });
@@ -65,7 +65,7 @@
     return items.filter(function (item) { return !item.label.hidden; });
   }
   function filter() {
-    var words = plain(search.value).split(" ").filter(Boolean);
+    var words = folded(search.value).split(" ").filter(Boolean);
     items.forEach(function (item) {
       item.label.hidden = !words.every(function (word) { return item.text.indexOf(word) >= 0; });
     });
