@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select, update
@@ -508,13 +508,12 @@ def withdraw_period(engine: Engine, series: str, period: str, actor: str) -> Dat
     return write_with_retry(engine, work)
 
 
-def audit_log(engine: Engine, limit: int = 200) -> list[dict]:
-    with Session(engine) as session:
-        events = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)).all()
-        return [
-            {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "detail": json.loads(e.detail)}
-            for e in events
-        ]
+def audit_log(engine: Engine, wanted: AuditFilter | None = None, limit: int = 200) -> list[dict]:
+    """The newest audit events (narrowed by `wanted`) as JSON-ready dicts (the API)."""
+    return [
+        {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "detail": e.detail}
+        for e in audit_events(engine, wanted or AuditFilter(), limit=limit)
+    ]
 
 
 @dataclass(frozen=True)
@@ -548,3 +547,159 @@ def remove_alias(engine: Engine, alias_id: int, actor: str) -> SavedAliasInfo:
         session.delete(alias)
         audit(session, actor, "remove_alias", alias=alias.alias, kode=alias.kode)
         return info
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """What moving from one version to another changes on the map: the two versions (None = nothing live) and
+    the difference of their figures (geo.periods.diff_records, as a whole-period replace: `new` arrive,
+    `changed` go old → new, `removed` leave)."""
+
+    series: str
+    period: str
+    before: DatasetInfo | None
+    after: DatasetInfo | None
+    diff: PeriodDiff
+
+
+def _diff_versions(session: Session, before: Dataset | None, after: Dataset | None) -> VersionChange:
+    shown = after or before
+    old = records_in(session, before.id) if before is not None else None
+    new = records_in(session, after.id) if after is not None else pd.DataFrame(columns=STORED_COLUMNS)
+    diff = diff_records(
+        old, new, period=shown.period, replace=True, live_version=before.version if before is not None else None
+    )
+    return VersionChange(
+        shown.series,
+        shown.period,
+        dataset_info(before) if before is not None else None,
+        dataset_info(after) if after is not None else None,
+        diff,
+    )
+
+
+def _dataset(session: Session, dataset_id: int) -> Dataset:
+    dataset = session.get(Dataset, dataset_id)
+    if dataset is None:
+        raise HistoryError(f"Versi {dataset_id} tidak ada.")
+    return dataset
+
+
+def version_diff(engine: Engine, before_id: int | None, after_id: int) -> VersionChange:
+    """The difference between any two stored versions: districts new in `after_id`, changed, and removed.
+    Without `before_id` (a period's first version) every district of `after_id` is new."""
+    with Session(engine) as session:
+        before = _dataset(session, before_id) if before_id is not None else None
+        return _diff_versions(session, before, _dataset(session, after_id))
+
+
+def withdraw_preview(engine: Engine, series: str, period: str) -> VersionChange:
+    """What withdrawing a period would take off the map: every figure of its live version (all `removed`)."""
+    with Session(engine) as session:
+        live = live_version(session, series, period)
+        if live is None:
+            raise HistoryError(f"Periode {period} (seri {series}) tidak sedang tayang; tidak ada yang ditarik.")
+        return _diff_versions(session, live, None)
+
+
+def restore_preview(engine: Engine, dataset_id: int) -> VersionChange:
+    """What restoring a version would do: its figures replace the live version's (or return, when the period
+    was withdrawn)."""
+    with Session(engine) as session:
+        dataset = _dataset(session, dataset_id)
+        return _diff_versions(session, live_version(session, dataset.series, dataset.period), dataset)
+
+
+def previous_version(engine: Engine, dataset_id: int) -> int | None:
+    """The id of the version of the same period just before this one, or None for its first version."""
+    with Session(engine) as session:
+        dataset = _dataset(session, dataset_id)
+        return session.scalar(
+            select(Dataset.id)
+            .where(
+                Dataset.series == dataset.series, Dataset.period == dataset.period, Dataset.version < dataset.version
+            )
+            .order_by(Dataset.version.desc())
+            .limit(1)
+        )
+
+
+class AuditFilterError(ValueError):
+    """A filter of the audit trail that cannot be read (a date not written YYYY-MM-DD); the message says so."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audited change: who, what, when, and the details the action recorded."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    detail: dict
+
+    @property
+    def period(self) -> str | None:
+        period = self.detail.get("period")
+        return str(period) if period else None
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which audit events to show; every field blank shows all. Dates are days in UTC, both ends included."""
+
+    actor: str | None = None
+    action: str | None = None
+    period: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    @classmethod
+    def read(cls, actor: str | None, action: str | None, period: str | None, since: str | None, until: str | None):
+        """The filter from a form's text fields (blank = any), or AuditFilterError naming the field to fix."""
+        return cls(
+            (actor or "").strip() or None,
+            (action or "").strip() or None,
+            (period or "").strip() or None,
+            _day(since, "Dari tanggal"),
+            _day(until, "Sampai tanggal"),
+        )
+
+
+def _day(text: str | None, field: str) -> date | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise AuditFilterError(
+            f"{field} '{text.strip()[:40]}' tidak terbaca; tulis TTTT-BB-HH, mis. 2025-12-31."
+        ) from None
+
+
+def audit_events(engine: Engine, wanted: AuditFilter | None = None, limit: int = 1000) -> list[AuditEntry]:
+    """The audit trail, newest first, narrowed by `wanted` (at most `limit` events)."""
+    wanted = wanted or AuditFilter()
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if wanted.actor:
+        query = query.where(AuditEvent.actor == wanted.actor)
+    if wanted.action:
+        query = query.where(AuditEvent.action == wanted.action)
+    if wanted.since:
+        query = query.where(AuditEvent.at >= datetime.combine(wanted.since, time.min, UTC))
+    if wanted.until:
+        query = query.where(AuditEvent.at < datetime.combine(wanted.until + timedelta(days=1), time.min, UTC))
+    if wanted.period:
+        # The period sits in the JSON detail; a LIKE narrows the rows, the parsed detail decides.
+        query = query.where(AuditEvent.detail.contains(json.dumps(wanted.period)))
+    with Session(engine) as session:
+        entries = (AuditEntry(e.id, e.at, e.actor, e.action, json.loads(e.detail)) for e in session.scalars(query))
+        return [e for e in entries if not wanted.period or e.period == wanted.period][:limit]
+
+
+def audit_choices(engine: Engine) -> tuple[list[str], list[str]]:
+    """Every account name and action in the audit trail, sorted: the choices of the audit screen's filters."""
+    with Session(engine) as session:
+        actors = session.scalars(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)).all()
+        actions = session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
+    return list(actors), list(actions)

@@ -16,10 +16,21 @@ PUBLISHED_TITLE = "Angka cakupan terbitan (kompilasi berita & situs pemerintah, 
 SAMPLE_PERIODS = ("2025-06", "2025-12")
 SAMPLE_TITLE = "DATA CONTOH — bukan data resmi"
 SAMPLE_SOURCE = "DATA CONTOH — bukan data resmi (dibuat acak untuk peragaan)"
+# The bundled datasets' titles and the sample's source in English (a source an editor gives is shown as written).
+BUNDLED_TEXTS_EN = {
+    SAMPLE_TITLE: "DATA CONTOH — sample data, not official figures",
+    SAMPLE_SOURCE: "DATA CONTOH — sample data, not official figures (randomly generated for a demonstration)",
+    PUBLISHED_TITLE: "Published coverage figures (compiled from news and government sites, 2021–2025)",
+}
 # Province targets seen in published sources; other provinces get the national 2025 target (52.15%).
 PROVINCE_TARGETS = {"61": 59.56, "14": 55.05, "11": 43.54, "63": 70.0}
 NATIONAL_TARGET = 52.15
 BPU_CONTRIBUTION = 16_800  # Rupiah a month: the lowest BPU contribution (JKK + JKM), what regions pay per person
+
+
+def source_text(source: str, locale: str) -> str:
+    """A source or dataset title in the reader's language: the bundled data's own texts are translated."""
+    return BUNDLED_TEXTS_EN.get(source, source) if locale.split("_")[0] == "en" else source
 
 
 def synthetic_segments(code: str, participants: int, is_kota: bool) -> dict[str, int | None]:

@@ -22,6 +22,7 @@ from markupsafe import escape
 
 from geo.levels import Scheme
 from geo.numbers import format_count, format_month, format_percent, format_points, format_rupiah
+from geo.samples import source_text
 from geo.segments import PARTICIPANT_SEGMENTS, PAYERS, is_segment_view
 
 NO_DATA_FILL = "url(#peta-hatch)"  # SVG pattern defined once in templates/_hatch.html
@@ -267,7 +268,7 @@ def tooltip_content(
     lines.append((labels.level, level_label if basis != "tidak_lengkap" else labels.incomplete))
     source, as_of = _text(row.get("source")), _text(row.get("as_of"))
     if source:
-        lines.append((labels.source, source_label(source) + (f" ({as_of})" if as_of else "")))
+        lines.append((labels.source, source_label(source_text(source, locale)) + (f" ({as_of})" if as_of else "")))
     return TooltipContent(str(row["name"]), str(row["province"]), tuple((str(k), str(v)) for k, v in lines))
 
 

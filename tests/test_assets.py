@@ -37,6 +37,7 @@ MARKERS = {
     "js/ranking.js": "function highlight(code)",
     "js/timeline.js": "timeline-play",
     "js/sync.js": "syncing",
+    "js/picker.js": "picker-ready",
 }
 HOLDS = {
     "peta.css": ["leaflet.css", "css/peta.css"],
@@ -64,6 +65,7 @@ HOLDS = {
     ],
     "embed.js": ["js/fit.js", "js/overlays.js"],
     "side-by-side.js": ["js/fit.js", "js/overlays.js", "js/sync.js"],
+    "compare.js": ["js/picker.js"],
 }
 
 
@@ -123,7 +125,10 @@ def test_find_bundle(filename, found):
 
 
 def test_an_unknown_bundle_name_lists_the_bundles(shared_app):
-    with shared_app.test_request_context(), pytest.raises(LookupError, match=r"'map\.jss'.*bundles: draw\.js, embed"):
+    with (
+        shared_app.test_request_context(),
+        pytest.raises(LookupError, match=r"'map\.jss'.*bundles: compare\.js, draw\.js, embed"),
+    ):
         asset_url("map.jss")
     with shared_app.test_request_context():
         assert asset_url("map.js") == f"/aset/{bundles()['map.js'].filename}"

@@ -261,6 +261,12 @@ def test_editor_uploads_fixes_a_row_publishes_and_sees_the_map_change(app, page)
         page.select_option("tr[data-row='2'] select[name=code]", "62.11")
         page.click("tr[data-row='2'] button[value=pilih]")
         page.click("button.publish")
+        # The editor lands on what went live (the map page is cached for everyone and cannot say so).
+        page.wait_for_selector(".notice")
+        notice = page.inner_text(".notice")
+        assert "Maret 2026" in notice and "versi 1" in notice and "1 wilayah" in notice
+        assert page.locator('tr[data-diff="new"][data-code="62.11"]').count() == 1
+        page.click("text=Lihat di peta")
         page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
         page.goto(f"{base}/map/62?period=2026-03")
         page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
@@ -592,3 +598,110 @@ def test_deep_zoom_loads_the_provinces_in_view_in_detail(server, page, layer, un
     assert "62" in loaded and "65" not in loaded  # Kalimantan Utara is out of view
     assert page.evaluate(outline) != before  # now drawn from its province's detailed outline
     assert not page.errors
+
+
+def signed_in_server(app, page, name, role):
+    """A live server with an account of `role`, signed in on `page`; returns the server and its address."""
+    from geo.accounts import create_user
+    from web.resources import get_resources
+
+    with app.app_context():
+        create_user(get_resources().engine, name, role, "kata-sandi-panjang")
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{http.server_port}"
+    page.goto(f"{base}/masuk")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", "kata-sandi-panjang")
+    page.click("form.pick-form button[type=submit]")
+    page.wait_for_selector("form[enctype]")  # the upload page
+    return http, base
+
+
+def test_withdraw_and_restore_confirm_what_changes_and_land_in_the_audit_trail(app, page):
+    add_dataset(app, [("62.11", "Pulang Pisau", 41300, 100000, 41.3, 61.0, "BPJS", None)], period="2026-01")
+    add_dataset(
+        app,
+        [
+            ("62.11", "Pulang Pisau", 41300, 100000, 41.3, 61.0, "BPJS", None),
+            ("62.71", "Palangkaraya", 63000, 100000, 63.0, 61.0, "BPJS", None),
+        ],
+        period="2026-01",
+    )
+    http, base = signed_in_server(app, page, "pengelola", "admin")
+    try:
+        page.goto(f"{base}/kelola/riwayat")
+        page.click('a.withdraw[href*="/utama/2026-01/"]')
+        page.wait_for_selector("#confirm")
+        assert "Januari 2026" in page.inner_text(".confirm-summary")
+        leaving = page.eval_on_selector_all('tr[data-diff="removed"]', "rows => rows.map(r => r.dataset.code)")
+        assert leaving == ["62.11", "62.71"] and "Kota Palangkaraya" in page.inner_text("#changes")
+        assert page.locator('tr[data-diff="new"]').count() == 0
+        page.click("button.confirm-button")
+        page.wait_for_selector("#history")
+        assert "2026-01" not in [p["period"] for p in page.request.get(f"{base}/api/periods").json()]
+        # Restore the first version: Palangkaraya stays off the map, Pulang Pisau comes back.
+        first = page.eval_on_selector_all(
+            "#history tr", "rows => rows.filter(r => r.cells[1].textContent === '2026-01').map(r => r.dataset.dataset)"
+        )[-1]
+        page.click(f'tr[data-dataset="{first}"] a.restore')
+        page.wait_for_selector("#confirm")
+        returning = page.eval_on_selector_all('tr[data-diff="new"]', "rows => rows.map(r => r.dataset.code)")
+        assert returning == ["62.11"]
+        page.click("button.confirm-button")
+        page.wait_for_selector("#history")
+        assert "2026-01" in [p["period"] for p in page.request.get(f"{base}/api/periods").json()]
+        page.goto(f"{base}/kelola/audit?periode=2026-01")
+        actions = page.eval_on_selector_all("#audit tbody tr", "rows => rows.map(r => r.dataset.action)")
+        assert actions == ["restore", "withdraw"]
+        assert page.locator("#audit tbody tr td:nth-child(2)").all_inner_texts() == ["pengelola", "pengelola"]
+        page.select_option("select[name=aksi]", "withdraw")
+        page.click(".audit-filter button[type=submit]")
+        page.wait_for_selector("#audit")
+        assert page.eval_on_selector_all("#audit tbody tr", "rows => rows.map(r => r.dataset.action)") == ["withdraw"]
+        with page.expect_download() as download:
+            page.click("text=Unduh CSV")
+        text = download.value.path().read_text(encoding="utf-8-sig")
+        assert text.count("\n") == 2 and ",pengelola,withdraw,2026-01," in text
+        assert not page.errors
+    finally:
+        http.shutdown()
+
+
+def test_the_compare_picker_chooses_districts_by_search_touch_and_keyboard(server, page):
+    phone = page.context.browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = phone.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(f"{server}/bandingkan?series=contoh")
+    assert not page.is_visible("#pick-codes")  # the select stays in the form, behind the picker
+    page.fill(".picker-search", "palangka")
+    assert page.locator(".picker-item:visible").count() == 1
+    page.keyboard.press("Enter")  # ticks the only match, does not send the form
+    page.fill(".picker-search", "pulang")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    page.fill(".picker-search", "kapuas")
+    page.locator(".picker-item:visible").first.tap()  # Kabupaten Kapuas Hulu, Kalimantan Barat
+    chosen = page.evaluate("Array.from(document.getElementById('pick-codes').selectedOptions).map(o => o.value)")
+    assert chosen == ["61.06", "62.11", "62.71"] and page.locator(".picker-chosen li").count() == 3
+    page.locator(".picker-remove[aria-label*='Kapuas Hulu']").tap()
+    chosen = page.evaluate("Array.from(document.getElementById('pick-codes').selectedOptions).map(o => o.value)")
+    assert chosen == ["62.11", "62.71"]
+    page.click(".pick-form button[type=submit]")
+    page.wait_for_selector("table.data")
+    assert page.locator("table.data tbody tr").count() == 2
+    assert page.locator(".picker-chosen li").count() == 2  # the page opens with the same districts chosen
+    assert not page.errors
+    phone.close()
+
+
+def test_the_compare_form_works_without_javascript(server, page):
+    context = page.context.browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(f"{server}/bandingkan?series=contoh")
+    plain.select_option("#pick-codes", ["62.11", "62.71"])
+    plain.click(".pick-form button[type=submit]")
+    plain.wait_for_selector("table.data")
+    assert plain.locator("table.data tbody tr").count() == 2
+    context.close()

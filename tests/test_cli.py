@@ -191,3 +191,19 @@ def test_package_ranges_admit_the_pinned_versions():
     for pin in pins:
         version = next(iter(pin.specifier)).version
         assert ranges[pin.name.lower()].specifier.contains(version), pin
+
+
+def test_users_create_reads_the_password_once_from_stdin(app):
+    from geo.accounts import check_password
+    from web.resources import get_resources
+
+    runner = app.test_cli_runner()
+    assert "--password-stdin" in runner.invoke(args=["users", "create", "--help"]).output
+    result = runner.invoke(args=["users", "create", "budi", "--password-stdin"], input="kata-sandi-panjang\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert check_password(get_resources().engine, "budi", "kata-sandi-panjang") is not None
+    empty = runner.invoke(args=["users", "create", "ani", "--password-stdin"], input="")
+    assert empty.exit_code != 0 and "stdin" in empty.output
+    asked = runner.invoke(args=["users", "create", "citra"], input="kata-sandi-panjang\nkata-sandi-panjang\n")
+    assert asked.exit_code == 0  # without the option the password is asked for twice, as before

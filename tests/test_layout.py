@@ -182,3 +182,29 @@ def test_small_multiples_show_one_map_per_period_in_time_order(client):
     for src in frames:
         png = client.get(src.replace("&amp;", "&"))
         assert png.status_code == 200 and png.mimetype == "image/png"
+
+
+# How far the page reaches past the viewport's right edge, and the widest elements that do (none may on a phone).
+SIDEWAYS = """() => [document.documentElement.scrollWidth - innerWidth,
+    Array.from(document.querySelectorAll('body *')).filter(e => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.right > innerWidth + 1 && !e.closest('thead');  // a phone's table hides its head
+    }).slice(0, 5).map(e => e.tagName + '.' + e.className)]"""
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/district/62.11?series=contoh",
+        "/district/62.11?series=contoh&lang=en",
+        "/bandingkan?series=contoh&kode=62.11,62.71,62.01,61.06,12.01,14.71",
+        "/bandingkan?series=contoh&kode=62.11,62.71,62.01,61.06,12.01,14.71&lang=en",
+    ],
+)
+def test_district_and_compare_pages_do_not_scroll_sideways_on_a_phone(server, page, url):  # noqa: F811
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + url)
+    page.wait_for_selector("table.data")
+    assert page.evaluate(SIDEWAYS) == [0, []]
+    assert page.is_visible("table.data td[data-label]")  # every cell still says which column it is
+    assert not page.errors

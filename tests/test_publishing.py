@@ -1,11 +1,12 @@
 """Periods assembled from several files: merge by default, replace on request, diff before, withdraw and
 restore, provenance per figure; on SQLite and PostgreSQL."""
 
+import re
 import threading
 
 import pytest
 
-from geo.accounts import create_user
+from geo.accounts import create_token, create_user
 from geo.history import list_versions
 from tests.databases import BOTH_DATABASES
 from tests.test_editor import PASSWORD, csrf, sign_in
@@ -227,3 +228,76 @@ def test_two_rows_for_one_province_are_refused(app, tokens):  # noqa: F811
     text = "provinsi,cakupan,sumber\nKalimantan Tengah,35,BPJS\nKalteng,36,BPJS\n"
     draft = upload(client, token, text, PERIOD).get_json()
     assert not draft["ok"] and [e["kind"] for e in draft["errors"]] == ["duplicate"]
+
+
+def test_the_diff_of_two_versions_lists_new_changed_and_removed_districts(app, tokens):  # noqa: F811
+    client, token = app.test_client(), tokens["editor"]
+    _, first = publish(client, token, KALIMANTAN)
+    _, second = publish(client, token, KALTENG, replace=True)
+    url = f"/api/datasets/{first['dataset_id']}/diff/{second['dataset_id']}"
+    diff = client.get(url, headers=auth(token)).get_json()
+    assert [c["code"] for c in diff["new"]] == ["62.01"]
+    assert [(c["code"], c["before"], c["after"]) for c in diff["changed"]] == [("62.11", 41.3, 50.0)]
+    assert [c["code"] for c in diff["removed"]] == ["61.01", "63.03"] and diff["unchanged"] == 1
+    assert (diff["before"]["version"], diff["after"]["version"]) == (1, 2)
+    back = client.get(f"/api/datasets/{second['dataset_id']}/diff/{first['dataset_id']}", headers=auth(token))
+    assert [c["code"] for c in back.get_json()["new"]] == ["61.01", "63.03"]
+    assert client.get(url).status_code == 401
+    assert client.get(f"/api/datasets/{first['dataset_id']}/diff/99999", headers=auth(token)).status_code == 404
+    sign_in(client, "penyunting")
+    page = client.get(f"/kelola/riwayat/beda?ke={second['dataset_id']}").get_data(as_text=True)  # from version 1
+    rows = dict(re.findall(r'data-diff="(\w+)" data-code="([\d.]+)"', page)[::-1])
+    assert sorted(re.findall(r'data-diff="removed" data-code="([\d.]+)"', page)) == ["61.01", "63.03"]
+    assert re.findall(r'data-diff="new" data-code="([\d.]+)"', page) == ["62.01"] and rows
+    assert "Kabupaten Sambas" in page and "41,3%" in page and "50,0%" in page
+
+
+def test_withdraw_and_restore_say_first_what_leaves_and_returns_to_the_map(app, tokens):  # noqa: F811
+    client, token = app.test_client(), tokens["editor"]
+    _, first = publish(client, token, KALIMANTAN)
+    sign_in(client, "penyunting")
+    history = client.get("/kelola/riwayat").get_data(as_text=True)
+    confirm = client.get(f"/kelola/riwayat/utama/{PERIOD}/tarik")
+    page = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "Agustus 2025" in page
+    assert sorted(re.findall(r'data-diff="removed" data-code="([\d.]+)"', page)) == ["61.01", "62.02", "62.11", "63.03"]
+    assert PERIOD in [p["period"] for p in client.get("/api/periods").get_json()]  # nothing changed yet
+    assert client.post(f"/kelola/riwayat/utama/{PERIOD}/tarik", data={"csrf_token": csrf(history)}).status_code == 302
+    assert PERIOD not in [p["period"] for p in client.get("/api/periods").get_json()]
+    page = client.get(f"/kelola/riwayat/{first['dataset_id']}/pulihkan").get_data(as_text=True)
+    assert sorted(re.findall(r'data-diff="new" data-code="([\d.]+)"', page)) == ["61.01", "62.02", "62.11", "63.03"]
+    assert PERIOD not in [p["period"] for p in client.get("/api/periods").get_json()]
+    restored = client.post(f"/kelola/riwayat/{first['dataset_id']}/pulihkan", data={"csrf_token": csrf(page)})
+    assert restored.status_code == 302 and PERIOD in [p["period"] for p in client.get("/api/periods").get_json()]
+    assert client.get(f"/kelola/riwayat/utama/{PERIOD}/tarik", data={}).status_code == 200
+    assert client.post(f"/kelola/riwayat/{first['dataset_id']}/pulihkan").status_code == 400  # no CSRF token
+
+
+def test_the_audit_screen_filters_and_downloads_for_admins_only(app, tokens):  # noqa: F811
+    client, token = app.test_client(), tokens["editor"]
+    publish(client, token, KALIMANTAN)
+    client.post(f"/api/periods/{PERIOD}/withdraw", headers=auth(token))
+    with app.app_context():
+        create_user(get_resources().engine, "-rekan", "editor", PASSWORD)  # a name a spreadsheet reads as a formula
+        other = create_token(get_resources().engine, "-rekan")
+    client.post("/api/periods/2025-12/withdraw?series=contoh", headers=auth(other))
+    sign_in(client, "penyunting")
+    assert client.get("/kelola/audit").status_code == 403  # editors: like GET /api/audit, admins only
+    sign_in(client, "admin")
+    page = client.get("/kelola/audit").get_data(as_text=True)
+    assert 'data-action="withdraw"' in page and 'data-action="publish"' in page and 'data-action="upload"' in page
+    page = client.get(f"/kelola/audit?aksi=withdraw&periode={PERIOD}").get_data(as_text=True)
+    assert page.count('data-action="withdraw"') == 1 and 'data-action="publish"' not in page
+    today = client.get("/kelola/audit?dari=2000-01-01&sampai=2999-12-31").get_data(as_text=True)
+    assert today.count("<tr data-action") >= 4
+    assert 'data-action="' not in client.get("/kelola/audit?sampai=2000-01-01").get_data(as_text=True)
+    bad = client.get("/kelola/audit?dari=31/12/2025")
+    assert bad.status_code == 400 and "TTTT-BB-HH" in bad.get_data(as_text=True)
+    csv_text = client.get("/kelola/audit.csv?oleh=penyunting").get_data(as_text=True)
+    assert csv_text.startswith("\ufeffwaktu_utc,oleh,aksi,periode,rincian")
+    assert csv_text.count("\n") == 1 + len(
+        re.findall(r"data-action", client.get("/kelola/audit?oleh=penyunting").get_data(as_text=True))
+    )
+    assert ",'-rekan,withdraw,2025-12," in client.get("/kelola/audit.csv").get_data(as_text=True)
+    events = client.get("/api/audit?action=withdraw&period=2025-12", headers=auth(tokens["admin"])).get_json()
+    assert [e["detail"]["series"] for e in events["events"]] == ["contoh"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from openpyxl import Workbook
 
 from geo.segments import segment_columns_of
 from geo.store import live_datasets
+from web.csvfile import csv_response, neutralise
 from web.encoding import StoredBody, store_body, stored_response
 from web.history import district_history
 from web.query import DEFAULT_VIEW, SERIES, MapQuery, QueryError, parse_segment
@@ -38,7 +38,6 @@ PROPERTIES = [
     "origin_dataset_id",
     "origin_draft_id",
 ]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _result(default_view: str | None = None) -> CoverageResult:
@@ -57,25 +56,6 @@ def _records(result: CoverageResult) -> list[dict]:
     columns = _properties(result)
     table = result.joined[columns].astype(object).where(result.joined[columns].notna(), None)
     return table.to_dict("records")
-
-
-def neutralise(value: object) -> object:
-    """Keep spreadsheet software from reading a text cell as a formula."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
-
-
-def csv_response(columns: list[str], rows, filename: str) -> Response:
-    """A CSV download (UTF-8 with BOM, so Excel reads it) with formula-like text neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if value is None else neutralise(value) for value in row])
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 @bp.get("/scopes")

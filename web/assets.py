@@ -68,6 +68,7 @@ BUNDLES: dict[str, tuple[Source, ...]] = {
     "present.js": (*ON_MAPS, *PAGE_TOOLS, *_ours("js/timeline.js")),
     "embed.js": ON_MAPS,
     "side-by-side.js": (*ON_MAPS, *_ours("js/sync.js")),
+    "compare.js": _ours("js/picker.js"),  # the compare page's district picker (no map)
 }
 
 

@@ -52,17 +52,24 @@ def same_site_path(target: str | None) -> str | None:
     return target
 
 
-def editor_required(view):
-    """A signed-in editor (or admin); others are sent to sign in, or refused with 403."""
+def role_required(role: str):
+    """A signed-in account with at least `role`; others are sent to sign in, or refused with 403."""
 
-    @login_required
-    @wraps(view)
-    def checked(*args, **kwargs):
-        if not current_user.account.may("editor"):
-            abort(403)
-        return view(*args, **kwargs)
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def checked(*args, **kwargs):
+            if not current_user.account.may(role):
+                abort(403)
+            return view(*args, **kwargs)
 
-    return checked
+        return checked
+
+    return decorate
+
+
+editor_required = role_required("editor")  # an editor or admin
+admin_required = role_required("admin")  # the audit trail, as GET /api/audit
 
 
 def _account_key() -> str:

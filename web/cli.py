@@ -184,12 +184,30 @@ def users() -> None:
     """Manage accounts."""
 
 
+PASSWORD_STDIN_HELP = (
+    "Read the password once, as one line, from standard input (a pipe or a secret store) instead of asking "
+    "for it twice; e.g. `printf '%s\\n' \"$PW\" | flask --app app users create NAME --password-stdin`."
+)
+
+
+def _read_password(from_stdin: bool, prompt: str) -> str:
+    """The password: one line from stdin with --password-stdin, else asked for twice (hidden)."""
+    if not from_stdin:
+        return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise click.ClickException("Tidak ada kata sandi di stdin: kirim satu baris, mis. printf '%s\\n' \"$PW\" | …")
+    return password
+
+
 @users.command("create")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="editor", show_default=True)
-@click.password_option(prompt="Kata sandi", confirmation_prompt=True)
-def users_create(name: str, role: str, password: str) -> None:
-    """Create an account (password from the prompt, or stdin when piped)."""
+@click.option("--password-stdin", is_flag=True, help=PASSWORD_STDIN_HELP)
+def users_create(name: str, role: str, password_stdin: bool) -> None:
+    """Create an account. The password is asked for twice (hidden); with --password-stdin it is read once
+    from standard input."""
+    password = _read_password(password_stdin, "Kata sandi")
     try:
         create_user(get_resources().engine, name, role, password)
     except AccountError as error:
@@ -228,9 +246,11 @@ def users_enable(name: str) -> None:
 
 @users.command("reset-password")
 @click.argument("name")
-@click.password_option(prompt="Kata sandi baru", confirmation_prompt=True)
-def users_reset_password(name: str, password: str) -> None:
-    """Give an account a new password (prompt, or stdin when piped); its open sessions end."""
+@click.option("--password-stdin", is_flag=True, help=PASSWORD_STDIN_HELP)
+def users_reset_password(name: str, password_stdin: bool) -> None:
+    """Give an account a new password (asked for twice, or once from stdin with --password-stdin); its open
+    sessions end."""
+    password = _read_password(password_stdin, "Kata sandi baru")
     _change(lambda engine, n: set_password(engine, n, password), name, f"Kata sandi akun '{name}' diganti.")
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -15,29 +19,41 @@ from geo.codes import BPS, KEMENDAGRI, SYSTEM_LABELS
 from geo.columns import ColumnChoiceError, field_of_label, parse_choices
 from geo.coverage import CoverageFileError, check_as_of, check_period, problems_by_row
 from geo.history import (
+    AuditFilter,
+    AuditFilterError,
     HistoryError,
     Upload,
+    VersionChange,
     analyse_upload,
+    audit_choices,
+    audit_events,
     draft_diff,
     draft_province_row_as_district,
     edit_draft,
     list_saved_aliases,
     list_versions,
+    previous_version,
     publish_draft,
     read_draft,
     remap_draft,
     remove_alias,
     restore,
+    restore_preview,
     save_alias,
     save_draft,
     scale_draft_fractions,
     set_draft_provenance,
+    version_diff,
     withdraw_period,
+    withdraw_preview,
 )
 from geo.matching import alias_refusal, split_jenis
-from geo.store import MAIN_SERIES
-from web.auth import SessionUser, editor_required, same_site_path
-from web.resources import current_index, get_resources
+from geo.numbers import format_period as period_words
+from geo.store import MAIN_SERIES, read_records
+from web.auth import SessionUser, admin_required, editor_required, same_site_path
+from web.csvfile import csv_response
+from web.resources import Resources, current_index, get_resources
+from web.security import MAX_ID
 
 bp = Blueprint("editor", __name__)
 
@@ -98,7 +114,7 @@ def login():
         if account is not None:
             login_user(SessionUser(account))
             return redirect(same_site_path(request.args.get("next")) or url_for("editor.upload"))
-        flash("Nama akun atau kata sandi salah.")
+        flash(_("Nama akun atau kata sandi salah."))
     return render_template("login.html", form=form), (401 if request.method == "POST" else 200)
 
 
@@ -253,14 +269,68 @@ def publish(draft_id: int):
     except HistoryError as error:
         flash(str(error))
         return redirect(url_for("editor.review", draft_id=draft_id))
-    flash(f"Diterbitkan: periode {info.period}, versi {info.version}.")
-    return redirect(url_for("maps.index", period=info.period))
+    resources = get_resources()
+    shown = published_units(resources, info.id)
+    flash(
+        _(
+            "Tayang di peta: periode %(period)s, versi %(v)s, %(n)s wilayah dengan angka.",
+            period=_period_in_words(info.period),
+            v=info.version,
+            n=shown,
+        )
+    )
+    return redirect(url_for("editor.compare_versions", ke=info.id))
 
 
 @bp.get("/kelola/riwayat")
 @editor_required
 def history():
     return render_template("history.html", versions=list_versions(get_resources().engine))
+
+
+def _period_in_words(period: str) -> str:
+    return period_words(period, str(get_locale()))
+
+
+def unit_names(resources: Resources) -> dict[str, str]:
+    """Every district's and province's name by its code, for lists of what changes."""
+    districts = resources.boundaries.districts
+    provinces = resources.boundaries.provinces
+    return {
+        **dict(zip(provinces["kode_prov"], "Provinsi " + provinces["provinsi"], strict=True)),
+        **dict(zip(districts["kode"], districts["nama"], strict=True)),
+    }
+
+
+def published_units(resources: Resources, dataset_id: int) -> int:
+    """How many districts of the map a version gives a figure."""
+    codes = read_records(resources.engine, dataset_id)["code"]
+    return int(codes.isin(resources.boundaries.districts["kode"]).sum())
+
+
+def _confirm_page(change: VersionChange, action: str, question: str, button: str):
+    return render_template(
+        "confirm.html",
+        change=change,
+        names=unit_names(get_resources()),
+        action=action,
+        question=question,
+        button=button,
+    )
+
+
+@bp.get("/kelola/riwayat/<int:dataset_id>/pulihkan")
+@editor_required
+def confirm_restore(dataset_id: int):
+    """Say what restoring would put on the map (and take off it) before anything changes."""
+    try:
+        change = restore_preview(get_resources().engine, dataset_id)
+    except HistoryError:
+        abort(404)
+    question = _(
+        "Tayangkan lagi versi %(v)s periode %(period)s?", v=change.after.version, period=_period_in_words(change.period)
+    )
+    return _confirm_page(change, url_for("editor.restore_version", dataset_id=dataset_id), question, _("Pulihkan"))
 
 
 @bp.post("/kelola/riwayat/<int:dataset_id>/pulihkan")
@@ -270,8 +340,22 @@ def restore_version(dataset_id: int):
         info = restore(get_resources().engine, dataset_id, current_user.account.name)
     except HistoryError:
         abort(404)
-    flash(f"Versi {info.version} periode {info.period} kembali ditayangkan.")
+    flash(_("Versi %(v)s periode %(period)s kembali ditayangkan.", v=info.version, period=info.period))
     return redirect(url_for("editor.history"))
+
+
+@bp.get("/kelola/riwayat/<series>/<period>/tarik")
+@editor_required
+def confirm_withdraw(series: str, period: str):
+    """Say which districts and figures leave the map before the period is withdrawn."""
+    try:
+        change = withdraw_preview(get_resources().engine, series, period)
+    except HistoryError as error:
+        flash(str(error))
+        return redirect(url_for("editor.history"))
+    question = _("Tarik periode %(period)s dari peta?", period=_period_in_words(period))
+    action = url_for("editor.withdraw", series=series, period=period)
+    return _confirm_page(change, action, question, _("Tarik periode"))
 
 
 @bp.post("/kelola/riwayat/<series>/<period>/tarik")
@@ -282,8 +366,84 @@ def withdraw(series: str, period: str):
     except HistoryError as error:
         flash(str(error))
         return redirect(url_for("editor.history"))
-    flash(f"Periode {info.period} ditarik dari peta (versi {info.version} tetap di riwayat dan bisa dipulihkan).")
+    flash(
+        _(
+            "Periode %(period)s ditarik dari peta (versi %(v)s tetap di riwayat dan bisa dipulihkan).",
+            period=info.period,
+            v=info.version,
+        )
+    )
     return redirect(url_for("editor.history"))
+
+
+@bp.get("/kelola/riwayat/beda")
+@editor_required
+def compare_versions():
+    """The difference between two versions (`dari`, `ke`); without `dari`, the version before `ke`."""
+    engine = get_resources().engine
+    after = _version_id(request.args.get("ke"))
+    before = _version_id(request.args.get("dari")) if request.args.get("dari") else None
+    try:
+        before = before or (previous_version(engine, after) if after else None)
+        change = version_diff(engine, before, after) if after else None
+    except HistoryError as error:
+        abort(404, str(error))
+    versions = list_versions(engine)
+    return render_template(
+        "version_diff.html",
+        change=change,
+        names=unit_names(get_resources()),
+        versions=versions,
+        before=before,
+        after=after,
+    )
+
+
+def _version_id(text: str | None) -> int | None:
+    if text is None or text == "":
+        return None
+    if not text.isdigit() or int(text) > MAX_ID:
+        abort(400, _("Versi '%(v)s' bukan nomor versi; pilih versi dari daftar riwayat.", v=text[:20]))
+    return int(text)
+
+
+def _audit_filter() -> AuditFilter:
+    args = request.args
+    try:
+        return AuditFilter.read(
+            args.get("oleh"), args.get("aksi"), args.get("periode"), args.get("dari"), args.get("sampai")
+        )
+    except AuditFilterError as error:
+        abort(400, str(error))
+
+
+@bp.get("/kelola/audit")
+@admin_required
+def audit_trail():
+    """Who changed what, and when: the audit trail, filterable, with a CSV of what is shown."""
+    engine = get_resources().engine
+    wanted = _audit_filter()
+    actors, actions = audit_choices(engine)
+    return render_template(
+        "audit.html", events=audit_events(engine, wanted), wanted=wanted, actors=actors, actions=actions
+    )
+
+
+@bp.get("/kelola/audit.csv")
+@admin_required
+def audit_csv():
+    events = audit_events(get_resources().engine, _audit_filter(), limit=100_000)
+    rows = (
+        [
+            e.at.isoformat(timespec="seconds"),
+            e.actor,
+            e.action,
+            e.period or "",
+            json.dumps(e.detail, ensure_ascii=False),
+        ]
+        for e in events
+    )
+    return csv_response(["waktu_utc", "oleh", "aksi", "periode", "rincian"], rows, "jejak-audit.csv")
 
 
 @bp.post("/kelola/draf/<int:draft_id>/kode")

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from geo.numbers import format_period
+from geo.samples import source_text
 from geo.topology import script_body
 from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
@@ -19,7 +20,7 @@ from web.briefing import storyline_of
 from web.data import CoverageView, view_of
 from web.encoding import StoredBody, store_body, stored_response
 from web.query import MapQuery
-from web.rendering import ATTRIBUTION, legend_of, place_labels, province_borders_of, render_map
+from web.rendering import attribution, legend_of, place_labels, province_borders_of, render_map
 from web.resources import Resources, cached_page, get_resources, page_response, topology_text
 from web.results import CoverageResult, resolve_result
 
@@ -72,8 +73,8 @@ def static_texts(view: CoverageView, lang: str) -> StaticTexts:
         title=f"{_('Cakupan BPJS Ketenagakerjaan')} — {view.scope.name}",
         subtitle=f"{view.scheme.title[lang]} · {period}",
         legend_title=view.scheme.title[lang],
-        source=f"{_('Sumber')}: {view.dataset.title}",
-        attribution=ATTRIBUTION,
+        source=f"{_('Sumber')}: {source_text(view.dataset.title, lang)}",
+        attribution=attribution(),
         banner="DATA CONTOH — bukan data resmi" if view.dataset.is_sample else None,
     )
 
@@ -126,7 +127,7 @@ def _offline(resources: Resources, view: CoverageView, locale: str) -> Response:
         rendered=rendered,
         assets=assets,
         lang=locale.split("_")[0],
-        attribution=ATTRIBUTION,
+        attribution=attribution(),
         saved_at=datetime.now().strftime("%Y-%m-%d %H:%M"),
     )
     name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.html"

@@ -7,11 +7,22 @@ from flask_babel import get_locale
 
 from geo.levels import Scheme
 from geo.numbers import format_count, format_percent, format_period, format_points, format_rupiah
+from geo.samples import source_text
 from layers.legend import format_value
 
 
 def register(app: Flask) -> None:
-    """Add the pct, count, points, rupiah, period and measured filters."""
+    """Add the pct, count, points, rupiah, period, measured and source filters, and the page's language (`lang`,
+    for `<html lang>`; a page that passes its own keeps it)."""
+
+    @app.context_processor
+    def page_language() -> dict:
+        return {"lang": str(get_locale()).split("_")[0]}
+
+    @app.template_filter("source")
+    def source(value: str | None) -> str:
+        """The bundled data's titles and sample source in the reader's language; others as written."""
+        return source_text(value, str(get_locale())) if value else ""
 
     @app.template_filter("measured")
     def measured(value: object, scheme: Scheme) -> str:

@@ -23,8 +23,8 @@ from web.data import (
 from web.encoding import StoredBody, store_body, stored_response
 from web.query import MapQuery
 from web.rendering import (
-    ATTRIBUTION,
     PRESENT_LABELS,
+    attribution,
     describe,
     map_values,
     render_map,
@@ -100,7 +100,7 @@ def page_context(
         "lang": locale.split("_")[0],
         "scopes": list(resources.scopes.values()),
         "periods": periods,
-        "attribution": ATTRIBUTION,
+        "attribution": attribution(),
         "table": table,
         "totals": scope_summary(resources, table),
         "segment_views": [resources.schemes[key] for key in segment_views(table.joined)],
@@ -150,7 +150,7 @@ def side_by_side(scope: str):
             for v in views
         ]
         return render_template(
-            "side_by_side.html", views=views, maps=maps, lang=locale.split("_")[0], attribution=ATTRIBUTION
+            "side_by_side.html", views=views, maps=maps, lang=locale.split("_")[0], attribution=attribution()
         )
 
     # Cached whole like the map page (compressed once, scripts allowed by their hashes).
@@ -217,7 +217,7 @@ def present_page(resources: Resources, view: CoverageView, table: CoverageView, 
             view=view,
             rendered=rendered,
             lang=lang,
-            attribution=ATTRIBUTION,
+            attribution=attribution(),
             title=title,
             legend_side="kanan" if request.args.get("legend") == "kanan" else "kiri",
             description=describe(view, rendered.legend, lang),

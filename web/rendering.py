@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from flask import current_app, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo.numbers import format_period
@@ -31,7 +32,10 @@ from web.data import CoverageView, period_paths, ranking_table
 from web.resources import Resources, scope_detail_geometry, scope_geometry, search_index
 from web.results import CoverageResult
 
-ATTRIBUTION = "Batas wilayah: wilayah_boundaries © Cahya DSN (MIT), kode Kemendagri 2025"
+
+def attribution() -> str:
+    """Credit for the boundaries, in the reader's language."""
+    return _("Batas wilayah: wilayah_boundaries © Cahya DSN (MIT), kode Kemendagri 2025")
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,8 @@ class RenderedMap:
 
 
 def tooltip_labels(view: CoverageView) -> TooltipLabels:
-    change = _("Perubahan sejak %(period)s", period=view.previous.period) if view.previous else ""
+    since = format_period(view.previous.period, str(get_locale())) if view.previous else ""
+    change = _("Perubahan sejak %(period)s", period=since) if view.previous else ""
     return TooltipLabels(
         change=change,
         coverage=_("Cakupan"),
@@ -144,7 +149,7 @@ def render_map(resources: Resources, view: CoverageView, locale: str, labels: st
     fmap = build_map(
         tuple(view.joined.total_bounds),
         spec,
-        attribution=ATTRIBUTION,
+        attribution=attribution(),
         place_labels=place_labels(resources, view, locale, labels),
         tile_url=current_app.config["TILE_URL"] or None,
     )

@@ -16,6 +16,8 @@ from geo.codes import CODE_SYSTEMS
 from geo.columns import ColumnChoiceError, find_column, parse_choices
 from geo.coverage import CoverageFileError, ImportReport
 from geo.history import (
+    AuditFilter,
+    AuditFilterError,
     HistoryError,
     Upload,
     analyse_upload,
@@ -29,7 +31,8 @@ from geo.history import (
     save_draft,
     withdraw_period,
 )
-from geo.store import MAIN_SERIES, SAMPLE_SERIES
+from geo.history import version_diff as diff_versions
+from geo.store import MAIN_SERIES, SAMPLE_SERIES, DatasetInfo
 from web.resources import current_index, get_resources
 
 bp = Blueprint("uploads", __name__, url_prefix="/api")
@@ -198,7 +201,37 @@ def restore_version(dataset_id: int):
     return jsonify({"dataset_id": info.id, "period": info.period, "version": info.version, "is_live": True})
 
 
+def _version_ref(info: DatasetInfo) -> dict:
+    return {"dataset_id": info.id, "series": info.series, "period": info.period, "version": info.version}
+
+
+@bp.get("/datasets/<int:before_id>/diff/<int:after_id>")
+@requires("editor")
+def version_diff(before_id: int, after_id: int):
+    """The difference between two versions: `new`, `changed` (before → after coverage, fields) and `removed`."""
+    try:
+        change = diff_versions(get_resources().engine, before_id, after_id)
+    except HistoryError as error:
+        return _error(404, str(error))
+    return jsonify(
+        {
+            "before": _version_ref(change.before),
+            "after": _version_ref(change.after),
+            **{kind: [asdict(c) for c in getattr(change.diff, kind)] for kind in ("new", "changed", "removed")},
+            "unchanged": len(change.diff.unchanged),
+        }
+    )
+
+
 @bp.get("/audit")
 @requires("admin")
 def audit():
-    return jsonify({"events": audit_log(get_resources().engine)})
+    """The audit trail, newest first; `actor`, `action`, `period`, `since` and `until` (YYYY-MM-DD) narrow it."""
+    args = request.args
+    try:
+        wanted = AuditFilter.read(
+            args.get("actor"), args.get("action"), args.get("period"), args.get("since"), args.get("until")
+        )
+    except AuditFilterError as error:
+        return _error(400, str(error))
+    return jsonify({"events": audit_log(get_resources().engine, wanted)})
