@@ -147,7 +147,8 @@ NAME_WORDS = {"wilayah", "kabupaten", "kota", "daerah", "district", "regency", "
 PROVINCE_WORDS = {"provinsi", "province"}
 CODE_WORDS = {"kode", "code", "kd", "pcode", "bps", "kemendagri", "kemdagri", "dagri", "id"}
 SOURCE_WORDS = {"sumber", "source"}
-REMARK_WORDS = {"keterangan", "ket", "catatan", "remarks", "notes", "note"}
+# A quote of the source (`kutipan`, the bundled published figures) is kept as a remark too.
+REMARK_WORDS = {"keterangan", "ket", "catatan", "remarks", "notes", "note", "kutipan", "quote"}
 DATE_WORDS = {"tanggal", "tgl", "date", "as", "posisi"}
 PERIOD_WORDS = {"periode", "period", "bulan"}
 COUNT_WORDS = {"peserta", "pekerja", "tk", "tenaga", "jiwa", "orang", "penduduk", "jumlah", "participants"}

@@ -23,7 +23,7 @@ from layers.slides import Story, StorySlide
 from layers.static_map import StaticTexts, render_static
 from web.data import view_of
 from web.query import DEFAULT_VIEW, LAYERS, MapQuery
-from web.rendering import ATTRIBUTION, legend_of, place_labels, province_borders_of
+from web.rendering import attribution, legend_of, place_labels, province_borders_of
 from web.resources import Resources
 from web.results import CoverageResult, live_snapshot, period_paths, resolve_result
 
@@ -256,7 +256,7 @@ def texts_of(brief: Brief, result: CoverageResult, locale: str) -> BriefTexts:
         ),
         sentences=sentences_of(brief, result.scope.name, period, previous, locale).ordered(),
         source=f"{_('Sumber')}: {result.dataset.title}" + (f" · {province_source}" if head.source else ""),
-        attribution=ATTRIBUTION,
+        attribution=attribution(),
         banner="DATA CONTOH — bukan data resmi" if result.dataset.is_sample else None,
     )
 
