@@ -5,8 +5,12 @@ import sys
 from app import ConfigError, create_app
 from web.resources import StartupError, load_resources
 
+# gunicorn stops (instead of starting the worker again and again) when a worker exits with 4, "App failed to load".
+APP_LOAD_ERROR = 4
+
 try:
     app = create_app()
     load_resources(app)
 except (ConfigError, StartupError) as error:
-    sys.exit(str(error))
+    print(f"Peta Cakupan cannot start: {error}", file=sys.stderr)
+    sys.exit(APP_LOAD_ERROR)
