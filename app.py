@@ -104,8 +104,12 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
     app.config.from_prefixed_env("PETA")
     if test_config:
         app.config.update(test_config)
-    if isinstance(app.config["TRUSTED_HOSTS"], str):
-        app.config["TRUSTED_HOSTS"] = [h for h in app.config["TRUSTED_HOSTS"].replace(",", " ").split() if h] or None
+    hosts, app.config["TRUSTED_HOSTS"] = app.config["TRUSTED_HOSTS"], None
+    if isinstance(hosts, str):
+        hosts = [h for h in hosts.replace(",", " ").split() if h]
+    # Checked by web.security (a 400 in the page's language, /health for any host), not by Flask: Flask's check
+    # leaves the request without URLs, so even its error page failed (500).
+    app.config["ANSWERED_HOSTS"] = [h.lower() for h in hosts] if hosts else None
     if str(app.config["PUBLIC_URL"]).startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True  # served over HTTPS: never send the session in clear text
     instance.mkdir(exist_ok=True)

@@ -112,7 +112,7 @@ def test_absolute_addresses_come_from_the_public_url(site):
 def test_only_trusted_hosts_are_answered(site, monkeypatch):
     monkeypatch.setenv("PETA_TRUSTED_HOSTS", "peta.example.go.id, localhost")
     app = create_app({"TESTING": True, "DATABASE_URL": site.config["DATABASE_URL"]})
-    assert app.config["TRUSTED_HOSTS"] == ["peta.example.go.id", "localhost"]
+    assert app.config["ANSWERED_HOSTS"] == ["peta.example.go.id", "localhost"]
     client = app.test_client()
     assert client.get("/api/scopes", headers={"Host": "attacker.example"}).status_code == 400
     assert client.get("/api/scopes", headers={"Host": "peta.example.go.id"}).status_code == 200

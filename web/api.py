@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -38,7 +39,12 @@ PROPERTIES = [
     "origin_dataset_id",
     "origin_draft_id",
 ]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What makes a spreadsheet read a text cell as a formula: these first characters (fullwidth ones too: Excel with
+# an East Asian input method reads them as ASCII) ...
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# ... and, in a CSV opened where `;` separates lists (Excel set to Indonesian), the same after a `;` inside the
+# cell, which becomes a cell of its own there. A quote after the `;` makes that part text.
+AFTER_SEMICOLON = re.compile(r";(\s*)(?=[=+\-@\t\r\uff1d\uff0b\uff0d\uff20])")
 
 
 def _result(default_view: str | None = None) -> CoverageResult:
@@ -60,8 +66,14 @@ def _records(result: CoverageResult) -> list[dict]:
 
 
 def neutralise(value: object) -> object:
-    """Keep spreadsheet software from reading a text cell as a formula."""
+    """Keep spreadsheet software from reading a text cell as a formula (XLSX: a cell is one cell)."""
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def neutralise_csv(value: object) -> object:
+    """As neutralise, and after each `;` too: a CSV's cell may be split there by the spreadsheet."""
+    value = neutralise(value)
+    return AFTER_SEMICOLON.sub(r";\1'", value) if isinstance(value, str) else value
 
 
 def csv_response(columns: list[str], rows, filename: str) -> Response:
@@ -70,7 +82,7 @@ def csv_response(columns: list[str], rows, filename: str) -> Response:
     writer = csv.writer(out)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if value is None else neutralise(value) for value in row])
+        writer.writerow(["" if value is None else neutralise_csv(value) for value in row])
     return Response(
         "\ufeff" + out.getvalue(),
         mimetype="text/csv",

@@ -17,7 +17,7 @@ from web.security import MAX_ID
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
-OPEN_ENDPOINTS = {"editor.login", "vendor.static", "vendor.asset", "vendor.bundle"}
+OPEN_ENDPOINTS = {"editor.login", "vendor.static", "vendor.asset", "vendor.bundle", "health"}
 
 
 class SessionUser(UserMixin):
@@ -93,21 +93,30 @@ def _setting(name: str):
     return lambda: current_app.config[name]
 
 
-def sign_in_limits() -> list[Limit]:
-    """The three sign-in limits: per (account, address) and per account for failures, per address for all."""
+def sign_in_limits(suffix: str = "") -> list[Limit]:
+    """The three sign-in limits: per (account, address) and per account for failures, per address for all.
+
+    The fallback's copies count under their own scopes (suffix): on the request during which Redis fails, the
+    limit tried on Redis is deducted in memory too, and must not count that attempt twice.
+    """
     failures = {"methods": ["POST"], "deduct_when": _refused, "exempt_when": _not_sign_in}
     return [
-        Limit(limit_provider=_setting("LOGIN_LIMIT_ACCOUNT"), key_function=_pair_key, scope="sign-in-pair", **failures),
+        Limit(
+            limit_provider=_setting("LOGIN_LIMIT_ACCOUNT"),
+            key_function=_pair_key,
+            scope="sign-in-pair" + suffix,
+            **failures,
+        ),
         Limit(
             limit_provider=_setting("LOGIN_LIMIT_ACCOUNT_ALL"),
             key_function=_account_key,
-            scope="sign-in-account",
+            scope="sign-in-account" + suffix,
             **failures,
         ),
         Limit(
             limit_provider=_setting("LOGIN_LIMIT_ADDRESS"),
             key_function=get_remote_address,
-            scope="sign-in-address",
+            scope="sign-in-address" + suffix,
             methods=["POST"],
             exempt_when=_not_sign_in,
         ),
@@ -144,7 +153,7 @@ def throttle_sign_in(app: Flask) -> Limiter:
         app=app,
         default_limits=[],
         headers_enabled=True,
-        in_memory_fallback=sign_in_limits(),
+        in_memory_fallback=sign_in_limits("-local"),
         in_memory_fallback_enabled=True,
         swallow_errors=True,  # a storage error past the fallback (deducting after the answer) is logged, not a 500
     )
