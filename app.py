@@ -99,6 +99,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
         LOGIN_LIMIT_ACCOUNT_ALL="20 per minute",  # failed sign-ins per account from all addresses: slows, never locks
         LOGIN_LIMIT_ADDRESS="30 per 15 minutes",  # sign-in attempts per client address
         SESSION_COOKIE_SAMESITE="Lax",  # the session cookie is not sent with cross-site form posts
+        EXPORT_SLOTS=1,  # PNG/PDF/SVG/PowerPoint exports made at once on this machine (all workers); others get 503
         PROXY_COUNT=0,  # reverse proxies in front that set X-Forwarded-For/-Proto (the client address)
     )
     app.config.from_prefixed_env("PETA")

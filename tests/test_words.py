@@ -4,10 +4,12 @@ page's language; what fails on the server side (disk full, read-only database) s
 from __future__ import annotations
 
 import errno
+import fcntl
 import io
 import sqlite3
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
@@ -200,3 +202,17 @@ def test_signing_out_on_a_read_only_database_still_ends_the_session(site):
 def get_resources_of(app):
     with app.app_context():
         return get_resources()
+
+
+def test_exports_beyond_the_machine_s_slots_get_a_503_with_retry_after_in_words(site):
+    client = site.test_client()
+    url = "/export/kalimantan.png?width=1024&height=768&lang={}"
+    with open(Path(site.instance_path) / "export-slot-0.lock", "w") as other:  # another worker is making one
+        fcntl.flock(other, fcntl.LOCK_EX)
+        busy = client.get(url.format("id"), headers={"Host": "localhost"})
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "10"
+        assert "Server sedang membuat ekspor lain" in busy.get_data(as_text=True)
+        english = client.get(url.format("en"), headers={"Host": "localhost"})
+        assert english.status_code == 503 and "making another export" in english.get_data(as_text=True)
+        assert client.get("/map/kalimantan", headers={"Host": "localhost"}).status_code == 200  # pages still work
+    assert client.get(url.format("id"), headers={"Host": "localhost"}).status_code == 200

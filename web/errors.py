@@ -32,7 +32,7 @@ def _answer(status: int, message: str):
         return render_template("error.html", status=status, message=message, lang=lang), status
     except Exception:  # the answer about an error must not be another error: the words, as plain text
         current_app.logger.exception("Error page failed")
-        return Response(message + "\n", status=status, mimetype="text/plain")
+        return Response(message + "\n", mimetype="text/plain"), status
 
 
 def http_message(error: HTTPException) -> str:
@@ -164,7 +164,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _answer(error.code or 500, http_message(error))
+        body, status = _answer(error.code or 500, http_message(error))
+        retry = [value for name, value in error.get_headers() if name == "Retry-After"]  # 503 when busy
+        return body, status, {"Retry-After": retry[0]} if retry else {}
 
     @app.errorhandler(OSError)
     def system_error(error: OSError):
