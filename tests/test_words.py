@@ -65,12 +65,14 @@ def test_hosts_outside_the_trusted_list_get_a_400_in_words(site, host, path, sta
 PATHS = [
     ("/static/" + "a" * 256, 404, "Halaman tidak ditemukan"),
     ("/static/" + "a" * 256 + ".css", 404, "Halaman tidak ditemukan"),
-    ("/static/" + "/".join(["b" * 255] * 20), 404, "Halaman tidak ditemukan"),
+    ("/static/" + "/".join(["b" * 255] * 12), 404, "Halaman tidak ditemukan"),
     ("/vendor/leaflet/" + "a" * 256, 404, "Halaman tidak ditemukan"),
     ("/vendor/" + "a" * 256 + "/x.js", 404, "Halaman tidak ditemukan"),
     ("/static/" + "a" * 256 + "?lang=en", 404, "not found"),
     ("/aset/" + "a" * 256 + ".js", 404, "Halaman tidak ditemukan"),
     ("/map/" + "a" * 256, 404, "tidak ada"),
+    ("/map/kalimantan?title=" + "a" * 5000, 414, "Alamat terlalu panjang"),
+    ("/static/" + "a" * 5000 + "?lang=en", 414, "address is too long"),
 ]
 
 
@@ -79,6 +81,11 @@ def test_long_paths_are_a_404_in_words(site, path, status, text):
     response = site.test_client().get(path, headers={"Host": "localhost"}, follow_redirects=True)
     assert response.status_code == status
     assert text in response.get_data(as_text=True)
+
+
+def test_a_header_too_large_is_a_431_in_words(site):
+    response = site.test_client().get("/", headers={"Host": "localhost", "X-Padding": "a" * 9000})
+    assert response.status_code == 431 and "Header permintaan terlalu besar" in response.get_data(as_text=True)
 
 
 def bomb(unpacked_mb: int = 48) -> bytes:

@@ -54,6 +54,27 @@ def refuse_other_hosts() -> None:
     )
 
 
+MAX_TARGET = 4096  # characters of path and query: no address of this site comes near
+MAX_HEADER = 8192  # bytes of one header (cookies included)
+
+
+def refuse_oversized() -> None:
+    """An address or a header too long for any page of ours: 414 / 431 in words (gunicorn's own are English)."""
+    if len(request.full_path) > MAX_TARGET:
+        abort(
+            414,
+            _(
+                "Alamat terlalu panjang (lebih dari %(limit)s karakter). Buka peta dari halaman utamanya.",
+                limit=MAX_TARGET,
+            ),
+        )
+    if any(len(name) + len(value) > MAX_HEADER for name, value in request.headers.items()):
+        abort(
+            431,
+            _("Header permintaan terlalu besar (biasanya cookie). Hapus cookie situs ini di peramban, lalu coba lagi."),
+        )
+
+
 def health() -> Response:
     """The process answers (for load balancers and `deploy-local`); says nothing about the data."""
     return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
@@ -132,7 +153,8 @@ def register(app: Flask) -> None:
     app.add_template_global(public_url)
     app.add_template_global(csp_nonce)
     app.add_template_filter(with_nonce)
-    app.before_request_funcs.setdefault(None, []).insert(0, refuse_other_hosts)  # before anything reads the request
+    first = app.before_request_funcs.setdefault(None, [])
+    first[:0] = [refuse_other_hosts, refuse_oversized]  # before anything reads the request
     app.add_url_rule(HEALTH_PATH, "health", health)
     app.before_request(refuse_nul)
 
