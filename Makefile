@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test test-fast lint measure bench
+.PHONY: setup run test test-fast lint measure bench deploy-local
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,9 @@ measure: setup
 # Peta Cakupan beside a plain folium.Choropleth page, both under gunicorn on loopback (about two minutes).
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# Two instances (gunicorn, two workers each) sharing one PostgreSQL and one Redis on loopback, as several machines
+# run it (scripts/deploy_local.py says each step; tests/test_deploy.py checks them). Ctrl-C stops and removes it all.
+deploy-local: setup
+	bash scripts/system-deps.sh
+	$(BIN)/python scripts/deploy_local.py

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import getpass
+import socket
+import threading
 
 import pytest
 
 from app import ConfigError, check_secret, create_app
 from geo.accounts import AccountError, check_password, check_strength, create_user, normal_name
 from geo.history import audit_log
+from tests.databases import make_app
 from web.resources import get_resources
 
 PASSWORD = "kata-sandi-panjang"
@@ -146,3 +149,47 @@ def test_sign_ins_are_audited_with_name_and_address(app, engine):
     events = audit_log(engine)[:2]
     assert [(e["actor"], e["action"]) for e in events] == [("budi", "sign_in"), ("budi", "sign_in_failed")]
     assert events[0]["detail"] == {"address": "10.0.0.7"}
+
+
+@pytest.fixture()
+def frozen_redis():
+    """A port that accepts connections and never answers, as a Redis that hangs."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(50)
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}"
+
+
+@pytest.mark.parametrize("storage", ["redis://127.0.0.1:1", "frozen"])
+def test_sign_in_works_and_is_still_limited_when_redis_is_down_or_frozen(
+    tmp_path, boundaries_dir, frozen_redis, caplog, storage
+):
+    from tests.test_security import sign_in
+
+    app = make_app(f"sqlite:///{tmp_path / 'peta.sqlite'}", boundaries_dir, load_samples=False)
+    app.config["RATELIMIT_STORAGE_URI"] = frozen_redis if storage == "frozen" else storage
+    app = create_app({**app.config})  # the limiter reads its storage when the app is made
+    with app.app_context():
+        create_user(get_resources().engine, "budi", "editor", PASSWORD)
+    answers = []
+
+    def attempts():
+        client = app.test_client()
+        answers.extend(sign_in(client, "budi", f"tebakan-{n:04d}").status_code for n in range(11))
+        answers.append(sign_in(app.test_client(), "budi").status_code)
+
+    worker = threading.Thread(target=attempts)
+    worker.start()
+    worker.join(timeout=120)  # redis-py's defaults would wait for ever on the frozen one
+    assert not worker.is_alive(), "sign-in hung on the storage"
+    assert answers == [401] * 10 + [429, 429]  # the same limits, counted in this process (same address)
+    assert "PETA_RATELIMIT_STORAGE_URI does not answer" in caplog.text
+
+
+def test_redis_is_asked_with_short_timeouts_and_no_retries():
+    from web.auth import storage_options
+
+    options = storage_options("redis://cache:6379")
+    assert options["socket_timeout"] <= 0.1 and options["socket_connect_timeout"] <= 0.1
+    assert options["retry"].get_retries() == 0
+    assert storage_options("memory://") == {}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, jsonify, redirect, request, url_for
+from flask.logging import default_handler
 from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_required
@@ -124,9 +126,10 @@ def sign_in_limits(suffix: str = "") -> list[Limit]:
 
 
 # A Redis that is down answers at once (connection refused); one that is frozen would hold a worker for
-# redis-py's defaults (no socket timeout, three retries). A quarter second and no retry, then the limits fall
-# back to this process's memory until Redis answers again.
-REDIS_OPTIONS = {"socket_timeout": 0.25, "socket_connect_timeout": 0.25}
+# redis-py's defaults (no socket timeout, three retries). A Redis beside the app answers in about a millisecond:
+# after a tenth of a second, and no retry, the limits fall back to this process's memory. Flask-Limiter then
+# asks Redis again after 1, 2, 4 … seconds (each a tenth of a second at most) and returns to it when it answers.
+REDIS_OPTIONS = {"socket_timeout": 0.1, "socket_connect_timeout": 0.1}
 
 
 def storage_options(uri: str) -> dict:
@@ -139,6 +142,26 @@ def storage_options(uri: str) -> dict:
     return {**REDIS_OPTIONS, "retry": Retry(NoBackoff(), 0)}
 
 
+class _NameTheSetting(logging.Filter):
+    """Flask-Limiter's own warning, with what it means here and the setting to look at."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING and "falling back" in str(record.msg):
+            record.msg = (
+                f"{record.msg}: PETA_RATELIMIT_STORAGE_URI does not answer; sign-in limits are counted by this "
+                "process alone until it does"
+            )
+        return True
+
+
+def _log_storage_failures() -> None:
+    """Flask-Limiter logs to its own logger, which has no handler: send it where the app's log goes, once."""
+    logger = logging.getLogger("flask-limiter")
+    if default_handler not in logger.handlers:
+        logger.addHandler(default_handler)
+        logger.addFilter(_NameTheSetting())
+
+
 def throttle_sign_in(app: Flask) -> Limiter:
     """Limit sign-in attempts per address (every attempt) and wrong passwords per (account, address) and per
     account, in RATELIMIT_STORAGE_URI (memory:// by default; redis:// when several instances must share them).
@@ -147,6 +170,7 @@ def throttle_sign_in(app: Flask) -> Limiter:
     warning by Flask-Limiter) and Redis is tried again with a growing pause: sign-in keeps working.
     """
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", storage_options(app.config["RATELIMIT_STORAGE_URI"]))
+    _log_storage_failures()
     limits = sign_in_limits()
     limiter = Limiter(
         get_remote_address,
