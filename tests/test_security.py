@@ -571,3 +571,18 @@ def test_forged_hosts_do_not_poison_either_gunicorn_worker(gunicorn):
     pages = [fetch(gunicorn, "/") for _ in range(10)]
     assert all(status == 200 for status, _ in pages)
     assert not [page for _, page in pages if "attacker.example" in page]
+
+
+def test_several_workers_counting_limits_in_memory_warn_at_start(gunicorn, tmp_path):
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert "PETA_RATELIMIT_STORAGE_URI is memory://" in log and "each of the 2 workers" in log
+
+
+@pytest.mark.slow
+def test_a_short_secret_stops_gunicorn_instead_of_restarting_workers(site, tmp_path):
+    env = {**os.environ, "PETA_SECRET_KEY": "password", "PETA_DATABASE_URL": site.config["DATABASE_URL"]}
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{_free_port()}"]
+    finished = subprocess.run([*command, "wsgi:app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert finished.returncode != 0
+    assert finished.stderr.count("PETA_SECRET_KEY has 8 characters; at least 32") in (1, 2)  # once per worker
+    assert "App failed to load" in finished.stderr
