@@ -92,7 +92,8 @@ def check_strength(password: str, name: str = "") -> None:
         raise AccountError(f"Kata sandi minimal {MIN_PASSWORD} karakter (tanpa menghitung spasi di awal dan akhir).")
     if len(password) > MAX_PASSWORD:
         raise AccountError(f"Kata sandi paling panjang {MAX_PASSWORD} karakter.")
-    score = zxcvbn(password, user_inputs=[name, "peta", "cakupan", "bpjs", "ketenagakerjaan"])["score"]
+    # zxcvbn scores at most 72 characters (its work grows fast with length); more can only add strength.
+    score = zxcvbn(password[:72], user_inputs=[name, "peta", "cakupan", "bpjs", "ketenagakerjaan"])["score"]
     if score < MIN_STRENGTH:
         raise AccountError(
             f"Kata sandi terlalu mudah ditebak (kekuatan {score} dari 4, perlu minimal {MIN_STRENGTH}). "
@@ -161,7 +162,9 @@ def check_password(engine: Engine, name: str, password: str) -> Account | None:
     if wanted is not None:
         with Session(engine) as session:
             user = _find(session, wanted)
+    # A password longer than any allowed is wrong; it is still hashed (cut short), so it costs the same time.
     right = check_password_hash(user.password_hash if user else _DUMMY_HASH, password[:MAX_PASSWORD])
+    right = right and len(password) <= MAX_PASSWORD
     if user is None or not right or user.disabled:
         return None
     return _account(user)

@@ -193,3 +193,10 @@ def test_redis_is_asked_with_short_timeouts_and_no_retries():
     assert options["socket_timeout"] <= 0.1 and options["socket_connect_timeout"] <= 0.1
     assert options["retry"].get_retries() == 0
     assert storage_options("memory://") == {}
+
+
+def test_the_right_password_with_more_after_it_is_wrong(engine):
+    password = "jembatan-kopi-hujan-27-" + "x" * 170
+    create_user(engine, "budi", "editor", password)
+    assert check_password(engine, "budi", password).name == "budi"
+    assert check_password(engine, "budi", password + "y" * 50) is None
