@@ -111,7 +111,11 @@ class Instance:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 def start_instance(folder: Path, env: dict[str, str], workers: int) -> Instance:
@@ -152,12 +156,17 @@ class Deployment:
         )
 
     def stop(self) -> None:
-        for instance in self.instances:
-            instance.stop()
-        self.redis.stop()
-        if self.postgres is not None:
-            self.postgres.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Stop the instances, Redis and the private PostgreSQL (each even when another fails) and remove them."""
+        try:
+            for instance in self.instances:
+                instance.stop()
+        finally:
+            try:
+                self.redis.stop()
+            finally:
+                if self.postgres is not None:
+                    self.postgres.stop()
+                shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def start(instances: int = 2, workers: int = 2, postgres: Databases | None = None) -> Deployment:
@@ -210,7 +219,11 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl-C (or the terminal's, sent to the whole group) must not leave servers behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         deployment.stop()
+        print("Stopped and removed.")
 
 
 if __name__ == "__main__":
