@@ -6,7 +6,7 @@ Command-line options (`--workers 4 --bind …`) still win; this file adds a warn
 import os
 
 # gunicorn answers a request line or header over these itself, with an English page; under them the app
-# answers in words (web.security: 414 over 4,096 characters of path and query, 431 over 8,192 of a header).
+# answers in words (web.security: 414 over 8,000 characters of path and query, 431 over 8,192 of a header).
 limit_request_line = 8190  # gunicorn's largest
 limit_request_field_size = 16384
 

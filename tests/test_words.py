@@ -71,8 +71,8 @@ PATHS = [
     ("/static/" + "a" * 256 + "?lang=en", 404, "not found"),
     ("/aset/" + "a" * 256 + ".js", 404, "Halaman tidak ditemukan"),
     ("/map/" + "a" * 256, 404, "tidak ada"),
-    ("/map/kalimantan?title=" + "a" * 5000, 414, "Alamat terlalu panjang"),
-    ("/static/" + "a" * 5000 + "?lang=en", 414, "address is too long"),
+    ("/map/kalimantan?title=" + "a" * 9000, 414, "Alamat terlalu panjang"),
+    ("/static/" + "a" * 9000 + "?lang=en", 414, "address is too long"),
 ]
 
 
