@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test test-fast lint measure bench curate
+.PHONY: setup run test test-fast lint measure bench curate deploy-local
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,9 @@ bench: setup
 # Rebuild the bundled published figures (data/coverage/terbitan.csv, provinsi.csv) from ../shared/coverage.
 curate: $(VENV)/.installed
 	$(BIN)/python scripts/curate_published.py
+
+# Two instances (gunicorn, two workers each) sharing one PostgreSQL and one Redis on loopback, as several machines
+# run it (scripts/deploy_local.py says each step; tests/test_deploy.py checks them). Ctrl-C stops and removes it all.
+deploy-local: setup
+	bash scripts/system-deps.sh
+	$(BIN)/python scripts/deploy_local.py

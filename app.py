@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent
 LANGUAGES = ("id", "en")
 SECRET_FILE = "secret_key"
 KNOWN_SECRETS = {"dev-only-change-me", "dev", "secret", "changeme"}  # published in old releases or guessable
+MIN_SECRET = 32  # characters: `secrets.token_hex(32)` makes 64; anything shorter can be guessed or forged
 
 
 class ConfigError(RuntimeError):
@@ -42,6 +43,23 @@ def instance_secret(instance: Path) -> str:
     with os.fdopen(descriptor, "w") as file:
         file.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def check_secret(secret: str) -> None:
+    """Refuse a session secret that can be guessed: a published value, or under 32 characters, or one that
+    repeats a few characters (a 32-character secret of one letter is no secret)."""
+    hint = (
+        "Hint: unset it (a random one is made in the instance folder) or make one with "
+        "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+    )
+    if secret in KNOWN_SECRETS or secret.lower() in KNOWN_SECRETS:
+        raise ConfigError(f"PETA_SECRET_KEY is a published value. {hint}")
+    if len(secret) < MIN_SECRET:
+        raise ConfigError(
+            f"PETA_SECRET_KEY has {len(secret)} characters; at least {MIN_SECRET} random ones are needed. {hint}"
+        )
+    if len(set(secret)) < 8:
+        raise ConfigError(f"PETA_SECRET_KEY repeats a few characters; it must be random. {hint}")
 
 
 def select_locale() -> str:
@@ -77,23 +95,28 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
         PUBLIC_URL="",  # e.g. https://peta.example.go.id: the only source of absolute addresses in pages
         TRUSTED_HOSTS=None,  # host names this app answers to (comma-separated); None answers any
         RATELIMIT_STORAGE_URI="memory://",  # where sign-in attempts are counted; redis://… shared by instances
-        LOGIN_LIMIT_ACCOUNT="10 per 15 minutes",  # failed sign-ins per account name
+        LOGIN_LIMIT_ACCOUNT="10 per 15 minutes",  # failed sign-ins per account name from one address
+        LOGIN_LIMIT_ACCOUNT_ALL="20 per minute",  # failed sign-ins per account from all addresses: slows, never locks
         LOGIN_LIMIT_ADDRESS="30 per 15 minutes",  # sign-in attempts per client address
         SESSION_COOKIE_SAMESITE="Lax",  # the session cookie is not sent with cross-site form posts
+        EXPORT_SLOTS=1,  # PNG/PDF/SVG/PowerPoint exports made at once on this machine (all workers); others get 503
         PROXY_COUNT=0,  # reverse proxies in front that set X-Forwarded-For/-Proto (the client address)
     )
     app.config.from_prefixed_env("PETA")
     if test_config:
         app.config.update(test_config)
-    if isinstance(app.config["TRUSTED_HOSTS"], str):
-        app.config["TRUSTED_HOSTS"] = [h for h in app.config["TRUSTED_HOSTS"].replace(",", " ").split() if h] or None
+    hosts, app.config["TRUSTED_HOSTS"] = app.config["TRUSTED_HOSTS"], None
+    if isinstance(hosts, str):
+        hosts = [h for h in hosts.replace(",", " ").split() if h]
+    # Checked by web.security (a 400 in the page's language, /health for any host), not by Flask: Flask's check
+    # leaves the request without URLs, so even its error page failed (500).
+    app.config["ANSWERED_HOSTS"] = [h.lower() for h in hosts] if hosts else None
     if str(app.config["PUBLIC_URL"]).startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True  # served over HTTPS: never send the session in clear text
     instance.mkdir(exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(instance)
-    if app.config["SECRET_KEY"] in KNOWN_SECRETS:
-        raise ConfigError("PETA_SECRET_KEY is a published value. Hint: unset it (a secret is made) or set your own.")
+    check_secret(str(app.config["SECRET_KEY"]))
     if int(app.config["PROXY_COUNT"]):
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)

@@ -48,7 +48,7 @@ from geo.matching import (
     split_jenis,
     whole_province,
 )
-from geo.numbers import format_percent, format_points
+from geo.numbers import format_count, format_percent, format_points
 from geo.segments import CONTRIBUTION, COUNT_COLUMNS, SEGMENT_COLUMNS, segment_problems
 
 COLUMN_LABELS = FIELD_LABELS
@@ -106,7 +106,11 @@ MONTHS = {
 MAX_ROWS = 5_000
 MAX_DECLARED_ROWS = 100_000
 MAX_DECLARED_COLUMNS = 1_000
-MAX_UNPACKED_BYTES = 50_000_000
+# A coverage table of every district of Indonesia unpacks to well under 1 MB; 12 MB leaves room for formatting
+# and notes sheets and keeps openpyxl's parse of the largest accepted file to a few seconds and tens of MB
+# (a workbook of ~110 KB unpacking to ~48 MB took 22–31 s and +300 MB under the old 50 MB bound).
+MAX_UNPACKED_BYTES = 12_000_000
+MAX_LINE_CHARACTERS = 100_000  # the csv module refuses a cell over 131,072 characters, in English
 MAX_COLUMNS = 60
 COVERAGE_MISMATCH_POINTS = 0.5
 
@@ -475,7 +479,35 @@ def read_table(data: bytes, filename: str, sheet: str | None = None) -> Table:
     return Table(_read_csv(data))
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text" and some exports
+
+
+def _utf16(data: bytes) -> str | None:
+    """Text saved as UTF-16 (with its byte-order mark, or ASCII text with every other byte NUL), else None."""
+    if data.startswith(UTF16_BOMS):
+        encoding = "utf-16"
+    elif len(data) >= 4 and data[1::2][:200].count(0) > 90 / 100 * len(data[1::2][:200]):
+        encoding = "utf-16-le"
+    elif len(data) >= 4 and data[0::2][:200].count(0) > 90 / 100 * len(data[0::2][:200]):
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise CoverageFileError(
+            "Berkas ini tampak disimpan sebagai teks UTF-16 tetapi rusak. Simpan ulang sebagai CSV UTF-8."
+        ) from error
+
+
 def _decode(data: bytes) -> str:
+    text = _utf16(data)
+    if text is not None:
+        if "\x00" in text:
+            raise CoverageFileError(
+                "Berkas teks UTF-16 ini berisi karakter NUL (kode 0). Simpan ulang sebagai CSV UTF-8."
+            )
+        return text
     if b"\x00" in data:  # anywhere: PostgreSQL refuses NUL in text, and no CSV has one
         raise CoverageFileError("Berkas ini bukan teks CSV (berisi data biner). Simpan sebagai CSV atau XLSX.")
     for encoding in ("utf-8-sig", "cp1252"):
@@ -500,6 +532,13 @@ def _most_used_delimiter(head: str) -> type[csv.Dialect]:
 def _read_csv(data: bytes) -> list[list[str]]:
     # Old Mac and some Excel exports end lines with a bare carriage return.
     text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARACTERS:
+            raise CoverageFileError(
+                f"Baris {number} berisi {format_count(len(line), 'id')} karakter (paling banyak "
+                f"{format_count(MAX_LINE_CHARACTERS, 'id')}). Sebuah sel tabel cakupan berisi nama "
+                "atau angka saja: hapus teks panjang itu, lalu unggah lagi."
+            )
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
@@ -523,7 +562,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
             rows.append([cell.strip() for cell in row[:MAX_COLUMNS]])
     except csv.Error as error:
         raise CoverageFileError(
-            f"Berkas CSV tidak dapat dibaca sampai akhir (baris {reader.line_num}: {error}). "
+            f"Berkas CSV tidak dapat dibaca sampai akhir (baris {reader.line_num}). "
             "Periksa tanda kutip di baris itu, lalu simpan ulang sebagai CSV UTF-8."
         ) from error
     return rows
@@ -538,8 +577,9 @@ def _check_zip(data: bytes) -> None:
         raise CoverageFileError("Berkas XLSX rusak. Simpan ulang dari Excel sebagai .xlsx.") from error
     if unpacked > MAX_UNPACKED_BYTES:
         raise CoverageFileError(
-            f"Isi berkas XLSX terlalu besar ({unpacked // 1_000_000} MB setelah dibuka). "
-            "Simpan hanya tabel cakupan di lembar pertama."
+            f"Isi berkas XLSX terlalu besar ({unpacked // 1_000_000} MB setelah dibuka; paling besar "
+            f"{MAX_UNPACKED_BYTES // 1_000_000} MB). Simpan hanya tabel cakupan (tanpa gambar, format atau lembar "
+            "lain) ke buku kerja baru, atau simpan sebagai CSV, lalu unggah lagi."
         )
 
 

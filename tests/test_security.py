@@ -112,7 +112,7 @@ def test_absolute_addresses_come_from_the_public_url(site):
 def test_only_trusted_hosts_are_answered(site, monkeypatch):
     monkeypatch.setenv("PETA_TRUSTED_HOSTS", "peta.example.go.id, localhost")
     app = create_app({"TESTING": True, "DATABASE_URL": site.config["DATABASE_URL"]})
-    assert app.config["TRUSTED_HOSTS"] == ["peta.example.go.id", "localhost"]
+    assert app.config["ANSWERED_HOSTS"] == ["peta.example.go.id", "localhost"]
     client = app.test_client()
     assert client.get("/api/scopes", headers={"Host": "attacker.example"}).status_code == 400
     assert client.get("/api/scopes", headers={"Host": "peta.example.go.id"}).status_code == 200
@@ -200,23 +200,56 @@ def test_tokens_are_listed_revoked_and_refused_for_disabled_accounts(site):
     assert runner.invoke(args=["tokens", "revoke", "999999"]).exit_code == 1
 
 
-def test_wrong_passwords_are_throttled_per_account_then_per_address(site):
-    site.config.update(LOGIN_LIMIT_ACCOUNT="5 per 15 minutes", LOGIN_LIMIT_ADDRESS="7 per 15 minutes")
+@pytest.fixture()
+def fresh_limits(site):
+    """The site's sign-in counts start at zero (other tests sign in too) and are cleared afterwards."""
+    site.extensions["peta_limiter"].reset()
+    yield site
+    site.extensions["peta_limiter"].reset()
+
+
+def test_wrong_passwords_from_one_address_never_lock_the_owner_out(site, fresh_limits):
+    """Ten wrong passwords (the default limit) from one address: that address waits, the owner elsewhere does not."""
     try:
         guesser = site.test_client()
-        answers = [sign_in(guesser, "pengelola", f"tebakan-{n:04d}").status_code for n in range(6)]
-        assert answers == [401] * 5 + [429]
-        owner = site.test_client()
-        owner.environ_base["REMOTE_ADDR"] = "10.0.0.9"
-        refused = sign_in(owner, "pengelola")  # the right password, from elsewhere: the account is locked
+        answers = [sign_in(guesser, "pengelola", f"tebakan-{n:04d}").status_code for n in range(11)]
+        assert answers == [401] * 10 + [429]
+        refused = sign_in(guesser, "pengelola")  # even the right password, from the guessing address
         assert refused.status_code == 429 and "Terlalu banyak percobaan masuk" in refused.get_data(as_text=True)
         assert "Retry-After" in refused.headers
-        assert sign_in(owner, "penyunting").status_code == 302  # other accounts are not
-        answers = [sign_in(guesser, f"nama-{n}", "salah-sekali").status_code for n in range(3)]
-        assert answers == [401, 401, 429]  # 7 counted attempts from this address in all
+        owner = site.test_client()
+        owner.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+        assert sign_in(owner, "pengelola").status_code == 302  # the right password, from elsewhere
+        assert sign_in(guesser, "penyunting").status_code == 302  # other accounts from the same address too
     finally:
         site.extensions["peta_limiter"].reset()
-        site.config.update(LOGIN_LIMIT_ACCOUNT="10 per 15 minutes", LOGIN_LIMIT_ADDRESS="30 per 15 minutes")
+
+
+def test_a_guess_spread_over_addresses_is_slowed_down_for_a_minute_not_locked(site, fresh_limits):
+    site.config.update(LOGIN_LIMIT_ACCOUNT_ALL="3 per minute")
+    try:
+        for number in range(3):
+            guesser = site.test_client()
+            guesser.environ_base["REMOTE_ADDR"] = f"10.0.1.{number}"
+            assert sign_in(guesser, "pengelola", "tebakan-salah-sekali").status_code == 401
+        owner = site.test_client()
+        owner.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+        slowed = sign_in(owner, "pengelola")
+        assert slowed.status_code == 429 and "Tunggu 1 menit" in slowed.get_data(as_text=True)
+    finally:
+        site.extensions["peta_limiter"].reset()
+        site.config.update(LOGIN_LIMIT_ACCOUNT_ALL="20 per minute")
+
+
+def test_attempts_per_address_are_limited_whatever_the_name(site, fresh_limits):
+    site.config.update(LOGIN_LIMIT_ADDRESS="7 per 15 minutes")
+    try:
+        guesser = site.test_client()
+        answers = [sign_in(guesser, f"nama-{n}", "salah-sekali").status_code for n in range(8)]
+        assert answers == [401] * 7 + [429]
+    finally:
+        site.extensions["peta_limiter"].reset()
+        site.config.update(LOGIN_LIMIT_ADDRESS="30 per 15 minutes")
 
 
 def test_unknown_names_cost_one_password_hash_like_known_ones(site, monkeypatch):
@@ -538,3 +571,18 @@ def test_forged_hosts_do_not_poison_either_gunicorn_worker(gunicorn):
     pages = [fetch(gunicorn, "/") for _ in range(10)]
     assert all(status == 200 for status, _ in pages)
     assert not [page for _, page in pages if "attacker.example" in page]
+
+
+def test_several_workers_counting_limits_in_memory_warn_at_start(gunicorn, tmp_path):
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert "PETA_RATELIMIT_STORAGE_URI is memory://" in log and "each of the 2 workers" in log
+
+
+@pytest.mark.slow
+def test_a_short_secret_stops_gunicorn_instead_of_restarting_workers(site, tmp_path):
+    env = {**os.environ, "PETA_SECRET_KEY": "password", "PETA_DATABASE_URL": site.config["DATABASE_URL"]}
+    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{_free_port()}"]
+    finished = subprocess.run([*command, "wsgi:app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert finished.returncode != 0
+    assert finished.stderr.count("PETA_SECRET_KEY has 8 characters; at least 32") in (1, 2)  # once per worker
+    assert "App failed to load" in finished.stderr

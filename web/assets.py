@@ -94,9 +94,12 @@ def _read(folders: dict[str, str], package: str, filename: str) -> bytes | None:
     if package not in folders:
         return None
     path = safe_join(folders[package], filename)
-    if path is None or not Path(path).is_file():
+    try:
+        if path is None or not Path(path).is_file():
+            return None
+        return Path(path).read_bytes()
+    except OSError:  # a name too long for the file system (ENAMETOOLONG) is a file that is not there
         return None
-    return Path(path).read_bytes()
 
 
 @lru_cache(maxsize=128)

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, jsonify, redirect, request, url_for
-from flask_limiter import Limiter
+from flask.logging import default_handler
+from flask_limiter import Limit, Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_required
 from flask_wtf.csrf import CSRFProtect
 
-from geo.accounts import Account, get_account
+from geo.accounts import Account, get_account, sign_in_name
 from web.resources import get_resources
 from web.security import MAX_ID
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
-OPEN_ENDPOINTS = {"editor.login", "vendor.static", "vendor.asset", "vendor.bundle"}
+OPEN_ENDPOINTS = {"editor.login", "vendor.static", "vendor.asset", "vendor.bundle", "health"}
 
 
 class SessionUser(UserMixin):
@@ -72,40 +74,136 @@ editor_required = role_required("editor")  # an editor or admin
 admin_required = role_required("admin")  # the audit trail, as GET /api/audit
 
 
+def _account_name() -> str:
+    return sign_in_name(request.form.get("name") or "").lower()
+
+
+def _pair_key() -> str:
+    """Wrong passwords are counted per account name *and* address: one address guessing cannot lock the owner
+    out, who signs in from another."""
+    return f"pair:{_account_name()}|{get_remote_address()}"
+
+
 def _account_key() -> str:
-    """Sign-in attempts are also counted per account name, whichever address they come from."""
-    return "account:" + (request.form.get("name") or "").strip().lower()[:80]
+    """Wrong passwords for an account from every address together: a guess spread over many addresses slows
+    down to this, and the owner waits at most this window (a minute by default) rather than a quarter hour."""
+    return "account:" + _account_name()
 
 
 def _refused(response: Response) -> bool:
     return response.status_code == 401
 
 
-def throttle_sign_in(app: Flask) -> Limiter:
-    """Limit sign-in attempts per address (every attempt) and per account (failed attempts only).
+def _not_sign_in() -> bool:
+    return request.endpoint != "editor.login"
 
-    When an account has had too many wrong passwords, even the right one is refused until the window passes:
-    guessing stops, and the owner signs in a few minutes later. Counts live in RATELIMIT_STORAGE_URI
-    (memory:// by default; redis:// or memcached:// when several instances must share them).
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
+def sign_in_limits(suffix: str = "") -> list[Limit]:
+    """The three sign-in limits: per (account, address) and per account for failures, per address for all.
+
+    The fallback's copies count under their own scopes (suffix): on the request during which Redis fails, the
+    limit tried on Redis is deducted in memory too, and must not count that attempt twice.
     """
-    limiter = Limiter(get_remote_address, app=app, default_limits=[], headers_enabled=True)
+    failures = {"methods": ["POST"], "deduct_when": _refused, "exempt_when": _not_sign_in}
+    return [
+        Limit(
+            limit_provider=_setting("LOGIN_LIMIT_ACCOUNT"),
+            key_function=_pair_key,
+            scope="sign-in-pair" + suffix,
+            **failures,
+        ),
+        Limit(
+            limit_provider=_setting("LOGIN_LIMIT_ACCOUNT_ALL"),
+            key_function=_account_key,
+            scope="sign-in-account" + suffix,
+            **failures,
+        ),
+        Limit(
+            limit_provider=_setting("LOGIN_LIMIT_ADDRESS"),
+            key_function=get_remote_address,
+            scope="sign-in-address" + suffix,
+            methods=["POST"],
+            exempt_when=_not_sign_in,
+        ),
+    ]
+
+
+# A Redis that is down answers at once (connection refused); one that is frozen would hold a worker for
+# redis-py's defaults (no socket timeout, three retries). A Redis beside the app answers in about a millisecond:
+# after a tenth of a second, and no retry, the limits fall back to this process's memory. Flask-Limiter then
+# asks Redis again after 1, 2, 4 … seconds (each a tenth of a second at most) and returns to it when it answers.
+REDIS_OPTIONS = {"socket_timeout": 0.1, "socket_connect_timeout": 0.1}
+
+
+def storage_options(uri: str) -> dict:
+    """Flask-Limiter storage options: short timeouts and no retries for Redis, nothing for other storages."""
+    if not uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        return {}
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {**REDIS_OPTIONS, "retry": Retry(NoBackoff(), 0)}
+
+
+class _NameTheSetting(logging.Filter):
+    """Flask-Limiter's own warning, with what it means here and the setting to look at."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING and "falling back" in str(record.msg):
+            record.msg = (
+                f"{record.msg}: PETA_RATELIMIT_STORAGE_URI does not answer; sign-in limits are counted by this "
+                "process alone until it does"
+            )
+        return True
+
+
+def _log_storage_failures() -> None:
+    """Flask-Limiter logs to its own logger, which has no handler: send it where the app's log goes, once."""
+    logger = logging.getLogger("flask-limiter")
+    if default_handler not in logger.handlers:
+        logger.addHandler(default_handler)
+        logger.addFilter(_NameTheSetting())
+
+
+def throttle_sign_in(app: Flask) -> Limiter:
+    """Limit sign-in attempts per address (every attempt) and wrong passwords per (account, address) and per
+    account, in RATELIMIT_STORAGE_URI (memory:// by default; redis:// when several instances must share them).
+
+    When the storage cannot be reached the same limits are counted in this process's memory (logged as a
+    warning by Flask-Limiter) and Redis is tried again with a growing pause: sign-in keeps working.
+    """
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", storage_options(app.config["RATELIMIT_STORAGE_URI"]))
+    _log_storage_failures()
+    limits = sign_in_limits()
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        default_limits=[],
+        headers_enabled=True,
+        in_memory_fallback=sign_in_limits("-local"),
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,  # a storage error past the fallback (deducting after the answer) is logged, not a 500
+    )
     view = app.view_functions["editor.login"]
-    per_account = limiter.limit(
-        lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
-        key_func=_account_key,
-        methods=["POST"],
-        deduct_when=_refused,
-        scope="sign-in-account",
-    )
-    per_address = limiter.limit(
-        lambda: current_app.config["LOGIN_LIMIT_ADDRESS"], methods=["POST"], scope="sign-in-address"
-    )
-    app.view_functions["editor.login"] = per_address(per_account(view))
+    for limit in limits:
+        view = limiter.limit(
+            limit.limit_provider,
+            key_func=limit.key_function,
+            scope=limit.scope,
+            methods=limit.methods,
+            deduct_when=limit.deduct_when,
+        )(view)
+    app.view_functions["editor.login"] = view
     return limiter
 
 
 def register(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("LOGIN_LIMIT_ACCOUNT_ALL", "20 per minute")
     app.extensions["peta_limiter"] = throttle_sign_in(app)
     login_manager.init_app(app)
     login_manager.login_view = "editor.login"

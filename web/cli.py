@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -66,6 +68,21 @@ from geo.store import (
 from web.resources import current_index, get_resources
 
 PROVINCE_FILE = "provinsi.csv"  # beside PETA_PUBLISHED_FILE: the published province figures
+
+# Who ran a write on the command line, for the audit log: `--by NAME`, else the operating-system user.
+by_option = click.option(
+    "--by", "by", metavar="NAMA", help="Siapa yang menjalankan perintah ini (log audit); bawaan: pengguna sistem."
+)
+
+
+def operator(by: str | None) -> str:
+    """The audit actor of a command-line write: `NAME (cli)` from --by or the OS user, never just `cli`."""
+    if not (by and by.strip()):
+        try:
+            by = getpass.getuser()
+        except (KeyError, OSError):  # no user name for this uid (some containers)
+            by = f"uid {os.getuid()}"
+    return f"{by.strip()[:70]} (cli)"
 
 
 def prepare_settings() -> PrepareSettings:
@@ -204,15 +221,16 @@ def _read_password(from_stdin: bool, prompt: str) -> str:
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), default="editor", show_default=True)
 @click.option("--password-stdin", is_flag=True, help=PASSWORD_STDIN_HELP)
-def users_create(name: str, role: str, password_stdin: bool) -> None:
+@by_option
+def users_create(name: str, role: str, password_stdin: bool, by: str | None) -> None:
     """Create an account. The password is asked for twice (hidden); with --password-stdin it is read once
     from standard input."""
     password = _read_password(password_stdin, "Kata sandi")
     try:
-        create_user(get_resources().engine, name, role, password)
+        account = create_user(get_resources().engine, name, role, password, actor=operator(by))
     except AccountError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Akun '{name}' ({role}) dibuat.")
+    click.echo(f"Akun '{account.name}' ({role}) dibuat.")
 
 
 @users.command("list")
@@ -232,26 +250,32 @@ def _change(action, name: str, done: str) -> None:
 
 @users.command("disable")
 @click.argument("name")
-def users_disable(name: str) -> None:
+@by_option
+def users_disable(name: str, by: str | None) -> None:
     """Disable an account: its sessions end at once and its API tokens stop working."""
-    _change(lambda engine, n: set_disabled(engine, n, True), name, f"Akun '{name}' dinonaktifkan.")
+    actor = operator(by)
+    _change(lambda engine, n: set_disabled(engine, n, True, actor), name, f"Akun '{name}' dinonaktifkan.")
 
 
 @users.command("enable")
 @click.argument("name")
-def users_enable(name: str) -> None:
+@by_option
+def users_enable(name: str, by: str | None) -> None:
     """Enable a disabled account again."""
-    _change(lambda engine, n: set_disabled(engine, n, False), name, f"Akun '{name}' diaktifkan lagi.")
+    actor = operator(by)
+    _change(lambda engine, n: set_disabled(engine, n, False, actor), name, f"Akun '{name}' diaktifkan lagi.")
 
 
 @users.command("reset-password")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help=PASSWORD_STDIN_HELP)
-def users_reset_password(name: str, password_stdin: bool) -> None:
+@by_option
+def users_reset_password(name: str, password_stdin: bool, by: str | None) -> None:
     """Give an account a new password (asked for twice, or once from stdin with --password-stdin); its open
     sessions end."""
     password = _read_password(password_stdin, "Kata sandi baru")
-    _change(lambda engine, n: set_password(engine, n, password), name, f"Kata sandi akun '{name}' diganti.")
+    actor = operator(by)
+    _change(lambda engine, n: set_password(engine, n, password, actor), name, f"Kata sandi akun '{name}' diganti.")
 
 
 @click.group(cls=AppGroup)
@@ -269,10 +293,11 @@ def tokens_list(name: str | None) -> None:
 
 @tokens.command("revoke")
 @click.argument("token_id", type=int)
-def tokens_revoke(token_id: int) -> None:
+@by_option
+def tokens_revoke(token_id: int, by: str | None) -> None:
     """Revoke an API token by its id (from `tokens list`)."""
     try:
-        revoke_token(get_resources().engine, token_id)
+        revoke_token(get_resources().engine, token_id, operator(by))
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Token {token_id} dicabut.")
@@ -280,10 +305,11 @@ def tokens_revoke(token_id: int) -> None:
 
 @tokens.command("create")
 @click.argument("name")
-def tokens_create(name: str) -> None:
+@by_option
+def tokens_create(name: str, by: str | None) -> None:
     """Create an API token for an account and print it (it is shown only this once)."""
     try:
-        click.echo(create_token(get_resources().engine, name))
+        click.echo(create_token(get_resources().engine, name, operator(by)))
     except AccountError as error:
         raise click.ClickException(str(error)) from error
 
@@ -316,6 +342,7 @@ def coverage() -> None:
     metavar="BIDANG=KOLOM",
     help='Tetapkan kolom, mis. --kolom target="Target (%)" (berulang; abaikan=KOLOM: tidak diperlukan).',
 )
+@by_option
 def coverage_import(
     file: Path,
     period: str | None,
@@ -328,6 +355,7 @@ def coverage_import(
     replace: bool,
     code_system: str | None,
     columns: tuple[str, ...],
+    by: str | None,
 ) -> None:
     """Import one CSV/XLSX file as the new version of its period, merged into the live one unless --replace."""
     engine = get_resources().engine
@@ -351,7 +379,7 @@ def coverage_import(
     if not dry_run:
         records = records_from_report(report)
         _, diff = publish_records(
-            engine, series, report.period, records, replace=replace, file_name=file.name, actor="cli"
+            engine, series, report.period, records, replace=replace, file_name=file.name, actor=operator(by)
         )
         if not as_json:
             click.echo(
@@ -365,10 +393,11 @@ def coverage_import(
 @coverage.command("withdraw")
 @click.argument("period")
 @click.option("--series", default=MAIN_SERIES, type=click.Choice([MAIN_SERIES, SAMPLE_SERIES]))
-def coverage_withdraw(period: str, series: str) -> None:
+@by_option
+def coverage_withdraw(period: str, series: str, by: str | None) -> None:
     """Take PERIOD off every map and list; it stays in history and a restore brings it back."""
     try:
-        info = withdraw_period(get_resources().engine, series, period, "cli")
+        info = withdraw_period(get_resources().engine, series, period, operator(by))
     except HistoryError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Ditarik: {series} {period} (versi {info.version} tetap di riwayat; pulihkan untuk menayangkan).")
@@ -420,10 +449,11 @@ def aliases_list() -> None:
 
 @aliases.command("remove")
 @click.argument("alias_id", type=int)
-def aliases_remove(alias_id: int) -> None:
+@by_option
+def aliases_remove(alias_id: int, by: str | None) -> None:
     """Remove a saved alias by its number (see `aliases list`)."""
     try:
-        alias = remove_alias(get_resources().engine, alias_id, "cli")
+        alias = remove_alias(get_resources().engine, alias_id, operator(by))
     except HistoryError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Dihapus: '{alias.alias}' → {alias.kode}.")

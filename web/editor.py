@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from sqlalchemy.exc import DBAPIError
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from geo.accounts import check_password, end_sessions
+from geo.accounts import check_password, end_sessions, record_sign_in
 from geo.codes import BPS, KEMENDAGRI, SYSTEM_LABELS
 from geo.columns import ColumnChoiceError, field_of_label, parse_choices
 from geo.coverage import CoverageFileError, check_as_of, check_period, problems_by_row
@@ -110,7 +112,9 @@ class UploadForm(FlaskForm):
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        account = check_password(get_resources().engine, form.name.data, form.password.data)
+        engine = get_resources().engine
+        account = check_password(engine, form.name.data, form.password.data)
+        _audit_sign_in(engine, form.name.data, account is not None)
         if account is not None:
             login_user(SessionUser(account))
             return redirect(same_site_path(request.args.get("next")) or url_for("editor.upload"))
@@ -118,11 +122,33 @@ def login():
     return render_template("login.html", form=form), (401 if request.method == "POST" else 200)
 
 
+def _audit_sign_in(engine, name: str, succeeded: bool) -> None:
+    """Audit the attempt; a database that cannot be written (read-only) must not stop a sign-in."""
+    try:
+        record_sign_in(engine, name, get_remote_address() or "", succeeded)
+    except DBAPIError as error:
+        current_app.logger.warning("Sign-in not audited: %s", error.orig)
+
+
 @bp.post("/keluar")
 def logout():
+    ended_everywhere = True
     if current_user.is_authenticated:
-        end_sessions(get_resources().engine, current_user.account.id)  # a copied cookie stops working too
-    logout_user()
+        try:
+            end_sessions(get_resources().engine, current_user.account.id)  # a copied cookie stops working too
+        except DBAPIError as error:
+            current_app.logger.warning("Sessions not ended in the database: %s", error.orig)
+            ended_everywhere = False
+    logout_user()  # this browser's session ends whatever the database says
+    if not ended_everywhere:
+        flash(
+            _(
+                "Anda sudah keluar di peramban ini. Basis data sedang hanya-baca atau tidak dapat dihubungi, jadi "
+                "sesi akun ini di perangkat lain belum diakhiri: keluar lagi nanti, atau minta admin menonaktifkan "
+                "lalu mengaktifkan akun."
+            )
+        )
+        return redirect(url_for("editor.login"))  # the page that shows the message
     return redirect(url_for("maps.index"))
 
 
@@ -191,7 +217,7 @@ def edit_row(draft_id: int, row: int):
     elif wants_alias:
         entry = next(r for r in report.rows if r.row == row)
         jenis = resources.boundaries.districts.set_index("kode").at[code, "jenis"]
-        _, key = split_jenis(entry.input)
+        _jenis, key = split_jenis(entry.input)
         if key:
             save_alias(resources.engine, entry.input, jenis, code, actor)
             flash(f"'{entry.input}' disimpan sebagai nama lain untuk {entry.name}.")

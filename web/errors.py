@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+import errno
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
@@ -20,8 +23,16 @@ from web.query import Problem, QueryError
 def _answer(status: int, message: str):
     if request.path.startswith("/api/"):
         return jsonify({"error": message, "status": status}), status
+    if request_ctx.url_adapter is None:
+        # A Host that no URL can be built for (a label over 63 characters, a stray bracket): the error page
+        # links only to paths on this site, so any name does.
+        request_ctx.url_adapter = current_app.url_map.bind("localhost", script_name=request.root_path or "/")
     lang = str(get_locale()).split("_")[0]
-    return render_template("error.html", status=status, message=message, lang=lang), status
+    try:
+        return render_template("error.html", status=status, message=message, lang=lang), status
+    except Exception:  # the answer about an error must not be another error: the words, as plain text
+        current_app.logger.exception("Error page failed")
+        return Response(message + "\n", mimetype="text/plain"), status
 
 
 def http_message(error: HTTPException) -> str:
@@ -84,12 +95,22 @@ def query_problem(error: QueryError) -> tuple[int, str]:
 
 
 READ_ONLY_STATES = {"25006"}  # PostgreSQL: read_only_sql_transaction
+DISK_FULL_STATES = {"53100"}  # PostgreSQL: disk_full
+
+
+def disk_full_message() -> str:
+    return _(
+        "Disk server penuh, jadi perubahan tidak dapat disimpan. Peta tetap bisa dilihat. Minta admin "
+        "mengosongkan ruang disk server (atau basis data), lalu coba lagi."
+    )
 
 
 def database_problem(error: DBAPIError) -> tuple[int, str]:
     """Status and message for a database error, naming the cause: read-only, bad input, or unreachable."""
     state = getattr(error.orig, "sqlstate", None)
     text = str(error.orig).lower()
+    if state in DISK_FULL_STATES or "disk is full" in text or "no space left" in text:
+        return 507, disk_full_message()
     if state in READ_ONLY_STATES or "readonly database" in text or "read-only" in text:
         return 503, _(
             "Basis data sedang hanya-baca (read-only), jadi perubahan tidak dapat disimpan. Peta tetap bisa "
@@ -143,7 +164,16 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _answer(error.code or 500, http_message(error))
+        body, status = _answer(error.code or 500, http_message(error))
+        retry = [value for name, value in error.get_headers() if name == "Retry-After"]  # 503 when busy
+        return body, status, {"Retry-After": retry[0]} if retry else {}
+
+    @app.errorhandler(OSError)
+    def system_error(error: OSError):
+        if error.errno == errno.ENOSPC:
+            app.logger.warning("Disk full: %s", error)
+            return _answer(507, disk_full_message())
+        return unexpected(error)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

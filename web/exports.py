@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
+from werkzeug.exceptions import ServiceUnavailable
 
 from geo.numbers import format_period
 from geo.samples import source_text
@@ -34,6 +40,39 @@ MAX_PIXELS = 3840 * 2160
 CACHED_SIZES = frozenset(
     {(1920, 1080, 1), (1920, 1080, 2), (1280, 720, 1), (1280, 720, 2), (1024, 768, 1), (1600, 900, 1)}
 )
+
+
+RETRY_SECONDS = 10
+
+
+@contextmanager
+def export_slot() -> Iterator[None]:
+    """One of PETA_EXPORT_SLOTS places for making an export, shared by every worker on this machine.
+
+    A lock file per place (flock, released by the system even when a worker is killed): with sync gunicorn
+    workers a lock per process would never wait, and eight PNG exports could take every worker from the pages.
+    When every place is taken the answer is a 503 with Retry-After, at once.
+    """
+    folder = Path(current_app.instance_path)
+    for slot in range(max(1, int(current_app.config["EXPORT_SLOTS"]))):
+        descriptor = os.open(folder / f"export-slot-{slot}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        try:
+            yield
+        finally:
+            os.close(descriptor)  # closing releases the lock
+        return
+    raise ServiceUnavailable(
+        _(
+            "Server sedang membuat ekspor lain. Coba lagi dalam %(seconds)s detik; peta di layar tetap bisa dipakai.",
+            seconds=RETRY_SECONDS,
+        ),
+        retry_after=RETRY_SECONDS,
+    )
 
 
 def _inline(text: str, tag: str) -> Markup:
@@ -88,19 +127,19 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
     patterns = dict(zip((lv.key for lv in view.scheme.levels), view.scheme.patterns, strict=False)) if wanted else {}
 
     def make() -> StoredBody:
-        legend = legend_of(view, locale)
-        data = render_static(
-            view.joined,
-            province_borders_of(resources, view),
-            legend,
-            static_texts(view, lang),
-            place_labels(resources, view, locale),
-            fmt=fmt,
-            width=width,
-            height=height,
-            scale=scale,
-            patterns=patterns,
-        )
+        with export_slot():
+            data = render_static(
+                view.joined,
+                province_borders_of(resources, view),
+                legend_of(view, locale),
+                static_texts(view, lang),
+                place_labels(resources, view, locale),
+                fmt=fmt,
+                width=width,
+                height=height,
+                scale=scale,
+                patterns=patterns,
+            )
         return store_body(data, FORMATS[fmt])
 
     if (width, height, scale) in CACHED_SIZES or fmt != "png":  # SVG and PDF are small whatever the size
@@ -171,17 +210,18 @@ def _pptx(resources: Resources, result: CoverageResult, locale: str) -> Response
 
     def make() -> StoredBody:
         ranking = result.ranking
-        deck = build_deck(
-            view.joined,
-            province_borders_of(resources, view),
-            legend_of(view, locale),
-            place_labels(resources, view, locale),
-            ranking,
-            view.scheme,
-            deck_texts(view, int(ranking[view.scheme.value].isna().sum()), locale),
-            locale,
-            story=storyline_of(resources, result.scope.slug, locale) if storyline else None,
-        )
+        with export_slot():
+            deck = build_deck(
+                view.joined,
+                province_borders_of(resources, view),
+                legend_of(view, locale),
+                place_labels(resources, view, locale),
+                ranking,
+                view.scheme,
+                deck_texts(view, int(ranking[view.scheme.value].isna().sum()), locale),
+                locale,
+                story=storyline_of(resources, result.scope.slug, locale) if storyline else None,
+            )
         return store_body(deck, PPTX)
 
     data = resources.cache.get_or_make(("pptx", *result.key, *result.table_key, locale, storyline), make)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
+from werkzeug.sansio.utils import host_is_trusted
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL (SQLite would hold 2^63 - 1)
 
@@ -33,6 +34,50 @@ def refuse_nul() -> None:
     texts = [*request.form.values(), *(f.filename or "" for f in request.files.values())]
     if any("\x00" in text for text in texts):
         abort(400, _("Isian berisi karakter NUL (kode 0). Hapus karakter itu lalu kirim lagi."))
+
+
+HEALTH_PATH = "/health"  # answers for any Host: load balancers and health checks ask by IP address
+
+
+def refuse_other_hosts() -> None:
+    """With PETA_TRUSTED_HOSTS set, any other Host gets a 400 in words (upper case and a port are accepted)."""
+    trusted = current_app.config.get("ANSWERED_HOSTS")
+    if not trusted or request.path == HEALTH_PATH or host_is_trusted(request.host.lower(), trusted):
+        return
+    abort(
+        400,
+        _(
+            "Alamat '%(host)s' tidak dilayani oleh server ini. Buka peta lewat alamat resminya: %(hosts)s.",
+            host=request.host[:100],
+            hosts=", ".join(trusted),
+        ),
+    )
+
+
+MAX_TARGET = 8000  # characters of path and query (gunicorn.conf.py lets 8,190 through to the app)
+MAX_HEADER = 8192  # bytes of one header (cookies included)
+
+
+def refuse_oversized() -> None:
+    """An address or a header too long for any page of ours: 414 / 431 in words (gunicorn's own are English)."""
+    if len(request.full_path) > MAX_TARGET:
+        abort(
+            414,
+            _(
+                "Alamat terlalu panjang (lebih dari %(limit)s karakter). Buka peta dari halaman utamanya.",
+                limit=MAX_TARGET,
+            ),
+        )
+    if any(len(name) + len(value) > MAX_HEADER for name, value in request.headers.items()):
+        abort(
+            431,
+            _("Header permintaan terlalu besar (biasanya cookie). Hapus cookie situs ini di peramban, lalu coba lagi."),
+        )
+
+
+def health() -> Response:
+    """The process answers (for load balancers and `deploy-local`); says nothing about the data."""
+    return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
 
 
 def frame_ancestors(origins: str) -> str:
@@ -108,6 +153,9 @@ def register(app: Flask) -> None:
     app.add_template_global(public_url)
     app.add_template_global(csp_nonce)
     app.add_template_filter(with_nonce)
+    first = app.before_request_funcs.setdefault(None, [])
+    first[:0] = [refuse_other_hosts, refuse_oversized]  # before anything reads the request
+    app.add_url_rule(HEALTH_PATH, "health", health)
     app.before_request(refuse_nul)
 
     @app.after_request
