@@ -10,6 +10,7 @@ from web.briefing import brief_for, brief_query, map_png, texts_of
 from web.encoding import store_body, stored_response
 from web.resources import get_resources
 from web.results import resolve_result
+from web.slots import export_slot
 
 bp = Blueprint("briefs", __name__)
 FORMATS = {"pdf": "application/pdf", "png": "image/png", "txt": "text/plain; charset=utf-8"}
@@ -31,7 +32,8 @@ def brief(scope: str, fmt: str) -> Response:
             body = "\n\n".join([texts.title, texts.subtitle, *texts.sentences, texts.source])
             return store_body(body, FORMATS[fmt])
         render = render_brief if fmt == "pdf" else render_share
-        return store_body(render(map_png(resources, result, fmt, locale), texts), FORMATS[fmt])
+        with export_slot():
+            return store_body(render(map_png(resources, result, fmt, locale), texts), FORMATS[fmt])
 
     stored = resources.cache.get_or_make(("brief", *result.key, locale, fmt), make)
     name = f"ringkasan-{result.scope.slug}-{result.dataset.period}.{fmt}"

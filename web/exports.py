@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
-from werkzeug.exceptions import ServiceUnavailable
 
 from geo.numbers import format_period
 from geo.samples import source_text
@@ -29,6 +23,7 @@ from web.query import MapQuery
 from web.rendering import attribution, legend_of, place_labels, province_borders_of, render_map
 from web.resources import Resources, cached_page, get_resources, page_response, topology_text
 from web.results import CoverageResult, resolve_result
+from web.slots import export_slot
 
 bp = Blueprint("exports", __name__)
 DEFAULT_SIZE = (1920, 1080)
@@ -40,39 +35,6 @@ MAX_PIXELS = 3840 * 2160
 CACHED_SIZES = frozenset(
     {(1920, 1080, 1), (1920, 1080, 2), (1280, 720, 1), (1280, 720, 2), (1024, 768, 1), (1600, 900, 1)}
 )
-
-
-RETRY_SECONDS = 10
-
-
-@contextmanager
-def export_slot() -> Iterator[None]:
-    """One of PETA_EXPORT_SLOTS places for making an export, shared by every worker on this machine.
-
-    A lock file per place (flock, released by the system even when a worker is killed): with sync gunicorn
-    workers a lock per process would never wait, and eight PNG exports could take every worker from the pages.
-    When every place is taken the answer is a 503 with Retry-After, at once.
-    """
-    folder = Path(current_app.instance_path)
-    for slot in range(max(1, int(current_app.config["EXPORT_SLOTS"]))):
-        descriptor = os.open(folder / f"export-slot-{slot}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(descriptor)
-            continue
-        try:
-            yield
-        finally:
-            os.close(descriptor)  # closing releases the lock
-        return
-    raise ServiceUnavailable(
-        _(
-            "Server sedang membuat ekspor lain. Coba lagi dalam %(seconds)s detik; peta di layar tetap bisa dipakai.",
-            seconds=RETRY_SECONDS,
-        ),
-        retry_after=RETRY_SECONDS,
-    )
 
 
 def _inline(text: str, tag: str) -> Markup:
