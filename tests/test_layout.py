@@ -1,10 +1,12 @@
 """Layouts for the room, measured in Chromium at the sizes projectors, laptops and phones really have."""
 
 import re
+import threading
 
 import pytest
 
 from tests.test_browser import page, server, wait_until  # noqa: F401 - live server and browser page fixtures
+from tests.test_uploads import tokens  # noqa: F401 - a fixture
 
 SIZES = [(1280, 720), (1024, 768), (390, 844)]
 DISTRICTS = ".leaflet-overlay-pane path.leaflet-interactive"
@@ -182,3 +184,55 @@ def test_small_multiples_show_one_map_per_period_in_time_order(client):
     for src in frames:
         png = client.get(src.replace("&amp;", "&"))
         assert png.status_code == 200 and png.mimetype == "image/png"
+
+
+PERIOD_SEGMENTS = "2025-08"
+ALL_SIZES = [(1280, 720), (1366, 768), (1024, 768), (390, 844)]
+# Move the pointer onto a district (its label anchor is inside it): the map's own projection gives the pixel.
+POINT_AT = """(code) => {
+    const entry = window.PetaCakupan.maps[0];
+    const layer = entry.byCode[code];
+    const p = entry.map.latLngToContainerPoint(layer.getCenter ? layer.getBounds().getCenter() : layer.getLatLng());
+    const r = entry.map.getContainer().getBoundingClientRect();
+    return [r.left + p.x, r.top + p.y];
+}"""
+TOOLTIP_BOX = """() => {
+    const tip = document.querySelector('.leaflet-tooltip.peta-tooltip');
+    const r = tip.getBoundingClientRect();
+    const values = Array.from(tip.querySelectorAll('td')).map(td => td.getBoundingClientRect().width);
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, values: Math.min(...values),
+            text: tip.innerText};
+}"""
+
+
+@pytest.fixture()
+def segment_server(app, tokens):  # noqa: F811 - the seeds' Kalimantan Timur file with segments and who pays
+    from werkzeug.serving import make_server
+
+    from tests.test_segments import KALTIM, PERIOD
+    from tests.test_uploads import auth, upload
+
+    client = app.test_client()
+    draft = upload(client, tokens["editor"], KALTIM, PERIOD).get_json()
+    assert client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"])).status_code == 201
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+
+
+@pytest.mark.parametrize("size", ALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("mode", ["", "&mode=present"])
+def test_segment_tooltips_fit_the_screen_with_room_for_the_values(segment_server, page, size, mode):  # noqa: F811
+    for view in ("pu", "bpu", "jakon", "pmi", "pembiayaan"):
+        open_map(page, f"{segment_server}/map/kalimantan-timur?period={PERIOD_SEGMENTS}&view={view}{mode}", size)
+        page.mouse.move(*page.evaluate(POINT_AT, "64.09"))
+        page.wait_for_selector(".leaflet-tooltip.peta-tooltip")
+        page.wait_for_timeout(50)  # the frame in which the tooltip is moved inside the map
+        box = page.evaluate(TOOLTIP_BOX)
+        assert box["left"] >= 0 and box["top"] >= 0, (view, box)
+        assert box["right"] <= size[0] and box["bottom"] <= size[1], (view, box)
+        assert box["values"] >= 150, (view, box)  # 90 px before: "kab/kota 72,8% · provinsi 27,2%" in one line
+        assert "Rp3.024.000.000" in box["text"] and "Rp1.131.782.400" in box["text"]  # 15.000 and 5.614 × Rp16.800 × 12
+        assert page.evaluate(TOOLTIP_COVERED) == [], view
+    assert not page.errors
