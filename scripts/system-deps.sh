@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the system packages the tests need from Debian's packages: Chromium (browser tests), PostgreSQL
 # (the store and upload tests run on SQLite and on a private PostgreSQL server that the tests start on
-# loopback; see tests/databases.py) and LibreOffice Impress (opens the PowerPoint export and renders it to PNG).
+# loopback; see tests/databases.py), LibreOffice Impress (opens the PowerPoint export and renders it to PNG) and
+# poppler-utils (pdftotext reads the PDF export's text layer).
 # Nothing else is downloaded.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-dejavu-core)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 lean=()
 command -v soffice >/dev/null 2>&1 || lean+=(libreoffice-impress)

@@ -4,6 +4,8 @@ import gc
 import io
 import os
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -142,3 +144,34 @@ def test_twenty_distinct_sizes_leave_the_memory_bounded(client):  # 270 MB befor
     gc.collect()
     grown = _rss_mb() - before
     assert grown < 100, f"{grown:.0f} MB more after 20 sizes"
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.mark.parametrize("scope", ["kalimantan-tengah", "kalimantan"])
+def test_svg_names_every_district_and_keeps_labels_as_text(client, scope):
+    root = ET.fromstring(client.get(f"/export/{scope}.svg?series=contoh").data)
+    groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if (g.get("id") or "").startswith("kab-")}
+    features = client.get(f"/api/coverage.geojson?scope={scope}&series=contoh").get_json()["features"]
+    expected = {f"kab-{f['properties']['code']}": f["properties"]["name"] for f in features}
+    assert {code: g.find(f"{SVG}title").text for code, g in groups.items()} == expected  # every district, by code
+    assert all(g.find(f".//{SVG}path") is not None for g in groups.values())  # ... and name, on its own shape
+    texts = {t.text for t in root.iter(f"{SVG}text")}
+    values = client.get(f"/map/{scope}/values.json?series=contoh")
+    labels = [text for _, _, text in values.get_json()["labels"]] if values.status_code == 200 else []
+    if scope == "kalimantan":  # the island map names its five provinces, each as text
+        assert {"Kalimantan Barat", "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur"} <= texts
+    drawn = [label for label in labels if label in texts]
+    assert len(drawn) >= len(labels) // 2 or scope == "kalimantan"
+    assert not root.findall(f".//{SVG}use")  # no glyphs drawn as shapes and reused
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is installed by system-deps.sh")
+def test_pdf_text_layer_holds_the_labels(client, tmp_path):
+    pdf = tmp_path / "peta.pdf"
+    pdf.write_bytes(client.get("/export/kalimantan.pdf?series=contoh").data)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for province in ("Kalimantan Barat", "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur"):
+        assert province in text
+    assert "Cakupan BPJS Ketenagakerjaan — Kalimantan" in text
