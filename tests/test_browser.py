@@ -34,6 +34,8 @@ def server(app):
         period="2026-01",
     )
     http = make_server("127.0.0.1", 0, app, threaded=True)
+    # As the README's deployment: the host the site answers to gives the address of its embed code.
+    app.config["TRUSTED_HOSTS"] = [f"127.0.0.1:{http.server_port}"]
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{http.server_port}"
@@ -566,3 +568,25 @@ def test_deep_zoom_loads_the_provinces_in_view_in_detail(server, page, layer, un
     assert "62" in loaded and "65" not in loaded  # Kalimantan Utara is out of view
     assert page.evaluate(outline) != before  # now drawn from its province's detailed outline
     assert not page.errors
+
+
+def test_the_embed_code_pasted_on_another_site_shows_the_map(server, page):
+    """The snippet from the Unduh menu, as is, in a page of another origin (another loopback port)."""
+    page.goto(server + "/map/kalimantan-tengah?series=contoh")
+    snippet = page.input_value("#embed-code")
+    other = make_server("127.0.0.1", 0, lambda environ, start: _html(start, snippet), threaded=True)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{other.server_port}/")
+        frame = page.frame_locator("iframe")
+        frame.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for()
+        assert frame.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 14
+        assert "Kalimantan Tengah" in frame.locator("h1").inner_text()
+    finally:
+        other.shutdown()
+    assert not page.errors
+
+
+def _html(start, body: str) -> list[bytes]:
+    start("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+    return [f"<!doctype html><title>Situs lain</title><h1>Berita</h1>{body}".encode()]

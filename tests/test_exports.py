@@ -69,7 +69,7 @@ def test_embed_may_be_framed_and_the_rest_may_not(client, shared_app):
     page = client.get("/map/kalimantan")
     assert page.headers["X-Frame-Options"] == "DENY"
     assert csp(page.headers)["frame-ancestors"] == "'none'"
-    assert "allowfullscreen" in page.get_data(as_text=True)  # the ready-to-copy iframe code
+    assert "PETA_PUBLIC_URL" in page.get_data(as_text=True)  # no address configured: the iframe code says so
 
 
 def test_embed_origins_are_configuration(app):
@@ -175,3 +175,13 @@ def test_pdf_text_layer_holds_the_labels(client, tmp_path):
     for province in ("Kalimantan Barat", "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur"):
         assert province in text
     assert "Cakupan BPJS Ketenagakerjaan — Kalimantan" in text
+
+
+def test_the_embed_code_needs_the_site_address_and_names_the_setting(app):
+    client = app.test_client()
+    page = client.get("/map/kalimantan-tengah").get_data(as_text=True)
+    assert 'id="embed-code"' not in page and "PETA_PUBLIC_URL" in page  # no bare path that breaks elsewhere
+    app.config["TRUSTED_HOSTS"] = ["peta.example.go.id", "localhost"]
+    page = client.get("/map/kalimantan-tengah?series=contoh", headers={"Host": "localhost"}).get_data(as_text=True)
+    assert 'src="http://peta.example.go.id/embed/kalimantan-tengah?' in page.replace("&amp;", "&")
+    assert "allowfullscreen" in page  # the ready-to-copy iframe code
