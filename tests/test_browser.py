@@ -590,3 +590,18 @@ def test_the_embed_code_pasted_on_another_site_shows_the_map(server, page):
 def _html(start, body: str) -> list[bytes]:
     start("200 OK", [("Content-Type", "text/html; charset=utf-8")])
     return [f"<!doctype html><title>Situs lain</title><h1>Berita</h1>{body}".encode()]
+
+
+def test_choosing_the_colour_blind_palette_recolours_the_map(server, page):
+    page.goto(server + "/map/kalimantan-tengah?series=contoh")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    page.select_option("select[name=palette]", "cvd")
+    page.wait_for_url("**palette=cvd**")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    fills = set(page.eval_on_selector_all(".leaflet-overlay-pane path.leaflet-interactive", DRAWN_FILLS_OF))
+    assert fills <= {"#d7191c", "#fdae61", "#abd9e9", "#2c7bb6"}
+    assert page.input_value("select[name=palette]") == "cvd"
+    assert not page.errors
+
+
+DRAWN_FILLS_OF = "els => els.map(e => e.getAttribute('fill'))"

@@ -185,3 +185,16 @@ def test_the_embed_code_needs_the_site_address_and_names_the_setting(app):
     page = client.get("/map/kalimantan-tengah?series=contoh", headers={"Host": "localhost"}).get_data(as_text=True)
     assert 'src="http://peta.example.go.id/embed/kalimantan-tengah?' in page.replace("&amp;", "&")
     assert "allowfullscreen" in page  # the ready-to-copy iframe code
+
+
+def test_the_colour_blind_palette_is_offered_in_the_controls_and_the_unduh_menu(client):
+    page = client.get("/map/kalimantan-tengah?series=contoh").get_data(as_text=True).replace("&amp;", "&")
+    assert re.search(r'<select name="palette">\s*<option value="" selected>Standar</option>\s*<option value="cvd"', page)
+    menu = page[page.index('id="share-cvd"') :].split("</p>", 1)[0]
+    assert len(re.findall(r'href="[^"]*palette=cvd', menu)) == 5  # the map, PNG, SVG, PDF and PowerPoint
+    cvd = client.get("/map/kalimantan-tengah?series=contoh&palette=cvd").get_data(as_text=True).replace("&amp;", "&")
+    assert '<option value="cvd" selected>' in cvd and '<option value="cakupan" selected>' in cvd
+    assert re.search(r'href="/export/kalimantan-tengah\.png\?[^"]*palette=cvd', cvd)  # downloads as the map shows
+    assert 'id="share-cvd"' not in cvd
+    segment = client.get("/map/kalimantan-tengah?series=contoh&view=pu&palette=cvd")
+    assert segment.status_code == 200 and 'name="palette"' not in segment.get_data(as_text=True)

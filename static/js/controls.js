@@ -18,6 +18,7 @@
     if (view && !(view === "perubahan" && !params.get("compare"))) { params.set("view", view); }
     if (changed === "compare" && params.get("compare")) { params.delete("view"); }  // show the change map
     if (get("layer") && get("layer") !== "kabupaten") { params.set("layer", get("layer")); }
+    if (get("palette")) { params.set("palette", get("palette")); }
     var peta = window.PetaCakupan;
     if (IN_PLACE[changed] && peta && peta.switchTo && window.fetch) {
       peta.switchTo(get("scope"), params, changed !== "view");  // the table follows period and comparison only
