@@ -236,3 +236,53 @@ def test_segment_tooltips_fit_the_screen_with_room_for_the_values(segment_server
         assert "Rp3.024.000.000" in box["text"] and "Rp1.131.782.400" in box["text"]  # 15.000 and 5.614 × Rp16.800 × 12
         assert page.evaluate(TOOLTIP_COVERED) == [], view
     assert not page.errors
+
+
+# The labels the presentation shows: their texts, smallest font size, and pairs whose boxes meet.
+SHOWN_LABELS = """() => {
+    const shown = Array.from(document.querySelectorAll('.peta-label')).filter(e => e.style.visibility !== 'hidden');
+    const boxes = shown.map(e => e.getBoundingClientRect());
+    const meeting = [];
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b, j) => {
+        if (a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top)
+            meeting.push([shown[i].textContent, shown[i + 1 + j].textContent]);
+    }));
+    return {texts: shown.map(e => e.textContent), total: document.querySelectorAll('.peta-label').length,
+            font: Math.min(...shown.map(e => parseFloat(getComputedStyle(e).fontSize))), meeting};
+}"""
+
+
+def capital_label(code: str) -> str:
+    """The start of the capital district's label: its short name (web.rendering) and a space before the value."""
+    import pandas as pd
+
+    from app import ROOT
+    from web.rendering import short_name
+
+    codes = pd.read_csv(ROOT / "data" / "kode_bps_kemendagri.csv", dtype=str)
+    return short_name(codes.set_index("kode_kemendagri").loc[code, "nama_kemendagri"]) + " "
+
+
+@pytest.mark.parametrize("size", ALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_presentation_labels_every_capital_large_and_apart_in_both_contrasts(server, page, size):  # noqa: F811
+    from geo.capitals import read_capitals
+
+    capitals = {code[:2]: code for code in read_capitals()}
+    provinces = page.request.get(f"{server}/api/scopes").json()
+    for scope in [s for s in provinces if s["kind"] == "province"]:
+        open_map(page, f"{server}/map/{scope['slug']}?series=contoh&mode=present", size)
+        for contrast in ("normal", "high"):
+            if contrast == "high":
+                page.click("button.theme-toggle") if page.is_visible("button.theme-toggle") else page.evaluate(
+                    "document.body.classList.add('high-contrast'); document.dispatchEvent(new Event('peta:relayout'))"
+                )
+                page.wait_for_timeout(100)
+            labels = page.evaluate(SHOWN_LABELS)
+            assert labels["meeting"] == [], (scope["slug"], contrast)
+            assert labels["font"] >= (18 if size[0] >= 1024 else 15), (scope["slug"], contrast)
+            capital = capital_label(capitals[scope["province_codes"][0]])
+            assert any(text.startswith(capital) for text in labels["texts"]), (scope["slug"], contrast, capital)
+            if scope["slug"] == "kalimantan-tengah" and size[0] >= 1024:  # the issue's map: half its districts
+                assert len(labels["texts"]) * 2 >= labels["total"] == 14, contrast
+        page.evaluate("localStorage.clear()")  # high contrast is remembered
+    assert not page.errors

@@ -78,6 +78,7 @@
   var apply = function (on) {
     document.body.classList.toggle("high-contrast", on);
     contrast.forEach(function (b) { b.setAttribute("aria-pressed", String(on)); });
+    document.dispatchEvent(new CustomEvent("peta:relayout"));  // labels change size: lay them out again
   };
   var stored = null;
   try { stored = window.localStorage.getItem("peta-kontras"); } catch (e) { stored = null; }
