@@ -286,3 +286,16 @@ def test_presentation_labels_every_capital_large_and_apart_in_both_contrasts(ser
                 assert len(labels["texts"]) * 2 >= labels["total"] == 14, contrast
         page.evaluate("localStorage.clear()")  # high contrast is remembered
     assert not page.errors
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_ranking_table_fits_its_panel(server, page, size):  # noqa: F811
+    for query in ("", "&compare=2025-06", "&lang=en"):
+        open_map(page, f"{server}/map/kalimantan-sumatera?series=contoh{query}", size)
+        if not page.is_visible("#panel"):
+            page.click("#toggle-panel")
+        page.wait_for_selector("#ranking tbody tr")
+        panel, table = page.evaluate(
+            "() => [document.querySelector('#panel').clientWidth, document.querySelector('#ranking').scrollWidth]"
+        )
+        assert table <= panel + 1, (query, panel, table)  # 599 px in a 544 px panel at 1366 before
