@@ -299,3 +299,18 @@ def test_the_ranking_table_fits_its_panel(server, page, size):  # noqa: F811
             "() => [document.querySelector('#panel').clientWidth, document.querySelector('#ranking').scrollWidth]"
         )
         assert table <= panel + 1, (query, panel, table)  # 599 px in a 544 px panel at 1366 before
+
+
+TEXT_OUTSIDE_CHART = """() => Array.from(document.querySelectorAll('svg.chart text')).filter(t => {
+    const r = t.getBoundingClientRect(), s = t.closest('svg').getBoundingClientRect();
+    return r.left < s.left - 0.5 || r.right > s.right + 0.5 || r.top < s.top - 0.5 || r.bottom > s.bottom + 0.5;
+}).map(t => t.textContent)"""
+
+
+@pytest.mark.parametrize("size", ALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_district_chart_keeps_its_axis_labels_inside(server, page, size):  # noqa: F811
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    for lang in ("id", "en"):
+        page.goto(f"{server}/district/62.71?series=contoh&lang={lang}")
+        assert page.locator("svg.chart text").count() > 4
+        assert page.evaluate(TEXT_OUTSIDE_CHART) == [], lang  # "Des 2025" was cut off at the right
