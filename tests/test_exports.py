@@ -199,3 +199,36 @@ def test_the_colour_blind_palette_is_offered_in_the_controls_and_the_unduh_menu(
     assert 'id="share-cvd"' not in cvd
     segment = client.get("/map/kalimantan-tengah?series=contoh&view=pu&palette=cvd")
     assert segment.status_code == 200 and 'name="palette"' not in segment.get_data(as_text=True)
+
+
+@pytest.mark.slow
+def test_the_offline_file_searches_ranks_and_walks_from_file(client, tmp_path):
+    """Saved to disk and opened from file:// with no server: search, the ranking table and the keyboard walk."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.chromium import launch_chromium
+
+    saved = tmp_path / "peta.html"
+    saved.write_bytes(client.get("/export/kalimantan-tengah.html?series=contoh").data)
+    ranking = client.get("/api/ranking?scope=62&series=contoh").get_json()["rows"]
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1600, "height": 900})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(saved.as_uri())
+        page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+        page.fill("#search", "Pulang Pisau")
+        assert page.get_attribute("#search-list li:first-child", "data-code") == "62.11"
+        page.press("#search", "Enter")
+        assert page.evaluate("window.PetaCakupan.selected()") == "62.11"
+        page.wait_for_selector("#ranking tbody tr")
+        names = page.eval_on_selector_all("#ranking tbody tr td:nth-child(3)", "cells => cells.map(c => c.textContent)")
+        assert names == [row["name"] for row in ranking]  # the same order as the site's table
+        page.focus(".folium-map")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate("window.PetaCakupan.selected()") in {r["code"] for r in ranking}
+        assert page.text_content("#map-live")
+        browser.close()
+    assert not errors
