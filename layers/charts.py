@@ -69,7 +69,7 @@ def line_chart(
     height: int = 260,
 ) -> LineChart:
     """Coverage per period as a line with coloured points, and the target as a dashed line."""
-    left, bottom, top, right = 48, 32, 12, 24
+    left, bottom, top, right = 48, 32, 12, 44  # room for half of "Des 2025" centred on the last period
     top_value = _scale_max(values + targets)
     step = (width - left - right) / max(len(periods) - 1, 1)
 

@@ -96,6 +96,7 @@ class Labels(MacroElement):
                 });
             }
             map.on("zoomend moveend resize", declutter);
+            document.addEventListener("peta:relayout", declutter);  // high contrast: larger labels
             map.whenReady(declutter);
             // Another period's values (the time slider) bring new texts for the same places.
             map.petaRelabel = function (labels) {
@@ -281,17 +282,21 @@ class LabelAnchor:
     lon: float
 
 
-def label_anchors(frame: gpd.GeoDataFrame, first: list[bool] | None = None) -> tuple[LabelAnchor, ...]:
-    """One anchor per row inside its largest part, in the order labels claim space: rows marked `first`
-    (e.g. districts with data), then larger areas before smaller ones. The texts come later (label_points), so
-    the geometry work is done once whatever the language."""
+def label_anchors(
+    frame: gpd.GeoDataFrame, first: list[bool] | None = None, capitals: list[bool] | None = None
+) -> tuple[LabelAnchor, ...]:
+    """One anchor per row inside its largest part, in the order labels claim space: province capitals, then rows
+    marked `first` (e.g. districts with data), then larger areas before smaller ones. The texts come later
+    (label_points), so the geometry work is done once whatever the language."""
     first = first or [False] * len(frame)
+    capitals = capitals or [False] * len(frame)
     placed = []
-    for row, (geom, early) in enumerate(zip(frame.geometry.values, first, strict=True)):
+    for row, (geom, early, capital) in enumerate(zip(frame.geometry.values, first, capitals, strict=True)):
         parts = shapely.get_parts(geom)
         largest = parts[shapely.area(parts).argmax()]
         point = shapely.point_on_surface(largest)
-        placed.append(((not early, -shapely.area(largest)), LabelAnchor(row, round(point.y, 4), round(point.x, 4))))
+        order = (not capital, not early, -shapely.area(largest))
+        placed.append((order, LabelAnchor(row, round(point.y, 4), round(point.x, 4))))
     return tuple(anchor for _, anchor in sorted(placed, key=lambda item: item[0]))
 
 

@@ -11,13 +11,17 @@ import ctypes.util
 import gc
 import io
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 import geopandas as gpd
 import matplotlib
+import numpy as np
+import shapely
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path
 
 from layers.legend import LegendEntry
 
@@ -30,6 +34,7 @@ _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None)
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 NO_DATA_HATCH = "///"
 DPI = 100
+VECTOR_HALO = {"bbox": {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}}
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,11 @@ class StaticTexts:
     banner: str | None = None  # e.g. "DATA CONTOH — bukan data resmi"
 
 
-def _place_labels(ax, labels: list[tuple[float, float, str]], fontsize: float) -> int:
-    """Draw labels in order, skipping any that would overlap one already drawn; return how many were drawn."""
+def _place_labels(ax, labels: list[tuple[float, float, str]], fontsize: float, vector: bool) -> int:
+    """Draw labels in order, skipping any that would overlap one already drawn; return how many were drawn.
+
+    A white halo keeps a label readable on a dark fill. In SVG and PDF it is a pale box behind the text, not a
+    stroke: matplotlib draws stroked text as paths, and there a label must stay text (editable, searchable)."""
     renderer = ax.figure.canvas.get_renderer()
     placed = []
     for lat, lon, text in labels:
@@ -59,7 +67,7 @@ def _place_labels(ax, labels: list[tuple[float, float, str]], fontsize: float) -
             fontweight="bold",
             color="#111111",
             zorder=5,
-            path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
+            **(VECTOR_HALO if vector else {"path_effects": [patheffects.withStroke(linewidth=3, foreground="white")]}),
         )
         box = label.get_window_extent(renderer=renderer).expanded(1.05, 1.15)
         if any(box.overlaps(other) for other in placed):
@@ -67,6 +75,42 @@ def _place_labels(ax, labels: list[tuple[float, float, str]], fontsize: float) -
         else:
             placed.append(box)
     return len(placed)
+
+
+def _draw_districts(ax, joined: gpd.GeoDataFrame, patterns: dict[str, str]) -> None:
+    """Draw each district as its own shape, named by its code (SVG `id`, see district_titles): in Inkscape or
+    Illustrator every district can be found and recoloured by itself."""
+    for row in joined.itertuples():
+        if row.level == "tidak_ada_data":
+            style = {"facecolor": "#ececec", "edgecolor": "#b5b5b5", "hatch": NO_DATA_HATCH, "linewidth": 0.3}
+        else:
+            style = {"facecolor": row.fill, "edgecolor": "white", "hatch": patterns.get(row.level), "linewidth": 0.4}
+        patch = ax.add_patch(PathPatch(_shape_path(row.geometry), **style))
+        patch.set_gid(district_id(row.code))
+    ax.autoscale_view()
+
+
+def _shape_path(geometry) -> Path:
+    """One matplotlib path for a (multi)polygon: rings oriented so that holes stay holes under the nonzero rule."""
+    rings = []
+    for part in shapely.get_parts(shapely.orient_polygons(geometry)):
+        for ring in (part.exterior, *part.interiors):
+            rings.append(Path(np.asarray(ring.coords)[:, :2], closed=True))
+    return Path.make_compound_path(*rings)
+
+
+def district_id(code: str) -> str:
+    """A district's SVG id: its Kemendagri code after a letter (an XML id may not start with a digit)."""
+    return f"kab-{code}"
+
+
+def district_titles(svg: bytes, names: dict[str, str]) -> bytes:
+    """Give each district's group in matplotlib's SVG a <title> with its name (what editors and screen readers show),
+    right after the group's opening tag, which savefig writes as `<g id="kab-…">`."""
+    for code, name in names.items():
+        tag = f'<g id="{district_id(code)}">'.encode()
+        svg = svg.replace(tag, tag + b"\n   <title>" + escape(name).encode() + b"</title>", 1)
+    return svg
 
 
 def render_static(
@@ -89,15 +133,7 @@ def render_static(
         ax = fig.add_axes((0.0, 0.06, 0.74, 0.80))
         ax.set_axis_off()
         ax.set_aspect("equal")
-        with_data = joined[joined["level"] != "tidak_ada_data"]
-        without = joined[joined["level"] == "tidak_ada_data"]
-        if not without.empty:
-            without.plot(ax=ax, facecolor="#ececec", edgecolor="#b5b5b5", hatch=NO_DATA_HATCH, linewidth=0.3)
-        patterns = patterns or {}
-        for level, group in with_data.groupby("level"):
-            group.plot(
-                ax=ax, color=group["fill"].tolist(), edgecolor="white", linewidth=0.4, hatch=patterns.get(level) or None
-            )
+        _draw_districts(ax, joined, patterns or {})
         if not borders.empty:
             borders.plot(ax=ax, color="#3a3a3a", linewidth=1.2)
         minx, miny, maxx, maxy = joined.total_bounds
@@ -105,7 +141,7 @@ def render_static(
         ax.set_xlim(minx - pad, maxx + pad)
         ax.set_ylim(miny - pad, maxy + pad)
         base = height / 1080
-        _place_labels(ax, labels, fontsize=max(7.0, 11 * base))
+        _place_labels(ax, labels, fontsize=max(7.0, 11 * base), vector=fmt != "png")
         fig.text(0.02, 0.955, texts.title, fontsize=30 * base, fontweight="bold", va="top", color="#0f3d5e")
         fig.text(0.02, 0.895, texts.subtitle, fontsize=17 * base, va="top", color="#333333")
         if texts.banner:  # on the subtitle's line, right: a long title never runs under it
@@ -150,6 +186,8 @@ def render_static(
             facecolor="white",
             metadata={"Title": texts.title} if fmt in ("pdf", "svg") else None,
         )
+        if fmt == "svg":
+            return district_titles(buffer.getvalue(), dict(zip(joined["code"], joined["name"], strict=True)))
         return buffer.getvalue()
     finally:
         fig.clear()

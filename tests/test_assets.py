@@ -64,6 +64,7 @@ HOLDS = {
         "js/timeline.js",
     ],
     "embed.js": ["js/fit.js", "js/overlays.js"],
+    "offline.js": ["js/fit.js", "js/overlays.js", "js/keyboard.js", "js/search.js", "js/controls.js", "js/ranking.js"],
     "side-by-side.js": ["js/fit.js", "js/overlays.js", "js/sync.js"],
     "compare.js": ["js/picker.js"],
 }

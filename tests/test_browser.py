@@ -38,6 +38,8 @@ def server(app):
         period="2026-01",
     )
     http = make_server("127.0.0.1", 0, app, threaded=True)
+    # As the README's deployment: the host the site answers to gives the address of its embed code.
+    app.config["TRUSTED_HOSTS"] = [f"127.0.0.1:{http.server_port}"]
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{http.server_port}"
@@ -705,3 +707,40 @@ def test_the_compare_form_works_without_javascript(server, page):
     plain.wait_for_selector("table.data")
     assert plain.locator("table.data tbody tr").count() == 2
     context.close()
+
+
+def test_the_embed_code_pasted_on_another_site_shows_the_map(server, page):
+    """The snippet from the Unduh menu, as is, in a page of another origin (another loopback port)."""
+    page.goto(server + "/map/kalimantan-tengah?series=contoh")
+    snippet = page.input_value("#embed-code")
+    other = make_server("127.0.0.1", 0, lambda environ, start: _html(start, snippet), threaded=True)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        page.goto(f"http://127.0.0.1:{other.server_port}/")
+        frame = page.frame_locator("iframe")
+        frame.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for()
+        assert frame.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 14
+        assert "Kalimantan Tengah" in frame.locator("h1").inner_text()
+    finally:
+        other.shutdown()
+    assert not page.errors
+
+
+def _html(start, body: str) -> list[bytes]:
+    start("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+    return [f"<!doctype html><title>Situs lain</title><h1>Berita</h1>{body}".encode()]
+
+
+def test_choosing_the_colour_blind_palette_recolours_the_map(server, page):
+    page.goto(server + "/map/kalimantan-tengah?series=contoh")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    page.select_option("select[name=palette]", "cvd")
+    page.wait_for_url("**palette=cvd**")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    fills = set(page.eval_on_selector_all(".leaflet-overlay-pane path.leaflet-interactive", DRAWN_FILLS_OF))
+    assert fills <= {"#d7191c", "#fdae61", "#abd9e9", "#2c7bb6"}
+    assert page.input_value("select[name=palette]") == "cvd"
+    assert not page.errors
+
+
+DRAWN_FILLS_OF = "els => els.map(e => e.getAttribute('fill'))"

@@ -4,6 +4,8 @@ import gc
 import io
 import os
 import re
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -67,7 +69,7 @@ def test_embed_may_be_framed_and_the_rest_may_not(client, shared_app):
     page = client.get("/map/kalimantan")
     assert page.headers["X-Frame-Options"] == "DENY"
     assert csp(page.headers)["frame-ancestors"] == "'none'"
-    assert "allowfullscreen" in page.get_data(as_text=True)  # the ready-to-copy iframe code
+    assert "PETA_PUBLIC_URL" in page.get_data(as_text=True)  # no address configured: the iframe code says so
 
 
 def test_embed_origins_are_configuration(app):
@@ -142,3 +144,91 @@ def test_twenty_distinct_sizes_leave_the_memory_bounded(client):  # 270 MB befor
     gc.collect()
     grown = _rss_mb() - before
     assert grown < 100, f"{grown:.0f} MB more after 20 sizes"
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.mark.parametrize("scope", ["kalimantan-tengah", "kalimantan"])
+def test_svg_names_every_district_and_keeps_labels_as_text(client, scope):
+    root = ET.fromstring(client.get(f"/export/{scope}.svg?series=contoh").data)
+    groups = {g.get("id"): g for g in root.iter(f"{SVG}g") if (g.get("id") or "").startswith("kab-")}
+    features = client.get(f"/api/coverage.geojson?scope={scope}&series=contoh").get_json()["features"]
+    expected = {f"kab-{f['properties']['code']}": f["properties"]["name"] for f in features}
+    assert {code: g.find(f"{SVG}title").text for code, g in groups.items()} == expected  # every district, by code
+    assert all(g.find(f".//{SVG}path") is not None for g in groups.values())  # ... and name, on its own shape
+    texts = {t.text for t in root.iter(f"{SVG}text")}
+    values = client.get(f"/map/{scope}/values.json?series=contoh")
+    labels = [text for _, _, text in values.get_json()["labels"]] if values.status_code == 200 else []
+    if scope == "kalimantan":  # the island map names its five provinces, each as text
+        assert {"Kalimantan Barat", "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur"} <= texts
+    drawn = [label for label in labels if label in texts]
+    assert len(drawn) >= len(labels) // 2 or scope == "kalimantan"
+    assert not root.findall(f".//{SVG}use")  # no glyphs drawn as shapes and reused
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is installed by system-deps.sh")
+def test_pdf_text_layer_holds_the_labels(client, tmp_path):
+    pdf = tmp_path / "peta.pdf"
+    pdf.write_bytes(client.get("/export/kalimantan.pdf?series=contoh").data)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for province in ("Kalimantan Barat", "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur"):
+        assert province in text
+    assert "Cakupan BPJS Ketenagakerjaan — Kalimantan" in text
+
+
+def test_the_embed_code_needs_the_site_address_and_names_the_setting(app):
+    client = app.test_client()
+    page = client.get("/map/kalimantan-tengah").get_data(as_text=True)
+    assert 'id="embed-code"' not in page and "PETA_PUBLIC_URL" in page  # no bare path that breaks elsewhere
+    app.config["TRUSTED_HOSTS"] = ["peta.example.go.id", "localhost"]
+    page = client.get("/map/kalimantan-tengah?series=contoh", headers={"Host": "localhost"}).get_data(as_text=True)
+    assert 'src="http://peta.example.go.id/embed/kalimantan-tengah?' in page.replace("&amp;", "&")
+    assert "allowfullscreen" in page  # the ready-to-copy iframe code
+
+
+def test_the_colour_blind_palette_is_offered_in_the_controls_and_the_unduh_menu(client):
+    page = client.get("/map/kalimantan-tengah?series=contoh").get_data(as_text=True).replace("&amp;", "&")
+    choice = r'<select name="palette">\s*<option value="" selected>Standar</option>\s*<option value="cvd"'
+    assert re.search(choice, page)
+    menu = page[page.index('id="share-cvd"') :].split("</p>", 1)[0]
+    assert len(re.findall(r'href="[^"]*palette=cvd', menu)) == 5  # the map, PNG, SVG, PDF and PowerPoint
+    cvd = client.get("/map/kalimantan-tengah?series=contoh&palette=cvd").get_data(as_text=True).replace("&amp;", "&")
+    assert '<option value="cvd" selected>' in cvd and '<option value="cakupan" selected>' in cvd
+    assert re.search(r'href="/export/kalimantan-tengah\.png\?[^"]*palette=cvd', cvd)  # downloads as the map shows
+    assert 'id="share-cvd"' not in cvd
+    segment = client.get("/map/kalimantan-tengah?series=contoh&view=pu&palette=cvd")
+    assert segment.status_code == 200 and 'name="palette"' not in segment.get_data(as_text=True)
+
+
+@pytest.mark.slow
+def test_the_offline_file_searches_ranks_and_walks_from_file(client, tmp_path):
+    """Saved to disk and opened from file:// with no server: search, the ranking table and the keyboard walk."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.chromium import launch_chromium
+
+    saved = tmp_path / "peta.html"
+    saved.write_bytes(client.get("/export/kalimantan-tengah.html?series=contoh").data)
+    ranking = client.get("/api/ranking?scope=62&series=contoh").get_json()["rows"]
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page(viewport={"width": 1600, "height": 900})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(saved.as_uri())
+        page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+        page.fill("#search", "Pulang Pisau")
+        assert page.get_attribute("#search-list li:first-child", "data-code") == "62.11"
+        page.press("#search", "Enter")
+        assert page.evaluate("window.PetaCakupan.selected()") == "62.11"
+        page.wait_for_selector("#ranking tbody tr")
+        names = page.eval_on_selector_all("#ranking tbody tr td:nth-child(3)", "cells => cells.map(c => c.textContent)")
+        assert names == [row["name"] for row in ranking]  # the same order as the site's table
+        page.focus(".folium-map")
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate("window.PetaCakupan.selected()") in {r["code"] for r in ranking}
+        assert page.text_content("#map-live")
+        browser.close()
+    assert not errors

@@ -1,10 +1,12 @@
 """Layouts for the room, measured in Chromium at the sizes projectors, laptops and phones really have."""
 
 import re
+import threading
 
 import pytest
 
 from tests.test_browser import page, server, wait_until  # noqa: F401 - live server and browser page fixtures
+from tests.test_uploads import tokens  # noqa: F401 - a fixture
 
 SIZES = [(1280, 720), (1024, 768), (390, 844)]
 DISTRICTS = ".leaflet-overlay-pane path.leaflet-interactive"
@@ -208,3 +210,133 @@ def test_district_and_compare_pages_do_not_scroll_sideways_on_a_phone(server, pa
     assert page.evaluate(SIDEWAYS) == [0, []]
     assert page.is_visible("table.data td[data-label]")  # every cell still says which column it is
     assert not page.errors
+
+
+PERIOD_SEGMENTS = "2025-08"
+ALL_SIZES = [(1280, 720), (1366, 768), (1024, 768), (390, 844)]
+# Move the pointer onto a district (its label anchor is inside it): the map's own projection gives the pixel.
+POINT_AT = """(code) => {
+    const entry = window.PetaCakupan.maps[0];
+    const layer = entry.byCode[code];
+    const p = entry.map.latLngToContainerPoint(layer.getCenter ? layer.getBounds().getCenter() : layer.getLatLng());
+    const r = entry.map.getContainer().getBoundingClientRect();
+    return [r.left + p.x, r.top + p.y];
+}"""
+TOOLTIP_BOX = """() => {
+    const tip = document.querySelector('.leaflet-tooltip.peta-tooltip');
+    const r = tip.getBoundingClientRect();
+    const values = Array.from(tip.querySelectorAll('td')).map(td => td.getBoundingClientRect().width);
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, values: Math.min(...values),
+            text: tip.innerText};
+}"""
+
+
+@pytest.fixture()
+def segment_server(app, tokens):  # noqa: F811 - the seeds' Kalimantan Timur file with segments and who pays
+    from werkzeug.serving import make_server
+
+    from tests.test_segments import KALTIM, PERIOD
+    from tests.test_uploads import auth, upload
+
+    client = app.test_client()
+    draft = upload(client, tokens["editor"], KALTIM, PERIOD).get_json()
+    assert client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"])).status_code == 201
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+
+
+@pytest.mark.parametrize("size", ALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("mode", ["", "&mode=present"])
+def test_segment_tooltips_fit_the_screen_with_room_for_the_values(segment_server, page, size, mode):  # noqa: F811
+    for view in ("pu", "bpu", "jakon", "pmi", "pembiayaan"):
+        open_map(page, f"{segment_server}/map/kalimantan-timur?period={PERIOD_SEGMENTS}&view={view}{mode}", size)
+        page.mouse.move(*page.evaluate(POINT_AT, "64.09"))
+        page.wait_for_selector(".leaflet-tooltip.peta-tooltip")
+        page.wait_for_timeout(50)  # the frame in which the tooltip is moved inside the map
+        box = page.evaluate(TOOLTIP_BOX)
+        assert box["left"] >= 0 and box["top"] >= 0, (view, box)
+        assert box["right"] <= size[0] and box["bottom"] <= size[1], (view, box)
+        assert box["values"] >= 150, (view, box)  # 90 px before: "kab/kota 72,8% · provinsi 27,2%" in one line
+        assert "Rp3.024.000.000" in box["text"] and "Rp1.131.782.400" in box["text"]  # 15.000 and 5.614 × Rp16.800 × 12
+        assert page.evaluate(TOOLTIP_COVERED) == [], view
+    assert not page.errors
+
+
+# The labels the presentation shows: their texts, smallest font size, and pairs whose boxes meet.
+SHOWN_LABELS = """() => {
+    const shown = Array.from(document.querySelectorAll('.peta-label')).filter(e => e.style.visibility !== 'hidden');
+    const boxes = shown.map(e => e.getBoundingClientRect());
+    const meeting = [];
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b, j) => {
+        if (a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top)
+            meeting.push([shown[i].textContent, shown[i + 1 + j].textContent]);
+    }));
+    return {texts: shown.map(e => e.textContent), total: document.querySelectorAll('.peta-label').length,
+            font: Math.min(...shown.map(e => parseFloat(getComputedStyle(e).fontSize))), meeting};
+}"""
+
+
+def capital_label(code: str) -> str:
+    """The start of the capital district's label: its short name (web.rendering) and a space before the value."""
+    import pandas as pd
+
+    from app import ROOT
+    from web.rendering import short_name
+
+    codes = pd.read_csv(ROOT / "data" / "kode_bps_kemendagri.csv", dtype=str)
+    return short_name(codes.set_index("kode_kemendagri").loc[code, "nama_kemendagri"]) + " "
+
+
+@pytest.mark.parametrize("size", ALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_presentation_labels_every_capital_large_and_apart_in_both_contrasts(server, page, size):  # noqa: F811
+    from geo.capitals import read_capitals
+
+    capitals = {code[:2]: code for code in read_capitals()}
+    provinces = page.request.get(f"{server}/api/scopes").json()
+    for scope in [s for s in provinces if s["kind"] == "province"]:
+        open_map(page, f"{server}/map/{scope['slug']}?series=contoh&mode=present", size)
+        for contrast in ("normal", "high"):
+            if contrast == "high":
+                page.click("button.theme-toggle") if page.is_visible("button.theme-toggle") else page.evaluate(
+                    "document.body.classList.add('high-contrast'); document.dispatchEvent(new Event('peta:relayout'))"
+                )
+                page.wait_for_timeout(100)
+            labels = page.evaluate(SHOWN_LABELS)
+            assert labels["meeting"] == [], (scope["slug"], contrast)
+            assert labels["font"] >= (18 if size[0] >= 1024 else 15), (scope["slug"], contrast)
+            capital = capital_label(capitals[scope["province_codes"][0]])
+            assert any(text.startswith(capital) for text in labels["texts"]), (scope["slug"], contrast, capital)
+            if scope["slug"] == "kalimantan-tengah" and size[0] >= 1024:  # the issue's map: half its districts
+                assert len(labels["texts"]) * 2 >= labels["total"] == 14, contrast
+        page.evaluate("localStorage.clear()")  # high contrast is remembered
+    assert not page.errors
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_ranking_table_fits_its_panel(server, page, size):  # noqa: F811
+    for query in ("", "&compare=2025-06", "&lang=en"):
+        open_map(page, f"{server}/map/kalimantan-sumatera?series=contoh{query}", size)
+        if not page.is_visible("#panel"):
+            page.click("#toggle-panel")
+        page.wait_for_selector("#ranking tbody tr")
+        panel, table = page.evaluate(
+            "() => [document.querySelector('#panel').clientWidth, document.querySelector('#ranking').scrollWidth]"
+        )
+        assert table <= panel + 1, (query, panel, table)  # 599 px in a 544 px panel at 1366 before
+
+
+TEXT_OUTSIDE_CHART = """() => Array.from(document.querySelectorAll('svg.chart text')).filter(t => {
+    const r = t.getBoundingClientRect(), s = t.closest('svg').getBoundingClientRect();
+    return r.left < s.left - 0.5 || r.right > s.right + 0.5 || r.top < s.top - 0.5 || r.bottom > s.bottom + 0.5;
+}).map(t => t.textContent)"""
+
+
+@pytest.mark.parametrize("size", ALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_district_chart_keeps_its_axis_labels_inside(server, page, size):  # noqa: F811
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    for lang in ("id", "en"):
+        page.goto(f"{server}/district/62.71?series=contoh&lang={lang}")
+        assert page.locator("svg.chart text").count() > 4
+        assert page.evaluate(TEXT_OUTSIDE_CHART) == [], lang  # "Des 2025" was cut off at the right

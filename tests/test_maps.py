@@ -308,3 +308,18 @@ def test_table_beside_sends_a_tooltips_text_once():
     assert beside["rows"][0] == ["62.11", 1, 0, "62", 0, "rendah", "61,0%", "-19,7 poin", "5", "3", "8"]
     assert beside["rows"][1] == table["rows"][1]  # no unit of that code (e.g. the province layer): all its own
     assert beside["from_tip"]["4"] == "Cakupan" and beside["from_tip"]["7"] == "Selisih"
+
+
+def test_province_capitals_are_labelled_first(shared_app):
+    from geo.capitals import read_capitals
+    from web.data import resolve_view
+    from web.rendering import place_labels
+    from web.resources import get_resources
+
+    capitals = read_capitals()
+    assert len(capitals) == 15 and {"62.71", "63.72", "65.01", "21.72"} <= capitals  # Banjarbaru since UU 8/2022
+    with shared_app.test_request_context("/"):
+        resources = get_resources()
+        view = resolve_view(resources, "kalimantan-tengah", {"series": "contoh", "period": "2025-12"})
+        first = place_labels(resources, view, "id")[0][2]
+    assert first.startswith("Kota Palangkaraya ")

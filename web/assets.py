@@ -67,6 +67,9 @@ BUNDLES: dict[str, tuple[Source, ...]] = {
     "map.js": (*ON_MAPS, *PAGE_TOOLS, *_ours("js/ranking.js")),
     "present.js": (*ON_MAPS, *PAGE_TOOLS, *_ours("js/timeline.js")),
     "embed.js": ON_MAPS,
+    # The offline file: the map page's search, keyboard walk and ranking table, without what needs the site
+    # (switching views fetches values.json; viewstate.js writes the address).
+    "offline.js": (*ON_MAPS, *_ours("js/keyboard.js", "js/search.js", "js/controls.js", "js/ranking.js")),
     "side-by-side.js": (*ON_MAPS, *_ours("js/sync.js")),
     "compare.js": _ours("js/picker.js"),  # the compare page's district picker (no map)
 }

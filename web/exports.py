@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -17,10 +18,10 @@ from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
 from web.assets import bundle_text
 from web.briefing import storyline_of
-from web.data import CoverageView, view_of
+from web.data import CoverageView, scope_summary, view_of
 from web.encoding import StoredBody, store_body, stored_response
 from web.query import MapQuery
-from web.rendering import attribution, legend_of, place_labels, province_borders_of, render_map
+from web.rendering import attribution, legend_of, place_labels, province_borders_of, render_map, view_table
 from web.resources import Resources, cached_page, get_resources, page_response, topology_text
 from web.results import CoverageResult, resolve_result
 from web.slots import export_slot
@@ -112,19 +113,27 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
     return stored_response(data, headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-def _offline(resources: Resources, view: CoverageView, locale: str) -> Response:
+def _offline(resources: Resources, result: CoverageResult, locale: str) -> Response:
+    view, table = view_of(result), view_of(result, table=True)
     rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+    # The ranking table, search and keyboard walk read the table's rows from the map's values, as on the page.
+    table_data = view_table(resources, view, table, locale, rendered.values["features"])
+    rendered = replace(rendered, values={**rendered.values, "table": table_data})
     # The pages' own bundles (web.assets), inline: the same minified bytes, in the same order as on the map page.
     assets = {
         "css": _inline(bundle_text("peta.css"), "style"),
         "vendor_js": _inline(bundle_text("vendor.js"), "script"),
         "draw_js": _inline(bundle_text("draw.js"), "script"),
+        "offline_js": _inline(bundle_text("offline.js"), "script"),
         # The geometry too: the file needs nothing but itself.
         "geometry_js": _inline(script_body(rendered.geometry.key, topology_text(rendered.geometry)), "script"),
     }
     page = render_template(
         "offline.html",
         view=view,
+        table=table,
+        totals=scope_summary(resources, table),
+        levels=resources.schemes["cakupan"],
         rendered=rendered,
         assets=assets,
         lang=locale.split("_")[0],
@@ -200,7 +209,7 @@ def export(scope: str, fmt: str):
     result = resolve_result(resources, MapQuery.parse(request.args, resources, scope=scope))
     locale = str(get_locale())
     if fmt == "html":
-        return _offline(resources, view_of(result), locale)
+        return _offline(resources, result, locale)
     if fmt == "pptx":
         return _pptx(resources, result, locale)
     return _static(resources, view_of(result), fmt, locale)

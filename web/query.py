@@ -104,7 +104,8 @@ class MapQuery:
             compare=compare,
             view=view,
             layer=_choice(args, "layer", LAYERS, LAYERS[0]),
-            palette=_choice(args, "palette", palettes, None),
+            # A view without other palettes (the segment views) keeps its own colours when one is asked for.
+            palette=_choice(args, "palette", palettes, None) if palettes else None,
             language=_choice(args, "lang", LANGUAGES, None),
         )
 

@@ -18,6 +18,7 @@ import pandas as pd
 from flask import g
 from sqlalchemy.exc import OperationalError
 
+from geo.capitals import read_capitals
 from geo.compare import coverage_paths, leaders, province_frame, published_province_figures, ranking, summary
 from geo.join import apply_levels, districts_in_scope, join_coverage
 from geo.levels import Scheme, with_palette
@@ -154,9 +155,10 @@ class CoverageResult:
 
     @cached_property
     def label_anchors(self) -> tuple[LabelAnchor, ...]:
-        """Where each unit's label goes on a map labelled by unit, and in what order labels claim space (units with
-        a value first): the geometry work of labels, done once for every language and format."""
-        return label_anchors(self.joined, first=self.joined[self.scheme.value].notna().tolist())
+        """Where each unit's label goes on a map labelled by unit, and in what order labels claim space (province
+        capitals, then units with a value): the geometry work of labels, done once for every language and format."""
+        capitals = self.joined["code"].isin(read_capitals()).tolist()
+        return label_anchors(self.joined, first=self.joined[self.scheme.value].notna().tolist(), capitals=capitals)
 
 
 def _level_keys(scheme: Scheme) -> list[str]:

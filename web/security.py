@@ -86,14 +86,23 @@ def frame_ancestors(origins: str) -> str:
     return " ".join(items) if items else "'none'"
 
 
-def public_url(path: str) -> str:
-    """An address for people to copy: absolute from PETA_PUBLIC_URL, else the path alone.
+def site_address() -> str | None:
+    """The site's address for addresses people copy (the embed code): PETA_PUBLIC_URL, else the first of
+    PETA_TRUSTED_HOSTS (with Flask's PREFERRED_URL_SCHEME), else None: the address is not known.
 
     Never built from the request's Host header: pages are cached and shared between requests, so one request
     with a forged Host would otherwise put the attacker's site into the pages everyone else gets.
     """
     base = str(current_app.config["PUBLIC_URL"] or "").rstrip("/")
-    return base + path
+    if base:
+        return base
+    hosts = current_app.config["TRUSTED_HOSTS"] or []
+    return f"{current_app.config['PREFERRED_URL_SCHEME']}://{hosts[0]}" if hosts else None
+
+
+def public_url(path: str) -> str:
+    """An address for people to copy: absolute from site_address(), else the path alone."""
+    return (site_address() or "") + path
 
 
 # Content-Security-Policy for inline scripts (ours and folium's):
@@ -151,6 +160,7 @@ def content_policy(scripts: tuple[str, ...], ancestors: str, tiles: str) -> str:
 def register(app: Flask) -> None:
     """Add security headers to every response: CSP with a nonce, framing, caching of private pages."""
     app.add_template_global(public_url)
+    app.add_template_global(site_address)
     app.add_template_global(csp_nonce)
     app.add_template_filter(with_nonce)
     first = app.before_request_funcs.setdefault(None, [])

@@ -144,7 +144,7 @@
     layer.bindTooltip(function (l) {
       var u = unit(l.feature.properties.code);
       return u ? tooltip(u.tip) : "";
-    }, {sticky: true, className: "peta-tooltip"});
+    }, {sticky: true, className: "peta-tooltip", opacity: 1});
     var shown = {};
     Object.keys(values.features).forEach(function (code) { shown[province(code)] = true; });
     L.geoJSON(spec.borders || borders(topology, shown), {style: function () { return BORDER; }, interactive: false}).addTo(map);

@@ -18,6 +18,7 @@
     if (view && !(view === "perubahan" && !params.get("compare"))) { params.set("view", view); }
     if (changed === "compare" && params.get("compare")) { params.delete("view"); }  // show the change map
     if (get("layer") && get("layer") !== "kabupaten") { params.set("layer", get("layer")); }
+    if (get("palette")) { params.set("palette", get("palette")); }
     var peta = window.PetaCakupan;
     if (IN_PLACE[changed] && peta && peta.switchTo && window.fetch) {
       peta.switchTo(get("scope"), params, true);  // the table follows every view: it ranks by what the map shows
@@ -77,6 +78,7 @@
   var apply = function (on) {
     document.body.classList.toggle("high-contrast", on);
     contrast.forEach(function (b) { b.setAttribute("aria-pressed", String(on)); });
+    document.dispatchEvent(new CustomEvent("peta:relayout"));  // labels change size: lay them out again
   };
   var stored = null;
   try { stored = window.localStorage.getItem("peta-kontras"); } catch (e) { stored = null; }
