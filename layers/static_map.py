@@ -133,7 +133,8 @@ def render_static(
         ax = fig.add_axes((0.0, 0.06, 0.74, 0.80))
         ax.set_axis_off()
         ax.set_aspect("equal")
-        _draw_districts(ax, joined, patterns or {})
+        patterns = patterns or {}
+        _draw_districts(ax, joined, patterns)
         if not borders.empty:
             borders.plot(ax=ax, color="#3a3a3a", linewidth=1.2)
         minx, miny, maxx, maxy = joined.total_bounds
