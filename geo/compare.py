@@ -54,7 +54,8 @@ def ranking(joined: pd.DataFrame) -> pd.DataFrame:
     frame = frame.sort_values(["has_data", "coverage_pct", "name"], ascending=[False, False, True], kind="stable")
     frame["rank"] = rank_by_coverage(frame["coverage_pct"])
     columns = RANKING_COLUMNS + [c for c in ("previous_coverage_pct", "change_pct_points") if c in frame]
-    return frame[columns + segment_columns_of(frame)].reset_index(drop=True)
+    latest = ["period", "stale", "stale_coverage_pct"] if "stale" in frame else []  # the terbaru view: own months
+    return frame[columns + latest + segment_columns_of(frame)].reset_index(drop=True)
 
 
 def weighted_totals(frame: pd.DataFrame) -> dict:

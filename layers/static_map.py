@@ -19,6 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from geo.latest import STALE_LEVEL
 from layers.legend import LegendEntry
 
 # No pyplot: its global figure registry is not thread-safe and keeps figures alive; a Figure with its own
@@ -29,6 +30,7 @@ _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None)
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 NO_DATA_HATCH = "///"
+STALE_HATCH = "xxx"  # data lama (geo.latest): a cross-hatch, apart from no data
 DPI = 100
 
 
@@ -89,10 +91,13 @@ def render_static(
         ax = fig.add_axes((0.0, 0.06, 0.74, 0.80))
         ax.set_axis_off()
         ax.set_aspect("equal")
-        with_data = joined[joined["level"] != "tidak_ada_data"]
+        with_data = joined[~joined["level"].isin(["tidak_ada_data", STALE_LEVEL])]
         without = joined[joined["level"] == "tidak_ada_data"]
+        stale = joined[joined["level"] == STALE_LEVEL]
         if not without.empty:
             without.plot(ax=ax, facecolor="#ececec", edgecolor="#b5b5b5", hatch=NO_DATA_HATCH, linewidth=0.3)
+        if not stale.empty:
+            stale.plot(ax=ax, facecolor="#e0e0e0", edgecolor="#8a8a8a", hatch=STALE_HATCH, linewidth=0.3)
         patterns = patterns or {}
         for level, group in with_data.groupby("level"):
             group.plot(
@@ -124,7 +129,9 @@ def render_static(
             Patch(
                 facecolor=e.color if not e.hatched else "#ececec",
                 edgecolor="#777777",
-                hatch=NO_DATA_HATCH if e.hatched else patterns.get(e.key) or None,
+                hatch=(STALE_HATCH if e.key == STALE_LEVEL else NO_DATA_HATCH)
+                if e.hatched
+                else patterns.get(e.key) or None,
                 label=f"{e.label}  {e.range}  ({e.count})".replace("  ()", ""),
             )
             for e in legend
@@ -148,13 +155,20 @@ def render_static(
             format=fmt,
             dpi=DPI * scale,
             facecolor="white",
-            metadata={"Title": texts.title} if fmt in ("pdf", "svg") else None,
+            metadata=_metadata(texts, fmt),
         )
         return buffer.getvalue()
     finally:
         fig.clear()
         del fig
         release_memory()
+
+
+def _metadata(texts: StaticTexts, fmt: str) -> dict[str, str]:
+    """The title, and the subtitle with the period or span, as the file's own metadata (PNG text chunks)."""
+    if fmt == "png":
+        return {"Title": texts.title, "Description": texts.subtitle}
+    return {"Title": texts.title, "Subject": texts.subtitle} if fmt == "pdf" else {"Title": texts.title}
 
 
 def release_memory() -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from app import ROOT
 from geo.join import join_coverage
-from geo.latest import STALE_LEVEL, Span, latest_records, months_between, span_of
+from geo.latest import STALE_LEVEL, Span, figure_period, latest_records, months_between, span_of
 from geo.levels import read_schemes
 from geo.store import STORED_COLUMNS
 
@@ -86,3 +86,32 @@ def test_the_joined_map_draws_stale_districts_as_data_lama_unranked(boundaries):
     assert joined.loc["61.11", "rank"] == 1 and joined.loc["62.02", "rank"] == 3
     assert joined.loc["13.71", "period"] is None and joined.loc["13.71", "level"] == "tidak_ada_data"
     assert joined["stale"].sum() == 1
+
+
+def test_a_compilation_published_under_one_period_keeps_each_figures_own_month():
+    """The bundled figures sit in one 2025-10 compilation; each is shown with the month its date gives."""
+    compilation = records(BANDA_ACEH, METRO, KOTIM, KAYONG, ("61.04", 68.02, "2024"))  # Ketapang, "2024"
+    latest = latest_records([("2025-10", compilation)], window=24).set_index("code")
+    assert latest["period"].to_dict() == {
+        "11.71": "2021-12",
+        "18.72": "2024-09",
+        "61.04": "2024-12",
+        "61.11": "2025-10",
+        "62.02": "2025-07",
+    }
+    assert latest.loc["11.71", "stale"] and latest.loc["61.04", "as_of"] == "2024"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "period", "month"),
+    [
+        ("31 Desember 2021", "2025-10", "2021-12"),
+        ("2024", "2025-10", "2024-12"),
+        ("2025", "2025-10", "2025-10"),
+        (None, "2025-12", "2025-12"),
+        ("akhir tahun", "2025-12", "2025-12"),
+        ("2025-11-30", "2025-10", "2025-10"),
+    ],
+)
+def test_figure_period_is_never_later_than_the_period_it_was_published_in(as_of, period, month):
+    assert figure_period(as_of, period) == month

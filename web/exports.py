@@ -17,6 +17,7 @@ from layers.static_map import FORMATS, StaticTexts, render_static
 from web.assets import bundle_text
 from web.data import CoverageView, view_of
 from web.encoding import StoredBody, store_body, stored_response
+from web.formatting import when_text
 from web.query import MapQuery
 from web.rendering import ATTRIBUTION, legend_of, place_labels, province_borders_of, render_map
 from web.resources import Resources, cached_page, get_resources, page_response, topology_text
@@ -64,7 +65,7 @@ def _size() -> tuple[int, int, int]:
 
 
 def static_texts(view: CoverageView, lang: str) -> StaticTexts:
-    period = format_period(view.dataset.period, lang)
+    period = when_text(view, lang)
     if view.previous:
         period = f"{format_period(view.previous.period, lang)} → {period}"
     return StaticTexts(
@@ -105,7 +106,7 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
         data = resources.cache.get_or_make(("static", *view.key, locale, fmt, width, height, scale, wanted), make)
     else:
         data = make()
-    name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.{fmt}"
+    name = f"peta-cakupan-{view.scope.slug}-{view.period_arg or 'terbaru'}.{fmt}"
     return stored_response(data, headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
@@ -128,7 +129,7 @@ def _offline(resources: Resources, view: CoverageView, locale: str) -> Response:
         attribution=ATTRIBUTION,
         saved_at=datetime.now().strftime("%Y-%m-%d %H:%M"),
     )
-    name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.html"
+    name = f"peta-cakupan-{view.scope.slug}-{view.period_arg or 'terbaru'}.html"
     return Response(page, mimetype="text/html", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -137,7 +138,7 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 
 def deck_texts(view: CoverageView, without_data: int, locale: str) -> DeckTexts:
     lang = locale.split("_")[0]
-    period = format_period(view.dataset.period, locale)
+    period = when_text(view, locale)
     if view.previous:
         period = f"{format_period(view.previous.period, locale)} → {period}"
     texts = static_texts(view, lang)
@@ -180,7 +181,7 @@ def _pptx(resources: Resources, result: CoverageResult, locale: str) -> Response
         return store_body(deck, PPTX)
 
     data = resources.cache.get_or_make(("pptx", *result.key, *result.table_key, locale), make)
-    name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.pptx"
+    name = f"peta-cakupan-{view.scope.slug}-{view.period_arg or 'terbaru'}.pptx"
     return stored_response(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

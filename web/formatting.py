@@ -4,8 +4,27 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
-from geo.numbers import format_count, format_percent, format_period, format_points, format_rupiah
+from geo.latest import Span
+from geo.numbers import format_count, format_month, format_percent, format_period, format_points, format_rupiah
+
+
+def span_text(span: Span, locale: str) -> str:
+    """What a terbaru view covers, in words: 'Data terbaru per wilayah · Jun 2021 – Des 2025 · 36 wilayah'. Never a
+    single month for figures of several: every title, legend, description and export says this."""
+    if span.first is None:
+        return _("Data terbaru per wilayah · belum ada angka")
+    first, last = format_month(span.first, locale), format_month(span.last, locale)
+    months = first if span.first == span.last else f"{first} – {last}"
+    return _("Data terbaru per wilayah · %(months)s · %(n)s wilayah", months=months, n=span.count)
+
+
+def when_text(view, locale: str) -> str:
+    """The period a view shows in words: one month ('Desember 2025'), or the terbaru view's span (span_text)."""
+    if view.span is not None:
+        return span_text(view.span, locale)
+    return format_period(view.dataset.period, locale)
 
 
 def register(app: Flask) -> None:
@@ -27,6 +46,11 @@ def register(app: Flask) -> None:
     def rupiah(value: object) -> str:
         """3024000000 -> 'Rp3.024.000.000'."""
         return format_rupiah(value, str(get_locale()))
+
+    @app.template_filter("when")
+    def when(view) -> str:
+        """A view's period in words: 'Desember 2025', or 'Data terbaru per wilayah · Jun 2021 – Des 2025 · …'."""
+        return when_text(view, str(get_locale()))
 
     @app.template_filter("period")
     def period(value: str) -> str:
