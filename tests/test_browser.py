@@ -11,6 +11,9 @@ from werkzeug.serving import make_server
 from geo.numbers import format_count, format_percent, format_points
 from tests.chromium import CHROMIUM, launch_chromium
 from tests.test_app import XSS, add_dataset
+from tests.test_terbaru import NEW_MONTH, publish_kalteng
+from tests.test_terbaru import shown as shown_districts
+from tests.test_uploads import tokens  # noqa: F401 - a fixture
 
 # The full-area map's first visit, everything included: measured 141 KB in Chromium (page 18, Leaflet with
 # topojson-client 40, our CSS/JS bundles 14, geometry 69 in its compact form). The bound is issue 11's goal:
@@ -565,4 +568,31 @@ def test_deep_zoom_loads_the_provinces_in_view_in_detail(server, page, layer, un
     loaded = sorted({u.split("/geometri/")[1].split(".")[0] for u in requests if "/geometri/" in u})
     assert "62" in loaded and "65" not in loaded  # Kalimantan Utara is out of view
     assert page.evaluate(outline) != before  # now drawn from its province's detailed outline
+    assert not page.errors
+
+
+def test_a_one_province_file_leaves_the_default_map_full_and_dated(app, tokens, server, page):  # noqa: F811
+    """Issue 20: a Kalimantan Tengah file for a new month (the sample's invented figures, geo/samples.py) used to
+    make every visitor's default map that month, with 196 of 210 districts hatched. The default is the terbaru
+    view: every district keeps its latest figure, the title states the span, the period control offers the month."""
+    client = app.test_client()
+    before = shown_districts(client)
+    publish_kalteng(app, tokens["editor"])
+    after = shown_districts(client)
+    assert set(before) <= set(after) and len(after) > len(before)
+    page.goto(server + "/")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    span = page.request.get(f"{server}/api/summary").json()["latest"]
+    assert span["districts"] == len(after) and span["last_period"] == "2026-01"  # the fixture's own newest month
+    assert f"· Agu 2024 – Jan 2026 · {len(after)} wilayah" in page.title()
+    assert page.locator(".subtitle", has_text="Data terbaru per wilayah").count() >= 1
+    drawn = Counter(page.evaluate(DRAWN_FILLS))
+    hatched = drawn["url(#peta-hatch)"] + drawn["url(#peta-hatch-lama)"]
+    assert sum(drawn.values()) == 210 and 210 - hatched == len(after)  # every latest figure is coloured
+    options = page.locator("select[name=period] option").all_inner_texts()
+    assert "Desember 2025 · 14 wilayah" in options and options[0].startswith("Terbaru per wilayah")
+    # One click away: the single month, which holds only the new file.
+    page.select_option("select[name=period]", NEW_MONTH)
+    wait_until(page, "document.title.indexOf('Desember 2025') >= 0 || location.search.indexOf('2025-12') >= 0")
+    wait_until(page, "document.querySelectorAll('.current-period')[0].textContent.indexOf('Desember 2025') >= 0")
     assert not page.errors

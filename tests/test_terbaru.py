@@ -166,3 +166,12 @@ def test_offline_and_embed_state_the_span(client):
     expected = f"{span} · {latest['districts']} wilayah"
     for url in ("/export/kalimantan-sumatera.html", "/embed/kalimantan-sumatera", "/?mode=present"):
         assert expected in client.get(url).get_data(as_text=True), url
+
+
+def test_the_table_names_the_data_lama_level(client):
+    """The ranking table's rows read their level's label and colour from the table's levels."""
+    values = client.get("/map/kalimantan-sumatera/values.json").get_json()
+    table = values["table"]
+    assert table["levels"]["data_lama"][0] == "Data lama"
+    assert next(row for row in table["rows"] if row[0] == "11.71")[5] == "data_lama"
+    assert values["period"] == "" and values["period_label"].startswith("Data terbaru per wilayah · ")
