@@ -269,13 +269,12 @@ def tooltip_content(
             lines += segment_lines(row, labels, locale)
         elif path and len(path) > 1:
             lines.append((labels.path, path_text(path, locale)))
-    if "stale" in row:  # the terbaru view: each figure's own month, and an old one said as such
-        if _text(row.get("period")):
-            lines.append((labels.period, format_month(row["period"], locale)))
-        if row["stale"]:
-            value = format_percent(row.get("stale_coverage_pct"), locale)
-            period = format_month(row["period"], locale)
-            lines.append((labels.coverage, labels.stale.format(value=value, period=period, window=labels.window)))
+    if "stale" in row and row["stale"]:  # the terbaru view: an old figure is said as such, in place of coverage
+        value = format_percent(row.get("stale_coverage_pct"), locale)
+        period = format_month(row["period"], locale)
+        lines[0] = (labels.coverage, labels.stale.format(value=value, period=period, window=labels.window))
+    elif "stale" in row and _text(row.get("period")):  # each figure's own month
+        lines.append((labels.period, format_month(row["period"], locale)))
     lines.append((labels.level, level_label if basis != "tidak_lengkap" else labels.incomplete))
     source, as_of = _text(row.get("source")), _text(row.get("as_of"))
     if source:

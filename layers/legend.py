@@ -28,9 +28,15 @@ def _number(value: float, locale: str) -> str:
     return format_decimal(value, format="#,##0.##", locale=locale)
 
 
-def legend_entries(counts: Mapping[str, int], scheme: Scheme, locale: str, stale: bool = False) -> list[LegendEntry]:
+STALE_RANGE = {"id": "> {months} bulan", "en": "> {months} months"}
+
+
+def legend_entries(
+    counts: Mapping[str, int], scheme: Scheme, locale: str, stale_window: int | None = None
+) -> list[LegendEntry]:
     """Return legend entries from the highest level down, then the no-data entry; `counts` is units per level key.
-    With `stale` (the terbaru view, geo.latest), a *data lama* entry comes before no data, with its own hatch."""
+    With `stale_window` (the terbaru view, geo.latest), a *data lama* entry ("> 24 bulan") comes before no data,
+    with its own hatch."""
     lang = locale.split("_")[0]
     entries = []
     bounds = [level.minimum for level in scheme.levels] + [None]
@@ -46,9 +52,10 @@ def legend_entries(counts: Mapping[str, int], scheme: Scheme, locale: str, stale
         entries.append(LegendEntry(level.key, level.label[lang], span, level.color, int(counts.get(level.key, 0))))
     entries.reverse()
     no_data = scheme.no_data
-    if stale:
+    if stale_window is not None:
         count = int(counts.get(STALE_LEVEL, 0))
-        entries.append(LegendEntry(STALE_LEVEL, STALE_LABEL[lang], "", STALE_FILL, count, hatched=True))
+        span = STALE_RANGE[lang].format(months=stale_window)
+        entries.append(LegendEntry(STALE_LEVEL, STALE_LABEL[lang], span, STALE_FILL, count, hatched=True))
     entries.append(
         LegendEntry(no_data.key, no_data.label[lang], "", no_data.color, int(counts.get(no_data.key, 0)), hatched=True)
     )

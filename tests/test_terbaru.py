@@ -76,7 +76,7 @@ def test_the_default_map_names_the_span_and_the_period_list_counts_districts(app
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert f"Data terbaru per wilayah · Agu 2024 – Des 2025 · {count} wilayah" in title
     assert f'<option value="{NEW_MONTH}" >Desember 2025 · 14 wilayah</option>' in page
-    assert '<option value="" selected>Terbaru per wilayah (24 bulan)</option>' in page
+    assert '<option value="" selected>Terbaru per wilayah</option>' in page
     english = client.get("/?lang=en").get_data(as_text=True)
     assert f"Latest data per district · Aug 2024 – Dec 2025 · {count} districts" in english
     assert "December 2025 · 14 districts" in english
@@ -91,7 +91,9 @@ def test_old_figures_are_data_lama_counted_in_the_legend_and_a_window_takes_them
     assert aceh["level"] == "data_lama" and aceh["coverage_pct"] is None and aceh["rank"] is None
     assert aceh["stale_coverage_pct"] == 46.98 and aceh["period"] == "2021-12"
     page = client.get("/").get_data(as_text=True)
-    assert re.search(r'data-level="data_lama">.*?legend-count">1<', page, re.S)
+    assert re.search(r'data-level="data_lama">.*?legend-range">&gt; 24 bulan<.*?legend-count">1<', page, re.S)
+    assert "1 data lama (angka terakhir lebih dari 24 bulan)" in page  # the description says it too
+    assert "total dan peringkat mencampur tanggal" in page  # the totals say their figures mix dates
     assert "Angka terakhir 47,0% (Des 2021), lebih dari 24 bulan sebelum periode terbaru" in page  # its tooltip
     wide = client.get("/api/coverage.geojson?window=60").get_json()
     assert wide["latest"]["window_months"] == 60 and wide["latest"]["stale"] == 0

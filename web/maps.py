@@ -101,7 +101,6 @@ def page_context(
         "scopes": list(resources.scopes.values()),
         "periods": periods,
         "period_counts": period_counts(resources, view.scope, view.dataset.series),
-        "latest_window": view.result.window if view.span else resources.latest_window,
         "attribution": ATTRIBUTION,
         "table": table,
         "totals": scope_summary(resources, table),

@@ -114,7 +114,9 @@ def map_result(view: CoverageView) -> CoverageResult:
 
 def legend_of(view: CoverageView, locale: str) -> list[LegendEntry]:
     """The map's legend: its levels, with the units per level the result counted."""
-    return legend_entries(map_result(view).legend_counts, view.scheme, locale, stale=view.span is not None)
+    return legend_entries(
+        map_result(view).legend_counts, view.scheme, locale, stale_window=view.span.window if view.span else None
+    )
 
 
 def province_borders_of(resources: Resources, view: CoverageView):
@@ -265,7 +267,7 @@ def describe(view: CoverageView, legend: list, lang: str) -> str:
             label=e.label.lower(),
             range=e.range,
         )
-        if e.range
+        if e.range and e.key != STALE_LEVEL
         else _("%(n)s data lama (angka terakhir lebih dari %(window)s bulan)", n=e.count, window=view.result.window)
         if e.key == STALE_LEVEL
         else _("%(n)s tanpa data", n=e.count)
