@@ -61,6 +61,17 @@ def figure_period(as_of: object, period: str) -> str:
     return min(month, period)
 
 
+def names_month(as_of: object, period: str) -> bool:
+    """Whether a figure's date already says its month ('24 September 2024' for 2024-09): then the period need not
+    be shown beside it; a year alone ('2024'), no date or another month does not."""
+    if as_of is None or (not isinstance(as_of, str) and pd.isna(as_of)):
+        return False
+    try:
+        return check_as_of(str(as_of))[:7] == period
+    except ValueError:
+        return False
+
+
 def latest_records(periods: Sequence[tuple[str, pd.DataFrame]], window: int = DEFAULT_WINDOW_MONTHS) -> pd.DataFrame:
     """Each district's most recent record over the given (period, records) pairs, with its `period` and `stale`.
 

@@ -13,7 +13,7 @@ import pytest
 
 from app import ROOT
 from geo.join import join_coverage
-from geo.latest import STALE_LEVEL, Span, figure_period, latest_records, months_between, span_of
+from geo.latest import STALE_LEVEL, Span, figure_period, latest_records, months_between, names_month, span_of
 from geo.levels import read_schemes
 from geo.store import STORED_COLUMNS
 
@@ -115,3 +115,17 @@ def test_a_compilation_published_under_one_period_keeps_each_figures_own_month()
 )
 def test_figure_period_is_never_later_than_the_period_it_was_published_in(as_of, period, month):
     assert figure_period(as_of, period) == month
+
+
+@pytest.mark.parametrize(
+    ("as_of", "period", "named"),
+    [
+        ("24 September 2024", "2024-09", True),
+        ("2024", "2024-12", False),
+        (None, "2025-12", False),
+        ("Juli 2025", "2025-08", False),
+        ("Okt 2025", "2025-10", True),
+    ],
+)
+def test_a_date_names_its_month_or_the_period_is_shown_beside_it(as_of, period, named):
+    assert names_month(as_of, period) is named

@@ -177,3 +177,12 @@ def test_the_table_names_the_data_lama_level(client):
     assert table["levels"]["data_lama"][0] == "Data lama"
     assert next(row for row in table["rows"] if row[0] == "11.71")[5] == "data_lama"
     assert values["period"] == "" and values["period_label"].startswith("Data terbaru per wilayah · ")
+
+
+def test_the_tooltip_shows_the_period_where_the_date_does_not_say_it(client):
+    """Ketapang's figure is dated "2024" (a year's achievement): its period, Desember 2024, is shown beside it;
+    Kota Metro's "24 September 2024" says its month already."""
+    features = client.get("/map/kalimantan-sumatera/values.json").get_json()["features"]
+    ketapang, metro = (dict(features[code]["tip"]["rows"]) for code in ("61.04", "18.72"))
+    assert ketapang["Periode"] == "Des 2024" and ketapang["Sumber"].endswith("(2024)")
+    assert "Periode" not in metro and metro["Sumber"].endswith("(24 September 2024)")
