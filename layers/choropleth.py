@@ -20,7 +20,7 @@ from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
 
-from geo.latest import STALE_LABEL, STALE_LEVEL, names_month
+from geo.latest import STALE_LABEL, STALE_LEVEL, figure_period, names_month
 from geo.levels import Scheme
 from geo.numbers import format_count, format_month, format_percent, format_points, format_rupiah
 from geo.segments import PARTICIPANT_SEGMENTS, PAYERS, is_segment_view
@@ -275,6 +275,10 @@ def tooltip_content(
         lines[0] = (labels.coverage, labels.stale.format(value=value, period=period, window=labels.window))
     elif "stale" in row and _text(row.get("period")) and not names_month(row.get("as_of"), row["period"]):
         lines.append((labels.period, format_month(row["period"], locale)))  # its own month, unless its date says it
+    elif "stale" not in row and _text(row.get("period")) and _text(row.get("as_of")):
+        own = figure_period(row["as_of"], row["period"])  # one period shown: a figure of an earlier month says so
+        if own != row["period"]:
+            lines.append((labels.period, format_month(own, locale)))
     lines.append((labels.level, level_label if basis != "tidak_lengkap" else labels.incomplete))
     source, as_of = _text(row.get("source")), _text(row.get("as_of"))
     if source:

@@ -186,3 +186,10 @@ def test_the_tooltip_shows_the_period_where_the_date_does_not_say_it(client):
     ketapang, metro = (dict(features[code]["tip"]["rows"]) for code in ("61.04", "18.72"))
     assert ketapang["Periode"] == "Des 2024" and ketapang["Sumber"].endswith("(2024)")
     assert "Periode" not in metro and metro["Sumber"].endswith("(24 September 2024)")
+
+
+def test_one_period_s_tooltip_says_when_a_figure_is_of_an_earlier_month(client):
+    """The bundled compilation is published as Oktober 2025; Kota Metro's figure in it is of September 2024."""
+    features = client.get("/map/kalimantan-sumatera/values.json?period=2025-10").get_json()["features"]
+    metro, kayong = (dict(features[code]["tip"]["rows"]) for code in ("18.72", "61.11"))
+    assert metro["Periode"] == "Sep 2024" and "Periode" not in kayong  # Kayong Utara's is of 7 Oktober 2025
