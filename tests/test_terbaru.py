@@ -193,3 +193,9 @@ def test_one_period_s_tooltip_says_when_a_figure_is_of_an_earlier_month(client):
     features = client.get("/map/kalimantan-sumatera/values.json?period=2025-10").get_json()["features"]
     metro, kayong = (dict(features[code]["tip"]["rows"]) for code in ("18.72", "61.11"))
     assert metro["Periode"] == "Sep 2024" and "Periode" not in kayong  # Kayong Utara's is of 7 Oktober 2025
+
+
+def test_the_deck_says_old_figures_are_left_out_of_its_ranking(client):
+    deck = Presentation(io.BytesIO(client.get("/export/kalimantan-sumatera.pptx").get_data()))
+    texts = [s.text_frame.text for s in deck.slides[-1].shapes if s.has_text_frame]
+    assert any("tanpa data atau dengan data lama (lebih dari 24 bulan) tidak dicantumkan" in t for t in texts)

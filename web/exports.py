@@ -158,7 +158,13 @@ def deck_texts(view: CoverageView, without_data: int, locale: str) -> DeckTexts:
             _("Tingkat"),
             _("Terhadap target"),
         ),
-        without_data=_("%(n)s kabupaten/kota tanpa data tidak dicantumkan.", n=without_data),
+        without_data=_(
+            "%(n)s kabupaten/kota tanpa data atau dengan data lama (lebih dari %(window)s bulan) tidak dicantumkan.",
+            n=without_data,
+            window=view.span.window,
+        )
+        if view.span is not None and view.span.stale
+        else _("%(n)s kabupaten/kota tanpa data tidak dicantumkan.", n=without_data),
         banner=texts.banner,
     )
 
