@@ -36,7 +36,7 @@ def legend_entries(
 ) -> list[LegendEntry]:
     """Return legend entries from the highest level down, then the no-data entry; `counts` is units per level key.
     With `stale_window` (the terbaru view, geo.latest), a *data lama* entry ("> 24 bulan") comes before no data,
-    with its own hatch."""
+    with its own hatch, when some unit is data lama (an empty entry would cost a phone's legend a row)."""
     lang = locale.split("_")[0]
     entries = []
     bounds = [level.minimum for level in scheme.levels] + [None]
@@ -52,8 +52,8 @@ def legend_entries(
         entries.append(LegendEntry(level.key, level.label[lang], span, level.color, int(counts.get(level.key, 0))))
     entries.reverse()
     no_data = scheme.no_data
-    if stale_window is not None:
-        count = int(counts.get(STALE_LEVEL, 0))
+    if stale_window is not None and counts.get(STALE_LEVEL, 0):  # shown (and counted) when a district has one
+        count = int(counts[STALE_LEVEL])
         span = STALE_RANGE[lang].format(months=stale_window)
         entries.append(LegendEntry(STALE_LEVEL, STALE_LABEL[lang], span, STALE_FILL, count, hatched=True))
     entries.append(

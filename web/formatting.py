@@ -20,10 +20,20 @@ def span_text(span: Span, locale: str) -> str:
     return _("Data terbaru per wilayah · %(months)s · %(n)s wilayah", months=months, n=span.count)
 
 
-def when_text(view, locale: str) -> str:
-    """The period a view shows in words: one month ('Desember 2025'), or the terbaru view's span (span_text)."""
+def short_span_text(span: Span, locale: str) -> str:
+    """The span where room is short (the legend on a phone): 'Terbaru · Jun 2021 – Des 2025 · 36 wilayah'."""
+    if span.first is None:
+        return _("Terbaru · belum ada angka")
+    first, last = format_month(span.first, locale), format_month(span.last, locale)
+    months = first if span.first == span.last else f"{first} – {last}"
+    return _("Terbaru · %(months)s · %(n)s wilayah", months=months, n=span.count)
+
+
+def when_text(view, locale: str, short: bool = False) -> str:
+    """The period a view shows in words: one month ('Desember 2025'), or the terbaru view's span (span_text;
+    `short` for the legend and what replaces it after a switch)."""
     if view.span is not None:
-        return span_text(view.span, locale)
+        return short_span_text(view.span, locale) if short else span_text(view.span, locale)
     return format_period(view.dataset.period, locale)
 
 
@@ -48,9 +58,9 @@ def register(app: Flask) -> None:
         return format_rupiah(value, str(get_locale()))
 
     @app.template_filter("when")
-    def when(view) -> str:
+    def when(view, short: bool = False) -> str:
         """A view's period in words: 'Desember 2025', or 'Data terbaru per wilayah · Jun 2021 – Des 2025 · …'."""
-        return when_text(view, str(get_locale()))
+        return when_text(view, str(get_locale()), short)
 
     @app.template_filter("period")
     def period(value: str) -> str:

@@ -187,7 +187,7 @@ def map_values(resources: Resources, view: CoverageView, table: CoverageView, lo
     features = unit_values(resources, view, locale)
     return {
         "period": view.period_arg or "",
-        "period_label": when_text(view, locale),
+        "period_label": when_text(view, locale, short=True),  # every .current-period: the legend's short form
         "source": view.dataset.title,
         "is_sample": view.dataset.is_sample,
         "legend": [asdict(entry) for entry in legend],
