@@ -21,12 +21,13 @@ def span_text(span: Span, locale: str) -> str:
 
 
 def short_span_text(span: Span, locale: str) -> str:
-    """The span where room is short (the legend on a phone): 'Terbaru · Jun 2021 – Des 2025 · 36 wilayah'."""
+    """The span where room is short (the legend on a phone, beside a title that says "terbaru"): 'Jun 2021 – Des
+    2025 · 36 wilayah', one line; still a span of months, never one month for figures of several."""
     if span.first is None:
         return _("Terbaru · belum ada angka")
     first, last = format_month(span.first, locale), format_month(span.last, locale)
     months = first if span.first == span.last else f"{first} – {last}"
-    return _("Terbaru · %(months)s · %(n)s wilayah", months=months, n=span.count)
+    return _("%(period)s · %(n)s wilayah", period=months, n=span.count)
 
 
 def when_text(view, locale: str, short: bool = False) -> str:
