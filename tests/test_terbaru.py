@@ -176,7 +176,7 @@ def test_the_table_names_the_data_lama_level(client):
     table = values["table"]
     assert table["levels"]["data_lama"][0] == "Data lama"
     assert next(row for row in table["rows"] if row[0] == "11.71")[5] == "data_lama"
-    assert values["period"] == "" and values["period_label"].endswith(" wilayah")
+    assert values["period"] == "" and values["period_label"] == "Agu 2024 – Okt 2025"
 
 
 def test_the_tooltip_shows_the_period_where_the_date_does_not_say_it(client):

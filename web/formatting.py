@@ -21,13 +21,14 @@ def span_text(span: Span, locale: str) -> str:
 
 
 def short_span_text(span: Span, locale: str) -> str:
-    """The span where room is short (the legend on a phone, beside a title that says "terbaru"): 'Jun 2021 – Des
-    2025 · 36 wilayah', one line; still a span of months, never one month for figures of several."""
+    """The span where room is short (the legend, beside a title that says "terbaru" and counts the districts, and
+    whose level counts add up to them): 'Jun 2021 – Des 2025', one line on a phone; still a span of months, never
+    one month for figures of several."""
     if span.first is None:
         return _("Terbaru · belum ada angka")
     first, last = format_month(span.first, locale), format_month(span.last, locale)
     months = first if span.first == span.last else f"{first} – {last}"
-    return _("%(period)s · %(n)s wilayah", period=months, n=span.count)
+    return months
 
 
 def when_text(view, locale: str, short: bool = False) -> str:
