@@ -86,6 +86,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
         PROVINCE_ALIASES_FILE=str(ROOT / "data" / "province_aliases.csv"),
         PUBLISHED_FILE=str(ROOT / "data" / "coverage" / "terbitan.csv"),
         TILE_URL="",  # optional basemap tiles; off so the map works without internet
+        LATEST_WINDOW_MONTHS=24,  # the terbaru view: a district's latest figure counts if at most this many months old
         CACHE_BYTES=256 * 2**20,  # rendered maps, pages and bodies (each with its brotli and gzip forms)
         BABEL_DEFAULT_LOCALE="id",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),

@@ -60,7 +60,8 @@ def ranking(joined: pd.DataFrame, measure: str = "coverage_pct") -> pd.DataFrame
     if measure != "coverage_pct":
         columns = [c for c in columns if c != measure]
         columns.insert(columns.index("coverage_pct"), measure)
-    return frame[columns].reset_index(drop=True)
+    latest = ["period", "stale", "stale_coverage_pct"] if "stale" in frame else []  # the terbaru view: own months
+    return frame[columns + [c for c in latest if c not in columns]].reset_index(drop=True)
 
 
 def uncovered_workers(frame: pd.DataFrame) -> pd.Series:

@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.latest import STALE_LEVEL
 from geo.levels import Scheme, classify, colors
 from geo.scopes import Scope
 from geo.segments import OUTPUT_COLUMNS as SEGMENT_OUTPUT_COLUMNS
@@ -37,6 +38,9 @@ OUTPUT_COLUMNS = [
     *SEGMENT_OUTPUT_COLUMNS,  # counts as stored and the shares and budgets derived once (geo.segments)
 ]
 PROVENANCE_COLUMNS = ["origin_version", "origin_dataset_id", "origin_draft_id"]
+# A terbaru frame (geo.latest) adds whether each district's latest figure is older than the window, and that figure.
+LATEST_COLUMNS = ["stale", "stale_coverage_pct"]
+STALE_FILL = "#bdbdbd"  # drawn with its own hatch (never a level colour): layers read the level, not this
 
 
 def gap_to_target(coverage: pd.Series, target: pd.Series) -> pd.Series:
@@ -71,10 +75,15 @@ def rank_by_measure(values: pd.Series) -> pd.Series:
 
 
 def apply_levels(frame: gpd.GeoDataFrame, scheme: Scheme) -> gpd.GeoDataFrame:
-    """Set level, fill colour and rank (ties share a rank) from the scheme's value column: the view's measure."""
+    """Set level, fill colour and rank (ties share a rank) from the scheme's value column: the view's measure; a
+    district whose latest figure is older than the window (geo.latest) is *data lama* in every scheme."""
     result = frame.copy()
     result["level"] = classify(result[scheme.value], scheme)
     result["fill"] = colors(result["level"], scheme)
+    if "stale" in result:
+        stale = result["stale"].fillna(False).astype(bool)
+        result.loc[stale, "level"] = STALE_LEVEL
+        result.loc[stale, "fill"] = STALE_FILL
     result["rank"] = rank_by_measure(result[scheme.value])
     return result
 
@@ -89,7 +98,8 @@ def join_coverage(
     """Return every district with its figures, change from `previous`, level, colour and rank.
 
     Districts without data are kept (and drawn as such); a district present in only one of the two
-    periods gets no change, never a change from zero.
+    periods gets no change, never a change from zero. Records of a terbaru view (geo.latest) carry each
+    figure's own `period` and `stale`; those are kept (`period` is then blank where there is no figure).
     """
     for frame in (records, previous):
         if frame is not None and frame["code"].duplicated().any():
@@ -104,7 +114,12 @@ def join_coverage(
         }
     )
     joined = base.merge(records.drop(columns=["input"], errors="ignore"), on="code", how="left", validate="one_to_one")
-    joined["period"] = period
+    latest = "period" in records
+    if not latest:
+        joined["period"] = period
+    else:
+        joined["period"] = joined["period"].astype(object).where(joined["period"].notna(), None)
+        joined["stale"] = joined["stale"].astype("boolean").fillna(False).astype(bool)
     for column in PROVENANCE_COLUMNS:  # records built in memory (tests, previews) have no origin yet
         joined[column] = joined[column].astype("Int64") if column in joined else pd.Series(pd.NA, joined.index, "Int64")
     joined["gap_pct"] = gap_to_target(joined["coverage_pct"], joined["target_pct"])
@@ -114,4 +129,4 @@ def join_coverage(
     joined["change_pct_points"] = (joined["coverage_pct"].astype(float) - joined["previous_coverage_pct"]).round(2)
     joined = segment_figures(joined)
     joined = apply_levels(gpd.GeoDataFrame(joined, geometry="geometry", crs=districts.crs), scheme)
-    return joined[OUTPUT_COLUMNS + ["geometry"]]
+    return joined[OUTPUT_COLUMNS + (LATEST_COLUMNS if latest else []) + ["geometry"]]

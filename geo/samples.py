@@ -11,7 +11,7 @@ import pandas as pd
 from geo.segments import SEGMENT_COLUMNS
 from geo.store import PROVINCE_COLUMNS, STORED_COLUMNS
 
-PUBLISHED_PERIOD = "2025-10"
+PUBLISHED_PERIOD = "2025-10"  # the compilation's period; each figure's own month is read from its date (geo.latest)
 PUBLISHED_TITLE = "Angka cakupan terbitan (kompilasi berita & situs pemerintah, 2021–2025)"
 SAMPLE_PERIODS = ("2025-06", "2025-12")
 SAMPLE_TITLE = "DATA CONTOH — bukan data resmi"

@@ -20,12 +20,14 @@ from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
 
+from geo.latest import STALE_LABEL, STALE_LEVEL, figure_period, names_month
 from geo.levels import Scheme
 from geo.numbers import format_count, format_month, format_percent, format_points, format_rupiah
 from geo.samples import source_text
 from geo.segments import PARTICIPANT_SEGMENTS, PAYERS, is_segment_view
 
 NO_DATA_FILL = "url(#peta-hatch)"  # SVG pattern defined once in templates/_hatch.html
+STALE_FILL = "url(#peta-hatch-lama)"  # data lama (geo.latest): its own pattern in the same file
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class TooltipLabels:
     paid_by: str = "{count} pekerja rentan dibayar"
     budget_regency: str = "Anggaran APBD kab/kota per tahun"
     budget_province: str = "Anggaran APBD provinsi per tahun"
+    period: str = "Periode"  # the month a figure describes (the terbaru view mixes periods)
+    stale: str = "Angka terakhir {value} ({period}), lebih dari {window} bulan sebelum periode terbaru"
+    window: int = 24
 
 
 @dataclass(frozen=True)
@@ -266,6 +271,16 @@ def tooltip_content(
             lines += segment_lines(row, labels, locale)
         elif path and len(path) > 1:
             lines.append((labels.path, path_text(path, locale)))
+    if "stale" in row and row["stale"]:  # the terbaru view: an old figure is said as such, in place of coverage
+        value = format_percent(row.get("stale_coverage_pct"), locale)
+        period = format_month(row["period"], locale)
+        lines[0] = (labels.coverage, labels.stale.format(value=value, period=period, window=labels.window))
+    elif "stale" in row and _text(row.get("period")) and not names_month(row.get("as_of"), row["period"]):
+        lines.append((labels.period, format_month(row["period"], locale)))  # its own month, unless its date says it
+    elif "stale" not in row and _text(row.get("period")) and _text(row.get("as_of")):
+        own = figure_period(row["as_of"], row["period"])  # one period shown: a figure of an earlier month says so
+        if own != row["period"]:
+            lines.append((labels.period, format_month(own, locale)))
     lines.append((labels.level, level_label if basis != "tidak_lengkap" else labels.incomplete))
     source, as_of = _text(row.get("source")), _text(row.get("as_of"))
     if source:
@@ -310,7 +325,7 @@ def tooltips(
 ) -> list[TooltipContent]:
     """Every row's tooltip (the page's values and values.json carry the same)."""
     lang = locale.split("_")[0]
-    level_labels = {key: level.label[lang] for key, level in scheme.by_key().items()}
+    level_labels = {key: level.label[lang] for key, level in scheme.by_key().items()} | {STALE_LEVEL: STALE_LABEL[lang]}
     total = int(joined[scheme.value].notna().sum())  # ranked among the units with the view's measure
     paths = paths or {}
     return [
@@ -328,8 +343,8 @@ def tooltips(
 
 
 def fill_of(level: str, fill: str) -> str:
-    """The fill a district is drawn with: its level colour, or the no-data hatch."""
-    return NO_DATA_FILL if level == "tidak_ada_data" else fill
+    """The fill a district is drawn with: its level colour, the no-data hatch, or the data-lama hatch."""
+    return NO_DATA_FILL if level == "tidak_ada_data" else STALE_FILL if level == STALE_LEVEL else fill
 
 
 def build_map(

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 from babel.numbers import format_decimal
 
+from geo.join import STALE_FILL
+from geo.latest import STALE_LABEL, STALE_LEVEL
 from geo.levels import Scheme
 from geo.numbers import format_percent, format_points
 
@@ -26,8 +28,15 @@ def _number(value: float, locale: str) -> str:
     return format_decimal(value, format="#,##0.##", locale=locale)
 
 
-def legend_entries(counts: Mapping[str, int], scheme: Scheme, locale: str) -> list[LegendEntry]:
-    """Return legend entries from the highest level down, then the no-data entry; `counts` is units per level key."""
+STALE_RANGE = {"id": "> {months} bulan", "en": "> {months} months"}
+
+
+def legend_entries(
+    counts: Mapping[str, int], scheme: Scheme, locale: str, stale_window: int | None = None
+) -> list[LegendEntry]:
+    """Return legend entries from the highest level down, then the no-data entry; `counts` is units per level key.
+    With `stale_window` (the terbaru view, geo.latest), a *data lama* entry ("> 24 bulan") comes before no data,
+    with its own hatch, when some unit is data lama (an empty entry would cost a phone's legend a row)."""
     lang = locale.split("_")[0]
     entries = []
     bounds = [level.minimum for level in scheme.levels] + [None]
@@ -43,6 +52,10 @@ def legend_entries(counts: Mapping[str, int], scheme: Scheme, locale: str) -> li
         entries.append(LegendEntry(level.key, level.label[lang], span, level.color, int(counts.get(level.key, 0))))
     entries.reverse()
     no_data = scheme.no_data
+    if stale_window is not None and counts.get(STALE_LEVEL, 0):  # shown (and counted) when a district has one
+        count = int(counts[STALE_LEVEL])
+        span = STALE_RANGE[lang].format(months=stale_window)
+        entries.append(LegendEntry(STALE_LEVEL, STALE_LABEL[lang], span, STALE_FILL, count, hatched=True))
     entries.append(
         LegendEntry(no_data.key, no_data.label[lang], "", no_data.color, int(counts.get(no_data.key, 0)), hatched=True)
     )

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from geo.join import STALE_FILL
+from geo.latest import STALE_LABEL, STALE_LEVEL
 from geo.levels import Scheme
 from geo.numbers import format_count, format_percent, format_points
 from geo.search import SearchEntry, search_term
@@ -76,11 +78,13 @@ def table_rows(
         if value_index is not None and own_cell:
             row.append(shown(getattr(r, measure), measured))
         rows.append(row)
-    levels = scheme.by_key()
+    levels = {key: [level.label[lang], level.color] for key, level in scheme.by_key().items()}
+    if "stale" in ranking:  # the terbaru view: a district whose latest figure is older than the window
+        levels[STALE_LEVEL] = [STALE_LABEL[lang], STALE_FILL]
     return {
         "rows": rows,
         "provinces": dict(zip(ranking["province_code"], ranking["province"], strict=True)),
-        "levels": {key: [level.label[lang], level.color] for key, level in levels.items()},
+        "levels": levels,
         "no_data_level": scheme.no_data.key,
         "total": int(ranking[measure].notna().sum()),
         "measure": measure,

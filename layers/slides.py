@@ -23,6 +23,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.shapes.freeform import FreeformBuilder
 from pptx.util import Emu, Inches, Pt
 
+from geo.latest import STALE_LEVEL
 from geo.levels import Scheme
 from geo.numbers import format_percent, format_points
 from layers.legend import LegendEntry, format_value
@@ -177,7 +178,8 @@ def _draw_districts(slide, frame: Frame, districts: gpd.GeoDataFrame, levels: di
         shape.name = f"{row.code} {row.name}"
         if pd.isna(row.coverage_pct):
             shape.fill.patterned()
-            shape.fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+            stale = row.level == STALE_LEVEL  # data lama (geo.latest): its own pattern
+            shape.fill.pattern = MSO_PATTERN.DIAGONAL_CROSS if stale else MSO_PATTERN.WIDE_UPWARD_DIAGONAL
             shape.fill.fore_color.rgb = _rgb(NO_DATA_LINE)
             shape.fill.back_color.rgb = _rgb(NO_DATA_FILL)
         else:
@@ -251,7 +253,8 @@ def _draw_legend(slide, legend: list[LegendEntry], title: str) -> None:
         swatch.name = f"Legenda {entry.label}"
         if entry.hatched:
             swatch.fill.patterned()
-            swatch.fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+            stale = entry.key == STALE_LEVEL
+            swatch.fill.pattern = MSO_PATTERN.DIAGONAL_CROSS if stale else MSO_PATTERN.WIDE_UPWARD_DIAGONAL
             swatch.fill.fore_color.rgb, swatch.fill.back_color.rgb = _rgb(NO_DATA_LINE), _rgb(NO_DATA_FILL)
         else:
             swatch.fill.solid()

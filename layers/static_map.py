@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
 
+from geo.latest import STALE_LEVEL
 from layers.legend import LegendEntry
 
 # No pyplot: its global figure registry is not thread-safe and keeps figures alive; a Figure with its own
@@ -33,6 +34,7 @@ _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or None)
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 NO_DATA_HATCH = "///"
+STALE_HATCH = "xxx"  # data lama (geo.latest): a cross-hatch, apart from no data
 DPI = 100
 VECTOR_HALO = {"bbox": {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}}
 
@@ -83,6 +85,8 @@ def _draw_districts(ax, joined: gpd.GeoDataFrame, patterns: dict[str, str]) -> N
     for row in joined.itertuples():
         if row.level == "tidak_ada_data":
             style = {"facecolor": "#ececec", "edgecolor": "#b5b5b5", "hatch": NO_DATA_HATCH, "linewidth": 0.3}
+        elif row.level == STALE_LEVEL:  # data lama (geo.latest): its own cross-hatch, never a level's colour
+            style = {"facecolor": "#e0e0e0", "edgecolor": "#8a8a8a", "hatch": STALE_HATCH, "linewidth": 0.3}
         else:
             style = {"facecolor": row.fill, "edgecolor": "white", "hatch": patterns.get(row.level), "linewidth": 0.4}
         patch = ax.add_patch(PathPatch(_shape_path(row.geometry), **style))
@@ -161,7 +165,9 @@ def render_static(
             Patch(
                 facecolor=e.color if not e.hatched else "#ececec",
                 edgecolor="#777777",
-                hatch=NO_DATA_HATCH if e.hatched else patterns.get(e.key) or None,
+                hatch=(STALE_HATCH if e.key == STALE_LEVEL else NO_DATA_HATCH)
+                if e.hatched
+                else patterns.get(e.key) or None,
                 label=f"{e.label}  {e.range}  ({e.count})".replace("  ()", ""),
             )
             for e in legend
@@ -185,7 +191,7 @@ def render_static(
             format=fmt,
             dpi=DPI * scale,
             facecolor="white",
-            metadata={"Title": texts.title} if fmt in ("pdf", "svg") else None,
+            metadata=_metadata(texts, fmt),
         )
         if fmt == "svg":
             return district_titles(buffer.getvalue(), dict(zip(joined["code"], joined["name"], strict=True)))
@@ -194,6 +200,13 @@ def render_static(
         fig.clear()
         del fig
         release_memory()
+
+
+def _metadata(texts: StaticTexts, fmt: str) -> dict[str, str]:
+    """The title, and the subtitle with the period or span, as the file's own metadata (PNG text chunks)."""
+    if fmt == "png":
+        return {"Title": texts.title, "Description": texts.subtitle}
+    return {"Title": texts.title, "Subject": texts.subtitle} if fmt == "pdf" else {"Title": texts.title}
 
 
 def release_memory() -> None:

@@ -74,8 +74,10 @@ def test_api_errors_are_json(client):
 
 
 def test_geojson_has_every_district_with_its_properties(client):
+    # The default is the terbaru view (each district's latest figure, geo.latest): no single period, a span.
     data = client.get("/api/coverage.geojson?scope=kalimantan-sumatera").get_json()
-    assert data["type"] == "FeatureCollection" and data["period"] == "2025-10"
+    assert data["type"] == "FeatureCollection" and data["period"] is None
+    assert data["latest"]["window_months"] == 24 and data["latest"]["mixed_periods"]
     assert len(data["features"]) == 210
     props = {f["properties"]["code"]: f["properties"] for f in data["features"]}
     assert set(props["63.03"]) == {
@@ -96,8 +98,13 @@ def test_geojson_has_every_district_with_its_properties(client):
         "origin_version",
         "origin_dataset_id",
         "origin_draft_id",
+        "stale",
+        "stale_coverage_pct",
     }
     assert props["63.03"]["coverage_pct"] == 26.1 and props["63.03"]["level"] == "rendah"
+    # Each figure with its own month: Kota Metro's 24 September 2024, Banda Aceh's 2021 figure is data lama.
+    assert props["18.72"]["period"] == "2024-09" and props["18.72"]["as_of"] == "24 September 2024"
+    assert props["11.71"]["level"] == "data_lama" and props["11.71"]["stale_coverage_pct"] == 46.98
     assert props["63.03"]["fill"] == "#fdae61" and props["63.03"]["source"].startswith("https://")
     assert props["62.11"]["level"] == "tidak_ada_data" and props["62.11"]["coverage_pct"] is None
 

@@ -13,6 +13,9 @@ from geo.levels import read_schemes
 from geo.numbers import format_count, format_percent, format_points
 from tests.chromium import CHROMIUM, launch_chromium
 from tests.test_app import XSS, add_dataset
+from tests.test_terbaru import NEW_MONTH, publish_kalteng
+from tests.test_terbaru import shown as shown_districts
+from tests.test_uploads import tokens  # noqa: F401 - a fixture
 
 SCHEMES = read_schemes(ROOT / "data" / "levels.json")
 
@@ -744,3 +747,30 @@ def test_choosing_the_colour_blind_palette_recolours_the_map(server, page):
 
 
 DRAWN_FILLS_OF = "els => els.map(e => e.getAttribute('fill'))"
+
+
+def test_a_one_province_file_leaves_the_default_map_full_and_dated(app, tokens, server, page):  # noqa: F811
+    """Issue 20: a Kalimantan Tengah file for a new month (the sample's invented figures, geo/samples.py) used to
+    make every visitor's default map that month, with 196 of 210 districts hatched. The default is the terbaru
+    view: every district keeps its latest figure, the title states the span, the period control offers the month."""
+    client = app.test_client()
+    before = shown_districts(client)
+    publish_kalteng(app, tokens["editor"])
+    after = shown_districts(client)
+    assert set(before) <= set(after) and len(after) > len(before)
+    page.goto(server + "/")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    span = page.request.get(f"{server}/api/summary").json()["latest"]
+    assert span["districts"] == len(after) and span["last_period"] == "2026-01"  # the fixture's own newest month
+    assert f"· Agu 2024 – Jan 2026 · {len(after)} wilayah" in page.title()
+    assert page.locator(".subtitle", has_text="Data terbaru per wilayah").count() >= 1
+    drawn = Counter(page.evaluate(DRAWN_FILLS))
+    hatched = drawn["url(#peta-hatch)"] + drawn["url(#peta-hatch-lama)"]
+    assert sum(drawn.values()) == 210 and 210 - hatched == len(after)  # every latest figure is coloured
+    options = page.locator("select[name=period] option").all_inner_texts()
+    assert "Desember 2025 · 14 wilayah" in options and options[0].startswith("Terbaru per wilayah")
+    # One click away: the single month, which holds only the new file.
+    page.select_option("select[name=period]", NEW_MONTH)
+    wait_until(page, "document.title.indexOf('Desember 2025') >= 0 || location.search.indexOf('2025-12') >= 0")
+    wait_until(page, "document.querySelectorAll('.current-period')[0].textContent.indexOf('Desember 2025') >= 0")
+    assert not page.errors

@@ -84,7 +84,9 @@ def test_presentation_mode(client):
     assert page.status_code == 200
     assert "&lt;b&gt;Rapat&lt;/b&gt;" in text and "<b>Rapat" not in text
     assert "legend-kanan" in text and 'id="search"' in text
-    assert re.search(r"Kalimantan Tengah, cakupan ucj 2025-12: \d+ dari 14 kabupaten/kota", text)
+    # No period asked: the terbaru view, which names its span (every district of the sample is of Desember 2025).
+    span = "Data terbaru per wilayah · Des 2025 · 14 wilayah"
+    assert re.search(rf"Kalimantan Tengah, cakupan ucj \({span}\): \d+ dari 14 kabupaten/kota", text)
 
 
 def test_colour_blind_palette_option(client):
@@ -115,7 +117,9 @@ def test_identical_colours_fail_the_check():
 def test_map_page_offers_presentation_and_describes_itself(client):
     page = client.get("/map/kalimantan-tengah?series=contoh").get_data(as_text=True)
     assert "mode=present" in page
-    assert re.search(r'id="map-description">Kalimantan Tengah, cakupan ucj 2025-12: \d+ dari 14', page)
+    assert re.search(r'id="map-description">Kalimantan Tengah, cakupan ucj \(Data terbaru per wilayah · Des 2025', page)
+    one = client.get("/map/kalimantan-tengah?series=contoh&period=2025-12").get_data(as_text=True)
+    assert re.search(r'id="map-description">Kalimantan Tengah, cakupan ucj 2025-12: \d+ dari 14', one)
 
 
 @pytest.mark.parametrize(

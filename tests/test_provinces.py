@@ -44,10 +44,22 @@ def test_default_province_layer_shows_the_published_figures(shared_app):
     for code in ("13", "21"):  # no exact province figure, one or two districts: not coloured
         assert provinces[code]["basis"] == "tidak_lengkap" and provinces[code]["coverage_pct"] is None
         assert provinces[code]["level"] == "tidak_ada_data"
-    page = client.get("/?layer=provinsi").get_data(as_text=True)
+    page = client.get("/?layer=provinsi&period=2025-10").get_data(as_text=True)  # the compilation as published
     assert "13 dari 15 provinsi" in page  # the legend counts provinces
     ranks = [re.fullmatch(r"(\d+) dari (\d+)", text).groups() for text in rows_labelled(page, "Peringkat")]
     assert sorted(int(rank) for rank, _ in ranks) == list(range(1, 14)) and {of for _, of in ranks} == {"13"}
+
+
+def test_the_terbaru_province_layer_leaves_out_figures_older_than_the_window(shared_app):
+    """Kalimantan Selatan's and Kalimantan Timur's figures are of Maret 2023: more than 24 months before the
+    series' newest period, so the default (terbaru) province layer does not colour them as current."""
+    client = shared_app.test_client()
+    provinces = layer(client, "scope=kalimantan-sumatera")
+    assert provinces["14"]["coverage_pct"] == 31.91 and provinces["14"]["basis"] == "terbitan"
+    for code in ("63", "64"):
+        assert provinces[code]["basis"] != "terbitan" and provinces[code]["level"] == "tidak_ada_data"
+    assert "11 dari 15 provinsi" in client.get("/?layer=provinsi").get_data(as_text=True)
+    assert layer(client, "scope=kalimantan&window=36")["64"]["coverage_pct"] == 70.86  # a wider window takes it
 
 
 @pytest.mark.parametrize(("query", "ranked"), [("series=contoh", 15), ("scope=kalimantan&series=contoh", 5)])
@@ -65,4 +77,4 @@ def test_province_ranks_count_the_provinces_shown(shared_app, query, ranked):
 def test_load_samples_loads_the_province_figures_once(app):
     runner = app.test_cli_runner()
     assert "already loaded" in runner.invoke(args=["coverage", "load-samples"]).output
-    assert layer(app.test_client(), "scope=kalimantan")["64"]["coverage_pct"] == 70.86
+    assert layer(app.test_client(), "scope=kalimantan&period=2025-10")["64"]["coverage_pct"] == 70.86

@@ -15,10 +15,10 @@ def resources(shared_app):
 @pytest.mark.parametrize(
     ("args", "scope", "expected"),
     [
-        ({}, None, MapQuery("kalimantan-sumatera")),
-        ({}, "62", MapQuery("kalimantan-tengah")),  # a province code names its scope
-        ({"scope": "sumatera"}, None, MapQuery("sumatera")),
-        ({"scope": "sumatera"}, "kalimantan", MapQuery("kalimantan")),  # the path wins over ?scope=
+        ({}, None, MapQuery("kalimantan-sumatera", window=24)),  # no period: the terbaru view
+        ({}, "62", MapQuery("kalimantan-tengah", window=24)),  # a province code names its scope
+        ({"scope": "sumatera"}, None, MapQuery("sumatera", window=24)),
+        ({"scope": "sumatera"}, "kalimantan", MapQuery("kalimantan", window=24)),  # the path wins over ?scope=
         ({"compare": "2025-06"}, None, MapQuery("kalimantan-sumatera", compare="2025-06", view="perubahan")),
         ({"compare": "2025-06", "view": "cakupan"}, None, MapQuery("kalimantan-sumatera", compare="2025-06")),
         (
@@ -26,8 +26,10 @@ def resources(shared_app):
             None,
             MapQuery("kalimantan-sumatera", "contoh", "2025-12", layer="provinsi", palette="cvd", language="en"),
         ),
-        ({"series": "", "period": "", "view": "", "lang": ""}, None, MapQuery("kalimantan-sumatera")),  # empty = unset
-        ({"view": "target", "unknown": "x"}, None, MapQuery("kalimantan-sumatera", view="target")),
+        ({"series": "", "period": "", "view": "", "lang": ""}, None, MapQuery("kalimantan-sumatera", window=24)),
+        ({"view": "target", "unknown": "x"}, None, MapQuery("kalimantan-sumatera", view="target", window=24)),
+        ({"window": "36"}, None, MapQuery("kalimantan-sumatera", window=36)),
+        ({"window": "36", "period": "2025-10"}, None, MapQuery("kalimantan-sumatera", period="2025-10")),
     ],
 )
 def test_parse_reads_every_field_with_its_default(resources, args, scope, expected):
@@ -53,6 +55,8 @@ def test_parse_takes_a_default_view_for_tables(resources):
         ({"layer": "desa"}, None, "layer", Problem.UNKNOWN, "provinsi"),
         ({"palette": "pelangi"}, None, "palette", Problem.UNKNOWN, "cvd"),
         ({"lang": "fr"}, None, "lang", Problem.UNKNOWN, "en"),
+        ({"window": "dua tahun"}, None, "window", Problem.MALFORMED, "0–240"),
+        ({"window": "999"}, None, "window", Problem.MALFORMED, "0–240"),
     ],
 )
 def test_an_unknown_value_names_its_field_and_the_choices(resources, args, scope, field, problem, choice):

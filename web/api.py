@@ -47,9 +47,27 @@ def _result(default_view: str | None = None) -> CoverageResult:
 
 
 def _properties(result: CoverageResult) -> list[str]:
-    """The columns every format gives; the province layer adds how each value was found (`basis`), data with
+    """The columns every format gives; the province layer adds how each value was found (`basis`), the terbaru
+    view whether a figure is older than the window (`stale`, its figure in `stale_coverage_pct`), data with
     segments their counts, shares and budgets (geo.segments)."""
-    return PROPERTIES + [c for c in ("basis",) if c in result.joined] + segment_columns_of(result.joined)
+    extra = [c for c in ("basis", "stale", "stale_coverage_pct") if c in result.joined]
+    return PROPERTIES + extra + segment_columns_of(result.joined)
+
+
+def span_json(result: CoverageResult) -> dict | None:
+    """The terbaru view's span for JSON answers (None for one period): its figures come from different months."""
+    span = result.span
+    if span is None:
+        return None
+    return {
+        "window_months": span.window,
+        "first_period": span.first,
+        "last_period": span.last,
+        "districts": span.count,
+        "stale": span.stale,
+        "newest_period": span.newest,
+        "mixed_periods": span.mixed,
+    }
 
 
 def _records(result: CoverageResult) -> list[dict]:
@@ -103,7 +121,8 @@ def _geojson_text(result: CoverageResult) -> str:
     body = {
         "type": "FeatureCollection",
         "scope": result.scope.slug,
-        "period": result.dataset.period,
+        "period": None if result.span else result.dataset.period,
+        "latest": span_json(result),
         "series": result.dataset.series,
         "dataset_version": result.dataset.version,
         "is_sample": result.dataset.is_sample,
@@ -117,7 +136,8 @@ def coverage_csv():
     result = _result()
     columns = _properties(result)
     rows = ([record[k] for k in columns] for record in _records(result))
-    return csv_response(columns, rows, f"cakupan-{result.scope.slug}-{result.dataset.period}.csv")
+    when = "terbaru" if result.span else result.dataset.period
+    return csv_response(columns, rows, f"cakupan-{result.scope.slug}-{when}.csv")
 
 
 def _ranking_result() -> tuple[CoverageResult, str | None]:
@@ -147,7 +167,8 @@ def _ranking_body(result: CoverageResult, segment: str | None) -> dict:
             row.pop("change_pct_points", None)
     return {
         "scope": result.scope.slug,
-        "period": result.dataset.period,
+        "period": None if result.span else result.dataset.period,
+        "latest": span_json(result),
         "series": result.dataset.series,
         "compare": result.previous.period if result.previous else None,
         "segment": segment,
@@ -166,7 +187,8 @@ def summary_json():
 def _summary_body(result: CoverageResult) -> dict:
     return {
         "scope": result.scope.slug,
-        "period": result.dataset.period,
+        "period": None if result.span else result.dataset.period,
+        "latest": span_json(result),  # totals of a terbaru view add figures of different months
         "series": result.dataset.series,
         "is_sample": result.dataset.is_sample,
         **result.layer_totals,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from geo.latest import Span
 from geo.levels import Scheme
 from geo.scopes import Scope
 from geo.store import DatasetInfo
@@ -61,11 +62,29 @@ class CoverageView:
     series_ids: tuple[int, ...] = ()  # every live version of the series: tooltips show the path over them
 
     @property
+    def span(self) -> Span | None:
+        """The terbaru view's span (geo.latest): first and last period, districts current and stale; None for one
+        period."""
+        return self.result.span
+
+    @property
+    def period_arg(self) -> str | None:
+        """The `period` a link to this view carries: none for the terbaru view (the default)."""
+        return None if self.result.window is not None else self.dataset.period
+
+    @property
     def key(self) -> tuple:
         """Everything a rendering of this view depends on (a dataset id changes on every publish): the key of the
         result it shows, or of its table."""
         return result_key(
-            self.scope, self.dataset, self.previous, self.scheme, self.layer, self.figures_key, self.series_ids
+            self.scope,
+            self.dataset,
+            self.previous,
+            self.scheme,
+            self.layer,
+            self.figures_key,
+            self.series_ids,
+            self.result.window,
         )
 
 

@@ -20,6 +20,7 @@ from web.assets import bundle_text
 from web.briefing import storyline_of
 from web.data import CoverageView, scope_summary, view_of
 from web.encoding import StoredBody, store_body, stored_response
+from web.formatting import when_text
 from web.query import MapQuery
 from web.rendering import attribution, legend_of, place_labels, province_borders_of, render_map, view_table
 from web.resources import Resources, cached_page, get_resources, page_response, topology_text
@@ -68,7 +69,7 @@ def _size() -> tuple[int, int, int]:
 
 
 def static_texts(view: CoverageView, lang: str) -> StaticTexts:
-    period = format_period(view.dataset.period, lang)
+    period = when_text(view, lang)
     if view.previous:
         period = f"{format_period(view.previous.period, lang)} → {period}"
     return StaticTexts(
@@ -109,7 +110,7 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
         data = resources.cache.get_or_make(("static", *view.key, locale, fmt, width, height, scale, wanted), make)
     else:
         data = make()
-    name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.{fmt}"
+    name = f"peta-cakupan-{view.scope.slug}-{view.period_arg or 'terbaru'}.{fmt}"
     return stored_response(data, headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
@@ -140,7 +141,7 @@ def _offline(resources: Resources, result: CoverageResult, locale: str) -> Respo
         attribution=attribution(),
         saved_at=datetime.now().strftime("%Y-%m-%d %H:%M"),
     )
-    name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.html"
+    name = f"peta-cakupan-{view.scope.slug}-{view.period_arg or 'terbaru'}.html"
     return Response(page, mimetype="text/html", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -149,7 +150,7 @@ PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 
 def deck_texts(view: CoverageView, without_data: int, locale: str) -> DeckTexts:
     lang = locale.split("_")[0]
-    period = format_period(view.dataset.period, locale)
+    period = when_text(view, locale)
     if view.previous:
         period = f"{format_period(view.previous.period, locale)} → {period}"
     texts = static_texts(view, lang)
@@ -168,7 +169,13 @@ def deck_texts(view: CoverageView, without_data: int, locale: str) -> DeckTexts:
         attribution=texts.attribution,
         ranking_title=ranking_title,
         ranking_headers=(_("Peringkat"), _("Kabupaten/kota"), _("Provinsi"), *measured, _("Terhadap target")),
-        without_data=_("%(n)s kabupaten/kota tanpa data tidak dicantumkan.", n=without_data),
+        without_data=_(
+            "%(n)s kabupaten/kota tanpa data atau dengan data lama (lebih dari %(window)s bulan) tidak dicantumkan.",
+            n=without_data,
+            window=view.span.window,
+        )
+        if view.span is not None and view.span.stale
+        else _("%(n)s kabupaten/kota tanpa data tidak dicantumkan.", n=without_data),
         banner=texts.banner,
     )
 
@@ -196,7 +203,7 @@ def _pptx(resources: Resources, result: CoverageResult, locale: str) -> Response
         return store_body(deck, PPTX)
 
     data = resources.cache.get_or_make(("pptx", *result.key, *result.table_key, locale, storyline), make)
-    name = f"peta-cakupan-{view.scope.slug}-{view.dataset.period}.pptx"
+    name = f"peta-cakupan-{view.scope.slug}-{view.period_arg or 'terbaru'}.pptx"
     return stored_response(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

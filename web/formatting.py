@@ -4,11 +4,42 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
+from geo.latest import Span
 from geo.levels import Scheme
-from geo.numbers import format_count, format_percent, format_period, format_points, format_rupiah
+from geo.numbers import format_count, format_month, format_percent, format_period, format_points, format_rupiah
 from geo.samples import source_text
 from layers.legend import format_value
+
+
+def span_text(span: Span, locale: str) -> str:
+    """What a terbaru view covers, in words: 'Data terbaru per wilayah · Jun 2021 – Des 2025 · 36 wilayah'. Never a
+    single month for figures of several: every title, legend, description and export says this."""
+    if span.first is None:
+        return _("Data terbaru per wilayah · belum ada angka")
+    first, last = format_month(span.first, locale), format_month(span.last, locale)
+    months = first if span.first == span.last else f"{first} – {last}"
+    return _("Data terbaru per wilayah · %(months)s · %(n)s wilayah", months=months, n=span.count)
+
+
+def short_span_text(span: Span, locale: str) -> str:
+    """The span where room is short (the legend, beside a title that says "terbaru" and counts the districts, and
+    whose level counts add up to them): 'Jun 2021 – Des 2025', one line on a phone; still a span of months, never
+    one month for figures of several."""
+    if span.first is None:
+        return _("Terbaru · belum ada angka")
+    first, last = format_month(span.first, locale), format_month(span.last, locale)
+    months = first if span.first == span.last else f"{first} – {last}"
+    return months
+
+
+def when_text(view, locale: str, short: bool = False) -> str:
+    """The period a view shows in words: one month ('Desember 2025'), or the terbaru view's span (span_text;
+    `short` for the legend and what replaces it after a switch)."""
+    if view.span is not None:
+        return short_span_text(view.span, locale) if short else span_text(view.span, locale)
+    return format_period(view.dataset.period, locale)
 
 
 def register(app: Flask) -> None:
@@ -45,6 +76,11 @@ def register(app: Flask) -> None:
     def rupiah(value: object) -> str:
         """3024000000 -> 'Rp3.024.000.000'."""
         return format_rupiah(value, str(get_locale()))
+
+    @app.template_filter("when")
+    def when(view, short: bool = False) -> str:
+        """A view's period in words: 'Desember 2025', or 'Data terbaru per wilayah · Jun 2021 – Des 2025 · …'."""
+        return when_text(view, str(get_locale()), short)
 
     @app.template_filter("period")
     def period(value: str) -> str:

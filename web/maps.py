@@ -31,11 +31,11 @@ from web.rendering import (
     view_table,
 )
 from web.resources import Resources, aliases_stamp, cached_page, get_resources, page_response
-from web.results import resolve_result
+from web.results import period_counts, resolve_result
 
 bp = Blueprint("maps", __name__)
 # The query a map page understands; anything else is ignored, so it can neither break links nor fill the cache.
-MAP_ARGS = ("period", "compare", "series", "view", "layer", "palette", "lang")
+MAP_ARGS = ("period", "compare", "series", "view", "layer", "palette", "lang", "window")
 PRESENT_ARGS = ("title", "legend", "labels")
 MODES = ("present",)
 
@@ -100,6 +100,7 @@ def page_context(
         "lang": locale.split("_")[0],
         "scopes": list(resources.scopes.values()),
         "periods": periods,
+        "period_counts": period_counts(resources, view.scope, view.dataset.series),
         "attribution": attribution(),
         "table": table,
         "totals": scope_summary(resources, table),

@@ -14,7 +14,7 @@ from enum import Enum
 from geo.scopes import default_scope, get_scope
 from geo.segments import VIEW_COLUMNS
 from geo.store import MAIN_SERIES, SAMPLE_SERIES
-from web.resources import Resources
+from web.resources import MAX_WINDOW_MONTHS, Resources
 
 SERIES = (MAIN_SERIES, SAMPLE_SERIES)
 LAYERS = ("kabupaten", "provinsi")
@@ -57,6 +57,15 @@ def _choice(args: Mapping[str, str], field: str, choices: tuple[str, ...], defau
     return value or default
 
 
+def _window(args: Mapping[str, str], resources: Resources) -> int:
+    value = (args.get("window") or "").strip()
+    if not value:
+        return resources.latest_window
+    if not value.isdigit() or int(value) > MAX_WINDOW_MONTHS:
+        raise QueryError("window", value, (f"0–{MAX_WINDOW_MONTHS}",), Problem.MALFORMED)
+    return int(value)
+
+
 def _period(args: Mapping[str, str], field: str) -> str | None:
     value = args.get(field) or None
     if value is not None and not PERIOD_FORM.fullmatch(value):
@@ -69,7 +78,9 @@ class MapQuery:
     """One request for coverage: everything a result and its formats depend on, checked.
 
     `view` is always a configured scheme (the change view when a comparison is asked without a view);
-    `period` None means the latest live period; `language` None means the visitor's own choice.
+    `period` None means the terbaru view (each district's latest figure no older than `window` months,
+    geo.latest), or with a comparison the latest live period; `window` is None for one period;
+    `language` None means the visitor's own choice.
     """
 
     scope: str
@@ -80,6 +91,12 @@ class MapQuery:
     layer: str = LAYERS[0]
     palette: str | None = None
     language: str | None = None
+    window: int | None = None
+
+    @property
+    def latest(self) -> bool:
+        """Whether this asks for the terbaru view (each district's latest figure), not one period."""
+        return self.window is not None
 
     @classmethod
     def parse(
@@ -97,16 +114,18 @@ class MapQuery:
         views = tuple(resources.schemes)
         view = _choice(args, "view", views, default_view or (CHANGE_VIEW if compare else DEFAULT_VIEW))
         palettes = tuple(sorted(resources.schemes[view].palettes))
+        period = _period(args, "period")
         return cls(
             scope=slug,
             series=_choice(args, "series", SERIES, MAIN_SERIES),
-            period=_period(args, "period"),
+            period=period,
             compare=compare,
             view=view,
             layer=_choice(args, "layer", LAYERS, LAYERS[0]),
             # A view without other palettes (the segment views) keeps its own colours when one is asked for.
             palette=_choice(args, "palette", palettes, None) if palettes else None,
             language=_choice(args, "lang", LANGUAGES, None),
+            window=_window(args, resources) if period is None and compare is None else None,
         )
 
     def table(self) -> MapQuery:

@@ -13,6 +13,7 @@ from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from geo.latest import STALE_LEVEL
 from geo.numbers import format_period
 from geo.scopes import Scope
 from geo.topology import TopologyRef
@@ -29,6 +30,7 @@ from layers.choropleth import (
 from layers.legend import LegendEntry, format_value, legend_entries
 from layers.navigation import TableTexts, search_terms, table_rows
 from web.data import CoverageView, period_paths, ranking_table
+from web.formatting import when_text
 from web.resources import Resources, scope_detail_geometry, scope_geometry, search_index
 from web.results import CoverageResult
 
@@ -72,6 +74,9 @@ def tooltip_labels(view: CoverageView) -> TooltipLabels:
         paid_by=_("{count} pekerja rentan dibayar"),
         budget_regency=_("Anggaran APBD kab/kota per tahun"),
         budget_province=_("Anggaran APBD provinsi per tahun"),
+        period=_("Periode"),
+        stale=_("Angka terakhir {value} ({period}), lebih dari {window} bulan sebelum periode terbaru"),
+        window=view.result.window or 0,
     )
 
 
@@ -115,7 +120,9 @@ def map_result(view: CoverageView) -> CoverageResult:
 
 def legend_of(view: CoverageView, locale: str) -> list[LegendEntry]:
     """The map's legend: its levels, with the units per level the result counted."""
-    return legend_entries(map_result(view).legend_counts, view.scheme, locale)
+    return legend_entries(
+        map_result(view).legend_counts, view.scheme, locale, stale_window=view.span.window if view.span else None
+    )
 
 
 def province_borders_of(resources: Resources, view: CoverageView):
@@ -185,8 +192,8 @@ def map_values(resources: Resources, view: CoverageView, table: CoverageView, lo
     legend = legend_of(view, locale)
     features = unit_values(resources, view, locale)
     return {
-        "period": view.dataset.period,
-        "period_label": format_period(view.dataset.period, locale),
+        "period": view.period_arg or "",
+        "period_label": when_text(view, locale, short=True),  # every .current-period: the legend's short form
         "source": view.dataset.title,
         "is_sample": view.dataset.is_sample,
         "legend": [asdict(entry) for entry in legend],
@@ -266,9 +273,15 @@ def describe(view: CoverageView, legend: list, lang: str) -> str:
             label=e.label.lower(),
             range=e.range,
         )
-        if e.range
+        if e.range and e.key != STALE_LEVEL
+        else _("%(n)s data lama (angka terakhir lebih dari %(window)s bulan)", n=e.count, window=view.result.window)
+        if e.key == STALE_LEVEL
         else _("%(n)s tanpa data", n=e.count)
         for e in legend
         if e.count
     ]
-    return f"{view.scope.name}, {view.scheme.title[lang].lower()} {view.dataset.period}: " + "; ".join(parts) + "."
+    title = f"{view.scope.name}, {view.scheme.title[lang].lower()}"
+    if view.span is None:
+        return f"{title} {view.dataset.period}: " + "; ".join(parts) + "."
+    mixed = _("Angka tiap wilayah dari periodenya sendiri; total dan peringkat mencampur tanggal.")
+    return f"{title} ({when_text(view, lang)}): " + "; ".join(parts) + ". " + mixed

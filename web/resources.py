@@ -20,6 +20,7 @@ from geo.boundaries import REPORT_FILE, Boundaries, BoundaryError, district_tabl
 from geo.codes import CodeError, read_crosswalk, read_historic_codes
 from geo.compare import district_neighbours
 from geo.history import saved_aliases, saved_aliases_stamp
+from geo.latest import DEFAULT_WINDOW_MONTHS
 from geo.levels import Scheme, read_schemes
 from geo.matching import DistrictIndex, build_index, read_aliases
 from geo.scopes import Scope, build_scopes
@@ -131,6 +132,7 @@ class Resources:
     # are still served for them.
     last_live: tuple | None = None
     last_aliases_stamp: tuple | None = None  # likewise the saved aliases' stamp last read (aliases_stamp)
+    latest_window: int = DEFAULT_WINDOW_MONTHS  # months the terbaru view reaches back (PETA_LATEST_WINDOW_MONTHS)
 
 
 def matching_index(config, districts: pd.DataFrame, engine: Engine) -> DistrictIndex:
@@ -223,6 +225,20 @@ def topology_text(ref: TopologyRef) -> str:
     return read_topology_text(Path(current_app.config["BOUNDARIES_DIR"]), topology_manifest(), ref)
 
 
+MAX_WINDOW_MONTHS = 240
+
+
+def latest_window_of(value: object) -> int:
+    """The configured window of the terbaru view in whole months; raise ValueError with a hint."""
+    text = str(value).strip()
+    if not text.isdigit() or int(text) > MAX_WINDOW_MONTHS:
+        raise ValueError(
+            f"PETA_LATEST_WINDOW_MONTHS '{text[:20]}' is not a whole number of months from 0 to {MAX_WINDOW_MONTHS}. "
+            f"Hint: set it to e.g. {DEFAULT_WINDOW_MONTHS}."
+        )
+    return int(text)
+
+
 def load_resources(app: Flask) -> Resources:
     """Read everything the app needs once; raise StartupError with a hint when something is missing."""
     config = app.config
@@ -233,6 +249,7 @@ def load_resources(app: Flask) -> Resources:
         engine = connect(config["DATABASE_URL"])
         index_stamp = saved_aliases_stamp(engine)
         index = matching_index(config, districts, engine)
+        window = latest_window_of(config.get("LATEST_WINDOW_MONTHS", DEFAULT_WINDOW_MONTHS))
     except (BoundaryError, CodeError, StoreError, TopologyError, OSError, ValueError) as error:
         raise StartupError(f"Peta Cakupan cannot start: {error}") from error
     resources = Resources(
@@ -244,6 +261,7 @@ def load_resources(app: Flask) -> Resources:
         cache=LRUCache(int(config["CACHE_BYTES"])),
         neighbours=neighbours,
         index_stamp=index_stamp,
+        latest_window=window,
     )
     app.extensions["peta"] = resources
     return resources

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from geo.capitals import read_capitals
 from geo.compare import coverage_paths, leaders, province_frame, published_province_figures, ranking, summary
 from geo.join import apply_levels, districts_in_scope, join_coverage
+from geo.latest import Span, latest_records, span_of
 from geo.levels import Scheme, with_palette
 from geo.scopes import Scope
 from geo.store import DatasetInfo, live_datasets, pick_live, read_province_figures, read_records
@@ -94,6 +95,10 @@ class CoverageResult:
     provinces: gpd.GeoDataFrame | None
     figures_key: str = ""  # the published province figures a province layer was drawn from
     series_ids: tuple[int, ...] = ()  # every live version of the series: tooltips show the path over them
+    # The terbaru view (geo.latest): the window in months and the span its figures cover; None for one period,
+    # where `dataset` is the period shown (in the terbaru view it is the series' newest period, for its title).
+    window: int | None = None
+    span: Span | None = None
     # The table result (districts, coverage levels) when this is another view: a cache entry of its own.
     base: CoverageResult | None = field(default=None, metadata={SHARED: True})
 
@@ -106,13 +111,22 @@ class CoverageResult:
     def key(self) -> tuple:
         """Everything a rendering of this result depends on (a dataset id changes on every publish)."""
         return result_key(
-            self.scope, self.dataset, self.previous, self.scheme, self.layer, self.figures_key, self.series_ids
+            self.scope,
+            self.dataset,
+            self.previous,
+            self.scheme,
+            self.layer,
+            self.figures_key,
+            self.series_ids,
+            self.window,
         )
 
     @property
     def table_key(self) -> tuple:
         """The key of the table part (districts in the view's levels): what pages cache their table by."""
-        return result_key(self.scope, self.dataset, self.previous, self.scheme, LAYERS[0], "", self.series_ids)
+        return result_key(
+            self.scope, self.dataset, self.previous, self.scheme, LAYERS[0], "", self.series_ids, self.window
+        )
 
     @property
     def measure(self) -> str:
@@ -173,9 +187,11 @@ def result_key(
     layer: str,
     figures_key: str,
     series_ids: tuple[int, ...],
+    window: int | None = None,
 ) -> tuple:
+    """The cache key of a result: a terbaru view (window in months) reads every live version of the series."""
     previous_id = previous.id if previous else None
-    return (scope.slug, dataset.id, previous_id, scheme.key, layer, figures_key, series_ids)
+    return (scope.slug, dataset.id, previous_id, scheme.key, layer, figures_key, series_ids, window)
 
 
 def resolve_result(resources: Resources, query: MapQuery) -> CoverageResult:
@@ -190,17 +206,21 @@ def resolve_result(resources: Resources, query: MapQuery) -> CoverageResult:
 def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
     scope = resources.scopes[query.scope]
     snapshot = live_snapshot(resources)
-    dataset = snapshot.dataset(query.series, query.period, "period")
+    dataset = snapshot.dataset(query.series, query.period, "period")  # the newest period in the terbaru view
     previous = snapshot.dataset(query.series, query.compare, "compare") if query.compare else None
     scheme = with_palette(resources.schemes[query.view], query.palette)
     table_scheme = resources.schemes[DEFAULT_VIEW]
     figures = earlier_figures = None
     figures_key = ""
+    series_ids = tuple(d.id for d in snapshot.live(query.series))
     if query.layer == "provinsi":  # province figures are read only for the province layer
-        figures = province_figures(resources, dataset)
+        figures = (
+            latest_province_figures(resources, query.series, query.window)
+            if query.latest
+            else province_figures(resources, dataset)
+        )
         earlier_figures = province_figures(resources, previous) if previous else None
         figures_key = hashlib.sha256(pd.concat([figures, earlier_figures]).to_json().encode()).hexdigest()[:16]
-    series_ids = tuple(d.id for d in snapshot.live(query.series))
 
     # Another view or layer of the same data shares the table result: one join, one ranking, one set of totals.
     base = None if query == query.table() else resolve_result(resources, query.table())
@@ -209,7 +229,12 @@ def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
         districts = districts_in_scope(resources.boundaries.districts, scope)
         before = dataset_records(resources, previous) if previous else None
         if base is None:
-            table = join_coverage(districts, dataset_records(resources, dataset), dataset.period, table_scheme, before)
+            records = (
+                latest_figures(resources, query.series, series_ids, query.window)
+                if query.latest
+                else dataset_records(resources, dataset)
+            )
+            table = join_coverage(districts, records, dataset.period, table_scheme, before)
         else:
             table = base.table
         shown = table if scheme.key == table_scheme.key else apply_levels(table, scheme)
@@ -229,19 +254,50 @@ def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
             provinces,
             figures_key,
             series_ids,
+            query.window,
+            span_of(table, query.window, dataset.period) if query.latest else None,
             base,
         )
         # Made now, not on first use, so the cache counts them with the result (a page reads both anyway).
         result.ranking, result.totals  # noqa: B018
         return result
 
-    key = result_key(scope, dataset, previous, scheme, query.layer, figures_key, series_ids)
+    key = result_key(scope, dataset, previous, scheme, query.layer, figures_key, series_ids, query.window)
     return resources.cache.get_or_make(("result", *key), make)
 
 
 def dataset_records(resources: Resources, dataset: DatasetInfo) -> pd.DataFrame:
     """A dataset version's records, read once (a version never changes)."""
     return resources.cache.get_or_make(("records", dataset.id), lambda: read_records(resources.engine, dataset.id))
+
+
+def latest_figures(resources: Resources, series: str, series_ids: tuple[int, ...], window: int) -> pd.DataFrame:
+    """Each district's latest figure over the live periods of a series (geo.latest), cached by versions and window."""
+
+    def make() -> pd.DataFrame:
+        datasets = live_snapshot(resources).live(series)
+        return latest_records([(d.period, dataset_records(resources, d)) for d in datasets], window)
+
+    return resources.cache.get_or_make(("latest", series, series_ids, window), make)
+
+
+def latest_province_figures(resources: Resources, series: str, window: int) -> pd.DataFrame:
+    """Each province's latest published figure over the live periods of a series; older than the window, none.
+    Read on every request, as a period's figures are (they are part of the key: bundled figures change apart
+    from versions)."""
+    datasets = live_snapshot(resources).live(series)
+    latest = latest_records([(d.period, province_figures(resources, d)) for d in datasets], window)
+    return latest.loc[~latest["stale"].astype(bool)].drop(columns=["period", "stale", "stale_coverage_pct"])
+
+
+def period_counts(resources: Resources, scope: Scope, series: str) -> dict[str, int]:
+    """How many districts of a scope each live period of a series holds a figure for (the period control says it)."""
+    codes = set(districts_in_scope(resources.boundaries.districts, scope)["kode"])
+    counts = {}
+    for dataset in live_snapshot(resources).live(series):
+        records = dataset_records(resources, dataset)
+        counts[dataset.period] = int((records["code"].isin(codes) & records["coverage_pct"].notna()).sum())
+    return counts
 
 
 def province_figures(resources: Resources, dataset: DatasetInfo) -> pd.DataFrame:
