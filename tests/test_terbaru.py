@@ -16,6 +16,7 @@ import pytest
 from pptx import Presentation
 
 from geo.boundaries import district_table
+from geo.latest import months_between
 from geo.samples import synthetic_records
 from tests.test_uploads import auth, tokens, upload  # noqa: F401 - tokens is a fixture
 from web.resources import get_resources
@@ -40,6 +41,10 @@ def shown(client, query: str = "") -> dict[str, dict]:
     return {f["properties"]["code"]: f["properties"] for f in data["features"] if f["properties"]["coverage_pct"]}
 
 
+def features(client, query: str = "") -> list[dict]:
+    return client.get(f"/api/coverage.geojson?{query}").get_json()["features"]
+
+
 def publish_kalteng(app, token) -> list[str]:
     client = app.test_client()
     text, codes = kalteng_file(app)
@@ -56,14 +61,21 @@ def test_a_one_province_file_never_makes_the_default_map_emptier(app, tokens):  
     after = shown(client)
     assert len(codes) == 14
     # Every district shown before is still shown, with its own figure, period and source (unless Kalimantan
-    # Tengah's new file gave it a newer one).
+    # Tengah's new file gave it a newer one), or, when the new month moved the 24-month window past its figure,
+    # drawn as data lama with that same figure: never lost, never silent.
+    stale = {f["properties"]["code"]: f["properties"] for f in features(client) if f["properties"]["stale"]}
+    aged = {code for code, props in before.items() if months_between(props["period"], NEW_MONTH) > 24}
     for code, props in before.items():
         if code in codes:
+            continue
+        if code in aged:
+            assert code not in after and stale[code]["stale_coverage_pct"] == props["coverage_pct"], code
             continue
         assert after[code]["coverage_pct"] == props["coverage_pct"], code
         assert (after[code]["period"], after[code]["source"]) == (props["period"], props["source"]), code
     assert all(after[code]["period"] == NEW_MONTH for code in codes)
-    assert set(after) == set(before) | set(codes)
+    assert set(after) == (set(before) - aged) | set(codes)
+    assert len(after) > len(before)  # never emptier
     # The single month is one click away, and it holds only the new file.
     assert set(shown(client, f"period={NEW_MONTH}")) == set(codes)
 
@@ -176,7 +188,7 @@ def test_the_table_names_the_data_lama_level(client):
     table = values["table"]
     assert table["levels"]["data_lama"][0] == "Data lama"
     assert next(row for row in table["rows"] if row[0] == "11.71")[5] == "data_lama"
-    assert values["period"] == "" and values["period_label"] == "Agu 2024 – Okt 2025"
+    assert values["period"] == "" and values["period_label"] == "Nov 2023 – Okt 2025"  # the bundled figures' span
 
 
 def test_the_tooltip_shows_the_period_where_the_date_does_not_say_it(client):
