@@ -156,3 +156,14 @@ def test_the_storyline_deck_says_the_briefs_sentences_in_editable_shapes(client)
     # The furthest-behind table lists the brief's districts in its order, each with its status.
     behind = [tables[2].cell(row, 0).text for row in range(1, len(tables[2].rows))]
     assert behind[:2] == [s.split(" berada di ")[0] for s in sentences if " berada di " in s][:2]
+
+
+def test_the_default_brief_states_the_span_of_its_figures_never_one_month(client):
+    """The bundled published figures are from many months: the brief, like the map, says so (issue 20)."""
+    caption = client.get("/export/kalimantan-sumatera/ringkasan.txt").get_data(as_text=True)
+    title, subtitle, headline, *rest = caption.split("\n\n")
+    assert subtitle.startswith("Data terbaru per wilayah · ") and " – " in subtitle and subtitle.endswith("wilayah")
+    assert "menurut angka terbaru tiap wilayah (" in headline
+    assert "Oktober 2025" not in caption  # the compilation's period is not the figures' date
+    one = client.get("/export/kalimantan-sumatera/ringkasan.txt?period=2025-10").get_data(as_text=True)
+    assert one.split("\n\n")[1] == "Periode Oktober 2025" and "pada Oktober 2025" in one.split("\n\n")[2]

@@ -22,6 +22,7 @@ from layers.brief import BriefTexts
 from layers.slides import Story, StorySlide
 from layers.static_map import StaticTexts, render_static
 from web.data import view_of
+from web.formatting import short_span_text, span_text
 from web.query import DEFAULT_VIEW, LAYERS, MapQuery
 from web.rendering import attribution, legend_of, place_labels, province_borders_of
 from web.resources import Resources
@@ -129,41 +130,41 @@ class Sentences:
         return tuple(sentence for sentence in said if sentence)
 
 
-def sentences_of(brief: Brief, scope: str, period: str, previous: str | None, locale: str) -> Sentences:
+def sentences_of(brief: Brief, scope: str, when: str, previous: str | None, locale: str) -> Sentences:
     """The brief's sentences, each a template filled from the brief's own numbers."""
     pct = lambda value: format_percent(value, locale, decimals=2, trim=True)  # noqa: E731 - as published: 19,22%
     head = brief.headline
     if head.coverage_pct is None:
         headline = _(
-            "Angka %(scope)s pada %(period)s belum lengkap: %(n)s dari %(total)s kabupaten/kota punya angka "
+            "Angka %(scope)s %(when)s belum lengkap: %(n)s dari %(total)s kabupaten/kota punya angka "
             "cakupan, jadi tidak ada angka total.",
             scope=scope,
-            period=period,
+            when=when,
             n=head.districts_with_coverage,
             total=head.districts,
         )
     elif head.target_pct is not None and head.gap_pct < 0:
         headline = _(
-            "Cakupan UCJ %(scope)s pada %(period)s %(coverage)s, %(gap)s poin di bawah target %(target)s.",
+            "Cakupan UCJ %(scope)s %(when)s %(coverage)s, %(gap)s poin di bawah target %(target)s.",
             scope=scope,
-            period=period,
+            when=when,
             coverage=pct(head.coverage_pct),
             gap=format_decimal(-head.gap_pct, format="#,##0.##", locale=locale),
             target=pct(head.target_pct),
         )
     elif head.target_pct is not None:
         headline = _(
-            "Cakupan UCJ %(scope)s pada %(period)s %(coverage)s, sudah mencapai target %(target)s.",
+            "Cakupan UCJ %(scope)s %(when)s %(coverage)s, sudah mencapai target %(target)s.",
             scope=scope,
-            period=period,
+            when=when,
             coverage=pct(head.coverage_pct),
             target=pct(head.target_pct),
         )
     else:
         headline = _(
-            "Cakupan UCJ %(scope)s pada %(period)s %(coverage)s (%(basis)s).",
+            "Cakupan UCJ %(scope)s %(when)s %(coverage)s (%(basis)s).",
             scope=scope,
-            period=period,
+            when=when,
             coverage=pct(head.coverage_pct),
             basis=_("angka terbitan provinsi")
             if head.basis == PUBLISHED
@@ -213,6 +214,14 @@ def sentences_of(brief: Brief, scope: str, period: str, previous: str | None, lo
     return Sentences(headline, behind, lowest, improved, on_track, uncovered)
 
 
+def when_of(result: CoverageResult, locale: str) -> str:
+    """When the brief's figures are from, for its sentences: 'pada Oktober 2025', or in the terbaru view (each
+    district's latest figure) the span of their months, never a single month."""
+    if result.span is not None:
+        return _("menurut angka terbaru tiap wilayah (%(months)s)", months=short_span_text(result.span, locale))
+    return _("pada %(period)s", period=format_period(result.dataset.period, locale))
+
+
 def texts_of(brief: Brief, result: CoverageResult, locale: str) -> BriefTexts:
     pct = lambda value: format_percent(value, locale, decimals=2, trim=True)  # noqa: E731
     period = format_period(result.dataset.period, locale)
@@ -226,7 +235,7 @@ def texts_of(brief: Brief, result: CoverageResult, locale: str) -> BriefTexts:
     province_source = _("angka provinsi: %(source)s (%(as_of)s)", source=head.source, as_of=head.as_of or "–")
     return BriefTexts(
         title=_("Ringkasan cakupan BPJS Ketenagakerjaan — %(scope)s", scope=result.scope.name),
-        subtitle=_("Periode %(period)s", period=period)
+        subtitle=(span_text(result.span, locale) if result.span else _("Periode %(period)s", period=period))
         + (f" · {_('dibandingkan dengan %(previous)s', previous=previous)}" if previous else ""),
         headline=tuple(cells),
         behind_title=_("Paling jauh di bawah target") if brief.behind_by == "gap" else _("Cakupan terendah"),
@@ -254,7 +263,7 @@ def texts_of(brief: Brief, result: CoverageResult, locale: str) -> BriefTexts:
             off=track[OFF_TRACK],
             none=track["none"],
         ),
-        sentences=sentences_of(brief, result.scope.name, period, previous, locale).ordered(),
+        sentences=sentences_of(brief, result.scope.name, when_of(result, locale), previous, locale).ordered(),
         source=f"{_('Sumber')}: {result.dataset.title}" + (f" · {province_source}" if head.source else ""),
         attribution=attribution(),
         banner="DATA CONTOH — bukan data resmi" if result.dataset.is_sample else None,
@@ -301,7 +310,7 @@ def story_of(resources: Resources, brief: Brief, result: CoverageResult, locale:
     texts = texts_of(brief, result, locale)
     pct = lambda value: format_percent(value, locale, decimals=2, trim=True)  # noqa: E731
     previous = format_period(result.previous.period, locale) if result.previous else None
-    said = sentences_of(brief, result.scope.name, format_period(result.dataset.period, locale), previous, locale)
+    said = sentences_of(brief, result.scope.name, when_of(result, locale), previous, locale)
     fills = track_fills(resources)
     statuses = (ON_TRACK, AT_RISK, OFF_TRACK, "none")
     track = StorySlide(
