@@ -84,17 +84,18 @@ def render_brief(map_png: bytes, texts: BriefTexts) -> bytes:
     fig = Figure(figsize=A4_INCHES, dpi=100)
     FigureCanvasAgg(fig)
     try:
-        title = textwrap.fill(texts.title, 52)
+        title = textwrap.fill(texts.title, 46)
         fig.text(0.06, 0.97, title, fontsize=17, fontweight="bold", color=ACCENT, va="top", linespacing=1.2)
         below = 0.97 - 0.026 * (title.count("\n") + 1)
         subtitle = texts.subtitle + (f"   ·   {texts.banner}" if texts.banner else "")
         fig.text(0.06, below - 0.006, subtitle, fontsize=10.5, color=MUTED, va="top")
         width = 0.88 / max(len(texts.headline), 1)
+        top = below - 0.04  # the headline row starts below the subtitle, however many lines the title took
         for n, (value, label) in enumerate(texts.headline):
             x = 0.06 + n * width
-            fig.text(x, 0.895, value, fontsize=20, fontweight="bold", color=INK, va="top")
-            fig.text(x, 0.858, textwrap.fill(label, 24), fontsize=8.5, color=MUTED, va="top")
-        _image(fig, (0.04, 0.50, 0.92, 0.33), trimmed(map_png))
+            fig.text(x, top, value, fontsize=20, fontweight="bold", color=INK, va="top")
+            fig.text(x, top - 0.037, textwrap.fill(label, 24), fontsize=8.5, color=MUTED, va="top")
+        _image(fig, (0.04, 0.50, 0.92, top - 0.085 - 0.50), trimmed(map_png))
         _rows(fig, 0.06, 0.485, texts.behind_title, texts.behind, "", 9, 0.019)
         _rows(fig, 0.53, 0.485, texts.improved_title, texts.improved, texts.improved_empty, 9, 0.019)
         fig.text(0.06, 0.355, textwrap.fill(texts.track, 100), fontsize=9.5, fontweight="bold", color=INK, va="top")
