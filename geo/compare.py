@@ -12,6 +12,7 @@ import pandas as pd
 import shapely
 
 from geo.join import OUTPUT_COLUMNS, PROVENANCE_COLUMNS, attainment_of, gap_to_target, rank_by_measure
+from geo.pace import TRACK_COLUMNS
 from geo.segments import OUTPUT_COLUMNS as SEGMENT_OUTPUT_COLUMNS
 from geo.segments import segment_columns_of, segment_record, segment_totals
 
@@ -55,7 +56,8 @@ def ranking(joined: pd.DataFrame, measure: str = "coverage_pct") -> pd.DataFrame
     frame["has_data"] = frame[measure].notna()
     frame = frame.sort_values(["has_data", measure, "name"], ascending=[False, False, True], kind="stable")
     frame["rank"] = rank_by_measure(frame[measure])
-    columns = RANKING_COLUMNS + [c for c in ("previous_coverage_pct", "change_pct_points") if c in frame]
+    extra = ("previous_coverage_pct", "change_pct_points", *TRACK_COLUMNS)
+    columns = RANKING_COLUMNS + [c for c in extra if c in frame]
     columns += [c for c in segment_columns_of(frame) if c not in columns]
     if measure != "coverage_pct":
         columns = [c for c in columns if c != measure]

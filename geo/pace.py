@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geo.levels import Scheme
+
 ON_TRACK, AT_RISK, OFF_TRACK = "sesuai_jalur", "berisiko", "tidak_sesuai_jalur"
 # Why a district has no status (or no pace): kinds, not message texts.
 NO_TARGET, ONE_PERIOD, TARGET_PASSED = "no_target", "one_period", "target_passed"
@@ -135,3 +137,58 @@ def paces_of(paths: dict[str, list[tuple[str, float]]], latest: pd.DataFrame, ru
             figures, float(target) if known else None, target_period_of(period) if known else None, rule
         )
     return paces
+
+
+# The columns a table gains from each district's pace (web.results adds them to every view's table, so the ranking,
+# API, CSV and GeoJSON carry them): points per month, the line's value at the target's month, that month, the
+# status, how far the projection is above (+) or below (−) the target (what the jalur view is coloured by: its
+# levels in data/levels.json are the status thresholds), and the month the line reaches the target.
+MARGIN = "track_margin_pts"
+TRACK_COLUMNS = [
+    "pace_pts_per_month",
+    "projected_pct",
+    "target_period",
+    "track_status",
+    MARGIN,
+    "target_reached_period",
+]
+
+
+def track_margin(pace: Pace) -> float | None:
+    """Projected − target in points for a district with a status (latest − target when the target is met already,
+    which is where the projection stands then); None without a status."""
+    if pace.status is None or pace.target_pct is None or pace.projected_pct is None:
+        return None
+    return round(pace.projected_pct - pace.target_pct, 2)
+
+
+def with_track(frame: pd.DataFrame, paces: dict[str, Pace]) -> pd.DataFrame:
+    """The frame with TRACK_COLUMNS from each row's pace (rows without a current figure get none: a stale figure of
+    the terbaru view has no status, as it has no level)."""
+    result = frame.copy()
+    current = result["coverage_pct"].notna().tolist()
+    rows = [paces.get(str(code)) if now else None for code, now in zip(result["code"], current, strict=True)]
+
+    def floats(values):
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    def texts(values):
+        return pd.Series(list(values), index=result.index, dtype=object)
+
+    result["pace_pts_per_month"] = floats(p.points_per_month if p else None for p in rows)
+    result["projected_pct"] = floats(p.projected_pct if p else None for p in rows)
+    result["target_period"] = texts(p.target_period if p else None for p in rows)
+    result["track_status"] = texts(p.status if p else None for p in rows)
+    result[MARGIN] = floats(track_margin(p) if p else None for p in rows)
+    result["target_reached_period"] = texts(p.reached_period if p and p.status else None for p in rows)
+    return result
+
+
+def rule_of(scheme: Scheme, window_months: int = PaceRule.window_months) -> PaceRule:
+    """The pace rule whose statuses are the jalur view's levels (data/levels.json): tidak sesuai jalur below the
+    at-risk level's minimum (−2 points), berisiko up to the on-track level's minimum, which must be 0 (projection
+    at the target). The legend and the status are then one threshold, defined once."""
+    keys = [level.key for level in scheme.levels]
+    if keys != [OFF_TRACK, AT_RISK, ON_TRACK] or scheme.levels[2].minimum != 0 or scheme.levels[1].minimum >= 0:
+        raise ValueError(f"Scheme {scheme.key}: levels must be {OFF_TRACK}, {AT_RISK} (min < 0), {ON_TRACK} (min 0).")
+    return PaceRule(window_months=window_months, at_risk_points=-float(scheme.levels[1].minimum))

@@ -23,6 +23,7 @@ from markupsafe import escape
 from geo.latest import STALE_LABEL, STALE_LEVEL, figure_period, names_month
 from geo.levels import Scheme
 from geo.numbers import format_count, format_month, format_percent, format_points, format_rupiah
+from geo.pace import MARGIN
 from geo.samples import source_text
 from geo.segments import PARTICIPANT_SEGMENTS, PAYERS, is_segment_view
 
@@ -56,6 +57,14 @@ class TooltipLabels:
     period: str = "Periode"  # the month a figure describes (the terbaru view mixes periods)
     stale: str = "Angka terakhir {value} ({period}), lebih dari {window} bulan sebelum periode terbaru"
     window: int = 24
+    pace: str = "Laju 12 bulan"  # the jalur view (geo.pace): points per month, the projection, when the target is met
+    pace_value: str = "{points} per bulan"
+    projection: str = "Proyeksi {month}"
+    projection_value: str = "{value} (target {target})"
+    reached: str = "Target tercapai"
+    reached_at: str = "± {month}"
+    not_reached: str = "tidak, dengan laju ini"
+    already: str = "sudah"
 
 
 @dataclass(frozen=True)
@@ -221,6 +230,25 @@ def segment_lines(row: dict, labels: TooltipLabels, locale: str) -> list[tuple[s
     return lines
 
 
+def track_lines(row: dict, labels: TooltipLabels, locale: str) -> list[tuple[str, str]]:
+    """The jalur view's lines (geo.pace): the pace, the projection at the target's month against the target, and
+    the month the line reaches the target (or that it does not); nothing without a pace or a status (the level row
+    says why)."""
+    lines = []
+    if _present(row.get("pace_pts_per_month")):
+        lines.append((labels.pace, labels.pace_value.format(points=format_points(row["pace_pts_per_month"], locale))))
+    if row.get("track_status") and row["coverage_pct"] >= row["target_pct"]:
+        lines.append((labels.reached, labels.already))
+    elif row.get("track_status") and _present(row.get("projected_pct")):
+        value = format_percent(row["projected_pct"], locale)
+        projection = labels.projection_value.format(value=value, target=format_percent(row["target_pct"], locale))
+        lines.append((labels.projection.format(month=format_month(row["target_period"], locale)), projection))
+        reached = row.get("target_reached_period")
+        when = labels.reached_at.format(month=format_month(reached, locale)) if reached else labels.not_reached
+        lines.append((labels.reached, when))
+    return lines
+
+
 @dataclass(frozen=True)
 class TooltipContent:
     """What one unit's tooltip says: a title, a subtitle and (label, text) rows, all plain text.
@@ -244,18 +272,21 @@ def tooltip_content(
     locale: str,
     path: list | None = None,
     segments: bool = False,
+    track: bool = False,
 ) -> TooltipContent:
     """Return the tooltip of one unit: with its path over the periods when it has two; on a segment view
-    (`segments`), its segment breakdown takes the place of the target lines and the path, so the tooltip stays
-    the height that fits a projector."""
+    (`segments`), its segment breakdown takes the place of the target lines and the path, and on the jalur view
+    (`track`) its pace and projection take the place of the counts, so the tooltip stays the height that fits a
+    projector."""
     basis = row.get("basis")  # only on the province layer (geo.compare.province_frame)
     missing = labels.incomplete if basis == "tidak_lengkap" else labels.no_data
     lines = [(labels.coverage, format_percent(row["coverage_pct"], locale, missing))]
     if row["coverage_pct"] == row["coverage_pct"]:  # not NaN: a district with data
-        lines += [
-            (labels.participants, format_count(row["participants"], locale)),
-            (labels.workers, format_count(row["workers"], locale)),
-        ]
+        if not track:  # the jalur view's pace lines take the place of the counts, so the tooltip fits a projector
+            lines += [
+                (labels.participants, format_count(row["participants"], locale)),
+                (labels.workers, format_count(row["workers"], locale)),
+            ]
         if not segments:
             lines += [
                 (labels.target, format_percent(row["target_pct"], locale)),
@@ -267,6 +298,8 @@ def tooltip_content(
             lines.append((labels.rank, labels.rank_of.format(rank=row["rank"], total=total)))
         if basis == "total_kabupaten":
             lines.append((labels.basis, labels.from_districts))
+        if track:
+            lines += track_lines(row, labels, locale)
         if segments:
             lines += segment_lines(row, labels, locale)
         elif path and len(path) > 1:
@@ -337,6 +370,7 @@ def tooltips(
             locale,
             paths.get(row["code"]),
             is_segment_view(scheme.value),
+            scheme.value == MARGIN,
         )
         for row in joined.drop(columns="geometry").to_dict("records")
     ]

@@ -55,7 +55,7 @@ def test_colours_run_red_to_green_with_grey_for_no_data():
 
 
 def test_unknown_scheme_lists_the_valid_ones():
-    with pytest.raises(UnknownScheme, match="bpu, cakupan, jakon, pembiayaan, perubahan, pmi, pu, target"):
+    with pytest.raises(UnknownScheme, match="bpu, cakupan, jakon, jalur, pembiayaan, perubahan, pmi, pu, target"):
         get_scheme(SCHEMES, "pelangi")
 
 

@@ -16,6 +16,8 @@ from geo.pace import (
     pace_of,
     period_of,
 )
+from tests.test_uploads import auth, tokens, upload  # noqa: F401 - tokens is a fixture
+from web.resources import get_resources
 
 RULE = PaceRule(window_months=12, at_risk_points=2.0)
 # 10 → 13 → 16 over Jan, Apr, Jul 2025: exactly one point a month; the line is 10 + (months since Jan 2025).
@@ -132,3 +134,72 @@ def test_a_district_without_a_target_says_so_in_words(client):
     assert "Belum ada status jalur: wilayah ini belum punya target." in client.get(f"/district/{code}").get_data(
         as_text=True
     )
+
+
+# Three monthly files, as a province office would publish them: Pulang Pisau and Kapuas at 10 → 13 → 16% (one point a
+# month, the THREE case above) with yearly targets of 30% and 22%, Katingan in the last file only. Counts chosen so
+# coverage is exact: 100.000 employed each.
+HEADER = "kode,wilayah,peserta,pekerja,target\n"
+TRACK_FILES = {
+    "2025-01": HEADER + "62.11,Pulang Pisau,10000,100000,30\n62.03,Kapuas,10000,100000,22\n",
+    "2025-04": HEADER + "62.11,Pulang Pisau,13000,100000,30\n62.03,Kapuas,13000,100000,22\n",
+    "2025-07": HEADER
+    + "62.11,Pulang Pisau,16000,100000,30\n62.03,Kapuas,16000,100000,22\n62.06,Katingan,20000,100000,25\n",
+}
+
+
+@pytest.fixture()
+def track_client(app, tokens):  # noqa: F811
+    client = app.test_client()
+    for period, text in TRACK_FILES.items():
+        draft = upload(client, tokens["editor"], text, period).get_json()
+        response = client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"]))
+        assert response.status_code == 201, response.get_json()
+    return client
+
+
+def test_the_jalur_view_colours_ranks_and_explains_the_hand_computed_status(track_client):
+    """Targets without a year are taken for December of the figure's year (2025-12): 16 + 5 months = 21% there.
+    Pulang Pisau: 21 < 30 − 2, off track, 30% in Sep 2026 (−9 points); Kapuas: 21 ≥ 22 − 2, at risk, 22% in Jan 2026
+    (−1 point); Katingan: one period, no status."""
+    query = "scope=kalimantan-tengah&period=2025-07&view=jalur"
+    rows = {r["code"]: r for r in track_client.get(f"/api/ranking?{query}").get_json()["rows"]}
+    expected = {"62.11": (OFF_TRACK, -9.0, "2026-09"), "62.03": (AT_RISK, -1.0, "2026-01"), "62.06": (None, None, None)}
+    for code, (status, margin, reached) in expected.items():
+        row = rows[code]
+        assert (row["track_status"], row["track_margin_pts"], row["target_reached_period"]) == (status, margin, reached)
+    assert rows["62.11"]["pace_pts_per_month"] == pytest.approx(1.0) and rows["62.11"]["projected_pct"] == 21.0
+    assert (rows["62.03"]["level"], rows["62.11"]["level"], rows["62.06"]["level"]) == (
+        "berisiko",
+        "tidak_sesuai_jalur",
+        "tidak_ada_data",
+    )
+    assert (rows["62.03"]["rank"], rows["62.11"]["rank"], rows["62.06"]["rank"]) == (1, 2, None)  # closest first
+    values = track_client.get(f"/map/kalimantan-tengah/values.json?{query}").get_json()
+    tip = dict(values["features"]["62.11"]["tip"]["rows"])
+    assert tip["Laju 12 bulan"] == "+1,0 poin per bulan"
+    assert tip["Proyeksi Des 2025"] == "21,0% (target 30,0%)"
+    assert tip["Target tercapai"] == "± Sep 2026" and tip["Tingkat"] == "Tidak sesuai jalur"
+    assert [(e["label"], e["range"], e["count"]) for e in values["legend"]][:3] == [
+        ("Sesuai jalur", "≥ 0 poin", 0),
+        ("Berisiko", "-2 – < 0 poin", 1),
+        ("Tidak sesuai jalur", "< -2 poin", 1),
+    ]
+    csv = track_client.get(f"/api/ranking.csv?{query}").get_data(as_text=True)
+    header = csv.splitlines()[0].lstrip("\ufeff").split(",")
+    assert {"pace_pts_per_month", "projected_pct", "track_status", "target_reached_period"} <= set(header)
+    english = dict(
+        track_client.get(f"/map/kalimantan-tengah/values.json?{query}&lang=en").get_json()["features"]["62.03"]["tip"][
+            "rows"
+        ]
+    )
+    assert english["Target reached"] == "± Jan 2026" and english["Level"] == "At risk"
+
+
+def test_the_status_thresholds_are_the_jalur_levels(shared_app):
+    """The legend's thresholds and the status are one rule: data/levels.json's jalur levels."""
+    from web.results import pace_rule
+
+    with shared_app.app_context():
+        rule = pace_rule(get_resources())
+    assert rule.at_risk_points == 2.0 and rule.window_months == 12

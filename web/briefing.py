@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from geo.brief import Brief, DistrictLine, Headline, brief_of, number_or_none
 from geo.compare import FROM_DISTRICTS, INCOMPLETE, PUBLISHED
 from geo.numbers import format_count, format_percent, format_period, format_points
-from geo.pace import AT_RISK, OFF_TRACK, ON_TRACK, PaceRule, paces_of
+from geo.pace import AT_RISK, OFF_TRACK, ON_TRACK, paces_of
 from layers.brief import BriefTexts
 from layers.slides import Story, StorySlide
 from layers.static_map import StaticTexts, render_static
@@ -26,7 +26,7 @@ from web.formatting import short_span_text, span_text
 from web.query import DEFAULT_VIEW, LAYERS, MapQuery
 from web.rendering import attribution, legend_of, place_labels, province_borders_of
 from web.resources import Resources
-from web.results import CoverageResult, live_snapshot, period_paths, resolve_result
+from web.results import CoverageResult, live_snapshot, pace_rule, period_paths, resolve_result
 
 MAP_SIZE = {"pdf": (1700, 1100), "png": (1700, 1150)}
 
@@ -273,7 +273,7 @@ def texts_of(brief: Brief, result: CoverageResult, locale: str) -> BriefTexts:
 def brief_for(resources: Resources, query: MapQuery, result: CoverageResult) -> Brief:
     """The brief's facts from the result: its ranking, its headline and every district's pace."""
     latest = result.table[result.table["coverage_pct"].notna()][["code", "period", "coverage_pct", "target_pct"]]
-    paces = paces_of(period_paths(resources, query.series, result.series_ids), latest, PaceRule())
+    paces = paces_of(period_paths(resources, query.series, result.series_ids), latest, pace_rule(resources))
     return brief_of(result.ranking, headline_of(resources, query, result), paces)
 
 

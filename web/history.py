@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from geo.compare import history_row
-from geo.pace import PaceRule, pace_of_history
+from geo.pace import pace_of_history
 from web.resources import Resources
-from web.results import dataset_records, live_snapshot
+from web.results import dataset_records, live_snapshot, pace_rule
 
 HISTORY_KEYS = (
     "period",
@@ -49,7 +49,7 @@ def district_history(resources: Resources, code: str, series: str) -> dict:
         row = history_row(records, code, dataset.period)
         periods.append(row or dict.fromkeys(HISTORY_KEYS) | {"period": dataset.period})
     row = match.iloc[0]
-    pace, target_period_assumed = pace_of_history(periods, PaceRule())
+    pace, target_period_assumed = pace_of_history(periods, pace_rule(resources))
     return {
         "code": code,
         "name": row["nama"],

@@ -21,6 +21,7 @@ LAYERS = ("kabupaten", "provinsi")
 LANGUAGES = ("id", "en")
 DEFAULT_VIEW = "cakupan"
 CHANGE_VIEW = "perubahan"
+TRACK_VIEW = "jalur"  # on track to target (geo.pace): its levels are the status thresholds
 PERIOD_FORM = re.compile(r"\d{4}-\d{2}")
 SHOWN_LENGTH = 40  # a value longer than this is cut in the message, so a hostile query cannot fill the page
 

@@ -77,6 +77,14 @@ def tooltip_labels(view: CoverageView) -> TooltipLabels:
         period=_("Periode"),
         stale=_("Angka terakhir {value} ({period}), lebih dari {window} bulan sebelum periode terbaru"),
         window=view.result.window or 0,
+        pace=_("Laju 12 bulan"),
+        pace_value=_("{points} per bulan"),
+        projection=_("Proyeksi {month}"),
+        projection_value=_("{value} (target {target})"),
+        reached=_("Target tercapai"),
+        reached_at=_("± {month}"),
+        not_reached=_("tidak, dengan laju ini"),
+        already=_("sudah"),
     )
 
 

@@ -23,10 +23,11 @@ from geo.compare import coverage_paths, leaders, province_frame, published_provi
 from geo.join import apply_levels, districts_in_scope, join_coverage
 from geo.latest import Span, latest_records, span_of
 from geo.levels import Scheme, with_palette
+from geo.pace import paces_of, rule_of, with_track
 from geo.scopes import Scope
 from geo.store import DatasetInfo, live_datasets, pick_live, read_province_figures, read_records
 from layers.choropleth import LabelAnchor, label_anchors
-from web.query import DEFAULT_VIEW, LAYERS, MapQuery, Problem, QueryError
+from web.query import DEFAULT_VIEW, LAYERS, TRACK_VIEW, MapQuery, Problem, QueryError
 from web.resources import SHARED, Resources
 
 
@@ -234,7 +235,7 @@ def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
                 if query.latest
                 else dataset_records(resources, dataset)
             )
-            table = join_coverage(districts, records, dataset.period, table_scheme, before)
+            table = with_pace(resources, query, join_coverage(districts, records, dataset.period, table_scheme, before))
         else:
             table = base.table
         shown = table if scheme.key == table_scheme.key else apply_levels(table, scheme)
@@ -264,6 +265,20 @@ def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
 
     key = result_key(scope, dataset, previous, scheme, query.layer, figures_key, series_ids, query.window)
     return resources.cache.get_or_make(("result", *key), make)
+
+
+def with_pace(resources: Resources, query: MapQuery, table: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The table with each district's pace, projection and status (geo.pace) as of the figure shown, from its path
+    over the live periods of the series: every view's table, ranking and files carry them; the jalur view is
+    coloured by them."""
+    current = table.loc[table["coverage_pct"].notna(), ["code", "period", "coverage_pct", "target_pct"]]
+    paths = period_paths(resources, query.series, tuple(d.id for d in live_snapshot(resources).live(query.series)))
+    return with_track(table, paces_of(paths, current, pace_rule(resources)))
+
+
+def pace_rule(resources: Resources):
+    """The pace rule whose thresholds are the jalur view's levels (data/levels.json)."""
+    return rule_of(resources.schemes[TRACK_VIEW])
 
 
 def dataset_records(resources: Resources, dataset: DatasetInfo) -> pd.DataFrame:
