@@ -775,3 +775,33 @@ def test_a_one_province_file_leaves_the_default_map_full_and_dated(app, tokens, 
     wait_until(page, "document.title.indexOf('Desember 2025') >= 0 || location.search.indexOf('2025-12') >= 0")
     wait_until(page, "document.querySelectorAll('.current-period')[0].textContent.indexOf('Desember 2025') >= 0")
     assert not page.errors
+
+
+def test_the_jalur_view_shows_its_legend_tooltip_lines_and_sorts_by_the_margin(server, page):
+    """The on-track view at a projector's 1280×720 (sample series, Kalimantan Barat, two periods: every district with
+    a target has a status): the legend says the thresholds, a tooltip says pace, projection and when the target is
+    met, and the table's measure column sorts by projected − target."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    query = "series=contoh&period=2025-12&view=jalur"
+    page.goto(f"{server}/map/kalimantan-barat?{query}")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    legend = page.inner_text(".legend")
+    for text in ("Sesuai jalur", "≥ 0 poin", "Berisiko", "-2 – < 0 poin", "Tidak sesuai jalur", "< -2 poin"):
+        assert text in legend, text
+    rows = page.request.get(f"{server}/api/ranking?scope=kalimantan-barat&{query}").json()["rows"]
+    sambas = next(r for r in rows if r["code"] == "61.01")
+    page.mouse.move(*district_point(page, "61.01"))
+    tip = page.wait_for_selector(".peta-tooltip").inner_text()
+    assert "Laju 12 bulan" in tip and "Target tercapai" in tip
+    assert ("Tidak sesuai jalur" if sambas["track_status"] == "tidak_sesuai_jalur" else "jalur") in tip
+    box = page.eval_on_selector(".peta-tooltip", "el => el.getBoundingClientRect().bottom")
+    assert box <= 720  # the whole tooltip on the projector's screen
+    page.mouse.move(5, 5)
+    if page.get_attribute("#toggle-panel", "aria-expanded") != "true":  # closed on a projector's screen
+        page.click("#toggle-panel")
+    page.click('#ranking th[data-sort="value"]')  # ascending: furthest behind first
+    shown = page.eval_on_selector_all("#ranking tbody tr", "rows => rows.map(r => r.getAttribute('data-code'))")
+    margins = {r["code"]: r["track_margin_pts"] for r in rows}
+    numbers = [margins[code] for code in shown if margins[code] is not None]
+    assert numbers == sorted(numbers) and len(numbers) == 14
+    assert not page.errors
