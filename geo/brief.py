@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.compare import uncovered_workers
+from geo.join import uncovered_workers
 from geo.pace import AT_RISK, OFF_TRACK, ON_TRACK, Pace
 
 TOP = 5
@@ -52,7 +52,7 @@ class DistrictLine:
 class UncoveredLine:
     code: str
     name: str
-    uncovered: int  # employed − participants (geo.compare.uncovered_workers)
+    uncovered: int  # employed − participants (geo.join.uncovered_workers)
     workers: int
     coverage_pct: float
 

@@ -11,7 +11,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.join import OUTPUT_COLUMNS, PROVENANCE_COLUMNS, attainment_of, gap_to_target, rank_by_measure
+from geo.join import (
+    OUTPUT_COLUMNS,
+    PROVENANCE_COLUMNS,
+    attainment_of,
+    gap_to_target,
+    rank_by_measure,
+    uncovered_workers,
+)
 from geo.pace import TRACK_COLUMNS
 from geo.segments import OUTPUT_COLUMNS as SEGMENT_OUTPUT_COLUMNS
 from geo.segments import segment_columns_of, segment_record, segment_totals
@@ -27,6 +34,7 @@ RANKING_COLUMNS = [
     "target_pct",
     "gap_pct",
     "uncovered_to_target",
+    "uncovered_workers",
     "participants",
     "workers",
     "source",
@@ -64,13 +72,6 @@ def ranking(joined: pd.DataFrame, measure: str = "coverage_pct") -> pd.DataFrame
         columns.insert(columns.index("coverage_pct"), measure)
     latest = ["period", "stale", "stale_coverage_pct"] if "stale" in frame else []  # the terbaru view: own months
     return frame[columns + [c for c in latest if c not in columns]].reset_index(drop=True)
-
-
-def uncovered_workers(frame: pd.DataFrame) -> pd.Series:
-    """Employed − participants where both are known (the workers still without protection); missing otherwise.
-    Summed over the districts with both counts it is the `uncovered` of weighted_totals."""
-    both = frame["participants"].notna() & frame["workers"].notna()
-    return (frame["workers"].astype(float) - frame["participants"].astype(float)).where(both).astype("Int64")
 
 
 def weighted_totals(frame: pd.DataFrame) -> dict:
@@ -243,6 +244,7 @@ def province_frame(
         result[column] = result[column].astype("Int64")
     result["gap_pct"] = gap_to_target(result["coverage_pct"], result["target_pct"])
     result["attainment_pct"] = attainment_of(result["coverage_pct"], result["target_pct"])
+    result["uncovered_workers"] = uncovered_workers(result)
     before = province_values(*previous)["coverage_pct"] if previous is not None else pd.Series(dtype=float)
     result["previous_coverage_pct"] = code.map(before).astype(float)
     result["change_pct_points"] = (result["coverage_pct"] - result["previous_coverage_pct"]).round(2)

@@ -25,6 +25,7 @@ OUTPUT_COLUMNS = [
     "target_pct",
     "gap_pct",
     "attainment_pct",
+    "uncovered_workers",
     "previous_coverage_pct",
     "change_pct_points",
     "level",
@@ -58,6 +59,13 @@ def attainment_of(coverage: pd.Series, target: pd.Series) -> pd.Series:
     return attainment.where(np.isfinite(attainment))
 
 
+def uncovered_workers(frame: pd.DataFrame) -> pd.Series:
+    """Employed − participants where both are known (the workers still without protection); missing otherwise.
+    Summed over the districts with both counts it is the `uncovered` of geo.compare.weighted_totals."""
+    both = frame["participants"].notna() & frame["workers"].notna()
+    return (frame["workers"].astype(float) - frame["participants"].astype(float)).where(both).astype("Int64")
+
+
 class JoinError(Exception):
     """Coverage records that cannot be joined one-to-one onto the districts."""
 
@@ -75,10 +83,11 @@ def rank_by_measure(values: pd.Series) -> pd.Series:
 
 
 def apply_levels(frame: gpd.GeoDataFrame, scheme: Scheme) -> gpd.GeoDataFrame:
-    """Set level, fill colour and rank (ties share a rank) from the scheme's value column: the view's measure; a
+    """Set level and fill colour from the column the scheme's levels classify (its measure, or coverage for the
+    uncovered workers' view) and rank (ties share a rank) from the view's measure; a
     district whose latest figure is older than the window (geo.latest) is *data lama* in every scheme."""
     result = frame.copy()
-    result["level"] = classify(result[scheme.value], scheme)
+    result["level"] = classify(result[scheme.coloured_by], scheme)
     result["fill"] = colors(result["level"], scheme)
     if "stale" in result:
         stale = result["stale"].fillna(False).astype(bool)
@@ -124,6 +133,7 @@ def join_coverage(
         joined[column] = joined[column].astype("Int64") if column in joined else pd.Series(pd.NA, joined.index, "Int64")
     joined["gap_pct"] = gap_to_target(joined["coverage_pct"], joined["target_pct"])
     joined["attainment_pct"] = attainment_of(joined["coverage_pct"], joined["target_pct"])
+    joined["uncovered_workers"] = uncovered_workers(joined)
     before = previous.set_index("code")["coverage_pct"].astype(float) if previous is not None else pd.Series()
     joined["previous_coverage_pct"] = joined["code"].map(before).astype(float)
     joined["change_pct_points"] = (joined["coverage_pct"].astype(float) - joined["previous_coverage_pct"]).round(2)

@@ -41,6 +41,21 @@ class Scheme:
     no_data: Level
     palettes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # alternative level colours by name
     patterns: tuple[str, ...] = ()  # hatch per level for greyscale print (matplotlib hatch codes)
+    # A view that ranks by one measure and colours by another (`levels_of` in data/levels.json: the uncovered
+    # workers' view keeps the coverage levels): the column the levels classify and the unit of their thresholds.
+    colour: str = ""  # empty: `value`
+    level_unit: dict[str, str] = field(default_factory=dict)  # empty: `unit`
+    symbols: str | None = None  # a count drawn as proportional circles over the fills (layers.symbols)
+    counts: bool = False  # the measure is a number of people (12.345), not a percentage or points ("format": "count")
+
+    @property
+    def coloured_by(self) -> str:
+        """The column the levels classify: the measure itself, or another (`colour`)."""
+        return self.colour or self.value
+
+    @property
+    def threshold_unit(self) -> dict[str, str]:
+        return self.level_unit or self.unit
 
     @property
     def thresholds(self) -> np.ndarray:
@@ -59,6 +74,7 @@ def read_schemes(path: Path) -> dict[str, Scheme]:
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
     schemes = {}
     for key, data in raw.items():
+        own = raw[data["levels_of"]] if "levels_of" in data else data  # whose levels, colours and patterns
         scheme = Scheme(
             key=key,
             title=dict(data["title"]),
@@ -66,10 +82,14 @@ def read_schemes(path: Path) -> dict[str, Scheme]:
             value=data["value"],
             measure=dict(data["measure"]),
             unit=dict(data["unit"]),
-            levels=tuple(_level(level) for level in data["levels"]),
-            no_data=_level(data["no_data"]),
-            palettes={name: tuple(colors) for name, colors in data.get("palettes", {}).items()},
-            patterns=tuple(data.get("patterns", ())),
+            levels=tuple(_level(level) for level in own["levels"]),
+            no_data=_level(own["no_data"]),
+            palettes={name: tuple(colors) for name, colors in own.get("palettes", {}).items()},
+            patterns=tuple(own.get("patterns", ())),
+            colour=own["value"] if own is not data else "",
+            level_unit=dict(own["unit"]) if own is not data else {},
+            symbols=data.get("symbols"),
+            counts=data.get("format") == "count",
         )
         if scheme.patterns and len(scheme.patterns) != len(scheme.levels):
             raise ValueError(f"Scheme {key} in {path}: patterns need one entry per level.")

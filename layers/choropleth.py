@@ -65,6 +65,7 @@ class TooltipLabels:
     reached_at: str = "± {month}"
     not_reached: str = "tidak, dengan laju ini"
     already: str = "sudah"
+    uncovered: str = "Belum terlindungi"  # the belum_terlindungi view: employed − participants (geo.join)
 
 
 @dataclass(frozen=True)
@@ -273,11 +274,12 @@ def tooltip_content(
     path: list | None = None,
     segments: bool = False,
     track: bool = False,
+    uncovered: bool = False,
 ) -> TooltipContent:
     """Return the tooltip of one unit: with its path over the periods when it has two; on a segment view
     (`segments`), its segment breakdown takes the place of the target lines and the path, and on the jalur view
     (`track`) its pace and projection take the place of the counts, so the tooltip stays the height that fits a
-    projector."""
+    projector; on the uncovered workers' view (`uncovered`) the count its circle stands for follows the counts."""
     basis = row.get("basis")  # only on the province layer (geo.compare.province_frame)
     missing = labels.incomplete if basis == "tidak_lengkap" else labels.no_data
     lines = [(labels.coverage, format_percent(row["coverage_pct"], locale, missing))]
@@ -287,6 +289,8 @@ def tooltip_content(
                 (labels.participants, format_count(row["participants"], locale)),
                 (labels.workers, format_count(row["workers"], locale)),
             ]
+        if uncovered:
+            lines.append((labels.uncovered, format_count(row.get("uncovered_workers"), locale)))
         if not segments:
             lines += [
                 (labels.target, format_percent(row["target_pct"], locale)),
@@ -371,6 +375,7 @@ def tooltips(
             paths.get(row["code"]),
             is_segment_view(scheme.value),
             scheme.value == MARGIN,
+            scheme.symbols is not None,
         )
         for row in joined.drop(columns="geometry").to_dict("records")
     ]

@@ -11,7 +11,7 @@ from babel.numbers import format_decimal
 from geo.join import STALE_FILL
 from geo.latest import STALE_LABEL, STALE_LEVEL
 from geo.levels import Scheme
-from geo.numbers import format_percent, format_points
+from geo.numbers import format_count, format_percent, format_points
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def legend_entries(
     bounds = [level.minimum for level in scheme.levels] + [None]
     for i, level in enumerate(scheme.levels):
         low, high = bounds[i], bounds[i + 1]
-        unit = scheme.unit[lang]
+        unit = scheme.threshold_unit[lang]
         if low is None:
             span = f"< {_number(high, locale)}{unit}"
         elif high is None:
@@ -68,4 +68,6 @@ def format_value(value: object, scheme: Scheme, locale: str) -> str:
     if value is None or pd.isna(value):
         return ""
     lang = locale.split("_")[0]
+    if scheme.counts:
+        return format_count(value, locale)
     return format_points(value, locale) if scheme.unit[lang].strip() != "%" else format_percent(value, locale)

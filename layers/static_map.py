@@ -20,11 +20,13 @@ import shapely
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
 
 from geo.latest import STALE_LEVEL
 from layers.legend import LegendEntry
+from layers.symbols import SymbolEntry
 
 # No pyplot: its global figure registry is not thread-safe and keeps figures alive; a Figure with its own
 # Agg canvas belongs to the request that made it and is freed with it.
@@ -49,6 +51,46 @@ class StaticTexts:
     source: str
     attribution: str
     banner: str | None = None  # e.g. "DATA CONTOH — bukan data resmi"
+
+
+@dataclass(frozen=True)
+class Circles:
+    """Proportional circles over the fills (layers.symbols), as the interactive map draws them."""
+
+    points: list[tuple[float, float, float]]  # lat, lon, radius in the interactive map's px, largest first
+    legend: list[SymbolEntry]
+    title: str  # "Luas lingkaran = jumlah pekerja belum terlindungi"
+
+
+# The interactive map's circles are sized for a map about 1000 px wide; a 1920×1080 slide's map is about 1400 px.
+CIRCLE_SCALE = 1.4
+SYMBOL_STYLE = {"facecolor": (0.13, 0.13, 0.13, 0.2), "edgecolor": "#212121", "linewidth": 1.2}
+
+
+def _draw_circles(ax, circles: Circles, base: float) -> None:
+    """The circles, largest first (a small one is never under a large one); a marker's size is diameter² in pt²."""
+    points_per_px = 72 / DPI * CIRCLE_SCALE * base
+    lats, lons, sizes = zip(*circles.points, strict=True)
+    ax.scatter(
+        lons, lats, s=[(2 * r * points_per_px) ** 2 for r in sizes], zorder=3, gid="peta-circles", **SYMBOL_STYLE
+    )
+
+
+def _circle_handles(circles: Circles, base: float) -> list[Line2D]:
+    points_per_px = 72 / DPI * CIRCLE_SCALE * base
+    return [
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=2 * entry.radius * points_per_px,
+            markerfacecolor=SYMBOL_STYLE["facecolor"],
+            markeredgecolor=SYMBOL_STYLE["edgecolor"],
+            label=entry.label,
+        )
+        for entry in circles.legend
+    ]
 
 
 def _place_labels(ax, labels: list[tuple[float, float, str]], fontsize: float, vector: bool) -> int:
@@ -129,6 +171,7 @@ def render_static(
     height: int,
     scale: int = 1,
     patterns: dict[str, str] | None = None,
+    circles: Circles | None = None,
 ) -> bytes:
     """Render the map as PNG, SVG or PDF bytes of width × height pixels (× scale for sharper PNGs)."""
     fig = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
@@ -146,6 +189,8 @@ def render_static(
         ax.set_xlim(minx - pad, maxx + pad)
         ax.set_ylim(miny - pad, maxy + pad)
         base = height / 1080
+        if circles and circles.points:
+            _draw_circles(ax, circles, base)
         _place_labels(ax, labels, fontsize=max(7.0, 11 * base), vector=fmt != "png")
         fig.text(0.02, 0.955, texts.title, fontsize=30 * base, fontweight="bold", va="top", color="#0f3d5e")
         fig.text(0.02, 0.895, texts.subtitle, fontsize=17 * base, va="top", color="#333333")
@@ -176,13 +221,25 @@ def render_static(
             handles=handles,
             title=texts.legend_title,
             loc="center left",
-            bbox_to_anchor=(0.75, 0.5),
+            bbox_to_anchor=(0.75, 0.62 if circles and circles.legend else 0.5),
             fontsize=16 * base,
             title_fontsize=18 * base,
             frameon=False,
             handlelength=2.2,
             handleheight=1.4,
         )
+        if circles and circles.legend:
+            fig.legend(
+                handles=_circle_handles(circles, base),
+                title=circles.title,
+                loc="upper left",
+                bbox_to_anchor=(0.75, 0.45),
+                fontsize=16 * base,
+                title_fontsize=16 * base,
+                frameon=False,
+                labelspacing=1.4,
+                borderpad=1.0,
+            )
         fig.text(0.02, 0.025, texts.source, fontsize=11 * base, color="#444444", va="bottom")
         fig.text(0.98, 0.025, texts.attribution, fontsize=10 * base, color="#666666", va="bottom", ha="right")
         buffer = io.BytesIO()

@@ -805,3 +805,32 @@ def test_the_jalur_view_shows_its_legend_tooltip_lines_and_sorts_by_the_margin(s
     numbers = [margins[code] for code in shown if margins[code] is not None]
     assert numbers == sorted(numbers) and len(numbers) == 14
     assert not page.errors
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (390, 844)])
+def test_the_uncovered_view_draws_a_circle_per_district_and_drops_them_on_another_view(server, page, width, height):
+    """The uncovered workers' view (layers/symbols.py): one circle per district with a positive count, never in the
+    way of a district's tooltip, the legend's reference circles as large as the map's (smaller together on a phone),
+    and switched in place to the coverage view the circles go."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{server}/map/kalimantan-barat?series=contoh&view=belum_terlindungi")
+    page.wait_for_selector("path.peta-symbol")
+    values = page.request.get(f"{server}/map/kalimantan-barat/values.json?series=contoh&view=belum_terlindungi").json()
+    sized = [u["sym"] for u in values["features"].values() if u.get("sym")]
+    assert page.locator("path.peta-symbol").count() == len(sized) == 14
+    scale = page.evaluate("Math.max(0.45, Math.min(1, window.PetaCakupan.maps[0].map.getSize().x / 1200))")
+    legend = page.eval_on_selector_all(
+        ".legend-symbols circle", "cs => cs.map(c => [+c.getAttribute('data-r'), +c.getAttribute('r')])"
+    )
+    assert legend and all(drawn == pytest.approx(r * scale) for r, drawn in legend)
+    largest = page.eval_on_selector_all("path.peta-symbol", "ps => Math.max(...ps.map(p => p.getBBox().width))")
+    assert largest == pytest.approx(2 * max(sized) * scale, abs=1.5)  # the same rule as the legend's
+    page.mouse.move(*district_point(page, "61.01"))  # the circles let the pointer through to the district
+    assert "Belum terlindungi" in page.wait_for_selector(".peta-tooltip").inner_text()
+    page.mouse.move(5, 5)
+    if width >= 1024:
+        page.select_option("#controls select[name=view]", "cakupan")
+        wait_until(page, "location.search.indexOf('view=cakupan') >= 0")
+        wait_until(page, "document.querySelectorAll('path.peta-symbol').length === 0")
+        assert not page.query_selector(".legend-symbols")
+    assert not page.errors

@@ -39,8 +39,9 @@ def queries_of(app, read: list[str], url: str) -> Counter:
 
 
 # The sample series has two live periods; a page's tooltips show the path over both and every table carries each
-# district's pace over them (geo.pace), so a cold request reads the records of each version once (never twice), and the search box reads the saved aliases (stamp and rows). A cached
-# page still reads the aliases' stamp: its search terms must follow an alias saved on any instance.
+# district's pace over them (geo.pace), so a cold request reads the records of each version once (never twice), and
+# the search box reads the saved aliases (stamp and rows). A cached page still reads the aliases' stamp: its search
+# terms must follow an alias saved on any instance.
 @pytest.mark.parametrize(
     ("url", "cold", "warm"),
     [

@@ -22,7 +22,15 @@ from web.data import CoverageView, scope_summary, view_of
 from web.encoding import StoredBody, store_body, stored_response
 from web.formatting import when_text
 from web.query import MapQuery
-from web.rendering import attribution, legend_of, place_labels, province_borders_of, render_map, view_table
+from web.rendering import (
+    attribution,
+    legend_of,
+    place_labels,
+    province_borders_of,
+    render_map,
+    static_circles,
+    view_table,
+)
 from web.resources import Resources, cached_page, get_resources, page_response, topology_text
 from web.results import CoverageResult, resolve_result
 from web.slots import export_slot
@@ -75,7 +83,7 @@ def static_texts(view: CoverageView, lang: str) -> StaticTexts:
     return StaticTexts(
         title=f"{_('Cakupan BPJS Ketenagakerjaan')} — {view.scope.name}",
         subtitle=f"{view.scheme.title[lang]} · {period}",
-        legend_title=view.scheme.title[lang],
+        legend_title=_("Warna: tingkat cakupan") if view.scheme.symbols else view.scheme.title[lang],
         source=f"{_('Sumber')}: {source_text(view.dataset.title, lang)}",
         attribution=attribution(),
         banner="DATA CONTOH — bukan data resmi" if view.dataset.is_sample else None,
@@ -103,6 +111,7 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
                 height=height,
                 scale=scale,
                 patterns=patterns,
+                circles=static_circles(view, locale),
             )
         return store_body(data, FORMATS[fmt])
 

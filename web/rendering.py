@@ -29,6 +29,8 @@ from layers.choropleth import (
 )
 from layers.legend import LegendEntry, format_value, legend_entries
 from layers.navigation import TableTexts, search_terms, table_rows
+from layers.static_map import Circles
+from layers.symbols import SymbolEntry, radii, symbol_legend
 from web.data import CoverageView, period_paths, ranking_table
 from web.formatting import when_text
 from web.resources import Resources, scope_detail_geometry, scope_geometry, search_index
@@ -49,6 +51,7 @@ class RenderedMap:
     geometry: TopologyRef  # the geometry file the units are drawn from
     values_id: str  # the id of the page's JSON block holding `values`
     values: dict  # {"features": unit_values(...)}
+    symbols: list[SymbolEntry]  # the legend's reference circles on a view drawn with circles (layers.symbols)
 
 
 def tooltip_labels(view: CoverageView) -> TooltipLabels:
@@ -85,6 +88,7 @@ def tooltip_labels(view: CoverageView) -> TooltipLabels:
         reached_at=_("± {month}"),
         not_reached=_("tidak, dengan laju ini"),
         already=_("sudah"),
+        uncovered=_("Belum terlindungi"),
     )
 
 
@@ -176,7 +180,36 @@ def render_map(resources: Resources, view: CoverageView, locale: str, labels: st
         geometry,
         values_id,
         {"features": unit_values(resources, view, locale)},
+        symbols_of(view, locale),
     )
+
+
+def symbols_of(view: CoverageView, locale: str) -> list[SymbolEntry]:
+    """The reference circles of a view drawn with circles (none on the others)."""
+    return symbol_legend(view.joined[view.scheme.symbols], locale) if view.scheme.symbols else []
+
+
+def static_circles(view: CoverageView, locale: str) -> Circles | None:
+    """The circles of a view drawn with circles, for the PNG, SVG and PDF (layers.static_map)."""
+    if not view.scheme.symbols:
+        return None
+    points = sorted(((*u["at"], u["sym"]) for u in unit_symbols(view).values()), key=lambda p: -p[2])
+    return Circles(points, symbols_of(view, locale), _("Luas lingkaran:\npekerja belum terlindungi"))
+
+
+def unit_symbols(view: CoverageView) -> dict[str, dict]:
+    """The circle of every unit that has one, by code: its radius in px and where it stands (the unit's label
+    anchor, inside its largest part)."""
+    if not view.scheme.symbols:
+        return {}
+    joined = view.joined
+    sizes = radii(joined[view.scheme.symbols])
+    anchors = {anchor.row: anchor for anchor in map_result(view).label_anchors}
+    return {
+        code: {"sym": float(size), "at": [anchors[row].lat, anchors[row].lon]}
+        for row, (code, size) in enumerate(zip(joined["code"], sizes, strict=True))
+        if size == size  # not NaN
+    }
 
 
 def unit_values(resources: Resources, view: CoverageView, locale: str) -> dict[str, dict]:
@@ -186,8 +219,9 @@ def unit_values(resources: Resources, view: CoverageView, locale: str) -> dict[s
     def make() -> dict[str, dict]:
         joined = view.joined
         tips = tooltips(joined, view.scheme, tooltip_labels(view), locale, period_paths(resources, view))
+        circles = unit_symbols(view)
         return {
-            code: {"level": level, "fill": fill_of(level, fill), "tip": tip.as_json()}
+            code: {"level": level, "fill": fill_of(level, fill), "tip": tip.as_json(), **circles.get(code, {})}
             for code, level, fill, tip in zip(joined["code"], joined["level"], joined["fill"], tips, strict=True)
         }
 

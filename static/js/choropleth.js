@@ -8,6 +8,33 @@
   var BASE = {fillOpacity: 1, color: "#ffffff", weight: 0.7, opacity: 1};
   var HIGHLIGHT = {color: "#111111", weight: 3};
   var BORDER = {color: "#3a3a3a", weight: 2, fill: false, opacity: 0.9};
+  // A view drawn with circles (layers/symbols.py: "sym" radius in px at "at"): the same look as the legend's.
+  var SYMBOL = {color: "#212121", weight: 1.5, fillColor: "#212121", fillOpacity: 0.2, interactive: false,
+    className: "peta-symbol"};
+
+  // On a narrow map (a phone) every circle is drawn smaller by the same factor, the legend's reference circles too,
+  // so they still compare truly and do not cover the districts.
+  function symbolScale(map) { return Math.max(0.45, Math.min(1, map.getSize().x / 1200)); }
+  function scaleLegend(scale) {
+    document.querySelectorAll(".legend-symbols circle[data-r]").forEach(function (c) {
+      var r = parseFloat(c.getAttribute("data-r")) * scale;  // standing on the same line (data-b)
+      c.setAttribute("r", String(r));
+      c.setAttribute("cy", String(parseFloat(c.getAttribute("data-b")) - r));
+    });
+  }
+
+  // The circles of a view's values, largest first so a small one is never hidden under a large one.
+  function drawSymbols(group, values, map) {
+    var scale = symbolScale(map);
+    scaleLegend(scale);
+    group.clearLayers();
+    Object.keys(values.features).filter(function (code) { return values.features[code].sym; }).sort(function (a, b) {
+      return values.features[b].sym - values.features[a].sym;
+    }).forEach(function (code) {
+      var u = values.features[code];
+      group.addLayer(L.circleMarker(u.at, L.extend({radius: u.sym * scale}, SYMBOL)));
+    });
+  }
 
   function tooltip(content) {
     var box = document.createElement("div");
@@ -153,11 +180,15 @@
     });
     layer.on("mouseout", function () { document.dispatchEvent(new CustomEvent("peta:hover", {detail: null})); });
     entry.districts = layer;
+    var symbols = L.featureGroup().addTo(map);
+    drawSymbols(symbols, values, map);
+    document.addEventListener("peta:parts", function () { scaleLegend(symbolScale(map)); });  // a new legend
     if (spec.details) { zoomDetail(map, entry, spec); }
     // Another period or view: the same shapes, new fills and tooltips (an open tooltip is rebuilt).
     entry.restyle = function (next) {
       entry.values = next;
       layer.eachLayer(function (l) { layer.resetStyle(l); });
+      drawSymbols(symbols, next, map);
       var open = layer.getTooltip();
       if (open && layer.isTooltipOpen() && open._source && open._source.feature) {
         var u = unit(open._source.feature.properties.code);
