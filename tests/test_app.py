@@ -250,3 +250,20 @@ def test_blueprints_import_no_other_blueprint():
     assert "results" not in blueprints and "query" not in blueprints
     crossing = {name: sorted((modules[name][1] & blueprints) - {name}) for name in sorted(blueprints)}
     assert {name: found for name, found in crossing.items() if found} == {}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/map/kalimantan-tengah?series=contoh",
+        "/map/kalimantan-tengah?series=contoh&mode=present",
+        "/embed/kalimantan-tengah?series=contoh",
+        "/export/kalimantan-tengah.html?series=contoh",
+    ],
+)
+def test_the_sample_banner_follows_the_page_language(client, url):
+    """Indonesian always (the words the figures are known by), English beside it on an English page."""
+    indonesian = client.get(url).get_data(as_text=True)
+    english = client.get(url + "&lang=en").get_data(as_text=True)
+    assert "DATA CONTOH — bukan data resmi" in indonesian and "SAMPLE DATA" not in indonesian
+    assert "DATA CONTOH — bukan data resmi · SAMPLE DATA — not official figures" in english
