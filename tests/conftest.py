@@ -26,8 +26,8 @@ SHARED_SOURCE = ROOT.parent / "shared" / "boundaries"
 # Test apps sign sessions with this, so the suite never makes a secret in the real instance folder.
 os.environ["PETA_SECRET_KEY"] = "tests-only-" + "0" * 40
 
-# What makes a test slow: a real browser, a PostgreSQL server, gunicorn or LibreOffice. `make test-fast` leaves
-# these out (`-m "not slow"`); `make test` runs everything.
+# What makes a test slow: a real browser, a PostgreSQL server, gunicorn or LibreOffice (by fixture, below), or over 15 s
+# on its own (marked where it is written). `make test-fast` leaves these out (`-m "not slow"`); `make test` runs all.
 SLOW_FIXTURES = {"page", "server", "postgres", "gunicorn"}
 SLOW_PARAMS = {"postgresql"}
 

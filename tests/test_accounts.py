@@ -160,7 +160,10 @@ def frozen_redis():
         yield f"redis://127.0.0.1:{listener.getsockname()[1]}"
 
 
-@pytest.mark.parametrize("storage", ["redis://127.0.0.1:1", "frozen"])
+@pytest.mark.parametrize(
+    "storage",
+    ["redis://127.0.0.1:1", pytest.param("frozen", marks=pytest.mark.slow)],  # frozen waits out timeouts: 22 s
+)
 def test_sign_in_works_and_is_still_limited_when_redis_is_down_or_frozen(
     tmp_path, boundaries_dir, frozen_redis, caplog, storage
 ):

@@ -136,6 +136,7 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+@pytest.mark.slow  # over 15 s: make test runs it, make test-fast leaves it out
 def test_twenty_distinct_sizes_leave_the_memory_bounded(client):  # 270 MB before the fix, 5 MB after
     """Each size near the limit needs ~100 MB while drawing; it must be given back, not kept per size."""
     client.get("/export/kalimantan-tengah.png?width=1280&height=720")  # warm: fonts, boundaries, join

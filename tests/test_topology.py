@@ -94,6 +94,7 @@ def source():
     return frame, crs, geometries, shapely.coverage_clean(geometries, gap_width=PrepareSettings().gap_width_m)
 
 
+@pytest.mark.slow  # over 15 s: make test runs it, make test-fast leaves it out
 def test_overview_keeps_the_500_m_promise_for_every_district(topologies, source, districts):
     frame, crs, geometries, cleaned = source
     decoded = decode(topologies["overview"])
