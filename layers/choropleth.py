@@ -15,7 +15,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
@@ -393,9 +393,12 @@ def build_map(
     attribution: str,
     place_labels: list[tuple[float, float, str]],
     tile_url: str | None = None,
+    ids: str = "peta",
 ) -> folium.Map:
     """Build the map of one view: Leaflet's map, scale bar, optional basemap, the units (drawn in the browser from
-    `spec`: see Districts), labels and attribution. `bounds` (minx, miny, maxx, maxy) is where it opens."""
+    `spec`: see Districts), labels and attribution. `bounds` (minx, miny, maxx, maxy) is where it opens. Its
+    elements are named from `ids` (distinct per map of a page), never at random, so the same view renders to the
+    same bytes on every worker and machine (one ETag)."""
     fmap = folium.Map(tiles=None, zoom_snap=0.25, zoom_delta=0.5, control_scale=False, prefer_canvas=False)
     ScaleBar().add_to(fmap)
     fmap.default_js, fmap.default_css = [], []  # the page template loads Leaflet from the app
@@ -406,7 +409,17 @@ def build_map(
     Attribution(attribution).add_to(fmap)
     minx, miny, maxx, maxy = bounds
     fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(16, 16))
+    stable_ids(fmap, ids)
     return fmap
+
+
+def stable_ids(element: Element, prefix: str) -> None:
+    """Name an element and everything under it `prefix_0`, `prefix_1`, … in tree order, in place of folium's random
+    uuid4 names (its templates refer to each other by get_name(), so the names only need to be distinct)."""
+    walk = [element]
+    for number, item in enumerate(walk):  # grows as it goes: breadth first
+        item._id = f"{prefix}_{number}"
+        walk.extend(item._children.values())
 
 
 def render_components(fmap: folium.Map) -> MapComponents:

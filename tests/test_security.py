@@ -587,3 +587,30 @@ def test_a_short_secret_stops_gunicorn_instead_of_restarting_workers(site, tmp_p
     assert finished.returncode != 0
     assert finished.stderr.count("PETA_SECRET_KEY has 8 characters; at least 32") in (1, 2)  # once per worker
     assert "App failed to load" in finished.stderr
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/map/kalimantan?series=contoh", "/map/kalimantan/berdampingan?series=contoh&period=2025-12&compare=2025-06"],
+)
+def test_a_page_is_the_same_bytes_and_etag_on_every_instance(path, tmp_path, boundaries_dir):
+    """Two instances (two databases, as two workers or machines would be) render the same page to the same bytes:
+    folium's elements are named from the view, not at random, and a cached page carries no per-request nonce (its
+    CSP allows its inline scripts by hash), so a second visit to another worker is a 304."""
+    from tests.databases import make_app
+
+    pages = []
+    for name in ("one", "two"):
+        response = make_app(f"sqlite:///{tmp_path / name}.sqlite", boundaries_dir).test_client().get(path)
+        assert response.status_code == 200
+        pages.append(response)
+    first, second = pages
+    assert first.data == second.data and first.headers["ETag"] == second.headers["ETag"]
+    html = first.get_data(as_text=True)
+    assert " nonce=" not in html
+    names = set(re.findall(r'class="folium-map" id="(map_[a-z0-9_]+)"', html))
+    assert len(names) == (2 if "berdampingan" in path else 1)  # each map of a page has its own names
+    policy = first.headers["Content-Security-Policy"]
+    for body in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.DOTALL):
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy

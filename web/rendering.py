@@ -171,6 +171,7 @@ def render_map(resources: Resources, view: CoverageView, locale: str, labels: st
         attribution=attribution(),
         place_labels=place_labels(resources, view, locale, labels),
         tile_url=current_app.config["TILE_URL"] or None,
+        ids="peta" + values_id.rsplit("-", 1)[1],  # the view's own names: the same bytes on every worker
     )
     return RenderedMap(
         render_components(fmap),

@@ -36,11 +36,14 @@ from geo.topology import (
     scope_topology,
 )
 from web.encoding import StoredBody, store_body, stored_response
-from web.security import script_hashes
+from web.security import script_hashes, without_nonces
 
 
 def cached_page(html: str) -> StoredBody:
-    """Prepare a rendered page for the cache: compressed once, with the CSP hashes of its inline scripts."""
+    """Prepare a rendered page for the cache: compressed once, with the CSP hashes of its inline scripts. The nonce
+    of the request that rendered it is taken off (the hashes allow its scripts), so the page is the same bytes
+    whichever worker or machine rendered it: one ETag."""
+    html = without_nonces(html)
     return store_body(html, "text/html", script_hashes(html))
 
 

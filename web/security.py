@@ -125,6 +125,14 @@ def with_nonce(html: str) -> Markup:
     return Markup(re.sub(r"<script(?=[\s>])", f'<script nonce="{csp_nonce()}"', html))
 
 
+NONCE_ATTRIBUTE = re.compile(r'(<script\b[^>]*?) nonce="[A-Za-z0-9_-]+"', re.IGNORECASE)
+
+
+def without_nonces(html: str) -> str:
+    """A page's script tags without their nonce attribute (for a page served from the cache: its hashes allow them)."""
+    return NONCE_ATTRIBUTE.sub(r"\1", html)
+
+
 def script_hashes(html: str) -> tuple[str, ...]:
     """CSP sources ('sha256-…') allowing exactly the inline scripts of a page."""
     digests = {hashlib.sha256(body.encode()).digest() for body in INLINE_SCRIPT.findall(html)}
