@@ -32,6 +32,20 @@ class LineChart:
     marks: list[Mark]
     line: str  # SVG points of the coverage line (gaps where a period has no data are skipped)
     target: str  # SVG points of the target line, or "" without targets
+    projection: str = ""  # SVG points of the pace line to the target's month (geo.pace), or "" without one
+    projection_end: Mark | None = None  # its end: the projected coverage at the target's month
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The pace line of geo.pace: from its value at the first period it used to its value at the target's month."""
+
+    start_month: int  # geo.pace.month_index
+    start_pct: float
+    end_month: int
+    end_pct: float
+    end_label: str  # the target's month, as the x axis says it ("Des 2026")
+    target_pct: float | None = None  # the target the line is measured against: the target line reaches its month
 
 
 @dataclass(frozen=True)
@@ -67,13 +81,25 @@ def line_chart(
     locale: str,
     width: int = 640,
     height: int = 260,
+    months: list[int] | None = None,
+    projection: Projection | None = None,
 ) -> LineChart:
-    """Coverage per period as a line with coloured points, and the target as a dashed line."""
+    """Coverage per period as a line with coloured points, and the target as a dashed line. With `months` (each
+    period's geo.pace.month_index) the x axis is time, so a slope reads as a pace; with a `projection` too, the
+    pace line runs dotted to the target's month, which the axis gains."""
     left, bottom, top, right = 48, 32, 12, 44  # room for half of "Des 2025" centred on the last period
-    top_value = _scale_max(values + targets)
+    ends = [projection.start_pct, projection.end_pct] if projection else []
+    top_value = _scale_max(values + targets + ends)
     step = (width - left - right) / max(len(periods) - 1, 1)
+    timeline = (months or []) + ([projection.end_month] if projection and months else [])
+    first, span = (timeline[0], max(timeline[-1] - timeline[0], 1)) if len(timeline) > 1 else (0, 1)
+
+    def at_month(month: int) -> float:
+        return round(left + (month - first) / span * (width - left - right), 1)
 
     def x(i: int) -> float:
+        if len(timeline) > 1:
+            return at_month(timeline[i])
         return round(left + (i * step if len(periods) > 1 else (width - left - right) / 2), 1)
 
     def y(v: float) -> float:
@@ -83,9 +109,18 @@ def line_chart(
     line = " ".join(f"{m.x},{m.y}" for m in marks)
     target = " ".join(f"{x(i)},{y(t)}" for i, t in enumerate(targets) if t is not None)
     y_ticks = [Tick(y(v), format_percent(v, locale, decimals=0)) for v in range(0, int(top_value) + 1, 25)]
-    return LineChart(
-        width, height, left, bottom, y_ticks, [Tick(x(i), p) for i, p in enumerate(periods)], marks, line, target
-    )
+    x_ticks = [Tick(x(i), p) for i, p in enumerate(periods)]
+    path, end = "", None
+    if projection and len(timeline) > 1:
+        start = (at_month(projection.start_month), y(projection.start_pct))
+        stop = (at_month(projection.end_month), y(projection.end_pct))
+        path = f"{start[0]},{start[1]} {stop[0]},{stop[1]}"
+        end = Mark(stop[0], stop[1], "#ffffff", format_percent(projection.end_pct, locale))
+        if projection.target_pct is not None and target:
+            target += f" {stop[0]},{y(projection.target_pct)}"
+        if projection.end_month not in (months or []):
+            x_ticks.append(Tick(stop[0], projection.end_label))
+    return LineChart(width, height, left, bottom, y_ticks, x_ticks, marks, line, target, path, end)
 
 
 def bar_chart(

@@ -203,3 +203,18 @@ def test_the_status_thresholds_are_the_jalur_levels(shared_app):
     with shared_app.app_context():
         rule = pace_rule(get_resources())
     assert rule.at_risk_points == 2.0 and rule.window_months == 12
+
+
+def test_the_district_chart_draws_the_pace_line_to_the_target_month_on_a_time_axis(track_client):
+    """Pulang Pisau: figures Jan, Apr, Jul 2025 on a time axis to the target's month (Dec 2025, 11 months after
+    January), the plot 548 px wide from x = 48: Jul at 48 + 6/11 · 548 = 346,9. The pace line runs from the line's
+    value in January (21 − 1 · 11 = 10%) to 21% in December: y = 228 − v/100 · 216, 206,4 and 182,6."""
+    html = track_client.get("/district/62.11").get_data(as_text=True)
+    assert 'class="projection-line"' in html and 'points="48.0,206.4 596.0,182.6"' in html
+    assert 'cx="346.9"' in html  # July's mark, at its place in time
+    assert ">Des 2025</text>" in html and "Proyeksi 21,0%" in html
+    assert "proyeksi dengan laju 12 bulan" in html
+    english = track_client.get("/district/62.11?lang=en").get_data(as_text=True)
+    assert "Projection 21.0%" in english
+    # Katingan has one period (no pace) and no line; a district already above its target has none either.
+    assert 'class="projection-line"' not in track_client.get("/district/62.06").get_data(as_text=True)

@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from geo.levels import classify, colors
 from geo.matching import normalize_code
 from geo.numbers import format_month
+from geo.pace import month_index
 from geo.segments import PARTICIPANT_SEGMENTS, PAYERS
 from geo.store import MAIN_SERIES, SAMPLE_SERIES
-from layers.charts import bar_chart, line_chart, stacked_bar
+from layers.charts import Projection, bar_chart, line_chart, stacked_bar
 from web.history import district_history
 from web.resources import Resources, get_resources
 from web.results import dataset_records, live_snapshot
@@ -32,6 +33,19 @@ def _level_colors(resources: Resources, values: list[float | None]) -> tuple[lis
     return keys.tolist(), colors(keys, scheme).tolist()
 
 
+def projection_of(pace: dict, locale: str) -> Projection | None:
+    """The pace line drawn on the chart: with a status and a projection to a month after the figures (geo.pace),
+    from the line's value at the first period it used to the projection; none otherwise (the page says why)."""
+    if not pace["status"] or pace["projected_pct"] is None or pace["latest_pct"] >= pace["target_pct"]:
+        return None
+    start, end = month_index(pace["periods_used"][0]), month_index(pace["target_period"])
+    if end <= month_index(pace["periods_used"][-1]):
+        return None
+    start_pct = pace["projected_pct"] - pace["points_per_month"] * (end - start)
+    label = format_month(pace["target_period"], locale)
+    return Projection(start, round(start_pct, 2), end, pace["projected_pct"], label, pace["target_pct"])
+
+
 @bp.get("/district/<code>")
 def district_page(code: str):
     resources = get_resources()
@@ -46,6 +60,8 @@ def district_page(code: str):
         [p.get("target_pct") for p in periods],
         fills,
         locale,
+        months=[month_index(p["period"]) for p in periods],
+        projection=projection_of(history["pace"], locale),
     )
     latest = next((p for p in reversed(periods) if p["coverage_pct"] is not None), None)
     neighbours = _neighbour_rows(resources, history, periods[-1]["period"] if periods else None)
