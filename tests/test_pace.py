@@ -218,3 +218,32 @@ def test_the_district_chart_draws_the_pace_line_to_the_target_month_on_a_time_ax
     assert "Projection 21.0%" in english
     # Katingan has one period (no pace) and no line; a district already above its target has none either.
     assert 'class="projection-line"' not in track_client.get("/district/62.06").get_data(as_text=True)
+
+
+PROVINCE_FILES = {
+    period: HEADER + f"62.11,Pulang Pisau,{share}000,100000,30\n,Kalimantan Tengah,{share}0000,1000000,30\n"
+    for period, share in (("2025-01", 10), ("2025-04", 13), ("2025-07", 16))
+}
+
+
+def test_a_province_gets_the_pace_of_its_own_figures_on_the_province_layer(app, tokens):  # noqa: F811
+    """Kalimantan Tengah's published figure: 10%, 13%, 16% in Jan, Apr, Jul 2025 (100.000, 130.000, 160.000 of
+    1.000.000), target 30%: one point a month, 21% in December, 9 points short: tidak sesuai jalur, 30% in Sep 2026.
+    The other provinces have no figure in these files: no pace, no status, never an error."""
+    client = app.test_client()
+    for period, text in PROVINCE_FILES.items():
+        draft = upload(client, tokens["editor"], text, period).get_json()
+        response = client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"]))
+        assert response.status_code == 201, response.get_json()
+    query = "scope=kalimantan&period=2025-07&view=jalur&layer=provinsi"
+    response = client.get(f"/api/ranking?{query}")
+    assert response.status_code == 200
+    rows = {r["code"]: r for r in response.get_json()["rows"]}
+    central = rows["62"]
+    assert central["coverage_pct"] == 16.0 and central["pace_pts_per_month"] == pytest.approx(1.0)
+    assert (central["projected_pct"], central["track_status"], central["track_margin_pts"]) == (21.0, OFF_TRACK, -9.0)
+    assert central["target_reached_period"] == "2026-09" and central["level"] == "tidak_sesuai_jalur"
+    assert all(rows[c]["track_status"] is None for c in rows if c != "62")
+    values = client.get(f"/map/kalimantan/values.json?{query.replace('scope=kalimantan&', '')}").get_json()
+    tip = dict(values["features"]["62"]["tip"]["rows"])
+    assert tip["Proyeksi Des 2025"] == "21,0% (target 30,0%)" and tip["Tingkat"] == "Tidak sesuai jalur"

@@ -242,7 +242,8 @@ def _resolve(resources: Resources, query: MapQuery) -> CoverageResult:
         provinces = None
         if query.layer == "provinsi":
             earlier = (join_coverage(districts, before, previous.period, scheme), earlier_figures) if previous else None
-            provinces = apply_levels(province_frame(resources.boundaries.provinces, shown, figures, earlier), scheme)
+            provinces = province_frame(resources.boundaries.provinces, shown, figures, earlier)
+            provinces = apply_levels(with_province_pace(resources, query, districts, provinces, dataset), scheme)
         result = CoverageResult(
             scope,
             query.layer,
@@ -274,6 +275,38 @@ def with_pace(resources: Resources, query: MapQuery, table: gpd.GeoDataFrame) ->
     current = table.loc[table["coverage_pct"].notna(), ["code", "period", "coverage_pct", "target_pct"]]
     paths = period_paths(resources, query.series, tuple(d.id for d in live_snapshot(resources).live(query.series)))
     return with_track(table, paces_of(paths, current, pace_rule(resources)))
+
+
+def with_province_pace(
+    resources: Resources, query: MapQuery, districts: gpd.GeoDataFrame, provinces: gpd.GeoDataFrame, dataset
+) -> gpd.GeoDataFrame:
+    """The province layer with each province's pace (geo.pace) from its own value in every live period: its
+    published figure, or Σ participants ÷ Σ employed of its districts where they hold ≥ 80% of its employed (the
+    value the province layer shows for that period, geo.compare.province_frame); the same rule as a district's."""
+    current = provinces.loc[provinces["coverage_pct"].notna(), ["code", "coverage_pct", "target_pct"]]
+    current = current.assign(period=dataset.period)
+    paths = province_paths(resources, query.series, districts)
+    return with_track(provinces, paces_of(paths, current, pace_rule(resources)))
+
+
+def province_paths(resources: Resources, series: str, districts: gpd.GeoDataFrame) -> dict[str, list]:
+    """Every province's value over the live periods of a series, by province code, cached by versions and scope."""
+    datasets = live_snapshot(resources).live(series)
+    codes = tuple(districts["kode"]) if "kode" in districts else tuple(districts["code"])
+
+    def make() -> dict[str, list]:
+        paths: dict[str, list] = {}
+        scheme = resources.schemes[DEFAULT_VIEW]
+        for d in sorted(datasets, key=lambda d: d.period):
+            joined = join_coverage(districts, dataset_records(resources, d), d.period, scheme)
+            frame = province_frame(resources.boundaries.provinces, joined, province_figures(resources, d))
+            for code, value in zip(frame["code"], frame["coverage_pct"], strict=True):
+                if not pd.isna(value):
+                    paths.setdefault(str(code), []).append((d.period, float(value)))
+        return paths
+
+    key = hashlib.sha256(repr(codes).encode()).hexdigest()[:12]
+    return resources.cache.get_or_make(("province-paths", series, tuple(d.id for d in datasets), key), make)
 
 
 def pace_rule(resources: Resources):
