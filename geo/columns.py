@@ -719,6 +719,11 @@ class Denominator(StrEnum):
     LABOUR_FORCE = "angkatan_kerja"
 
 
+def target_year_of(column_map: ColumnMap) -> str | None:
+    """The year the target column names ('Target 2025', 'Target UCJ 2026 (%)'), or None when it names none."""
+    return next((column.year for column in column_map.columns if column.field == "target" and column.year), None)
+
+
 def denominator_of(column_map: ColumnMap) -> Denominator | None:
     """'angkatan_kerja' when the file's only denominator is the labour force, else None (penduduk bekerja)."""
     fields = column_map.indexes()
@@ -730,6 +735,7 @@ __all__ = [
     "Column",
     "ColumnChoiceError",
     "ColumnMap",
+    "target_year_of",
     "Denominator",
     "HeaderWords",
     "Recognised",

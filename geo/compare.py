@@ -32,6 +32,7 @@ RANKING_COLUMNS = [
     "coverage_pct",
     "level",
     "target_pct",
+    "target_year",
     "gap_pct",
     "uncovered_to_target",
     "uncovered_workers",
@@ -254,6 +255,7 @@ def province_frame(
         result[column] = np.nan
     for column in ("level", "fill", "rank"):
         result[column] = None
+    result["target_year"] = None  # province figures keep no target year yet: their pace assumes December
     return result[OUTPUT_COLUMNS + ["basis", "share", "geometry"]]
 
 
@@ -297,6 +299,7 @@ def history_row(records: pd.DataFrame, code: str, period: str) -> dict | None:
         "as_of": _string(r["as_of"]),
         # What the coverage is a share of when not the employed: 'angkatan_kerja' (geo.columns.Denominator).
         "denominator": _string(r.get("denominator")),
+        "target_year": _string(r.get("target_year")),  # the year the target is for, when said (geo.store)
         "origin_version": _integer(r.get("origin_version")),
         "origin_draft_id": _integer(r.get("origin_draft_id")),
         "segments": segment_record(row),  # geo.segments: counts, shares, who pays, yearly budget (or None)

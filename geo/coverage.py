@@ -35,6 +35,7 @@ from geo.columns import (
     map_columns,
     merged_ranges,
     required_columns,
+    target_year_of,
 )
 from geo.matching import (
     CodeColumnNote,
@@ -153,6 +154,7 @@ class Kind(StrEnum):
     # assigns it to a field or confirms it is not needed (geo.columns).
     UNUSED_COLUMN = "unused_column"
     DENOMINATOR = "denominator"  # the file's coverage is a share of the labour force, not of the employed
+    TARGET_YEAR = "target_year"  # targets without the year they are for: the review page asks
 
 
 # Found while reading the file; they stay until their row is matched or dropped. validate_report recomputes
@@ -266,6 +268,7 @@ class ImportReport:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     code_system: str | None = None  # what the sender said the code column holds
     denominator: str | None = None  # geo.columns.Denominator.LABOUR_FORCE when the file's base is angkatan kerja
+    target_year: str | None = None  # the year the targets are for: the target column's header, or the editor's answer
 
     @property
     def ok(self) -> bool:
@@ -325,6 +328,7 @@ class ImportReport:
             "code_column": asdict(self.code_column) if self.code_column else None,
             "column_map": self.column_map.to_dict() if self.column_map else None,
             "denominator": self.denominator,
+            "target_year": self.target_year,
         }
 
     def to_stored(self) -> dict:
@@ -359,6 +363,7 @@ class ImportReport:
             merges=[tuple(merge) for merge in data.get("merges") or []],
             code_system=data.get("code_system"),
             denominator=data.get("denominator"),
+            target_year=data.get("target_year"),
         )
 
     def province_figures(self) -> list[ExcludedRow]:
@@ -384,6 +389,7 @@ class ImportReport:
                 "source": self.source_of(row),
                 "as_of": self.as_of_of(row),
                 "denominator": self.denominator,
+                "target_year": self.target_year if row.target_pct is not None else None,
             }
             | {column: getattr(row, column) for column in SEGMENT_COLUMNS}
             for row in self.rows
@@ -399,10 +405,11 @@ class ImportReport:
                 "source": row.source or self.source,
                 "as_of": row.as_of or self.as_of,
                 "denominator": self.denominator,
+                "target_year": self.target_year if row.target_pct is not None else None,
             }
             for row in self.province_figures()
         ]
-        frame = pd.DataFrame(rows, columns=[*columns, "denominator", *SEGMENT_COLUMNS])
+        frame = pd.DataFrame(rows, columns=[*columns, "denominator", "target_year", *SEGMENT_COLUMNS])
         for column in SEGMENT_COLUMNS:  # integers with blanks, never floats (15000 stays 15000, not 15000.0)
             frame[column] = frame[column].astype("Int64")
         return frame
@@ -1015,6 +1022,7 @@ def analyse_rows(
         merges=merges,
         code_system=code_system,
         denominator=denominator_of(column_map),
+        target_year=target_year_of(column_map),
     )
     validate_report(report)
     return report
@@ -1229,7 +1237,20 @@ def column_problems(report: ImportReport) -> list[Problem]:
     ]
     if report.denominator:
         problems.append(Problem(None, "angkatan_kerja", LABOUR_FORCE_MESSAGE, Kind.DENOMINATOR))
+    targets = [row for row in report.rows if row.code and row.target_pct is not None]
+    if targets and not report.target_year:
+        problems.append(Problem(None, "target", target_year_question(report.period), Kind.TARGET_YEAR))
     return problems
+
+
+def target_year_question(period: str | None) -> str:
+    """What the review page asks when the targets do not say their year."""
+    year = period[:4] if period else "periode ini"
+    return (
+        f"Target di berkas ini tidak menyebut tahunnya. Isi 'Tahun target' di atas (mis. {year} atau tahun "
+        f"berikutnya), atau beri judul kolom dengan tahunnya ('Target {year}'). Tanpa tahun, laju menuju target "
+        f"dihitung ke Desember {year} dan halaman wilayah menyebutnya sebagai anggapan."
+    )
 
 
 def _no_rows_message(report: ImportReport) -> str:
@@ -1351,11 +1372,31 @@ def _times_100(value: float) -> float:
     return float(Decimal(repr(value)) * 100)
 
 
-def set_provenance(report: ImportReport, source: str | None, as_of: str | None) -> ImportReport:
-    """Give (or change) the upload's source and date, then validate again."""
+def set_provenance(
+    report: ImportReport, source: str | None, as_of: str | None, target_year: str | None = None
+) -> ImportReport:
+    """Give (or change) the upload's source, date and (when given) the year its targets are for; validate again."""
     report.source = (source or "").strip()[:MAX_SOURCE_CHARS] or None
     report.as_of = check_as_of(as_of) if as_of and as_of.strip() else None
+    if target_year is not None:
+        report.target_year = check_target_year(target_year, report.period)
     return validate_report(report)
+
+
+def check_target_year(text: str, period: str | None) -> str | None:
+    """'2026' -> '2026' (blank -> None); a year before the figures' own or far beyond them is refused in words."""
+    year = str(text).strip()
+    if not year:
+        return None
+    if not re.fullmatch(r"(?:19|20)\d{2}", year):
+        raise ReportEditError(f"Tahun target '{year[:20]}' bukan tahun: tulis empat angka, mis. 2026.")
+    own = int(period[:4]) if period else None
+    if own is not None and not own <= int(year) <= own + 10:
+        raise ReportEditError(
+            f"Tahun target {year} tidak cocok dengan periode {period}: target berlaku untuk tahun {own} sampai "
+            f"{own + 10}."
+        )
+    return year
 
 
 def remap_columns(report: ImportReport, index: DistrictIndex, choices: dict[int, str | None]) -> ImportReport:
@@ -1375,6 +1416,7 @@ def remap_columns(report: ImportReport, index: DistrictIndex, choices: dict[int,
         earlier | choices,
     )
     fresh.sheet, fresh.sheets = report.sheet, report.sheets
+    fresh.target_year = fresh.target_year or report.target_year  # the editor's answer, unless a header now says
     fresh.warnings[:0] = [problem for problem in report.warnings if problem.kind == Kind.FILE]
     for entry in report.excluded:
         if entry.reason == Exclusion.DROPPED and any(row.row == entry.row for row in fresh.rows):

@@ -260,17 +260,18 @@ def scale_draft_fractions(engine: Engine, draft_id: int, actor: str) -> ImportRe
 
 
 def set_draft_provenance(
-    engine: Engine, draft_id: int, actor: str, source: str | None, as_of: str | None
+    engine: Engine, draft_id: int, actor: str, source: str | None, as_of: str | None, target_year: str | None = None
 ) -> ImportReport:
-    """Give a draft's source and date of the data (when the upload did not)."""
+    """Give a draft's source and date of the data (when the upload did not), and the year its targets are for."""
     return _edit(
         engine,
         draft_id,
         actor,
         "provenance",
-        lambda r: set_provenance(r, source, as_of),
+        lambda r: set_provenance(r, source, as_of, target_year),
         source=source,
         as_of=as_of,
+        target_year=target_year,
     )
 
 

@@ -23,6 +23,7 @@ OUTPUT_COLUMNS = [
     "workers",
     "coverage_pct",
     "target_pct",
+    "target_year",  # the year the target is for, when the file or its editor said (geo.store.TARGET_YEAR)
     "gap_pct",
     "attainment_pct",
     "uncovered_workers",
@@ -129,6 +130,9 @@ def join_coverage(
     else:
         joined["period"] = joined["period"].astype(object).where(joined["period"].notna(), None)
         joined["stale"] = joined["stale"].astype("boolean").fillna(False).astype(bool)
+    if "target_year" not in joined:  # records built in memory (tests, previews) or stored before 0007
+        joined["target_year"] = None
+    joined["target_year"] = joined["target_year"].astype(object).where(joined["target_year"].notna(), None)
     for column in PROVENANCE_COLUMNS:  # records built in memory (tests, previews) have no origin yet
         joined[column] = joined[column].astype("Int64") if column in joined else pd.Series(pd.NA, joined.index, "Int64")
     joined["gap_pct"] = gap_to_target(joined["coverage_pct"], joined["target_pct"])

@@ -110,15 +110,17 @@ def pace_of_history(periods: Sequence[dict], rule: PaceRule) -> tuple[Pace, bool
     """Return the pace of a district's history (dicts with period, coverage_pct, target_pct, oldest first) and
     whether the target's month was assumed.
 
-    The target is the latest figure's own; a target carries no year in the store yet, so it is taken as the target
-    for the end of that figure's year (December), and the second value says so to the reader.
+    The target is the latest figure's own, for December of its year (`target_year`, from the file's target column
+    or the editor's answer); without a year it is taken for the end of that figure's own year, and the second
+    value says so to the reader.
     """
     figures = [(p["period"], p["coverage_pct"]) for p in periods if p.get("coverage_pct") is not None]
     latest = next((p for p in reversed(periods) if p.get("coverage_pct") is not None), None)
     target = latest.get("target_pct") if latest else None
     if target is None or (isinstance(target, float) and math.isnan(target)):
         return pace_of(figures, None, None, rule), False
-    return pace_of(figures, float(target), target_period_of(latest["period"]), rule), True
+    year = latest.get("target_year")
+    return pace_of(figures, float(target), target_month_of(latest["period"], year), rule), not year
 
 
 def target_period_of(period: str) -> str:
@@ -128,15 +130,23 @@ def target_period_of(period: str) -> str:
 
 def paces_of(paths: dict[str, list[tuple[str, float]]], latest: pd.DataFrame, rule: PaceRule) -> dict[str, Pace]:
     """Each district's pace from its coverage path over the periods (geo.compare.coverage_paths) and the latest
-    figure's target (`latest`: code, period, coverage_pct, target_pct). Only districts with a latest figure."""
+    figure's target (`latest`: code, period, coverage_pct, target_pct, optionally target_year). Only districts with
+    a latest figure."""
     paces = {}
-    for code, period, target in zip(latest["code"], latest["period"], latest["target_pct"], strict=True):
+    years = latest["target_year"] if "target_year" in latest else [None] * len(latest)
+    for code, period, target, year in zip(latest["code"], latest["period"], latest["target_pct"], years, strict=True):
         figures = [(p, v) for p, v in paths.get(str(code), []) if p <= period]
         known = target is not None and not pd.isna(target)
-        paces[str(code)] = pace_of(
-            figures, float(target) if known else None, target_period_of(period) if known else None, rule
-        )
+        month = target_month_of(period, year) if known else None
+        paces[str(code)] = pace_of(figures, float(target) if known else None, month, rule)
     return paces
+
+
+def target_month_of(period: str, year: object = None) -> str:
+    """The month a target is for: December of its own year when the file or the editor said it, else December of
+    its figure's year (target_period_of, said to the reader as assumed)."""
+    given = str(year).strip() if year is not None and not pd.isna(year) else ""
+    return f"{given}-12" if given else target_period_of(period)
 
 
 # The columns a table gains from each district's pace (web.results adds them to every view's table, so the ranking,

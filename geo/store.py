@@ -49,7 +49,9 @@ RECORD_COLUMNS = ["code", "input", "participants", "workers", "coverage_pct", "t
 # What a figure's coverage is a share of, when not the employed population: 'angkatan_kerja' (the labour force,
 # geo.columns.Denominator), kept with the figure as its provenance. Blank = penduduk bekerja (UCJ's definition).
 DENOMINATOR = "denominator"
-STORED_COLUMNS = RECORD_COLUMNS + SEGMENT_COLUMNS + [DENOMINATOR]
+# The year the figure's target is for ('2026'), when the file or the editor said (geo.coverage.ImportReport).
+TARGET_YEAR = "target_year"
+STORED_COLUMNS = RECORD_COLUMNS + SEGMENT_COLUMNS + [DENOMINATOR, TARGET_YEAR]
 # Where each figure came from: the dataset version that first published it and the draft (upload) it was in.
 # A merge copies the untouched districts' records with their origin, so provenance survives later publishes.
 ORIGIN_COLUMNS = ["origin_dataset_id", "origin_draft_id"]
@@ -118,6 +120,7 @@ class Record(Base):
     vulnerable_other: Mapped[int | None] = mapped_column(BigInteger)
     contribution_monthly: Mapped[int | None] = mapped_column(BigInteger)
     denominator: Mapped[str | None] = mapped_column(String(20))  # migration 0006_denominator
+    target_year: Mapped[str | None] = mapped_column(String(4))  # migration 0007_target_year
     dataset: Mapped[Dataset] = relationship(back_populates="records")
 
 
@@ -206,9 +209,10 @@ def _canonical(value: object) -> object:
 def checksum_records(records: pd.DataFrame) -> str:
     """Hash the records' content (whatever the column types), so identical re-imports are recognisable.
 
-    Segment and denominator columns count only when some record has one, so records without them hash as before.
+    Segment, denominator and target-year columns count only when some record has one, so records without them hash
+    as before.
     """
-    given = [c for c in [*SEGMENT_COLUMNS, DENOMINATOR] if c in records and records[c].notna().any()]
+    given = [c for c in [*SEGMENT_COLUMNS, DENOMINATOR, TARGET_YEAR] if c in records and records[c].notna().any()]
     rows = [[_canonical(row[c]) for c in RECORD_COLUMNS + given] for row in records.astype(object).to_dict("records")]
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
@@ -301,6 +305,7 @@ def add_version(
         | {c: _fit(_none_if_nan(row[c]), TEXT_LIMITS.get(c)) for c in RECORD_COLUMNS}
         | {c: _count(row.get(c)) for c in SEGMENT_COLUMNS}
         | {DENOMINATOR: _fit(_none_if_nan(row.get(DENOMINATOR)), 20)}
+        | {TARGET_YEAR: _fit(_none_if_nan(row.get(TARGET_YEAR)), 4)}
         | _origin(row, dataset.id, draft_id)
         for row in records.to_dict("records")
     ]

@@ -247,3 +247,59 @@ def test_a_province_gets_the_pace_of_its_own_figures_on_the_province_layer(app, 
     values = client.get(f"/map/kalimantan/values.json?{query.replace('scope=kalimantan&', '')}").get_json()
     tip = dict(values["features"]["62"]["tip"]["rows"])
     assert tip["Proyeksi Des 2025"] == "21,0% (target 30,0%)" and tip["Tingkat"] == "Tidak sesuai jalur"
+
+
+# Targets are set per year: Pemprov Kalimantan Barat's target is 59,56% for 2025 and 60,80% for 2026 in the same
+# article (suaraborneo.id 2025-10, ../shared/coverage/published_ucj_research.csv), so a target's year changes the
+# status. The TRACK_FILES figures with the target column headed the way such tables are ("Target 2026").
+YEAR_FILES = {period: text.replace(",target\n", ",Target 2026\n") for period, text in TRACK_FILES.items()}
+
+
+def test_a_target_column_with_its_year_sets_the_month_the_pace_is_measured_to(app, tokens):  # noqa: F811
+    """With 'Target 2026' the line 10 + (months since Jan 2025) stands at 10 + 23 = 33% in December 2026: Pulang
+    Pisau (target 30%) is sesuai jalur, +3 points; Kapuas (22%) +11. Taken for December 2025 (no year), the same
+    figures were −9 and −1 (test_the_jalur_view_colours_ranks_and_explains_the_hand_computed_status)."""
+    client = app.test_client()
+    for period, text in YEAR_FILES.items():
+        draft = upload(client, tokens["editor"], text, period).get_json()
+        assert draft["target_year"] == "2026" and "target_year" not in {w["kind"] for w in draft["warnings"]}
+        response = client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"]))
+        assert response.status_code == 201, response.get_json()
+    query = "scope=kalimantan-tengah&period=2025-07&view=jalur"
+    rows = {r["code"]: r for r in client.get(f"/api/ranking?{query}").get_json()["rows"]}
+    assert (rows["62.11"]["target_period"], rows["62.11"]["projected_pct"]) == ("2026-12", 33.0)
+    assert (rows["62.11"]["track_status"], rows["62.11"]["track_margin_pts"]) == (ON_TRACK, 3.0)
+    assert (rows["62.03"]["track_status"], rows["62.03"]["track_margin_pts"]) == (ON_TRACK, 11.0)
+    assert rows["62.11"]["target_year"] == "2026"
+    pace = client.get("/api/district/62.11").get_json()["pace"]
+    assert (pace["target_period"], pace["target_period_assumed"]) == ("2026-12", False)
+    assert "dianggap target akhir" not in client.get("/district/62.11").get_data(as_text=True)
+
+
+def test_the_review_page_asks_the_year_of_targets_that_do_not_say_it(app):
+    """No year in the target column: a warning that says what to do, a 'Tahun target' field on the review page;
+    the answer is checked (four digits, the figures' year up to ten years on) and goes with every figure."""
+    from geo.accounts import create_user
+    from tests.test_editor import PASSWORD, csrf, sign_in
+    from tests.test_editor import upload as form_upload
+
+    with app.app_context():
+        create_user(get_resources().engine, "penyunting", "editor", PASSWORD)
+    client = app.test_client()
+    sign_in(client, "penyunting")
+    response = form_upload(client, TRACK_FILES["2025-07"].encode(), period="2025-07", name="target.csv")
+    draft_url = response.headers["Location"]
+    review = client.get(draft_url).get_data(as_text=True)
+    assert 'data-kind="target_year"' in review and 'name="target_year"' in review
+    assert "Target di berkas ini tidak menyebut tahunnya" in review
+    for wrong, message in (("20x6", "bukan tahun"), ("2040", "tidak cocok dengan periode 2025-07")):
+        form = {"source": "BPJS", "as_of": "", "target_year": wrong, "csrf_token": csrf(review)}
+        client.post(f"{draft_url}/sumber", data=form)
+        assert message in client.get(draft_url).get_data(as_text=True)
+    form = {"source": "BPJS", "as_of": "", "target_year": "2026", "csrf_token": csrf(review)}
+    client.post(f"{draft_url}/sumber", data=form)
+    review = client.get(draft_url).get_data(as_text=True)
+    assert 'data-kind="target_year"' not in review and 'value="2026"' in review
+    client.post(f"{draft_url}/terbitkan", data={"csrf_token": csrf(review)})
+    pace = client.get("/api/district/62.11").get_json()["pace"]
+    assert (pace["target_period"], pace["target_period_assumed"]) == ("2026-12", False)

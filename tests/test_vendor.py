@@ -17,7 +17,7 @@ PAGES = {
     "/map/kalimantan/berdampingan?series=contoh": [*MAP, "inline", "side-by-side.js"],
     "/district/62.11": ["peta.css"],
 }
-TAG = re.compile(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"|<script nonce=[^>]*>\s*var map_')
+TAG = re.compile(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"|<script(?: nonce=[^>]*)?>\s*var map_')
 
 
 def loaded(page: str) -> list[str]:

@@ -265,9 +265,9 @@ def set_column(draft_id: int, column: int):
 @bp.post("/kelola/draf/<int:draft_id>/sumber")
 @editor_required
 def set_source(draft_id: int):
-    source, as_of = request.form.get("source"), request.form.get("as_of")
+    source, as_of, year = request.form.get("source"), request.form.get("as_of"), request.form.get("target_year")
     try:
-        set_draft_provenance(get_resources().engine, draft_id, current_user.account.name, source, as_of)
+        set_draft_provenance(get_resources().engine, draft_id, current_user.account.name, source, as_of, year)
     except HistoryError as error:
         flash(str(error))
     return redirect(url_for("editor.review", draft_id=draft_id))

@@ -26,6 +26,7 @@ HISTORY_KEYS = (
     "source",
     "as_of",
     "denominator",
+    "target_year",
     "origin_version",
     "origin_draft_id",
     "segments",

@@ -272,7 +272,7 @@ def with_pace(resources: Resources, query: MapQuery, table: gpd.GeoDataFrame) ->
     """The table with each district's pace, projection and status (geo.pace) as of the figure shown, from its path
     over the live periods of the series: every view's table, ranking and files carry them; the jalur view is
     coloured by them."""
-    current = table.loc[table["coverage_pct"].notna(), ["code", "period", "coverage_pct", "target_pct"]]
+    current = table.loc[table["coverage_pct"].notna(), ["code", "period", "coverage_pct", "target_pct", "target_year"]]
     paths = period_paths(resources, query.series, tuple(d.id for d in live_snapshot(resources).live(query.series)))
     return with_track(table, paces_of(paths, current, pace_rule(resources)))
 
