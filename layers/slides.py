@@ -27,6 +27,7 @@ from geo.latest import STALE_LEVEL
 from geo.levels import Scheme
 from geo.numbers import format_percent, format_points
 from layers.legend import LegendEntry, format_value
+from layers.static_map import Circles
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default widescreen
 MAP_BOX = (Inches(0.4), Inches(1.5), Inches(8.9), Inches(5.35))  # left, top, width, height
@@ -264,6 +265,49 @@ def _draw_legend(slide, legend: list[LegendEntry], title: str) -> None:
         _text(slide, (LEGEND_LEFT + Inches(0.65), y + Inches(0.04), Inches(3.1), Inches(0.38)), text, 15)
 
 
+# The interactive map's circles are sized for a map about 1000 px wide; the slide's map box is 8,9 in at
+# PROJECTOR_DPI (about 1280 px).
+CIRCLE_SCALE = 1.28
+CIRCLE_LINE = "212121"
+
+
+def _circle(slide, x: int, y: int, radius_px: float, name: str):
+    """One outlined circle (no fill, so the district's level colour stays seen) centred on (x, y) EMU."""
+    radius = int(radius_px * CIRCLE_SCALE * 914400 / PROJECTOR_DPI)
+    shape = slide.shapes.add_shape(MSO_SHAPE.OVAL, x - radius, y - radius, 2 * radius, 2 * radius)
+    shape.name = name
+    shape.fill.background()
+    shape.line.color.rgb = _rgb(CIRCLE_LINE)
+    shape.line.width = Pt(1.75)
+    return shape
+
+
+def _draw_circles(
+    slide, frame: Frame, circles: Circles, names: dict[tuple[float, float], str], legend_rows: int
+) -> None:
+    """The view's circles over the districts (largest first), each named with its district and count, and their
+    legend's reference circles below the levels' legend."""
+    for lat, lon, radius in circles.points:
+        (x, y) = frame.points([(lon, lat)])[0]
+        _circle(slide, x, y, radius, f"Lingkaran {names.get((lat, lon), '')}".strip())
+    top = Inches(1.9) + Inches(0.9) + Inches(0.55) * legend_rows
+    _text(slide, (LEGEND_LEFT, top, Inches(3.5), Inches(0.7)), circles.title, 14, bold=True, name="Legenda lingkaran")
+    largest = circles.legend[0].radius * CIRCLE_SCALE * 914400 / PROJECTOR_DPI if circles.legend else 0
+    x = LEGEND_LEFT + int(largest)
+    for entry in circles.legend:
+        bottom = top + Inches(0.55) + int(2 * largest)
+        radius = int(entry.radius * CIRCLE_SCALE * 914400 / PROJECTOR_DPI)
+        _circle(slide, x, bottom - radius, entry.radius, f"Legenda lingkaran {entry.label}")
+        _text(
+            slide,
+            (x - Inches(0.6), bottom + Inches(0.05), Inches(1.2), Inches(0.35)),
+            entry.label,
+            13,
+            align=PP_ALIGN.CENTER,
+        )
+        x += max(int(2 * largest / 3) + Inches(0.9), Inches(1.1))
+
+
 def _draw_header(slide, texts: DeckTexts) -> None:
     width = Inches(8.6) if texts.banner else Inches(12.5)
     _text(
@@ -412,6 +456,17 @@ def _is_number(text: str) -> bool:
     return bool(text) and (text[0].isdigit() or text[0] in "+-–")
 
 
+def circle_names(districts: gpd.GeoDataFrame, circles: Circles) -> dict[tuple[float, float], str]:
+    """Each circle's district ('61.01 Kabupaten Sambas'), found by the district its centre lies in."""
+    points = gpd.GeoSeries(gpd.points_from_xy([p[1] for p in circles.points], [p[0] for p in circles.points]))
+    names = {}
+    for (lat, lon, _), point in zip(circles.points, points, strict=True):
+        inside = districts[districts.geometry.contains(point)]
+        if not inside.empty:
+            names[(lat, lon)] = f"{inside.iloc[0]['code']} {inside.iloc[0]['name']}"
+    return names
+
+
 def build_deck(
     districts: gpd.GeoDataFrame,
     borders: gpd.GeoDataFrame,
@@ -422,6 +477,7 @@ def build_deck(
     texts: DeckTexts,
     locale: str,
     story: Story | None = None,
+    circles: Circles | None = None,
 ) -> bytes:
     """A 16:9 deck: the map slide (one freeform per district, borders, labels, legend), then the ranking by the
     map's measure (`scheme`: the view's record); with a story, its title slide first and its slides after the map."""
@@ -440,6 +496,9 @@ def build_deck(
     _draw_labels(slide, frame, labels)
     _draw_header(slide, texts)
     _draw_legend(slide, legend, texts.legend_title)
+    if circles is not None and circles.points:
+        names = circle_names(districts, circles)
+        _draw_circles(slide, frame, circles, names, len(legend))
     _draw_footer(slide, texts.source, texts.attribution)
     for part in story.slides if story is not None else ():
         _story_slide(prs, part, texts)

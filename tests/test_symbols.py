@@ -82,3 +82,26 @@ def test_the_static_map_draws_the_circles_and_their_legend(client):
     group = svg[svg.index('<g id="peta-circles">') :]
     assert group[: group.index("</g>")].count("<path ") == circles == 14
     assert 'id="peta-circles"' not in client.get("/export/kalimantan-barat.svg?series=contoh").get_data(as_text=True)
+
+
+def test_the_deck_draws_one_named_circle_per_district_and_the_legend_circles(client):
+    """PowerPoint: an outlined oval per district with a circle, named with its code and name so staff can find it,
+    and the three reference circles; the colour's legend says it is coverage."""
+    import io
+
+    from pptx import Presentation
+
+    deck = client.get("/export/kalimantan-barat.pptx?series=contoh&view=belum_terlindungi").data
+    slide = Presentation(io.BytesIO(deck)).slides[0]
+    names = [shape.name for shape in slide.shapes]
+    circles = [name for name in names if name.startswith("Lingkaran ")]
+    assert len(circles) == 14 and "Lingkaran 61.01 Kabupaten Sambas" in circles
+    assert [n for n in names if n.startswith("Legenda lingkaran ")] == [
+        "Legenda lingkaran 200.000",
+        "Legenda lingkaran 50.000",
+        "Legenda lingkaran 10.000",
+    ]
+    texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+    assert any(text.startswith("Warna: tingkat cakupan") for text in texts)
+    plain = Presentation(io.BytesIO(client.get("/export/kalimantan-barat.pptx?series=contoh").data)).slides[0]
+    assert not any(shape.name.startswith("Lingkaran") for shape in plain.shapes)

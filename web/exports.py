@@ -173,7 +173,8 @@ def deck_texts(view: CoverageView, without_data: int, locale: str) -> DeckTexts:
     return DeckTexts(
         title=view.scope.name,
         subtitle=f"{agency}: {view.scheme.title[lang]} · {period}",
-        legend_title=f"{view.scheme.title[lang]}, {period}",
+        # short: the subtitle says the whole span; a long title would run into the legend's rows
+        legend_title=f"{texts.legend_title}, {when_text(view, locale, short=True)}",
         source=texts.source,
         attribution=texts.attribution,
         ranking_title=ranking_title,
@@ -208,6 +209,7 @@ def _pptx(resources: Resources, result: CoverageResult, locale: str) -> Response
                 deck_texts(view, int(ranking[view.scheme.value].isna().sum()), locale),
                 locale,
                 story=storyline_of(resources, result.scope.slug, locale) if storyline else None,
+                circles=static_circles(view, locale),
             )
         return store_body(deck, PPTX)
 
