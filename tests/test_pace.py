@@ -303,3 +303,20 @@ def test_the_review_page_asks_the_year_of_targets_that_do_not_say_it(app):
     client.post(f"{draft_url}/terbitkan", data={"csrf_token": csrf(review)})
     pace = client.get("/api/district/62.11").get_json()["pace"]
     assert (pace["target_period"], pace["target_period_assumed"]) == ("2026-12", False)
+
+
+def test_the_district_page_and_its_api_are_cached_until_a_version_changes(track_client, tokens):  # noqa: F811
+    """Cached by the live versions of the series (web.history.history_key): a second visit is the same bytes (304
+    with its ETag), and a publish of another period shows at once on both."""
+    page = track_client.get("/district/62.11")
+    again = track_client.get("/district/62.11", headers={"If-None-Match": page.headers["ETag"]})
+    assert again.status_code == 304
+    api = track_client.get("/api/district/62.11")
+    assert [p["period"] for p in api.get_json()["periods"]][-1] < "2026-03"
+    text = HEADER + "62.11,Pulang Pisau,19000,100000,30\n"
+    draft = upload(track_client, tokens["editor"], text, "2026-03").get_json()
+    assert track_client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"])).status_code == 201
+    fresh = track_client.get("/district/62.11", headers={"If-None-Match": page.headers["ETag"]})
+    assert fresh.status_code == 200 and "19,0%" in fresh.get_data(as_text=True)
+    assert [p["period"] for p in track_client.get("/api/district/62.11").get_json()["periods"]][-1] == "2026-03"
+    assert track_client.get("/district/99.99").status_code == 404

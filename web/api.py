@@ -13,7 +13,7 @@ from geo.segments import segment_columns_of
 from geo.store import live_datasets
 from web.csvfile import csv_response, neutralise
 from web.encoding import StoredBody, store_body, stored_response
-from web.history import district_history
+from web.history import district_history, history_key
 from web.query import DEFAULT_VIEW, SERIES, MapQuery, QueryError, parse_segment
 from web.resources import get_resources
 from web.results import CoverageResult, plain_records, resolve_result
@@ -209,7 +209,10 @@ def district_json(code: str):
     series = request.args.get("series") or SERIES[0]
     if series not in SERIES:
         series = SERIES[0]
-    return jsonify(district_history(get_resources(), code, series))
+    resources = get_resources()
+    history = district_history(resources, code, series)  # an unknown code answers 404 before anything is cached
+    key = ("district-json", *history_key(resources, code, series))
+    return _stored(key, lambda: store_body(current_app.json.dumps(history), "application/json"))
 
 
 def _download_name(result: CoverageResult, extension: str) -> str:

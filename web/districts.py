@@ -14,8 +14,8 @@ from geo.pace import month_index
 from geo.segments import PARTICIPANT_SEGMENTS, PAYERS
 from geo.store import MAIN_SERIES, SAMPLE_SERIES
 from layers.charts import Projection, bar_chart, line_chart, stacked_bar
-from web.history import district_history
-from web.resources import Resources, get_resources
+from web.history import district_history, history_key
+from web.resources import Resources, cached_page, get_resources, page_response
 from web.results import dataset_records, live_snapshot
 
 bp = Blueprint("districts", __name__)
@@ -48,9 +48,17 @@ def projection_of(pace: dict, locale: str) -> Projection | None:
 
 @bp.get("/district/<code>")
 def district_page(code: str):
+    """A district over every live period: cached whole by its history's versions and the language, like the maps."""
     resources = get_resources()
     locale = str(get_locale())
-    history = district_history(resources, normalize_code(code) or code, _series())
+    code = normalize_code(code) or code
+    history = district_history(resources, code, _series())  # an unknown code answers 404 before anything is cached
+    key = ("district-page", *history_key(resources, code, history["series"]), locale)
+    return page_response(resources.cache.get_or_make(key, lambda: cached_page(render_district(resources, history))))
+
+
+def render_district(resources: Resources, history: dict) -> str:
+    locale = str(get_locale())
     periods = history["periods"]
     values = [p["coverage_pct"] for p in periods]
     level_keys, fills = _level_colors(resources, values)

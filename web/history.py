@@ -37,12 +37,25 @@ class UnknownDistrict(LookupError):
     """A district code that is not on the map; the message says how to find one."""
 
 
+def history_key(resources: Resources, code: str, series: str) -> tuple:
+    """What a district's history depends on: the district and the live versions of the series (a publish, a
+    withdrawal or a restore changes them), so the page and its API are cached like the maps."""
+    return (code, series, tuple(d.id for d in live_snapshot(resources).live(series)))
+
+
 def district_history(resources: Resources, code: str, series: str) -> dict:
-    """Return the district's name, province, neighbours and figures for every live period, oldest first."""
+    """Return the district's name, province, neighbours and figures for every live period, oldest first (cached
+    by history_key; an unknown code raises UnknownDistrict, never cached)."""
+    districts = resources.boundaries.districts
+    if districts[districts["kode"] == code].empty:
+        raise UnknownDistrict(f"Kode wilayah '{code}' tidak ada di peta. Pakai kode Kemendagri, mis. 62.11.")
+    key = ("district-history", *history_key(resources, code, series))
+    return resources.cache.get_or_make(key, lambda: _district_history(resources, code, series))
+
+
+def _district_history(resources: Resources, code: str, series: str) -> dict:
     districts = resources.boundaries.districts
     match = districts[districts["kode"] == code]
-    if match.empty:
-        raise UnknownDistrict(f"Kode wilayah '{code}' tidak ada di peta. Pakai kode Kemendagri, mis. 62.11.")
     datasets = list(reversed(live_snapshot(resources).live(series)))
     periods = []
     for dataset in datasets:
