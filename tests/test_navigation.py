@@ -113,9 +113,13 @@ def test_time_slider_plays_every_period_in_place(server, page):  # noqa: F811
 
     from tests.test_browser import DRAWN_FILLS
 
-    loads = []
+    loads, fetched = [], []
     page.on("load", lambda p: loads.append(p.url))  # whole-page loads (history.replaceState is not one)
+    page.on("request", lambda r: fetched.append(r.url) if "/values.json" in r.url else None)
     open_map(page, f"{server}/map/kalimantan-tengah?series=contoh&period=2025-06&mode=present", (1280, 720))
+    page.wait_for_load_state("networkidle")
+    # Only the periods next to the one shown are fetched ahead (the shown one came with the page): here the next.
+    assert [url.split("period=")[1][:7] for url in fetched] == ["2025-12"]
     page.evaluate("window.stillTheSamePage = true")
     before = len(loads)
     periods = sorted(p["period"] for p in page.request.get(f"{server}/api/periods?series=contoh").json())

@@ -1,5 +1,5 @@
-// The time slider: move or play through every period of the series. Each period's values are fetched once
-// as data (/map/<scope>/values.json) and the map restyles itself: fills, tooltips, legend counts, the period
+// The time slider: move or play through every period of the series. Each period's values are fetched once, when
+// it is next to the one shown, as data (/map/<scope>/values.json), and the map restyles itself: fills, tooltips, legend counts, the period
 // shown everywhere, and what the keyboard and screen readers say. The address follows, without a page load.
 (function () {
   var box = document.querySelector(".timeline");
@@ -31,8 +31,14 @@
     box.setAttribute("data-shown", v.period);
     document.dispatchEvent(new CustomEvent("peta:period", {detail: v.period}));
   }
+  // The periods either side of the one shown, fetched ahead (playing moves one step a FRAME), never the whole
+  // series: sixty periods are not sixty requests on a meeting room's link.
+  function ahead(index) {
+    [index + 1, index - 1].forEach(function (i) { if (i >= 0 && i < periods.length) { values(periods[i]); } });
+  }
   function show(index) {
     range.value = String(index);
+    ahead(index);
     return values(periods[index]).then(apply);
   }
   function stop() {
@@ -78,5 +84,5 @@
     body.replaceChildren.apply(body, rows);
   });
   box.setAttribute("data-shown", periods[Number(range.value)]);
-  periods.forEach(values);  // a handful of small requests: fetch them all now, so playing never waits
+  ahead(Number(range.value));  // the period shown came with the page
 })();
