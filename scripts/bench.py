@@ -41,6 +41,7 @@ SWITCH = f"/map/{SCOPE}/values.json?period=2025-06&series=contoh&view=cakupan&pa
 SWITCH_TABLE = f"{SWITCH}&table=1"  # the table open beside the map (screens from 1500 px wide)
 SWITCH_VIEW = f"/map/{SCOPE}/values.json?period=2025-12&series=contoh&view=target&parts=page"
 TINY = "/api/scopes"
+DISTRICT, DISTRICT_API = "/district/62.11?series=contoh", "/api/district/62.11?series=contoh"  # cached by versions
 # Views nobody asked for yet: each is a cold render (map, table, totals, page, both compressions).
 COLD_VIEWS = [
     f"/map/{SCOPE}?series=contoh&period=2025-06",
@@ -383,6 +384,8 @@ def main() -> None:
         page_p50, page_p99 = warm(project, PAGE, WARM_REQUESTS)
         values_p50, values_p99 = warm(project, VALUES, WARM_REQUESTS)
         tiny_p50, tiny_p99 = warm(project, TINY, WARM_REQUESTS)
+        district_p50, district_p99 = warm(project, DISTRICT, WARM_REQUESTS)
+        district_api_p50, district_api_p99 = warm(project, DISTRICT_API, WARM_REQUESTS)
         folium_p50, folium_p99 = warm(plain, "/?period=2025-12", 12)
         rows += [
             (
@@ -399,6 +402,12 @@ def main() -> None:
             ),
             ("server time, warm values.json p50 / p99", f"{values_p50:.1f} / {values_p99:.1f} ms", "–", ""),
             (f"server time, tiny JSON ({TINY}) p50 / p99", f"{tiny_p50:.1f} / {tiny_p99:.1f} ms", "–", ""),
+            (
+                "server time, warm district page / its API p50 / p99",
+                f"{district_p50:.1f} / {district_p99:.1f} ms; {district_api_p50:.1f} / {district_api_p99:.1f} ms",
+                "–",
+                "",
+            ),
         ]
 
         page_rps = throughput(project, PAGE, wrk)

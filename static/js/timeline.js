@@ -1,6 +1,7 @@
 // The time slider: move or play through every period of the series. Each period's values are fetched once, when
-// it is next to the one shown, as data (/map/<scope>/values.json), and the map restyles itself: fills, tooltips, legend counts, the period
-// shown everywhere, and what the keyboard and screen readers say. The address follows, without a page load.
+// it is next to the one shown, as data (/map/<scope>/values.json), and the map restyles itself: fills, tooltips,
+// legend counts, the period shown everywhere, and what the keyboard and screen readers say. The address follows,
+// without a page load.
 (function () {
   var box = document.querySelector(".timeline");
   var peta = window.PetaCakupan;
