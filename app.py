@@ -138,9 +138,9 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
     # Responses made per request are compressed by Flask-Compress; cached ones are stored compressed (web.encoding).
     Compress(app)
 
+    from layers import assets
     from web import (
         api,
-        assets,
         auth,
         briefs,
         cli,
@@ -167,7 +167,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
     auth.csrf.exempt(uploads.bp)  # scripts authenticate with a bearer token, not a browser session
     assets.check_npm_packages()  # fail at startup with a hint, not with a 404 for the script
     assets.bundles()  # built once per process: a file a bundle lists but that is missing stops the app here
-    app.add_template_global(assets.asset_url)
+    app.add_template_global(vendor.asset_url)
     app.register_blueprint(vendor.bp)
     app.register_blueprint(geometry.bp)
     errors.register(app)

@@ -1,9 +1,7 @@
-"""The interactive choropleth: the folium map of a view, and the texts its units carry.
+"""What the interactive choropleth's units say: tooltips, label places and texts, fills (the folium elements that
+draw them are in layers.plugin).
 
-The units' shapes are not in the page: the browser draws them from the shared geometry file and styles them
-from the view's values (static/js/choropleth.js), so switching period or view fetches values, not shapes.
-Tooltips and labels are plain text set with textContent. The page loads Leaflet itself (served by the app),
-so the map carries no CDN links.
+Tooltips and labels are plain text, set in the browser with textContent.
 """
 
 from __future__ import annotations
@@ -11,14 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
-from jinja2 import Template
-from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import escape
 
 from geo.latest import STALE_LABEL, STALE_LEVEL, figure_period, names_month
 from geo.levels import Scheme
@@ -33,19 +26,19 @@ STALE_FILL = "url(#peta-hatch-lama)"  # data lama (geo.latest): its own pattern 
 
 @dataclass(frozen=True)
 class TooltipLabels:
-    """Translated words of the tooltip, chosen by the web layer."""
+    """The tooltip's words: Indonesian by default; the web layer gives them in the reader's language."""
 
-    coverage: str
-    participants: str
-    workers: str
-    target: str
-    gap: str
-    level: str
-    rank: str
-    source: str
-    no_data: str
-    rank_of: str  # "{rank} dari {total}"
-    change: str = "Perubahan"  # "Perubahan sejak 2025-06"
+    coverage: str = "Cakupan"
+    participants: str = "Peserta aktif"
+    workers: str = "Penduduk bekerja"
+    target: str = "Target"
+    gap: str = "Terhadap target"
+    level: str = "Tingkat"
+    rank: str = "Peringkat"
+    source: str = "Sumber"
+    no_data: str = "tidak ada data"
+    rank_of: str = "{rank} dari {total}"
+    change: str = "Perubahan"  # "Perubahan sejak Juni 2025" when the web layer knows the period
     incomplete: str = "data tidak lengkap"  # a province whose districts do not add up to a figure
     basis: str = "Dasar"
     from_districts: str = "total kabupaten/kota (Σ peserta ÷ Σ pekerja)"
@@ -68,117 +61,6 @@ class TooltipLabels:
     uncovered: str = "Belum terlindungi"  # the belum_terlindungi view: employed − participants (geo.join)
 
 
-@dataclass(frozen=True)
-class MapComponents:
-    header: str
-    body: str
-    script: str
-
-
-class Labels(MacroElement):
-    """Permanent text labels, set with textContent; a label that would overlap one placed before it hides.
-
-    Labels come in priority order (largest district first), so small districts that do not fit are left
-    to their tooltip, and reappear when zooming in gives them room.
-    """
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var tips = {{ this.labels_json }}.map(function (l) {
-                var el = document.createElement("span");
-                el.textContent = l[2];
-                return L.tooltip({permanent: true, direction: "center", className: "peta-label", interactive: false})
-                    .setLatLng([l[0], l[1]]).setContent(el).addTo(map);
-            });
-            function declutter() {
-                // Read every box first, then write: a style change between two reads would force the browser
-                // to lay the page out again for every label.
-                var elements = tips.map(function (tip) { return tip.getElement(); });
-                var boxes = elements.map(function (el) { return el ? el.getBoundingClientRect() : null; });
-                var placed = [];
-                var hidden = boxes.map(function (r) {
-                    if (!r) { return true; }
-                    var hit = placed.some(function (p) {
-                        return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
-                    });
-                    if (!hit) { placed.push(r); }
-                    return hit;
-                });
-                elements.forEach(function (el, i) {
-                    if (el) { el.style.visibility = hidden[i] ? "hidden" : "visible"; }
-                });
-            }
-            map.on("zoomend moveend resize", declutter);
-            document.addEventListener("peta:relayout", declutter);  // high contrast: larger labels
-            map.whenReady(declutter);
-            // Another period's values (the time slider) bring new texts for the same places.
-            map.petaRelabel = function (labels) {
-                var texts = {};
-                labels.forEach(function (l) { texts[l[0].toFixed(4) + "," + l[1].toFixed(4)] = l[2]; });
-                tips.forEach(function (tip) {
-                    var at = tip.getLatLng();
-                    var text = texts[at.lat.toFixed(4) + "," + at.lng.toFixed(4)];
-                    if (text !== undefined && tip.getElement()) { tip.getElement().firstChild.textContent = text; }
-                });
-                declutter();
-            };
-        })();
-        {% endmacro %}"""
-    )
-
-    def __init__(self, labels: list[tuple[float, float, str]]):
-        super().__init__()
-        self._name = "Labels"
-        self.labels_json = htmlsafe_json_dumps(labels)
-
-
-class Districts(MacroElement):
-    """The map's units drawn in the browser from the shared geometry, styled from one view's values.
-
-    The geometry comes from its own immutable file (loaded once, kept by the browser across periods, views and
-    pages); the values (fill, level and tooltip texts per unit) from a JSON block on the page or from
-    values.json, so another period or view restyles the same shapes (static/js/choropleth.js).
-    """
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        window.PetaCakupan.draw({{ this._parent.get_name() }}, {{ this.spec_json }});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, spec: dict):
-        super().__init__()
-        self._name = "Districts"
-        self.spec_json = htmlsafe_json_dumps(spec)
-
-
-class ScaleBar(MacroElement):
-    """A metric scale bar at the bottom right, clear of the legend."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        L.control.scale({position: "bottomright", imperial: false}).addTo({{ this._parent.get_name() }});
-        {% endmacro %}"""
-    )
-
-
-class Attribution(MacroElement):
-    """Credit the boundary source in Leaflet's attribution control."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.setPrefix(false).addAttribution({{ this.text_json }});
-        {% endmacro %}"""
-    )
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._name = "Attribution"
-        self.text_json = htmlsafe_json_dumps(str(escape(text)))
-
-
 def _text(value: object) -> str | None:
     """A cell as text, or None when it is empty or missing (NaN is truthy, so test it explicitly)."""
     return str(value).strip() or None if isinstance(value, str) else None
@@ -190,6 +72,11 @@ def source_label(source: str) -> str:
     if parsed.scheme in ("http", "https") and parsed.netloc:
         return parsed.netloc.removeprefix("www.")
     return source
+
+
+def short_name(name: str) -> str:
+    """A label's name: "Kabupaten" left out (a Kota keeps its word, as it names a different place)."""
+    return name.removeprefix("Kabupaten ")
 
 
 PATH_PERIODS = 4  # the tooltip's path shows the latest few periods; the district page shows them all
@@ -384,46 +271,3 @@ def tooltips(
 def fill_of(level: str, fill: str) -> str:
     """The fill a district is drawn with: its level colour, the no-data hatch, or the data-lama hatch."""
     return NO_DATA_FILL if level == "tidak_ada_data" else STALE_FILL if level == STALE_LEVEL else fill
-
-
-def build_map(
-    bounds: tuple[float, float, float, float],
-    spec: dict,
-    *,
-    attribution: str,
-    place_labels: list[tuple[float, float, str]],
-    tile_url: str | None = None,
-    ids: str = "peta",
-) -> folium.Map:
-    """Build the map of one view: Leaflet's map, scale bar, optional basemap, the units (drawn in the browser from
-    `spec`: see Districts), labels and attribution. `bounds` (minx, miny, maxx, maxy) is where it opens. Its
-    elements are named from `ids` (distinct per map of a page), never at random, so the same view renders to the
-    same bytes on every worker and machine (one ETag)."""
-    fmap = folium.Map(tiles=None, zoom_snap=0.25, zoom_delta=0.5, control_scale=False, prefer_canvas=False)
-    ScaleBar().add_to(fmap)
-    fmap.default_js, fmap.default_css = [], []  # the page template loads Leaflet from the app
-    if tile_url:
-        folium.TileLayer(tile_url, attr=" ", name="basemap").add_to(fmap)
-    Districts(spec).add_to(fmap)
-    Labels(place_labels).add_to(fmap)
-    Attribution(attribution).add_to(fmap)
-    minx, miny, maxx, maxy = bounds
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding=(16, 16))
-    stable_ids(fmap, ids)
-    return fmap
-
-
-def stable_ids(element: Element, prefix: str) -> None:
-    """Name an element and everything under it `prefix_0`, `prefix_1`, … in tree order, in place of folium's random
-    uuid4 names (its templates refer to each other by get_name(), so the names only need to be distinct)."""
-    walk = [element]
-    for number, item in enumerate(walk):  # grows as it goes: breadth first
-        item._id = f"{prefix}_{number}"
-        walk.extend(item._children.values())
-
-
-def render_components(fmap: folium.Map) -> MapComponents:
-    """Render the map's header, body and script for our own page template."""
-    root = fmap.get_root()
-    root.render()
-    return MapComponents(root.header.render(), root.html.render(), root.script.render())

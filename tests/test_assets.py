@@ -1,22 +1,22 @@
-"""Bundles of our scripts and styles (web.assets): what each holds, in which order, minified, and a missing file
+"""Bundles of our scripts and styles (layers.assets): what each holds, in which order, minified, and a missing file
 stopping the app at startup."""
 
 import pytest
 
-import web.assets
+import layers.assets
 from app import create_app
-from web.assets import (
+from layers.assets import (
     BUNDLES,
     FOLDERS,
     MissingAsset,
     Source,
-    asset_url,
     build_bundle,
     build_bundles,
     bundles,
     find_bundle,
     rebase_css,
 )
+from web.vendor import asset_url
 
 # A string that only that file holds, per bundle: the bundle holds every file it lists, and no page's bundle holds
 # a script the page did not load before (switch.js and viewstate.js would act on embed and side-by-side maps).
@@ -72,7 +72,7 @@ HOLDS = {
 
 def test_every_file_is_in_a_bundle_and_has_a_marker():
     listed = {source.filename for sources in BUNDLES.values() for source in sources}
-    ours = {f"js/{p.name}" for p in (web.assets.ROOT / "static" / "js").glob("*.js")} | {"css/peta.css"}
+    ours = {f"js/{p.name}" for p in (layers.assets.ROOT / "static" / "js").glob("*.js")} | {"css/peta.css"}
     assert ours <= listed  # a script in static/ that no page loads is a forgotten line in BUNDLES
     assert listed == set(MARKERS) and set(HOLDS) == set(BUNDLES)
 

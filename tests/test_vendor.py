@@ -5,7 +5,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from web.assets import bundle_text, bundles
+from layers.assets import bundle_text, bundles
 
 YEAR = "max-age=31536000"
 # What each page loads, in order (the geometry and folium's inline map script between the bundles).

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from geo.numbers import format_period
 from geo.samples import source_text
-from geo.topology import script_body
+from layers.assets import bundle_text
+from layers.plugin import inline_text
 from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
-from web.assets import bundle_text
 from web.briefing import storyline_of
 from web.data import CoverageView, scope_summary, view_of
 from web.encoding import StoredBody, store_body, stored_response
@@ -31,7 +29,7 @@ from web.rendering import (
     static_circles,
     view_table,
 )
-from web.resources import Resources, cached_page, get_resources, page_response, topology_text
+from web.resources import Resources, cached_page, get_resources, page_response
 from web.results import CoverageResult, resolve_result
 from web.slots import export_slot
 
@@ -45,11 +43,6 @@ MAX_PIXELS = 3840 * 2160
 CACHED_SIZES = frozenset(
     {(1920, 1080, 1), (1920, 1080, 2), (1280, 720, 1), (1280, 720, 2), (1024, 768, 1), (1600, 900, 1)}
 )
-
-
-def _inline(text: str, tag: str) -> Markup:
-    """Text safe to inline in a <script> or <style> element (it cannot close the element early)."""
-    return Markup(re.sub(rf"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE))
 
 
 def _size() -> tuple[int, int, int]:
@@ -125,19 +118,14 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
 
 def _offline(resources: Resources, result: CoverageResult, locale: str) -> Response:
     view, table = view_of(result), view_of(result, table=True)
-    rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+    # The map's element carries its scripts, styles and geometry inline: the file needs nothing but itself.
+    rendered = resources.cache.get_or_make(
+        ("map-inline", *view.key, locale), lambda: render_map(resources, view, locale, inline=True)
+    )
     # The ranking table, search and keyboard walk read the table's rows from the map's values, as on the page.
     table_data = view_table(resources, view, table, locale, rendered.values["features"])
     rendered = replace(rendered, values={**rendered.values, "table": table_data})
-    # The pages' own bundles (web.assets), inline: the same minified bytes, in the same order as on the map page.
-    assets = {
-        "css": _inline(bundle_text("peta.css"), "style"),
-        "vendor_js": _inline(bundle_text("vendor.js"), "script"),
-        "draw_js": _inline(bundle_text("draw.js"), "script"),
-        "offline_js": _inline(bundle_text("offline.js"), "script"),
-        # The geometry too: the file needs nothing but itself.
-        "geometry_js": _inline(script_body(rendered.geometry.key, topology_text(rendered.geometry)), "script"),
-    }
+    offline_js = inline_text(bundle_text("offline.js"), "script")  # the map page's tools that need no site
     page = render_template(
         "offline.html",
         view=view,
@@ -145,7 +133,7 @@ def _offline(resources: Resources, result: CoverageResult, locale: str) -> Respo
         totals=scope_summary(resources, table),
         levels=resources.schemes["cakupan"],
         rendered=rendered,
-        assets=assets,
+        offline_js=offline_js,
         lang=locale.split("_")[0],
         attribution=attribution(),
         saved_at=datetime.now().strftime("%Y-%m-%d %H:%M"),

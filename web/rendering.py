@@ -17,24 +17,17 @@ from geo.latest import STALE_LEVEL
 from geo.numbers import format_period
 from geo.scopes import Scope
 from geo.topology import TopologyRef
-from layers.choropleth import (
-    MapComponents,
-    TooltipLabels,
-    build_map,
-    fill_of,
-    label_anchors,
-    label_points,
-    render_components,
-    tooltips,
-)
+from layers.choropleth import TooltipLabels, fill_of, label_anchors, label_points, short_name, tooltips
 from layers.legend import LegendEntry, format_value, legend_entries
 from layers.navigation import TableTexts, search_terms, table_rows
+from layers.plugin import Geometry, Linked, MapComponents, PetaChoropleth, build_map, render_components
 from layers.static_map import Circles
 from layers.symbols import SymbolEntry, radii, symbol_legend
 from web.data import CoverageView, period_paths, ranking_table
 from web.formatting import when_text
-from web.resources import Resources, scope_detail_geometry, scope_geometry, search_index
+from web.resources import Resources, scope_detail_geometry, scope_geometry, search_index, topology_text
 from web.results import CoverageResult
+from web.vendor import asset_url
 
 
 def attribution() -> str:
@@ -92,10 +85,6 @@ def tooltip_labels(view: CoverageView) -> TooltipLabels:
     )
 
 
-def short_name(name: str) -> str:
-    return name.removeprefix("Kabupaten ")
-
-
 def place_labels(
     resources: Resources, view: CoverageView, locale: str, labels: str = "auto"
 ) -> list[tuple[float, float, str]]:
@@ -144,30 +133,41 @@ def province_borders_of(resources: Resources, view: CoverageView):
     return borders[borders["provinsi"].str.split("-").apply(lambda codes: bool(set(codes) & scope_codes))]
 
 
-def render_map(resources: Resources, view: CoverageView, locale: str, labels: str = "auto") -> RenderedMap:
-    """The folium map of a view and the values its units are styled from (written on the page beside it)."""
+def render_map(
+    resources: Resources, view: CoverageView, locale: str, labels: str = "auto", inline: bool = False
+) -> RenderedMap:
+    """The folium map of a view and the values its units are styled from (written on the page beside it). Its
+    element links the site's bundles and geometry script, or (`inline`, the offline file) carries them."""
     values_id = "map-values-" + hashlib.sha256(repr((view.key, locale)).encode()).hexdigest()[:10]
     geometry = scope_geometry(view.scope)  # the overview for island scopes, a province's own detail
     borders = None
     if view.scope.kind == "province":  # a province's own geometry does not hold its neighbours' shared lines
         borders = json.loads(province_borders_of(resources, view).to_json(drop_id=True))
-    spec = {
-        "topology": geometry.key,
-        "values": values_id,
-        "layer": view.layer,
-        "borders": borders,
+    details = None
+    if view.scope.kind != "province":  # deep zoom loads the provinces' detailed geometry
+        details = {ref.key: url_for("geometry.script", name=ref.file_stem) for ref in scope_detail_geometry(view.scope)}
+    if inline:
+        shapes = Geometry(geometry.key, text=topology_text(geometry))
+    else:
+        shapes = Geometry(geometry.key, url=url_for("geometry.script", name=geometry.file_stem))
+    choropleth = PetaChoropleth(
+        shapes,
+        values_id,
+        tuple(view.joined.total_bounds),
+        assets=None if inline else Linked(asset_url),
+        fit=False,  # the page fits the map around its legend (static/js/fit.js)
+        hatch=False,  # the templates include the patterns once per page
+        layer=view.layer,
+        borders=borders,
+        details=details,
         # shown on the map when its geometry did not load (static/js/choropleth.js); the values still serve the rest
-        "missing": _(
+        missing=_(
             "Batas wilayah tidak dapat dimuat, jadi peta tidak digambar. "
             "Muat ulang halaman; angka dan tabel peringkat tetap benar."
         ),
-    }
-    if view.scope.kind != "province":  # deep zoom loads the provinces' detailed geometry
-        details = scope_detail_geometry(view.scope)
-        spec["details"] = {ref.key: url_for("geometry.script", name=ref.file_stem) for ref in details}
+    )
     fmap = build_map(
-        tuple(view.joined.total_bounds),
-        spec,
+        choropleth,
         attribution=attribution(),
         place_labels=place_labels(resources, view, locale, labels),
         tile_url=current_app.config["TILE_URL"] or None,

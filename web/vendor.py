@@ -10,9 +10,9 @@ from __future__ import annotations
 import mimetypes
 from functools import lru_cache
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, url_for
 
-from web.assets import bundles, find_bundle, read_asset
+from layers.assets import bundles, find_bundle, read_asset
 from web.encoding import ASSET_LEVELS, StoredBody, immutable_response, store_body, stored_response
 
 bp = Blueprint("vendor", __name__)
@@ -65,3 +65,11 @@ def bundle(filename: str) -> Response:
     if found is None:
         abort(404)  # an unknown bundle, or the hash of an older build
     return immutable_response(stored_bundle(found.name))
+
+
+def asset_url(name: str) -> str:
+    """The content-hashed address of a bundle, for templates and the map's element: `asset_url('map.js')`."""
+    built = bundles()
+    if name not in built:
+        raise LookupError(f"No bundle {name!r} in layers/assets.py BUNDLES; bundles: {', '.join(sorted(built))}.")
+    return url_for("vendor.bundle", filename=built[name].filename)

@@ -2,7 +2,8 @@
 // The geometry (window.PetaTopologi, TopoJSON from its own immutable file) is loaded once and kept by the
 // browser across periods, views and pages; the values (fill, level and tooltip texts per unit) come with the
 // page or from values.json. PetaCakupan.draw(map, spec) draws a map's units; entry.restyle(values) shows another
-// period or view on the same shapes. Tooltips are built with textContent: no value from data is read as HTML.
+// period or view on the same shapes (the API: layers/plugin.py). Tooltips are built with textContent: no value
+// from data is read as HTML.
 (function () {
   var peta = window.PetaCakupan = window.PetaCakupan || {maps: []};
   var BASE = {fillOpacity: 1, color: "#ffffff", weight: 0.7, opacity: 1};
@@ -140,8 +141,14 @@
   peta.draw = function (map, spec) {
     var topologies = window.PetaTopologi || {};
     var topology = topologies[spec.topology];
-    var values = JSON.parse(document.getElementById(spec.values).textContent);
-    var entry = {map: map, values: values, byCode: {}};
+    // The values come inline (a saved map) or in a JSON block of the page (read once, shared with its tools).
+    var values = typeof spec.values === "string" ? JSON.parse(document.getElementById(spec.values).textContent)
+      : spec.values;
+    var entry = {map: map, values: values, byCode: {}, bounds: L.latLngBounds(spec.bounds)};
+    // The one positioning of the map, unless the page fits it itself (fit.js: around the legend).
+    var fitSelf = function () {
+      if (spec.fit) { map.fitBounds(entry.districts ? entry.districts.getBounds() : entry.bounds, {padding: [16, 16]}); }
+    };
     if (!topology) {
       // The geometry did not load: say so on the map, and still hand the values to the table, search and keyboard
       // (and to later switches), so the figures stay readable.
@@ -151,6 +158,7 @@
       note.setAttribute("role", "alert");
       note.textContent = spec.missing || "";
       entry.restyle = function (next) { entry.values = next; };
+      fitSelf();
       peta.maps.push(entry);
       return entry;
     }
@@ -195,6 +203,7 @@
         if (u) { open.setContent(tooltip(u.tip)); }
       }
     };
+    fitSelf();
     peta.maps.push(entry);
     return entry;
   };

@@ -3,10 +3,11 @@
 // prefer above, a tall province beside), and the bands of the search box and the time slider stay clear. PetaCakupan.fit() fits again after the layout changes.
 (function () {
   function fit(entry) {
-    if (!entry.districts) { return; }  // the geometry did not load: folium's own view stays
     var map = entry.map;
     map.invalidateSize({pan: false});
-    var bounds = entry.districts.getBounds();
+    // The map's only positioning (layers/plugin.py gives it no starting view): the drawn units, or where they are
+    // when the geometry did not load.
+    var bounds = entry.districts ? entry.districts.getBounds() : entry.bounds;
     var wrap = map.getContainer().parentNode;
     var frame = map.getContainer().getBoundingClientRect();
     // The search box (top) and the time slider (bottom) span the map's width: keep those bands clear too.

@@ -1,8 +1,8 @@
 """Read our static files and the installed third-party assets (XStatic and npm packages) into memory, and join
-them into minified bundles at content-hashed addresses.
+them into minified bundles named by their content.
 
-Not a blueprint: the asset routes (web.vendor), the pages (`asset_url` in templates) and the offline export
-(web.exports) all read files here.
+No Flask here: the map's folium element (layers.plugin) inlines these bundles into a saved map or links them; the
+asset routes and the pages' `asset_url` (web.vendor) serve and name them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 import rcssmin
 import rjsmin
 import xstatic.pkg.leaflet
-from flask import url_for
 from werkzeug.security import safe_join
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,7 +168,7 @@ def build_bundle(name: str, sources: tuple[Source, ...], folders: dict[str, str]
             raise MissingAsset(
                 f"Bundle {name} lists {source.package}/{source.filename}, which is not in "
                 f"{folders.get(source.package, 'any known folder')}. Hint: add the file, run `make setup` for a "
-                "third-party package, or remove the line from BUNDLES in web/assets.py."
+                "third-party package, or remove the line from BUNDLES in layers/assets.py."
             )
         size += len(data)
         parts.append(_minified(data.decode(), source))
@@ -200,11 +199,3 @@ def find_bundle(filename: str) -> Bundle | None:
 def bundle_text(name: str) -> str:
     """A bundle's text, for inlining (the offline export)."""
     return bundles()[name].body.decode()
-
-
-def asset_url(name: str) -> str:
-    """The content-hashed address of a bundle, for templates: `asset_url('map.js')`."""
-    built = bundles()
-    if name not in built:
-        raise LookupError(f"No bundle {name!r} in web/assets.py BUNDLES; bundles: {', '.join(sorted(built))}.")
-    return url_for("vendor.bundle", filename=built[name].filename)

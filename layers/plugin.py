@@ -1,0 +1,364 @@
+"""The choropleth as a folium plugin, and the map built on it.
+
+`PetaChoropleth` is written the way folium's own plugins are (`JSCSSMixin` + `MacroElement`, like
+`folium.plugins.TimeSliderChoropleth`): it declares its scripts and styles, takes the geometry (the address of a
+geometry script, or the geometry itself) and one view's values through its template, and is drawn in the browser by
+static/js/choropleth.js. Its JavaScript API, on `window.PetaCakupan`:
+
+- `draw(map, spec)` → entry: the element's own script calls it; `entry.districts` is the units' Leaflet layer,
+  `entry.byCode[code]` one unit's, `entry.values` the values shown, `entry.bounds` where the units are;
+- `entry.restyle(values)`: another period or view on the same shapes (an open tooltip is rebuilt);
+- `maps`: every drawn entry; the document hears `peta:hover` (detail: the code under the pointer, or null).
+
+On our pages (web.rendering) the scripts are linked at their content-hashed addresses and the page's own tools
+fit the map around its legend; anywhere else (`choropleth_map(...).save("peta.html")`, or a notebook's
+`folium.Map()`), the scripts, styles and geometry are inlined, so the file opens from file:// with no network,
+and the element fits the map to its units itself. Nothing here imports Flask.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+from markupsafe import Markup, escape
+
+from geo.levels import Scheme
+from geo.topology import encode_compact, grid_transform, quantized_topology, script_body
+from layers.assets import bundle_text
+from layers.choropleth import TooltipLabels, fill_of, label_anchors, label_points, short_name, tooltips
+from layers.legend import format_value
+
+# The no-data pattern (grey diagonal hatching) and the data-lama one (a darker cross-hatch), referenced by the
+# units' fills (url(#peta-hatch)) and by the legend's swatches; the pages include them once (templates/_hatch.html).
+HATCH = Markup(
+    '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>'
+    '<pattern id="peta-hatch" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">'
+    '<rect width="8" height="8" fill="#ececec"></rect>'
+    '<line x1="0" y1="0" x2="0" y2="8" stroke="#c4c4c4" stroke-width="2.5"></line></pattern>'
+    '<pattern id="peta-hatch-lama" patternUnits="userSpaceOnUse" width="8" height="8">'
+    '<rect width="8" height="8" fill="#e0e0e0"></rect>'
+    '<path d="M0 0L8 8M8 0L0 8" stroke="#8a8a8a" stroke-width="1.5"></path></pattern>'
+    "</defs></svg>"
+)
+# A saved map on its own fills the window (our pages lay the map out themselves).
+STANDALONE_CSS = "html,body{margin:0;height:100%}"
+GEOMETRY_GRID = 1e-4  # degrees (about 11 m): the grid a frame's geometry is snapped to when inlined
+
+
+def inline_text(text: str, tag: str) -> Markup:
+    """Text safe to inline in a <script> or <style> element (it cannot close the element early)."""
+    return Markup(re.sub(rf"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE))
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """The units' shapes: filed under `window.PetaTopologi[key]` by a geometry script at `url` (our pages), or by
+    the compact `text` inlined (geo.topology.encode_compact)."""
+
+    key: str
+    url: str | None = None
+    text: str | None = None
+
+    @property
+    def element_name(self) -> str:
+        return f"peta_geometri_{self.key}"
+
+    @classmethod
+    def of_frame(cls, frame: gpd.GeoDataFrame, key: str = "peta") -> Geometry:
+        """The geometry of any frame with a `code` (or `kode`) column, in EPSG:4326, inlined."""
+        codes = (frame["code"] if "code" in frame else frame["kode"]).astype(str).tolist()
+        shapes = frame.to_crs(4326).geometry.values
+        topology = quantized_topology(codes, shapes, grid_transform(shapes.total_bounds, GEOMETRY_GRID))
+        return cls(key, text=json.dumps(encode_compact(topology), separators=(",", ":")))
+
+
+@dataclass(frozen=True)
+class Linked:
+    """Link the scripts and styles at the addresses `url(bundle)` gives (on our pages: web.vendor.asset_url)."""
+
+    url: Callable[[str], str]
+
+
+class PetaChoropleth(JSCSSMixin, MacroElement):
+    """The units of one view, drawn in the browser from shared geometry and styled from the view's values.
+
+    geometry: where the shapes come from (Geometry). values: ``{"features": {code: {"fill", "level", "tip"}}}``
+    (optionally "sym" and "at" for circles, and "table"), or the id of a JSON block on the page that holds them.
+    bounds: (minx, miny, maxx, maxy) of the units, where the map opens when the geometry cannot load.
+    assets: None inlines everything (a saved file works alone); Linked(url) links the bundles.
+    fit: fit the map to the units (our pages fit around the legend instead: static/js/fit.js).
+    hatch: put the no-data patterns in the page (our templates include them once).
+    layer, borders, details, missing: see static/js/choropleth.js.
+
+    Its scripts are named as folium names Leaflet's ("leaflet", "leaflet_css"), so on a plain `folium.Map` they
+    take the place of folium's CDN Leaflet instead of loading a second one.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}{% if this.standalone %}<style>{{ this.standalone_css }}</style>{% endif %}
+        {% endmacro %}
+        {% macro html(this, kwargs) %}{% if this.hatch %}{{ this.hatch_svg }}{% endif %}{% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = window.PetaCakupan.draw({{ this._parent.get_name() }}, {{ this.spec|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        geometry: Geometry,
+        values: dict | str,
+        bounds: tuple[float, float, float, float],
+        *,
+        assets: Linked | None = None,
+        fit: bool = True,
+        hatch: bool = True,
+        layer: str = "kabupaten",
+        borders: dict | None = None,
+        details: dict[str, str] | None = None,
+        missing: str = "",
+    ):
+        super().__init__()
+        self._name = "PetaChoropleth"
+        self.geometry, self.assets, self.hatch = geometry, assets, hatch
+        self.hatch_svg = HATCH
+        minx, miny, maxx, maxy = (float(b) for b in bounds)
+        self.spec = {
+            "topology": geometry.key,
+            "values": values,
+            "bounds": [[miny, minx], [maxy, maxx]],
+            "fit": fit,
+            "layer": layer,
+            "borders": borders,
+            "missing": missing,
+            **({"details": details} if details else {}),
+        }
+        self.standalone = assets is None and hatch
+        self.standalone_css = STANDALONE_CSS
+        if assets is not None:
+            if geometry.url is None:
+                raise ValueError("Linked assets need the geometry's address (Geometry(key, url=...)).")
+            self.default_js = [
+                ("leaflet", assets.url("vendor.js")),
+                ("peta_draw", assets.url("draw.js")),
+                (geometry.element_name, geometry.url),
+            ]
+            self.default_css = [("leaflet_css", assets.url("peta.css"))]
+        elif geometry.text is None:
+            raise ValueError("Inlined assets need the geometry itself (Geometry(key, text=...) or of_frame).")
+
+    def render(self, **kwargs) -> None:
+        if self.assets is not None:
+            super().render(**kwargs)  # JSCSSMixin: the links, in the figure's header
+            return
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("PetaChoropleth renders inside a folium Map in a Figure (folium.Map() makes one).")
+        geometry = script_body(self.geometry.key, self.geometry.text)
+        inlined = {
+            "leaflet_css": ("style", bundle_text("peta.css")),
+            "leaflet": ("script", bundle_text("vendor.js")),
+            "peta_draw": ("script", bundle_text("draw.js")),
+            self.geometry.element_name: ("script", geometry),
+        }
+        # First in the header, in this order (the page's own rules, the map's size among them, come after).
+        for position, (name, (tag, text)) in enumerate(inlined.items()):
+            figure.header.add_child(Element(f"<{tag}>{inline_text(text, tag)}</{tag}>"), name=name, index=position)
+        MacroElement.render(self, **kwargs)
+
+
+class PetaMap(folium.Map):
+    """folium's Map without what our maps must not have: no CDN links (the element brings Leaflet), no viewport
+    meta of its own (folium's forbids pinch-zoom on phones; a page sets its own), and no starting view (the map is
+    positioned once, by whoever fits it to the units)."""
+
+    default_js: list = []
+    default_css: list = []
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>#{{ this.get_name() }} { position: relative; width: 100%; height: 100%; }
+        .leaflet-container { font-size: 1rem; }</style>
+        {% endmacro %}
+        {% macro html(this, kwargs) %}<div class="folium-map" id={{ this.get_name()|tojson }}></div>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }}, {{ this.leaflet_options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, **options):
+        super().__init__(tiles=None, control_scale=False)
+        self.leaflet_options = options
+
+
+class Labels(MacroElement):
+    """Permanent text labels, set with textContent; a label that would overlap one placed before it hides.
+
+    Labels come in priority order (largest district first), so small districts that do not fit are left
+    to their tooltip, and reappear when zooming in gives them room.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var tips = {{ this.labels|tojson }}.map(function (l) {
+                var el = document.createElement("span");
+                el.textContent = l[2];
+                return L.tooltip({permanent: true, direction: "center", className: "peta-label", interactive: false})
+                    .setLatLng([l[0], l[1]]).setContent(el).addTo(map);
+            });
+            function declutter() {
+                // Read every box first, then write: a style change between two reads would force the browser
+                // to lay the page out again for every label.
+                var elements = tips.map(function (tip) { return tip.getElement(); });
+                var boxes = elements.map(function (el) { return el ? el.getBoundingClientRect() : null; });
+                var placed = [];
+                var hidden = boxes.map(function (r) {
+                    if (!r) { return true; }
+                    var hit = placed.some(function (p) {
+                        return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
+                    });
+                    if (!hit) { placed.push(r); }
+                    return hit;
+                });
+                elements.forEach(function (el, i) {
+                    if (el) { el.style.visibility = hidden[i] ? "hidden" : "visible"; }
+                });
+            }
+            map.on("zoomend moveend resize", declutter);
+            document.addEventListener("peta:relayout", declutter);  // high contrast: larger labels
+            map.whenReady(declutter);
+            // Another period's values (the time slider) bring new texts for the same places.
+            map.petaRelabel = function (labels) {
+                var texts = {};
+                labels.forEach(function (l) { texts[l[0].toFixed(4) + "," + l[1].toFixed(4)] = l[2]; });
+                tips.forEach(function (tip) {
+                    var at = tip.getLatLng();
+                    var text = texts[at.lat.toFixed(4) + "," + at.lng.toFixed(4)];
+                    if (text !== undefined && tip.getElement()) { tip.getElement().firstChild.textContent = text; }
+                });
+                declutter();
+            };
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, labels: list[tuple[float, float, str]]):
+        super().__init__()
+        self._name = "Labels"
+        self.labels = [list(label) for label in labels]
+
+
+class ScaleBar(MacroElement):
+    """A metric scale bar at the bottom right, clear of the legend."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.control.scale({position: "bottomright", imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+
+class Attribution(MacroElement):
+    """Credit the boundary source in Leaflet's attribution control."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix(false).addAttribution({{ this.text|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Attribution"
+        self.text = str(escape(text))
+
+
+def build_map(
+    choropleth: PetaChoropleth,
+    *,
+    attribution: str,
+    place_labels: list[tuple[float, float, str]],
+    tile_url: str | None = None,
+    ids: str = "peta",
+) -> folium.Map:
+    """The map of one view: Leaflet's map, scale bar, optional basemap, the units, labels and attribution. Its
+    elements are named from `ids` (distinct per map of a page), never at random, so the same view renders to the
+    same bytes on every worker and machine (one ETag)."""
+    fmap = PetaMap(zoomSnap=0.25, zoomDelta=0.5)
+    ScaleBar().add_to(fmap)
+    if tile_url:
+        folium.TileLayer(tile_url, attr=" ", name="basemap").add_to(fmap)
+    choropleth.add_to(fmap)
+    Labels(place_labels).add_to(fmap)
+    Attribution(attribution).add_to(fmap)
+    stable_ids(fmap, ids)
+    return fmap
+
+
+def choropleth_map(
+    joined: gpd.GeoDataFrame,
+    scheme: Scheme,
+    *,
+    locale: str = "id_ID",
+    labels: TooltipLabels | None = None,
+    attribution: str = "Batas wilayah: wilayah_boundaries © Cahya DSN (MIT), kode Kemendagri 2025",
+) -> folium.Map:
+    """The map of a joined frame (geo.join.join_coverage) by itself, with everything inlined: the same map as
+    the pages draw, for a saved file or a notebook. Labels name each unit with its value, as a province map does."""
+    tips = tooltips(joined, scheme, labels or TooltipLabels(), locale)
+    values = {
+        code: {"level": level, "fill": fill_of(level, fill), "tip": tip.as_json()}
+        for code, level, fill, tip in zip(joined["code"], joined["level"], joined["fill"], tips, strict=True)
+    }
+    texts = [
+        f"{short_name(name)} {format_value(value, scheme, locale)}".strip()
+        for name, value in zip(joined["name"], joined[scheme.value], strict=True)
+    ]
+    choropleth = PetaChoropleth(Geometry.of_frame(joined), {"features": values}, tuple(joined.total_bounds))
+    place = label_points(label_anchors(joined, first=joined[scheme.value].notna().tolist()), texts)
+    return build_map(choropleth, attribution=attribution, place_labels=place)
+
+
+def stable_ids(element: Element, prefix: str) -> None:
+    """Name an element and everything under it `prefix_0`, `prefix_1`, … in tree order, in place of folium's random
+    uuid4 names (its templates refer to each other by get_name(), so the names only need to be distinct)."""
+    walk = [element]
+    for number, item in enumerate(walk):  # grows as it goes: breadth first
+        item._id = f"{prefix}_{number}"
+        walk.extend(item._children.values())
+
+
+@dataclass(frozen=True)
+class MapComponents:
+    """A rendered map in the parts our page templates place: the header's styles, the map's element, the
+    scripts it links (placed before its script at the end of the body, so the page shows before they load; each
+    page loads the stylesheet in its head itself) and its script."""
+
+    header: str
+    body: str
+    script: str
+    links: tuple[str, ...] = ()
+
+
+def render_components(fmap: folium.Map) -> MapComponents:
+    """Render the map's header, body, linked scripts and script for our own page templates."""
+    root = fmap.get_root()
+    root.render()
+    header = root.header._children
+    linked = [name for name, child in header.items() if isinstance(child, JavascriptLink | CssLink)]
+    scripts = tuple(header[name].render() for name in linked if isinstance(header[name], JavascriptLink))
+    for name in linked:
+        del header[name]
+    return MapComponents(root.header.render(), root.html.render(), root.script.render(), scripts)
