@@ -88,6 +88,25 @@ def test_the_cache_is_bounded_in_bytes_least_recently_used_first():
     assert "big" not in cache.items and cache.size == 3000
 
 
+def test_the_cache_measures_each_value_once(monkeypatch):
+    import web.resources
+
+    measured = []
+    original = web.resources.size_of
+
+    def counting(value, depth=0, seen=None):
+        if depth == 0:
+            measured.append(value)
+        return original(value, depth, seen)
+
+    monkeypatch.setattr(web.resources, "size_of", counting)
+    cache = LRUCache(max_bytes=3000)
+    value = {"features": {"62.11": {"tip": ["x" * 100]}}}
+    assert cache.get_or_make("a", lambda: value) is value
+    assert cache.get_or_make("a", lambda: pytest.fail("a is cached")) is value
+    assert measured == [value] and 100 < cache.size < 1000
+
+
 def test_sizes_count_bodies_text_and_frames():
     stored = store_body(PAGE, "text/html")
     frame = pd.DataFrame({"name": ["Kabupaten Pulang Pisau"] * 100, "pct": [41.3] * 100})

@@ -291,3 +291,25 @@ def test_a_saved_alias_reaches_the_search_of_cached_pages(app, url):
     with app.app_context():
         save_alias(get_resources().engine, "Pulpis Raya", "Kabupaten", "62.11", "uji")
     assert "pulpis raya" in terms() and "pulpis raya" not in before
+
+
+def test_values_with_the_pages_parts_draw_no_folium_map(client, monkeypatch):
+    """A period switch sends the parts that change and the values: nothing of the folium map it would not send.
+    The parts are the same as those of the page itself."""
+    import web.rendering
+
+    url = "/map/kalimantan-tengah/values.json?series=contoh&period=2025-06&view=target&parts=page&table=1"
+
+    def no_map(*args, **kwargs):
+        raise AssertionError("values.json built a folium map")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(web.rendering, "build_map", no_map)
+        switched = client.get(url).get_json()
+    page = client.get("/map/kalimantan-tengah/values.json?series=contoh&period=2025-06&view=target").get_json()
+    assert switched["features"] == page["features"] and switched["legend"] == page["legend"]
+    assert {"legend", "summary", "ranking"} <= set(switched["fragments"])
+    assert "kabupaten/kota memiliki data" in switched["fragments"]["legend"]
+    whole = client.get("/map/kalimantan-tengah?series=contoh&period=2025-06&view=target").get_data(as_text=True)
+    for name in ("legend", "summary", "headline"):
+        assert switched["fragments"][name].strip() in whole, name

@@ -26,6 +26,7 @@ from web.rendering import (
     PRESENT_LABELS,
     attribution,
     describe,
+    map_facts,
     map_values,
     render_map,
     view_table,
@@ -87,10 +88,20 @@ def map_page(scope: str):
 
 
 def page_context(
-    resources: Resources, view: CoverageView, table: CoverageView, periods: list, locale: str, args: dict[str, str]
+    resources: Resources,
+    view: CoverageView,
+    table: CoverageView,
+    periods: list,
+    locale: str,
+    args: dict[str, str],
+    drawn: bool = True,
 ) -> dict:
-    """Everything map.html and its parts (FRAGMENTS) are rendered from."""
-    rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+    """Everything map.html and its parts (FRAGMENTS) are rendered from; the parts alone (not `drawn`) need the
+    map's facts but not the folium map."""
+    if drawn:
+        rendered = resources.cache.get_or_make(("map", *view.key, locale), lambda: render_map(resources, view, locale))
+    else:
+        rendered = map_facts(resources, view, locale)
     # The table's rows travel with the map's values (one block): static/js/ranking.js builds the table from them.
     table_data = view_table(resources, view, table, locale, rendered.values["features"])
     rendered = replace(rendered, values={**rendered.values, "table": table_data})
@@ -186,7 +197,7 @@ def values(scope: str):
     periods = live_snapshot(resources).live(view.dataset.series)
 
     def make() -> StoredBody:
-        context = page_context(resources, view, table, periods, locale, args) if parts else {}
+        context = page_context(resources, view, table, periods, locale, args, drawn=False) if parts else {}
         data = map_values(resources, view, table, locale, labels)
         if parts == "page":
             data["fragments"] = page_fragments(context, FRAGMENTS + ((TABLE_FRAGMENT,) if with_table else ()))

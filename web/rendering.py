@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from flask import current_app, url_for
 from flask_babel import get_locale
@@ -37,7 +37,10 @@ def attribution() -> str:
 
 @dataclass(frozen=True)
 class RenderedMap:
-    components: MapComponents
+    """A view's map: what its legend, parts and browser read (the facts), and the folium map drawn from them
+    (`components`, None for the facts alone: values.json's parts need no map)."""
+
+    components: MapComponents | None
     legend: list[LegendEntry]
     with_data: int
     total: int
@@ -138,8 +141,8 @@ def render_map(
 ) -> RenderedMap:
     """The folium map of a view and the values its units are styled from (written on the page beside it). Its
     element links the site's bundles and geometry script, or (`inline`, the offline file) carries them."""
-    values_id = "map-values-" + hashlib.sha256(repr((view.key, locale)).encode()).hexdigest()[:10]
-    geometry = scope_geometry(view.scope)  # the overview for island scopes, a province's own detail
+    facts = map_facts(resources, view, locale)
+    values_id, geometry = facts.values_id, facts.geometry
     borders = None
     if view.scope.kind == "province":  # a province's own geometry does not hold its neighbours' shared lines
         borders = json.loads(province_borders_of(resources, view).to_json(drop_id=True))
@@ -173,13 +176,18 @@ def render_map(
         tile_url=current_app.config["TILE_URL"] or None,
         ids="peta" + values_id.rsplit("-", 1)[1],  # the view's own names: the same bytes on every worker
     )
+    return replace(facts, components=render_components(fmap))
+
+
+def map_facts(resources: Resources, view: CoverageView, locale: str) -> RenderedMap:
+    """Everything of a view's map but the folium map: legend, counts, values and circles."""
     return RenderedMap(
-        render_components(fmap),
+        None,
         legend_of(view, locale),
         int(view.joined["coverage_pct"].notna().sum()),
         len(view.joined),
-        geometry,
-        values_id,
+        scope_geometry(view.scope),  # the overview for island scopes, a province's own detail
+        "map-values-" + hashlib.sha256(repr((view.key, locale)).encode()).hexdigest()[:10],
         {"features": unit_values(resources, view, locale)},
         symbols_of(view, locale),
     )

@@ -99,7 +99,8 @@ class LRUCache:
     (PETA_CACHE_BYTES): the least recently used entries go first; a value larger than the bound is not kept."""
 
     def __init__(self, max_bytes: int):
-        self.items = cachetools.LRUCache(maxsize=max_bytes, getsizeof=size_of)
+        # Each entry is (value, its size): a value is measured once, when it is made.
+        self.items = cachetools.LRUCache(maxsize=max_bytes, getsizeof=lambda entry: entry[1])
         self.lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -112,12 +113,13 @@ class LRUCache:
         with self.lock:
             if key in self.items:
                 self.hits += 1
-                return self.items[key]  # reading marks it recently used
+                return self.items[key][0]  # reading marks it recently used
         value = make()
+        size = size_of(value)
         with self.lock:
             self.misses += 1
-            if size_of(value) <= self.items.maxsize:
-                self.items[key] = value
+            if size <= self.items.maxsize:
+                self.items[key] = (value, size)
         return value
 
 
