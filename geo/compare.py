@@ -19,6 +19,7 @@ from geo.join import (
     rank_by_measure,
     uncovered_workers,
 )
+from geo.matching import normalize_code
 from geo.pace import TRACK_COLUMNS
 from geo.segments import OUTPUT_COLUMNS as SEGMENT_OUTPUT_COLUMNS
 from geo.segments import segment_columns_of, segment_record, segment_totals
@@ -304,6 +305,37 @@ def history_row(records: pd.DataFrame, code: str, period: str) -> dict | None:
         "origin_draft_id": _integer(r.get("origin_draft_id")),
         "segments": segment_record(row),  # geo.segments: counts, shares, who pays, yearly budget (or None)
     }
+
+
+MIN_COMPARE, MAX_COMPARE = 2, 6  # districts side by side (the compare page)
+COMPARED_FIELDS = ("coverage_pct", "target_pct", "participants", "workers", "source", "as_of")
+
+
+def chosen_codes(given: list[str], known: set[str]) -> tuple[list[str], list[str]]:
+    """The districts asked for side by side (`kode=a,b` from links, `kode=a&kode=b` from the form; Kemendagri
+    codes, BPS-style digits normalised by geo.matching): the known ones once each in the order given, and the
+    unknown ones as written."""
+    wanted = [normalize_code(c) or c for c in ",".join(given).replace(" ", "").split(",") if c]
+    return list(dict.fromkeys(c for c in wanted if c in known)), [c for c in wanted if c not in known]
+
+
+def compared_rows(records: pd.DataFrame, districts: pd.DataFrame, codes: list[str]) -> list[dict]:
+    """One row per chosen district: its name, province and the figures of the version (None where it has none;
+    a district without a figure stays in the list)."""
+    figures = records.set_index("code")
+    names = districts.set_index("kode")
+    rows = []
+    for code in codes:
+        figure = figures.loc[code] if code in figures.index else None
+        plain = {k: None if figure is None else _plain(figure[k]) for k in COMPARED_FIELDS}
+        rows.append({"code": code, "name": names.at[code, "nama"], "province": names.at[code, "provinsi"], **plain})
+    return rows
+
+
+def _plain(value: object) -> object:
+    if value is None or pd.isna(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def _number(value: object) -> float | None:

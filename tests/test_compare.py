@@ -213,3 +213,38 @@ def test_coverage_paths_run_oldest_first_and_skip_missing_figures():
     december = pd.DataFrame({"code": ["62.11", "62.02"], "coverage_pct": [32.5, 12.0]})
     paths = coverage_paths([("2025-12", december), ("2025-06", june)])
     assert paths == {"62.11": [("2025-06", 30.0), ("2025-12", 32.5)], "62.02": [("2025-12", 12.0)]}
+
+
+def test_chosen_codes_keep_the_order_given_once_each_and_report_the_unknown_as_written():
+    from geo.compare import chosen_codes
+
+    known = {"62.11", "62.02", "13.11"}
+    # From a link (`kode=62.11,6202`: a BPS-style run of digits is read as 62.02) and from the form (one per field)
+    assert chosen_codes(["62.11, 6202", "62.11"], known) == (["62.11", "62.02"], [])
+    assert chosen_codes(["13.11", "99.99", "<b>x</b>"], known) == (["13.11"], ["99.99", "<b>x</b>"])
+    assert chosen_codes([], known) == ([], [])
+
+
+def test_compared_rows_keep_a_district_without_a_figure_and_plain_values():
+    from geo.compare import compared_rows
+
+    records = pd.DataFrame(
+        {
+            "code": ["62.01"],
+            "coverage_pct": [np.float64(41.25)],
+            "target_pct": [np.nan],
+            "participants": [np.int64(3302)],
+            "workers": [np.int64(8005)],
+            "source": ["BPJS Kalteng"],
+            "as_of": [None],
+        }
+    )
+    rows = compared_rows(records, districts(), ["62.02", "62.01"])
+    assert [r["code"] for r in rows] == ["62.02", "62.01"]
+    assert rows[0] == {
+        "code": "62.02",
+        "name": "Kabupaten B",
+        "province": "Kalimantan Tengah",
+        **dict.fromkeys(("coverage_pct", "target_pct", "participants", "workers", "source", "as_of")),
+    }
+    assert rows[1]["coverage_pct"] == 41.25 and type(rows[1]["participants"]) is int and rows[1]["target_pct"] is None

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from geo.compare import MAX_COMPARE, MIN_COMPARE, chosen_codes, compared_rows
 from geo.levels import classify, colors
 from geo.matching import normalize_code
 from geo.numbers import format_month
@@ -19,7 +20,6 @@ from web.resources import Resources, cached_page, get_resources, page_response
 from web.results import dataset_records, live_snapshot
 
 bp = Blueprint("districts", __name__)
-MIN_COMPARE, MAX_COMPARE = 2, 6
 
 
 def _series() -> str:
@@ -121,58 +121,29 @@ def compare():
     locale = str(get_locale())
     series = _series()
     dataset = live_snapshot(resources).find(series, request.args.get("period") or None)
-    given = ",".join(request.args.getlist("kode")).replace(" ", "")  # "a,b" from links, kode=a&kode=b from the form
-    wanted = [normalize_code(c) or c for c in given.split(",") if c]
-    known = set(resources.boundaries.districts["kode"])
-    unknown = [code for code in wanted if code not in known]
-    codes = list(dict.fromkeys(code for code in wanted if code in known))
+    districts = resources.boundaries.districts
+    codes, unknown = chosen_codes(request.args.getlist("kode"), set(districts["kode"]))
     message = None
     if unknown:
         message = _("Kode tidak dikenal: %(codes)s.", codes=", ".join(unknown))
     elif not MIN_COMPARE <= len(codes) <= MAX_COMPARE:
         message = _("Pilih 2 sampai 6 kabupaten/kota untuk dibandingkan.")
-    rows, chart = [], None
-    if message is None:
-        records = dataset_records(resources, dataset).set_index("code")
-        names = resources.boundaries.districts.set_index("kode")
-        for code in codes:
-            figure = records.loc[code] if code in records.index else None
-            rows.append(
-                {
-                    "code": code,
-                    "name": names.at[code, "nama"],
-                    "province": names.at[code, "provinsi"],
-                    **{
-                        k: _plain(figure[k]) if figure is not None else None
-                        for k in ("coverage_pct", "target_pct", "participants", "workers", "source", "as_of")
-                    },
-                }
-            )
-        keys, fills = _level_colors(resources, [r["coverage_pct"] for r in rows])
-        rows = [{**r, "level": k, "fill": f} for r, k, f in zip(rows, keys, fills, strict=True)]
-        chart = bar_chart(
-            [r["name"].removeprefix("Kabupaten ") for r in rows],
-            [r["coverage_pct"] for r in rows],
-            [r["target_pct"] for r in rows],
-            fills,
-            locale,
-        )
-    choices = resources.boundaries.districts[["kode", "nama", "provinsi"]].itertuples(index=False)
+    rows, chart = ([], None) if message else _compared(resources, dataset, codes, locale)
     return render_template(
         "compare.html",
-        rows=rows,
-        chart=chart,
-        message=message,
-        dataset=dataset,
+        **{"rows": rows, "chart": chart, "message": message, "dataset": dataset, "codes": codes},
         periods=live_snapshot(resources).live(series),
-        codes=codes,
-        choices=list(choices),
+        choices=list(districts[["kode", "nama", "provinsi"]].itertuples(index=False)),
         scheme=resources.schemes["cakupan"],
         lang=locale.split("_")[0],
-    ), (400 if message and wanted else 200)
+    ), (400 if message and (codes or unknown) else 200)
 
 
-def _plain(value: object) -> object:
-    if value is None or pd.isna(value):
-        return None
-    return value.item() if hasattr(value, "item") else value
+def _compared(resources: Resources, dataset, codes: list[str], locale: str) -> tuple[list[dict], str]:
+    """The chosen districts' rows, coloured by level, and their bar chart."""
+    rows = compared_rows(dataset_records(resources, dataset), resources.boundaries.districts, codes)
+    keys, fills = _level_colors(resources, [r["coverage_pct"] for r in rows])
+    rows = [{**r, "level": k, "fill": f} for r, k, f in zip(rows, keys, fills, strict=True)]
+    names = [r["name"].removeprefix("Kabupaten ") for r in rows]
+    chart = bar_chart(names, [r["coverage_pct"] for r in rows], [r["target_pct"] for r in rows], fills, locale)
+    return rows, chart

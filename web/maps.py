@@ -74,10 +74,9 @@ def map_page(scope: str):
     if mode == "present":
         return present_page(resources, view, table, locale)
     periods = live_snapshot(resources).live(view.dataset.series)
-    # The page depends on the views, the language, the known query, the list of periods and the saved aliases
-    # (its search terms); nothing else.
-    known = tuple(sorted(args.items()))
-    key = ("page", *view.key, *table.key, locale, known, tuple(d.id for d in periods), aliases_stamp(resources))
+    # By the views, language, known query, list of periods and saved aliases (its search terms); nothing else.
+    key = ("page", *view.key, *table.key, locale, tuple(sorted(args.items())), tuple(d.id for d in periods))
+    key += (aliases_stamp(resources),)
     page = resources.cache.get_or_make(
         key, lambda: cached_page(render_map_page(resources, view, table, periods, locale, args))
     )
@@ -138,8 +137,15 @@ FRAGMENTS = ("headline", "controls", "summary", "legend", "share", "foot")
 TABLE_FRAGMENT = "ranking"
 
 
-def page_fragments(context: dict, names: tuple[str, ...]) -> dict[str, str]:
-    return {name: render_template(f"_{name}.html", **context) for name in names}
+def page_parts(context: dict, with_table: bool) -> dict[str, object]:
+    """What values.json adds for the page's own switch: its FRAGMENTS (and the table's panel), title and address."""
+    names = FRAGMENTS + ((TABLE_FRAGMENT,) if with_table else ())
+    return {
+        "fragments": {name: render_template(f"_{name}.html", **context) for name in names},
+        # document.title is text: the same template as the page's <title>, without its HTML escaping
+        "title": Markup(render_template("_page_title.html", **context)).unescape().strip(),
+        "address": context["page_path"],
+    }
 
 
 @bp.get("/map/<scope>/berdampingan")
@@ -197,13 +203,10 @@ def values(scope: str):
     periods = live_snapshot(resources).live(view.dataset.series)
 
     def make() -> StoredBody:
-        context = page_context(resources, view, table, periods, locale, args, drawn=False) if parts else {}
         data = map_values(resources, view, table, locale, labels)
         if parts == "page":
-            data["fragments"] = page_fragments(context, FRAGMENTS + ((TABLE_FRAGMENT,) if with_table else ()))
-            # document.title is text: the same template as the page's <title>, without its HTML escaping
-            data["title"] = Markup(render_template("_page_title.html", **context)).unescape().strip()
-            data["address"] = context["page_path"]
+            context = page_context(resources, view, table, periods, locale, args, drawn=False)
+            data.update(page_parts(context, with_table))
         return store_body(json.dumps(data, ensure_ascii=False), "application/json")
 
     key = ("values", *view.key, *table.key, locale, labels, parts, with_table, tuple(sorted(args.items())))
