@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.topology import TopologyError, TopologySettings, build_topologies, write_topologies
+from geo.compact import TopologyError
+from geo.topology import TopologySettings, build_topologies, write_topologies
 
 SUMATERA = ("11", "12", "13", "14", "15", "16", "17", "18", "19", "21")
 KALIMANTAN = ("61", "62", "63", "64", "65")

@@ -30,8 +30,9 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 from markupsafe import Markup, escape
 
+from geo.compact import encode_compact, script_body
 from geo.levels import Scheme
-from geo.topology import encode_compact, grid_transform, quantized_topology, script_body
+from geo.topology import grid_transform, quantized_topology
 from layers.assets import bundle_text
 from layers.choropleth import TooltipLabels, fill_of, label_anchors, label_points, short_name, tooltips
 from layers.legend import format_value
@@ -61,7 +62,7 @@ def inline_text(text: str, tag: str) -> Markup:
 @dataclass(frozen=True)
 class Geometry:
     """The units' shapes: filed under `window.PetaTopologi[key]` by a geometry script at `url` (our pages), or by
-    the compact `text` inlined (geo.topology.encode_compact)."""
+    the compact `text` inlined (geo.compact.encode_compact)."""
 
     key: str
     url: str | None = None

@@ -14,21 +14,17 @@ import pytest
 import shapely
 
 from geo.boundaries import PrepareSettings, measure_displacement, metric_crs, read_source
+from geo.compact import OBJECT, TopologyError, decode_compact, encode_compact, topology_bytes
 from geo.scopes import build_scopes
 from geo.topology import (
     FOLDER,
-    OBJECT,
-    TopologyError,
     TopologySettings,
     build_topologies,
-    decode_compact,
-    encode_compact,
     grid_transform,
     overview_geometries,
     quantized_topology,
     read_manifest,
     scope_topology,
-    topology_bytes,
 )
 from tests.chromium import CHROMIUM
 from tests.conftest import SHARED_SOURCE

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app
 
-from geo.topology import TopologyRef, find_topology, read_topology_text, script_body, topojson_text
+from geo.compact import script_body, topojson_text
+from geo.topology import TopologyRef, find_topology, read_topology_text
 from web.encoding import ASSET_LEVELS, StoredBody, immutable_response, store_body
 from web.resources import topology_manifest
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from geo.boundaries import REPORT_FILE, Boundaries, BoundaryError, district_table, read_boundaries, read_name_lists
 from geo.codes import CodeError, read_crosswalk, read_historic_codes
+from geo.compact import TopologyError
 from geo.compare import district_neighbours
 from geo.history import saved_aliases, saved_aliases_stamp
 from geo.latest import DEFAULT_WINDOW_MONTHS
@@ -27,7 +28,6 @@ from geo.scopes import Scope, build_scopes
 from geo.search import SearchEntry, search_entries
 from geo.store import StoreError, connect
 from geo.topology import (
-    TopologyError,
     TopologyFile,
     TopologyRef,
     detail_topologies,
