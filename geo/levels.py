@@ -47,6 +47,7 @@ class Scheme:
     level_unit: dict[str, str] = field(default_factory=dict)  # empty: `unit`
     symbols: str | None = None  # a count drawn as proportional circles over the fills (layers.symbols)
     counts: bool = False  # the measure is a number of people (12.345), not a percentage or points ("format": "count")
+    choice: dict[str, str] = field(default_factory=dict)  # its short name in the map's view control ("choice")
 
     @property
     def coloured_by(self) -> str:
@@ -90,6 +91,7 @@ def read_schemes(path: Path) -> dict[str, Scheme]:
             level_unit=dict(own["unit"]) if own is not data else {},
             symbols=data.get("symbols"),
             counts=data.get("format") == "count",
+            choice=dict(data.get("choice") or data["title"]),
         )
         if scheme.patterns and len(scheme.patterns) != len(scheme.levels):
             raise ValueError(f"Scheme {key} in {path}: patterns need one entry per level.")

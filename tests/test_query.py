@@ -124,3 +124,43 @@ def test_api_messages_name_field_value_and_choices(client):
     assert response.get_json()["error"] == f"Lapisan '{'y' * 39}…' tidak ada. Pilihan: kabupaten, provinsi."
     english = client.get("/api/ranking?series=palsu&lang=en").get_json()["error"]
     assert english == "Data series 'palsu' does not exist. Choices: utama, contoh."
+
+
+def options(page: str, name: str) -> list[tuple[str, str]]:
+    import re
+
+    select = re.search(rf'<select name="{name}">(.*?)</select>', page, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_maps_controls_offer_what_the_query_accepts(client, resources, lang):
+    """Views, series and layers are declared once (web.query, data/levels.json): the controls list them all, in
+    the registry's order and words, and nothing the query would refuse."""
+    from geo.segments import VIEW_COLUMNS
+    from web.query import CHANGE_VIEW, LAYERS, SERIES
+
+    page = client.get(f"/map/kalimantan-tengah?series=contoh&lang={lang}").get_data(as_text=True)
+    main = [k for k in resources.schemes if k not in VIEW_COLUMNS and k != CHANGE_VIEW]
+    shown = options(page, "view")
+    assert [k for k, _ in shown][: len(main)] == main == ["cakupan", "target", "jalur", "belum_terlindungi"]
+    assert all(k in VIEW_COLUMNS for k, _ in shown[len(main) :])  # then the segments the figures carry
+    assert [label for _, label in shown][:2] == (
+        ["Cakupan", "Capaian target"] if lang == "id" else ["Coverage", "Target attainment"]
+    )
+    assert [k for k, _ in options(page, "series")] == list(SERIES)
+    assert [k for k, _ in options(page, "layer")] == list(LAYERS)
+    assert dict(options(page, "layer"))["kabupaten"] == ("Kabupaten/kota" if lang == "id" else "Regencies/cities")
+    compared = client.get(f"/map/kalimantan-tengah?series=contoh&compare=2025-06&lang={lang}").get_data(as_text=True)
+    assert CHANGE_VIEW in [k for k, _ in options(compared, "view")]
+    for key, _ in shown:  # every choice is answered
+        assert client.get(f"/map/kalimantan-tengah/values.json?series=contoh&view={key}").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/district/62.11?series=lama", "/bandingkan?kode=62.11,62.01&series=lama"])
+def test_district_pages_refuse_an_unknown_series_instead_of_showing_another(client, url):
+    """They once showed the published figures for any unknown series, under its name in the address."""
+    response = client.get(url)
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "lama" in text and "utama" in text and "contoh" in text

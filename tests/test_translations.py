@@ -15,6 +15,7 @@ from tests.test_editor import PASSWORD, csrf
 from web.resources import get_resources
 
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
+KEYWORDS = {"_": None, "gettext": None, "N_": None}  # N_: a registry's label, translated where shown (web.query)
 
 
 def test_every_message_is_translated():
@@ -22,7 +23,7 @@ def test_every_message_is_translated():
         catalog = read_po(handle)
     found = {
         message
-        for _, _, message, _, _ in extract_from_dir(str(ROOT), METHODS, keywords={"_": None, "gettext": None})
+        for _, _, message, _, _ in extract_from_dir(str(ROOT), METHODS, keywords=KEYWORDS)
         if isinstance(message, str)
     }
     assert found, "no messages found: the extraction itself is broken"
@@ -34,7 +35,8 @@ def test_every_message_is_translated():
 
 def test_level_schemes_speak_both_languages():
     for scheme in read_schemes(ROOT / "data" / "levels.json").values():
-        for texts in [scheme.title, scheme.description, scheme.no_data.label, *(lv.label for lv in scheme.levels)]:
+        own = [scheme.title, scheme.choice, scheme.description, scheme.no_data.label]
+        for texts in [*own, *(lv.label for lv in scheme.levels)]:
             assert set(texts) == {"id", "en"}
 
 

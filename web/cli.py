@@ -65,6 +65,7 @@ from geo.store import (
     publish,
     replace_province_figures,
 )
+from web.query import SERIES
 from web.resources import current_index, get_resources
 
 PROVINCE_FILE = "provinsi.csv"  # beside PETA_PUBLISHED_FILE: the published province figures
@@ -325,7 +326,7 @@ def coverage() -> None:
 @click.option("--source", help="Sumber data (wajib bila berkas tidak punya kolom 'sumber').")
 @click.option("--as-of", "as_of", help="Tanggal data, mis. 2025-10-31.")
 @click.option("--sheet", help="Lembar XLSX (nama atau nomor); bawaan: lembar pertama yang berisi tabel.")
-@click.option("--series", default=MAIN_SERIES, type=click.Choice([MAIN_SERIES, SAMPLE_SERIES]))
+@click.option("--series", default=MAIN_SERIES, type=click.Choice(SERIES))
 @click.option("--dry-run", is_flag=True, help="Periksa saja; jangan simpan.")
 @click.option("--json", "as_json", is_flag=True, help="Cetak laporan sebagai JSON.")
 @click.option("--replace", is_flag=True, help="Ganti seluruh periode (bawaan: gabungkan ke periode yang tayang).")
@@ -392,7 +393,7 @@ def coverage_import(
 
 @coverage.command("withdraw")
 @click.argument("period")
-@click.option("--series", default=MAIN_SERIES, type=click.Choice([MAIN_SERIES, SAMPLE_SERIES]))
+@click.option("--series", default=MAIN_SERIES, type=click.Choice(SERIES))
 @by_option
 def coverage_withdraw(period: str, series: str, by: str | None) -> None:
     """Take PERIOD off every map and list; it stays in history and a restore brings it back."""

@@ -13,22 +13,17 @@ from geo.matching import normalize_code
 from geo.numbers import format_month
 from geo.pace import month_index
 from geo.segments import PARTICIPANT_SEGMENTS, PAYERS
-from geo.store import MAIN_SERIES, SAMPLE_SERIES
 from layers.charts import Projection, bar_chart, line_chart, stacked_bar
 from web.history import district_history, history_key
+from web.query import DEFAULT_VIEW, parse_series
 from web.resources import Resources, cached_page, get_resources, page_response
 from web.results import dataset_records, live_snapshot
 
 bp = Blueprint("districts", __name__)
 
 
-def _series() -> str:
-    series = request.args.get("series") or MAIN_SERIES
-    return series if series in (MAIN_SERIES, SAMPLE_SERIES) else MAIN_SERIES
-
-
 def _level_colors(resources: Resources, values: list[float | None]) -> tuple[list[str], list[str]]:
-    scheme = resources.schemes["cakupan"]
+    scheme = resources.schemes[DEFAULT_VIEW]
     keys = classify(pd.Series(values, dtype=float), scheme)
     return keys.tolist(), colors(keys, scheme).tolist()
 
@@ -52,7 +47,9 @@ def district_page(code: str):
     resources = get_resources()
     locale = str(get_locale())
     code = normalize_code(code) or code
-    history = district_history(resources, code, _series())  # an unknown code answers 404 before anything is cached
+    history = district_history(
+        resources, code, parse_series(request.args)
+    )  # an unknown code answers 404 before anything is cached
     key = ("district-page", *history_key(resources, code, history["series"]), locale)
     return page_response(resources.cache.get_or_make(key, lambda: cached_page(render_district(resources, history))))
 
@@ -84,7 +81,7 @@ def render_district(resources: Resources, history: dict) -> str:
         chart=chart,
         latest=latest,
         neighbours=neighbours,
-        scheme=resources.schemes["cakupan"],
+        scheme=resources.schemes[DEFAULT_VIEW],
         lang=lang,
         segments_period=with_segments["period"] if with_segments else None,
         segments=segments,
@@ -119,7 +116,7 @@ def _neighbour_rows(resources: Resources, history: dict, period: str | None) -> 
 def compare():
     resources = get_resources()
     locale = str(get_locale())
-    series = _series()
+    series = parse_series(request.args)
     dataset = live_snapshot(resources).find(series, request.args.get("period") or None)
     districts = resources.boundaries.districts
     codes, unknown = chosen_codes(request.args.getlist("kode"), set(districts["kode"]))
@@ -134,7 +131,7 @@ def compare():
         **{"rows": rows, "chart": chart, "message": message, "dataset": dataset, "codes": codes},
         periods=live_snapshot(resources).live(series),
         choices=list(districts[["kode", "nama", "provinsi"]].itertuples(index=False)),
-        scheme=resources.schemes["cakupan"],
+        scheme=resources.schemes[DEFAULT_VIEW],
         lang=locale.split("_")[0],
     ), (400 if message and (codes or unknown) else 200)
 

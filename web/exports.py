@@ -19,7 +19,7 @@ from web.briefing import storyline_of
 from web.data import CoverageView, scope_summary, view_of
 from web.encoding import StoredBody, store_body, stored_response
 from web.formatting import when_text
-from web.query import MapQuery
+from web.query import DEFAULT_VIEW, MapQuery
 from web.rendering import (
     attribution,
     legend_of,
@@ -131,7 +131,7 @@ def _offline(resources: Resources, result: CoverageResult, locale: str) -> Respo
         view=view,
         table=table,
         totals=scope_summary(resources, table),
-        levels=resources.schemes["cakupan"],
+        levels=resources.schemes[DEFAULT_VIEW],
         rendered=rendered,
         offline_js=offline_js,
         lang=locale.split("_")[0],

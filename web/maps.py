@@ -21,7 +21,7 @@ from web.data import (
     view_of,
 )
 from web.encoding import StoredBody, store_body, stored_response
-from web.query import MapQuery
+from web.query import LAYER_LABELS, SERIES_LABELS, MapQuery, view_choices
 from web.rendering import (
     PRESENT_LABELS,
     attribution,
@@ -114,7 +114,9 @@ def page_context(
         "attribution": attribution(),
         "table": table,
         "totals": scope_summary(resources, table),
-        "segment_views": [resources.schemes[key] for key in segment_views(table.joined)],
+        "view_choices": view_choices(resources.schemes, view.previous is not None, segment_views(table.joined)),
+        "series_labels": SERIES_LABELS,
+        "layer_labels": LAYER_LABELS,
         "description": describe(view, rendered.legend, locale.split("_")[0]),
         "page_args": args,
         "page_path": url_for("maps.map_page", scope=view.scope.slug, **args),

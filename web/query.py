@@ -11,15 +11,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from geo.levels import Scheme
 from geo.scopes import default_scope, get_scope
 from geo.segments import VIEW_COLUMNS
 from geo.store import MAIN_SERIES, SAMPLE_SERIES
 from web.resources import MAX_WINDOW_MONTHS, Resources
 
-SERIES = (MAIN_SERIES, SAMPLE_SERIES)
-LAYERS = ("kabupaten", "provinsi")
+
+def N_(message: str) -> str:
+    """Marks a message for translation where a registry declares it; it is translated where shown (`_(label)`)."""
+    return message
+
+
+# The choices a map offers, declared once: the query checks against them and the map's controls list them.
+# Views are the level schemes of data/levels.json (their `choice` names them in the controls).
+SERIES_LABELS = {MAIN_SERIES: N_("Angka terbitan"), SAMPLE_SERIES: N_("Data contoh")}
+LAYER_LABELS = {"kabupaten": N_("Kabupaten/kota"), "provinsi": N_("Provinsi")}
+SERIES = tuple(SERIES_LABELS)
+LAYERS = tuple(LAYER_LABELS)
 LANGUAGES = ("id", "en")
-DEFAULT_VIEW = "cakupan"
+DEFAULT_VIEW = "cakupan"  # also the levels every table, chart and district page colours coverage with
 CHANGE_VIEW = "perubahan"
 TRACK_VIEW = "jalur"  # on track to target (geo.pace): its levels are the status thresholds
 PERIOD_FORM = re.compile(r"\d{4}-\d{2}")
@@ -118,7 +129,7 @@ class MapQuery:
         period = _period(args, "period")
         return cls(
             scope=slug,
-            series=_choice(args, "series", SERIES, MAIN_SERIES),
+            series=parse_series(args),
             period=period,
             compare=compare,
             view=view,
@@ -142,6 +153,21 @@ def _scope_slug(resources: Resources, from_path: str | None, from_args: str | No
     except LookupError:
         problem = Problem.NOT_FOUND if from_path else Problem.UNKNOWN
         raise QueryError("scope", wanted, tuple(resources.scopes), problem) from None
+
+
+def parse_series(args: Mapping[str, str]) -> str:
+    """The `series` asked for (SERIES), else the main one; raise QueryError for another."""
+    return _choice(args, "series", SERIES, MAIN_SERIES)
+
+
+def view_choices(schemes: dict[str, Scheme], compared: bool, segments: list[str]) -> list[Scheme]:
+    """The views a map's controls offer, in data/levels.json's order: every view of the districts' figures, the
+    change only with a comparison, and the segment views the figures carry (geo.segments)."""
+    return [
+        scheme
+        for key, scheme in schemes.items()
+        if (key in segments if key in VIEW_COLUMNS else key != CHANGE_VIEW or compared)
+    ]
 
 
 def parse_segment(args: Mapping[str, str]) -> str | None:
