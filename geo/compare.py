@@ -21,6 +21,7 @@ from geo.join import (
 )
 from geo.matching import normalize_code
 from geo.pace import TRACK_COLUMNS
+from geo.rules import COMPLETE_SHARE, change_points
 from geo.segments import OUTPUT_COLUMNS as SEGMENT_OUTPUT_COLUMNS
 from geo.segments import segment_columns_of, segment_record, segment_totals
 
@@ -43,9 +44,6 @@ RANKING_COLUMNS = [
     "as_of",
 ]
 TOP = 5
-# A total is shown as the scope's coverage only when the districts with counts are most of the scope;
-# otherwise it is labelled as a partial figure.
-COMPLETE_SHARE = 0.8
 
 
 def uncovered_to_target(frame: pd.DataFrame) -> pd.Series:
@@ -249,7 +247,7 @@ def province_frame(
     result["uncovered_workers"] = uncovered_workers(result)
     before = province_values(*previous)["coverage_pct"] if previous is not None else pd.Series(dtype=float)
     result["previous_coverage_pct"] = code.map(before).astype(float)
-    result["change_pct_points"] = (result["coverage_pct"] - result["previous_coverage_pct"]).round(2)
+    result["change_pct_points"] = change_points(result["coverage_pct"], result["previous_coverage_pct"])
     for column in PROVENANCE_COLUMNS:
         result[column] = pd.Series(pd.NA, index=result.index, dtype="Int64")
     for column in SEGMENT_OUTPUT_COLUMNS:  # segments are drawn per district only: provinces show no data

@@ -8,6 +8,7 @@ import pandas as pd
 
 from geo.latest import STALE_LEVEL
 from geo.levels import Scheme, classify, colors
+from geo.rules import change_points
 from geo.scopes import Scope
 from geo.segments import OUTPUT_COLUMNS as SEGMENT_OUTPUT_COLUMNS
 from geo.segments import segment_figures
@@ -140,7 +141,7 @@ def join_coverage(
     joined["uncovered_workers"] = uncovered_workers(joined)
     before = previous.set_index("code")["coverage_pct"].astype(float) if previous is not None else pd.Series()
     joined["previous_coverage_pct"] = joined["code"].map(before).astype(float)
-    joined["change_pct_points"] = (joined["coverage_pct"].astype(float) - joined["previous_coverage_pct"]).round(2)
+    joined["change_pct_points"] = change_points(joined["coverage_pct"], joined["previous_coverage_pct"])
     joined = segment_figures(joined)
     joined = apply_levels(gpd.GeoDataFrame(joined, geometry="geometry", crs=districts.crs), scheme)
     return joined[OUTPUT_COLUMNS + (LATEST_COLUMNS if latest else []) + ["geometry"]]

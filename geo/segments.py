@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from geo.numbers import format_count
+from geo.rules import COMPLETE_SHARE
 
-COMPLETE_SHARE = 0.8  # the completeness rule of geo.compare.weighted_totals
 MONTHS_PER_YEAR = 12
 
 
