@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from geo.compact import TopologyError
+from geo.scopes import build_scopes
 from geo.topology import TopologySettings, build_topologies, write_topologies
 
 SUMATERA = ("11", "12", "13", "14", "15", "16", "17", "18", "19", "21")
@@ -39,7 +40,8 @@ BORDERS_FILE = "batas_provinsi.geojson"
 REPORT_FILE = "laporan.json"
 COLUMNS = ["kode", "nama", "jenis", "kode_prov", "provinsi", "pulau"]
 # Bump when the preparation changes, so `make setup` rebuilds instead of trusting an old result.
-PREPARATION_VERSION = "8"  # 7: served TopoJSON (geo.topology) built as well; 8: in its compact form
+# 7: served TopoJSON (geo.topology) built as well; 8: in its compact form; 9: an overview per map of provinces
+PREPARATION_VERSION = "9"
 
 
 class BoundaryError(Exception):
@@ -350,6 +352,7 @@ def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSetting
             displacement,
             settings.max_displacement_m,
             TopologySettings(),
+            {s.slug: s.province_codes for s in build_scopes(frame).values() if s.kind != "province"},
         )
     except TopologyError as error:
         raise BoundaryError(str(error)) from error

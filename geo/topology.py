@@ -55,7 +55,7 @@ class TopologySettings:
 class TopologyFile:
     """One written topology, as the manifest lists it."""
 
-    key: str  # "overview" or a province code ("62")
+    key: str  # "overview" (every district), "overview-<scope>" (overview_key) or a province code ("62")
     file: str  # "<key>.<sha256 prefix>.topo.json"
     districts: int
     bytes: int
@@ -287,6 +287,33 @@ def _file_entry(key: str, compact: dict, topology: dict, names: list[str], displ
     return entry, data
 
 
+def _overview(key: str, rows: np.ndarray, inputs: dict, settings: TopologySettings):
+    """The overview of the districts at `rows`: the coarsest grid whose decoded outlines keep the promise, with
+    the islets it cannot show left out (overview_geometries). Return (file, []) or (None, the problems)."""
+    codes = [inputs["codes"][i] for i in rows]
+    names = [inputs["names"][i] for i in rows]
+    prepared, limit = inputs["prepared"][rows], inputs["limit"]
+    bounds = shapely.total_bounds(prepared)  # the grid is anchored on a grid point: the same cells in every file
+    problems: list[str] = []
+    for scale in settings.overview_scales:
+        cell_m = scale * 111_320  # a grid step in metres at the equator (these provinces lie within 6° of it)
+        islets = overview_geometries(
+            prepared, inputs["metric"][rows], inputs["displacement"][rows], limit, cell_m, scale, settings
+        )
+        compact, topology = served_topology(quantized_topology(codes, islets.geometries, grid_transform(bounds, scale)))
+        moved = _served_displacement(topology, inputs["crs"], inputs["source"][rows], inputs["cleaned"][rows])
+        problems = _problems(key, codes, names, topology, moved, limit)
+        if not problems:
+            return _file_entry(key, compact, topology, names, moved, islets.dropped_islets), []
+    return None, [f"the overview {key} failed its checks at every grid:", *problems]
+
+
+def overview_key(slug: str, province_codes: tuple[str, ...], prepared: set[str]) -> str:
+    """The overview a map of several provinces loads: OVERVIEW when it shows every prepared province, else its own
+    (`overview-kalimantan`), so preparing more provinces never makes a map heavier."""
+    return OVERVIEW if set(province_codes) == prepared else f"{OVERVIEW}-{slug}"
+
+
 def build_topologies(
     codes: list[str],
     names: list[str],
@@ -297,30 +324,37 @@ def build_topologies(
     displacement: np.ndarray,
     max_displacement_m: float,
     settings: TopologySettings,
+    groups: dict[str, tuple[str, ...]] | None = None,
 ) -> list[tuple[TopologyFile, bytes]]:
-    """Build the overview and one detail file per province, each checked against the source.
+    """Build the overviews and one detail file per province, each checked against the source.
 
     `prepared` are the prepared districts in EPSG:4326 (sorted by code), `source`/`cleaned` the source and
     its cleaned coverage in the metric CRS `crs`, `displacement` the prepared districts' measured displacement.
-    Raise TopologyError listing every district that fails.
+    `groups` are the maps of several provinces (scope slug → province codes): each gets an overview of its own
+    districts (overview_key); OVERVIEW holds every district. Raise TopologyError listing every district that fails.
     """
     metric = gpd.GeoSeries(prepared, crs=4326).to_crs(crs).values
-    bounds = shapely.total_bounds(prepared)
-    problems: list[str] = []
-    overview = None
-    for scale in settings.overview_scales:
-        cell_m = scale * 111_320  # a grid step in metres at the equator (these provinces lie within 6° of it)
-        islets = overview_geometries(prepared, metric, displacement, max_displacement_m, cell_m, scale, settings)
-        compact, topology = served_topology(quantized_topology(codes, islets.geometries, grid_transform(bounds, scale)))
-        moved = _served_displacement(topology, crs, source, cleaned)
-        problems = _problems(OVERVIEW, codes, names, topology, moved, max_displacement_m)
-        if not problems:
-            overview = _file_entry(OVERVIEW, compact, topology, names, moved, islets.dropped_islets)
-            break
-    if overview is None:
-        raise TopologyError("The overview geometry failed its checks at every grid:\n- " + "\n- ".join(problems))
-    files = [overview]
+    inputs = {
+        "codes": codes,
+        "names": names,
+        "prepared": prepared,
+        "metric": metric,
+        "crs": crs,
+        "source": source,
+        "cleaned": cleaned,
+        "displacement": displacement,
+        "limit": max_displacement_m,
+    }
     provinces = np.array([code[:2] for code in codes])
+    wanted = {OVERVIEW: np.arange(len(codes))}
+    for slug, group in sorted((groups or {}).items()):
+        key = overview_key(slug, group, set(provinces))
+        wanted.setdefault(key, np.flatnonzero(np.isin(provinces, list(group))))
+    files, problems = [], []
+    for key, rows in wanted.items():
+        file, found = _overview(key, rows, inputs, settings)
+        files += [file] if file else []
+        problems += found
     for province in sorted(set(provinces)):
         rows = np.flatnonzero(provinces == province)
         chosen = [codes[i] for i in rows]
@@ -384,10 +418,14 @@ def detail_topologies(manifest: dict[str, TopologyFile], scope: Scope) -> tuple[
 
 
 def scope_topology(manifest: dict[str, TopologyFile], scope: Scope) -> TopologyRef:
-    """The topology a scope's map loads: its province's detail file, else the overview."""
+    """The topology a scope's map loads: its province's detail file, else its overview (overview_key)."""
     if scope.kind == "province":
         return detail_topologies(manifest, scope)[0]
-    return _ref(manifest[OVERVIEW])
+    prepared = {key for key in manifest if key.isdigit()}
+    key = overview_key(scope.slug, scope.province_codes, prepared)
+    if key not in manifest:
+        raise TopologyError(f"No served overview {key!r} for the map of {scope.name}. Hint: run `make setup`.")
+    return _ref(manifest[key])
 
 
 def find_topology(manifest: dict[str, TopologyFile], stem: str) -> TopologyFile | None:

@@ -41,6 +41,7 @@ SWITCH = f"/map/{SCOPE}/values.json?period=2025-06&series=contoh&view=cakupan&pa
 SWITCH_TABLE = f"{SWITCH}&table=1"  # the table open beside the map (screens from 1500 px wide)
 SWITCH_VIEW = f"/map/{SCOPE}/values.json?period=2025-12&series=contoh&view=target&parts=page"
 TINY = "/api/scopes"
+ISLANDS = ("kalimantan", "sumatera")
 DISTRICT, DISTRICT_API = "/district/62.11?series=contoh", "/api/district/62.11?series=contoh"  # cached by versions
 # Views nobody asked for yet: each is a cold render (map, table, totals, page, both compressions).
 COLD_VIEWS = [
@@ -347,6 +348,7 @@ def main() -> None:
         # folium page; the folium page is rendered on every request anyway).
         cold = [get(project, url).seconds * 1000 for url in [PAGE, *COLD_VIEWS]]
         visit, folium_visit = first_visit(project, PAGE), first_visit(plain, "/?period=2025-12")
+        island_visits = {slug: first_visit(project, f"/map/{slug}?series=contoh&period=2025-12") for slug in ISLANDS}
         gzip_visit, folium_gzip_visit = first_visit(project, PAGE, "gzip"), first_visit(plain, "/", "gzip")
         switch_values = get(project, VALUES)
         switch_parts, switch_view = get(project, SWITCH), get(project, SWITCH_VIEW)
@@ -359,6 +361,12 @@ def main() -> None:
                 f"{kb(visit.total)} ({kb(visit.page)} page + {visit.local} assets {kb(visit.assets)})",
                 f"{kb(folium_visit.total)} page + {len(folium_visit.external)} CDN files (not counted)",
                 f"{folium_visit.total / visit.total:.2f}× (folium lower bound)",
+            ),
+            (
+                "first visit, island maps (each loads the outlines of its own districts only)",
+                " / ".join(f"{slug} {kb(v.total)}" for slug, v in island_visits.items()),
+                "–",
+                "",
             ),
             (
                 "first visit, gzip-only client",

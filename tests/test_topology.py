@@ -95,16 +95,20 @@ def test_overview_keeps_the_500_m_promise_for_every_district(topologies, source,
     frame, crs, geometries, cleaned = source
     decoded = decode(topologies["overview"])
     assert list(decoded) == list(frame["kode"]) == list(districts["kode"])
-    metric = gpd.GeoSeries(list(decoded.values()), crs=4326).to_crs(crs).values
-    moved, _ = measure_displacement(geometries, cleaned, metric)
-    assert not shapely.is_empty(metric).any()
-    assert moved.max() <= PrepareSettings().max_displacement_m, frame["nama"].iloc[int(np.argmax(moved))]
+    for key in ("overview", "overview-kalimantan", "overview-sumatera"):
+        decoded = decode(topologies[key])
+        rows = np.flatnonzero(frame["kode"].isin(list(decoded)))
+        metric = gpd.GeoSeries(list(decoded.values()), crs=4326).to_crs(crs).values
+        moved, _ = measure_displacement(geometries[rows], cleaned[rows], metric)
+        assert not shapely.is_empty(metric).any()
+        assert moved.max() <= PrepareSettings().max_displacement_m, (key, frame["nama"].iloc[rows[np.argmax(moved)]])
 
 
 def test_detail_files_hold_exactly_their_province_at_prepared_precision(topologies, manifest, boundaries):
     prepared = boundaries.districts.set_index("kode").geometry
     provinces = sorted(boundaries.districts["kode_prov"].unique())
-    assert sorted(set(manifest) - {"overview"}) == provinces
+    assert sorted(k for k in manifest if k.isdigit()) == provinces
+    assert sorted(k for k in manifest if not k.isdigit()) == ["overview", "overview-kalimantan", "overview-sumatera"]
     for province in provinces:
         decoded = decode(topologies[province])
         assert sorted(decoded) == sorted(prepared.index[prepared.index.str[:2] == province])
@@ -129,17 +133,56 @@ def test_file_names_hash_their_content_and_the_manifest_measures_them(served, to
 def test_the_overview_is_smaller_and_reports_its_dropped_islets(manifest, boundaries_dir):
     overview = manifest["overview"]
     assert overview.districts == 210 and overview.dropped_islets > 0
-    assert overview.vertices < sum(e.vertices for k, e in manifest.items() if k != "overview")
+    assert overview.vertices < sum(e.vertices for k, e in manifest.items() if k.isdigit())
     report = json.loads((boundaries_dir / "laporan.json").read_text())
     assert report["topologies"]["overview"]["file"] == overview.file
 
 
 @pytest.mark.parametrize(
-    ("slug", "key"), [("kalimantan-sumatera", "overview"), ("sumatera", "overview"), ("kalimantan-tengah", "62")]
+    ("slug", "key"),
+    [
+        ("kalimantan-sumatera", "overview"),
+        ("sumatera", "overview-sumatera"),
+        ("kalimantan", "overview-kalimantan"),
+        ("kalimantan-tengah", "62"),
+    ],
 )
 def test_each_scope_loads_its_topology(manifest, districts, slug, key):
     ref = scope_topology(manifest, build_scopes(districts)[slug])
     assert ref.key == key and ref.file_stem == manifest[key].stem
+
+
+@pytest.mark.parametrize(("key", "island"), [("overview-kalimantan", "Kalimantan"), ("overview-sumatera", "Sumatera")])
+def test_an_island_map_loads_its_own_districts_only(manifest, topologies, districts, key, island):
+    """Issue 25: the Kalimantan map loaded the overview of every prepared district (70 KB brotli; measured 22 KB
+    for its own 56)."""
+    ids = [g["id"] for g in topologies[key]["objects"][OBJECT]["geometries"]]
+    assert ids == sorted(districts.loc[districts["pulau"] == island, "kode"])
+    assert manifest[key].max_displacement_m <= 500
+    assert manifest[key].brotli_bytes < 0.75 * manifest["overview"].brotli_bytes
+
+
+def test_an_overview_is_the_same_bytes_whatever_else_is_prepared():
+    """Preparing more provinces never makes an existing map heavier: a group's overview is built from its own
+    districts on a grid anchored in degrees, so it is the same file with or without the others."""
+    crs = "EPSG:32750"
+    a = [shapely.box(110.0, -1.0, 110.5, -0.5), shapely.box(110.5, -1.0, 111.0, -0.5)]
+    b = [shapely.box(100.0, 1.0, 100.4, 1.3)]
+
+    def build(codes, shapes, groups):
+        prepared = np.array(shapes, dtype=object)
+        metric = gpd.GeoSeries(prepared, crs=4326).to_crs(crs).values
+        files = build_topologies(
+            codes, codes, prepared, crs, metric, metric, np.zeros(len(codes)), 500.0, TopologySettings(), groups
+        )
+        return {entry.key: data for entry, data in files}
+
+    alone = build(["62.01", "62.02"], a, {})
+    together = build(
+        ["13.01", "62.01", "62.02"], b + a, {"kalimantan": ("62",), "sumatera": ("13",), "x": ("13", "62")}
+    )
+    assert sorted(together) == ["13", "62", "overview", "overview-kalimantan", "overview-sumatera"]
+    assert together["overview-kalimantan"] == alone["overview"] and together["62"] == alone["62"]
 
 
 def test_a_build_that_moves_outlines_too_far_fails_with_the_district(source, boundaries):

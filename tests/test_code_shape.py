@@ -1,0 +1,67 @@
+"""The shape the code keeps (issue 21): short views, modules of one capability, each rule and constant once."""
+
+import ast
+import re
+from pathlib import Path
+
+from app import ROOT
+
+SOURCES = [p for folder in ("geo", "layers", "web", "scripts") for p in sorted((ROOT / folder).rglob("*.py"))] + [
+    ROOT / "app.py"
+]
+MAX_VIEW_LINES = 25
+MAX_MODULE_LINES = 520  # "about 500": a module over it holds more than one capability
+
+
+def view_functions(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef):
+            routes = [
+                d
+                for d in node.decorator_list
+                if isinstance(d, ast.Call) and getattr(d.func, "attr", "") in ("get", "post", "put", "delete", "route")
+            ]
+            if routes:
+                yield node
+
+
+def test_no_view_function_is_longer_than_25_lines():
+    long = [
+        f"{p.relative_to(ROOT)}:{node.name} {node.end_lineno - node.lineno + 1}"
+        for p in SOURCES
+        if p.parent.name == "web"
+        for node in view_functions(p)
+        if node.end_lineno - node.lineno + 1 > MAX_VIEW_LINES
+    ]
+    assert not long
+    assert sum(1 for p in SOURCES if p.parent.name == "web" for _ in view_functions(p)) > 40  # the walk finds views
+
+
+def test_no_module_outside_the_tests_is_much_over_500_lines():
+    lines = {p.relative_to(ROOT).as_posix(): len(p.read_text(encoding="utf-8").splitlines()) for p in SOURCES}
+    assert not {name: n for name, n in lines.items() if n > MAX_MODULE_LINES}
+
+
+def definitions(pattern: str) -> list[str]:
+    found = []
+    for p in SOURCES:
+        for number, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(pattern, line):
+                found.append(f"{p.relative_to(ROOT)}:{number}")
+    return found
+
+
+def test_each_rule_and_constant_is_defined_once():
+    """Each of these was once written in two or more places that could drift apart."""
+    assert definitions(r"^COMPLETE_SHARE = ") == ["geo/rules.py:9"]
+    assert definitions(r"\bcoverage_pct\"\]\S* - \S*previous_coverage_pct") == []  # the change: geo.rules
+    assert len(definitions(r"\(MAIN_SERIES, SAMPLE_SERIES\)|\[MAIN_SERIES, SAMPLE_SERIES\]")) == 0
+    assert definitions(r"^(SERIES|LAYERS|DEFAULT_VIEW)(_LABELS)? = ") == [
+        "web/query.py:21",
+        "web/query.py:22",
+        "web/query.py:23",
+        "web/query.py:24",
+        "web/query.py:26",
+    ]
+    # The coverage levels are named through web.query.DEFAULT_VIEW in the web layer, not by their key again.
+    assert [d for d in definitions(r"schemes\[\"cakupan\"\]") if d.startswith("web/")] == []
