@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from geo.history import audit
+from geo.audit import audit
 from geo.store import Base
 
 ROLES = ("viewer", "editor", "admin")

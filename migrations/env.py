@@ -3,6 +3,7 @@
 from alembic import context
 
 import geo.accounts  # noqa: F401 - registers its tables on Base.metadata
+import geo.audit  # noqa: F401
 import geo.history  # noqa: F401
 from geo.store import Base
 

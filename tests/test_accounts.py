@@ -10,7 +10,7 @@ import pytest
 
 from app import ConfigError, check_secret, create_app
 from geo.accounts import AccountError, check_password, check_strength, create_user, normal_name
-from geo.history import audit_log
+from geo.audit import audit_log
 from tests.databases import make_app
 from web.resources import get_resources
 

@@ -17,18 +17,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from geo.accounts import check_password, end_sessions, record_sign_in
+from geo.audit import AuditFilter, AuditFilterError, audit_choices, audit_events
 from geo.codes import BPS, KEMENDAGRI, SYSTEM_LABELS
 from geo.columns import ColumnChoiceError, field_of_label, parse_choices
 from geo.coverage import CoverageFileError, check_as_of, check_period, problems_by_row
 from geo.history import (
-    AuditFilter,
-    AuditFilterError,
     HistoryError,
     Upload,
     VersionChange,
     analyse_upload,
-    audit_choices,
-    audit_events,
     draft_diff,
     draft_province_row_as_district,
     edit_draft,

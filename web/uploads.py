@@ -12,16 +12,14 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request
 
 from geo.accounts import Account, account_for_token
+from geo.audit import AuditFilter, AuditFilterError, audit_log
 from geo.codes import CODE_SYSTEMS
 from geo.columns import ColumnChoiceError, find_column, parse_choices
 from geo.coverage import CoverageFileError, ImportReport
 from geo.history import (
-    AuditFilter,
-    AuditFilterError,
     HistoryError,
     Upload,
     analyse_upload,
-    audit_log,
     draft_diff,
     list_versions,
     publish_draft,
