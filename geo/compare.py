@@ -185,6 +185,7 @@ def province_values(joined: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
                 "target_pct": figure["target_pct"],
                 "source": figure["source"],
                 "as_of": figure["as_of"],
+                "target_year": figure.get("target_year"),
                 "basis": PUBLISHED,
                 "share": None,
             }
@@ -199,6 +200,7 @@ def province_values(joined: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
             "target_pct": None,
             "source": None,
             "as_of": None,
+            "target_year": None,  # Σ participants ÷ Σ employed has no target
             "basis": FROM_DISTRICTS if complete else INCOMPLETE,
             "share": share,
         }
@@ -240,6 +242,8 @@ def province_frame(
     )
     for column in ("participants", "workers", "coverage_pct", "target_pct", "source", "as_of", "basis", "share"):
         result[column] = code.map(values[column]).values
+    years = code.map(values["target_year"])
+    result["target_year"] = years.astype(object).where(years.notna(), None).values
     for column in ("participants", "workers"):
         result[column] = result[column].astype("Int64")
     result["gap_pct"] = gap_to_target(result["coverage_pct"], result["target_pct"])
@@ -254,7 +258,6 @@ def province_frame(
         result[column] = np.nan
     for column in ("level", "fill", "rank"):
         result[column] = None
-    result["target_year"] = None  # province figures keep no target year yet: their pace assumes December
     return result[OUTPUT_COLUMNS + ["basis", "share", "geometry"]]
 
 

@@ -123,6 +123,9 @@ def read_province_figures_file(path: Path, province_names: dict[str, str]) -> pd
             "target_pct": number("target").astype(float),
             "source": raw["sumber"],
             "as_of": raw["tanggal"].replace("", None),
+            # The year a target is for, where the file has the column (the curated file says none yet: December
+            # of the figure's own year is assumed, and said so).
+            "target_year": raw["tahun_target"].replace("", None) if "tahun_target" in raw else None,
         }
     )
     return frame[PROVINCE_COLUMNS]

@@ -56,6 +56,7 @@ STORED_COLUMNS = RECORD_COLUMNS + SEGMENT_COLUMNS + [DENOMINATOR, TARGET_YEAR]
 # A merge copies the untouched districts' records with their origin, so provenance survives later publishes.
 ORIGIN_COLUMNS = ["origin_dataset_id", "origin_draft_id"]
 PROVINCE_COLUMNS = ["code", "name", "participants", "workers", "coverage_pct", "target_pct", "source", "as_of"]
+PROVINCE_COLUMNS.append(TARGET_YEAR)  # the year a province's target is for, when said (migration 0008)
 
 
 class StoreError(Exception):
@@ -139,6 +140,7 @@ class ProvinceFigure(Base):
     target_pct: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str] = mapped_column(Text)
     as_of: Mapped[str | None] = mapped_column(String(80))
+    target_year: Mapped[str | None] = mapped_column(String(4))  # migration 0008_province_target_year
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (Index("one_province_figure", "series", "period", "code", unique=True),)
 
@@ -434,7 +436,7 @@ def replace_province_figures(engine: Engine, series: str, period: str, figures: 
         raise ValueError("figures hold a province twice")
     wanted = figures[PROVINCE_COLUMNS].astype(object).where(figures[PROVINCE_COLUMNS].notna(), None)
     rows = [
-        {c: _fit(_canonical(row[c]), {"name": 100, "as_of": 80}.get(c)) for c in PROVINCE_COLUMNS}
+        {c: _fit(_canonical(row[c]), {"name": 100, "as_of": 80, TARGET_YEAR: 4}.get(c)) for c in PROVINCE_COLUMNS}
         for row in wanted.to_dict("records")
     ]
 

@@ -139,7 +139,8 @@ def provinces():
 
 
 def figures(*rows):
-    return pd.DataFrame(rows, columns=PROVINCE_COLUMNS)
+    """Province figures as the store gives them; a row without its last column (target_year) says no year."""
+    return pd.DataFrame([(*row, None)[: len(PROVINCE_COLUMNS)] for row in rows], columns=PROVINCE_COLUMNS)
 
 
 def province_layer(now=NOW, published=None, previous=None):

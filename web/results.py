@@ -283,7 +283,7 @@ def with_province_pace(
     """The province layer with each province's pace (geo.pace) from its own value in every live period: its
     published figure, or Σ participants ÷ Σ employed of its districts where they hold ≥ 80% of its employed (the
     value the province layer shows for that period, geo.compare.province_frame); the same rule as a district's."""
-    current = provinces.loc[provinces["coverage_pct"].notna(), ["code", "coverage_pct", "target_pct"]]
+    current = provinces.loc[provinces["coverage_pct"].notna(), ["code", "coverage_pct", "target_pct", "target_year"]]
     current = current.assign(period=dataset.period)
     paths = province_paths(resources, query.series, districts)
     return with_track(provinces, paces_of(paths, current, pace_rule(resources)))
