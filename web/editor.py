@@ -9,21 +9,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from sqlalchemy.exc import DBAPIError
-from wtforms import PasswordField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from geo.accounts import check_password, end_sessions, record_sign_in
 from geo.audit import AuditFilter, AuditFilterError, audit_choices, audit_events
-from geo.codes import BPS, KEMENDAGRI, SYSTEM_LABELS
-from geo.columns import ColumnChoiceError, field_of_label, parse_choices
-from geo.coverage import CoverageFileError, check_as_of, check_period, problems_by_row
+from geo.codes import SYSTEM_LABELS
+from geo.columns import ColumnChoiceError, field_of_label
+from geo.coverage import CoverageFileError, problems_by_row
 from geo.history import (
     HistoryError,
-    Upload,
     VersionChange,
     analyse_upload,
     draft_diff,
@@ -51,58 +45,11 @@ from geo.numbers import format_period as period_words
 from geo.store import MAIN_SERIES, read_records
 from web.auth import SessionUser, admin_required, editor_required, same_site_path
 from web.csvfile import csv_response
+from web.forms import LoginForm, UploadForm
 from web.resources import Resources, current_index, get_resources
 from web.security import MAX_ID
 
 bp = Blueprint("editor", __name__)
-
-
-class LoginForm(FlaskForm):
-    name = StringField("Nama akun", validators=[DataRequired()])
-    password = PasswordField("Kata sandi", validators=[DataRequired()])
-
-
-def _checked_by(check):
-    """A WTForms validator from one of geo.coverage's checks, so the form refuses what the API and CLI refuse."""
-
-    def validate(form, field) -> None:
-        if field.data and field.data.strip():
-            try:
-                field.data = check(field.data)
-            except ValueError as error:
-                raise ValidationError(str(error)) from error
-
-    return validate
-
-
-class UploadForm(FlaskForm):
-    file = FileField("Berkas CSV atau XLSX", validators=[FileRequired("Pilih berkas dulu.")])
-    period = StringField("Periode (TTTT-BB)", validators=[Optional(), _checked_by(check_period)])
-    source = StringField(
-        "Sumber data (mis. BPJS Ketenagakerjaan Kanwil Kalimantan)", validators=[Optional(), Length(max=500)]
-    )
-    as_of = StringField("Tanggal data (mis. 2025-10-31)", validators=[Optional(), _checked_by(check_as_of)])
-    sheet = StringField("Lembar XLSX (nama atau nomor; kosongkan untuk tabel pertama)", validators=[Optional()])
-    kode = SelectField(
-        "Sistem kode di kolom kode",
-        choices=[
-            SelectChoice("", "otomatis (dari judul kolom atau kodenya)"),
-            SelectChoice(BPS, "kode BPS (6211)"),
-            SelectChoice(KEMENDAGRI, "kode Kemendagri (62.11)"),
-        ],
-        default="",
-        validators=[Optional()],
-    )
-    kolom = TextAreaField(
-        "Peta kolom (opsional, satu per baris: BIDANG=KOLOM, mis. target=Target (%))",
-        validators=[Optional(), Length(max=2000)],
-    )
-
-    def validate_kolom(self, field) -> None:
-        try:
-            parse_choices((field.data or "").splitlines())
-        except ColumnChoiceError as error:
-            raise ValidationError(str(error)) from error
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -155,17 +102,7 @@ def upload():
     form = UploadForm()
     if not form.validate_on_submit():
         return render_template("upload.html", form=form), (400 if request.method == "POST" else 200)
-    file = form.file.data
-    sent = Upload(
-        file.read(),
-        file.filename,
-        form.period.data,
-        form.sheet.data,
-        form.source.data,
-        form.as_of.data,
-        code_system=form.kode.data or None,
-        columns=parse_choices((form.kolom.data or "").splitlines()),
-    )
+    sent = form.upload()
     resources = get_resources()
     try:
         report = analyse_upload(resources.engine, current_index(), sent)
@@ -177,7 +114,7 @@ def upload():
             flash(problem.message)
         return render_template("upload.html", form=form), 400
     draft = save_draft(
-        resources.engine, series=MAIN_SERIES, file_name=file.filename, actor=current_user.account.name, report=report
+        resources.engine, series=MAIN_SERIES, file_name=sent.filename, actor=current_user.account.name, report=report
     )
     return redirect(url_for("editor.review", draft_id=draft))
 
