@@ -17,21 +17,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from geo.audit import audit
-from geo.columns import FIELD_LABELS
-from geo.coverage import (
-    CoverageFileError,
-    ImportReport,
-    ReportEditError,
-    analyse_file,
-    credit_sources,
-    drop_row,
-    match_row,
-    province_row_as_district,
-    remap_columns,
-    scale_fractions,
-    set_provenance,
-    validate_report,
-)
 from geo.matching import DistrictIndex
 from geo.periods import PeriodDiff, diff_records, merge_records
 from geo.store import (
@@ -49,6 +34,21 @@ from geo.store import (
     read_records,
     records_in,
     write_with_retry,
+)
+from geo.uploads import (
+    FIELD_LABELS,
+    CoverageFileError,
+    ImportReport,
+    ReportEditError,
+    analyse_file,
+    credit_sources,
+    drop_row,
+    match_row,
+    province_row_as_district,
+    remap_columns,
+    scale_fractions,
+    set_provenance,
+    validate_report,
 )
 
 
@@ -265,7 +265,7 @@ def remap_draft(
     """Give columns of a draft a field (or mark them not needed) and analyse the draft again with the new map.
 
     The upload's period, source, date and code system stay; rows dropped and rows matched by hand are dropped
-    and matched again where they still can be (geo.coverage.remap_columns).
+    and matched again where they still can be (geo.uploads.edit.remap_columns).
     """
     with Session(engine) as session:
         draft = session.get(Draft, draft_id)
@@ -315,7 +315,7 @@ def merge_version(
     draft_id: int | None = None,
 ) -> tuple[Dataset, PeriodDiff]:
     """Add a version of (series, period): `incoming` merged into the live version, or replacing it. Without a
-    title, the version is credited to the sources of its merged figures (geo.coverage.credit_sources)."""
+    title, the version is credited to the sources of its merged figures (geo.uploads.report.credit_sources)."""
     # Read the live version after taking the period's lock, in this transaction: a merge racing another
     # publish of the period either sees its version or fails on the version number and is retried.
     lock_period(session, series, period)

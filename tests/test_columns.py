@@ -9,18 +9,21 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from geo.columns import (
+from geo.history import HistoryError, Upload, analyse_upload, publish_draft, read_draft, remap_draft, save_draft
+from geo.store import MAIN_SERIES, read_records
+from geo.uploads import (
     ColumnChoiceError,
+    CoverageFileError,
+    ImportReport,
+    Kind,
     Unused,
+    analyse_file,
     find_column,
     header_words,
     map_columns,
     parse_choice,
     recognise_header,
 )
-from geo.coverage import CoverageFileError, ImportReport, Kind, analyse_file
-from geo.history import HistoryError, Upload, analyse_upload, publish_draft, read_draft, remap_draft, save_draft
-from geo.store import MAIN_SERIES, read_records
 from tests.databases import BOTH_DATABASES
 from tests.test_editor import PASSWORD, csrf, sign_in
 from tests.test_uploads import auth, tokens  # noqa: F401 - tokens is a fixture

@@ -14,8 +14,6 @@ from flask import Blueprint, g, jsonify, request
 from geo.accounts import Account, account_for_token
 from geo.audit import AuditFilter, AuditFilterError, audit_log
 from geo.codes import CODE_SYSTEMS
-from geo.columns import ColumnChoiceError, find_column, parse_choices
-from geo.coverage import CoverageFileError, ImportReport
 from geo.history import (
     HistoryError,
     Upload,
@@ -31,6 +29,7 @@ from geo.history import (
 )
 from geo.history import version_diff as diff_versions
 from geo.store import MAIN_SERIES, SAMPLE_SERIES, DatasetInfo
+from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, find_column, parse_choices
 from web.resources import current_index, get_resources
 
 bp = Blueprint("uploads", __name__, url_prefix="/api")
