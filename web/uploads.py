@@ -16,6 +16,7 @@ from geo.audit import AuditFilter, AuditFilterError, audit_log
 from geo.codes import CODE_SYSTEMS
 from geo.history import (
     HistoryError,
+    NotFound,
     Upload,
     analyse_upload,
     draft_diff,
@@ -33,6 +34,11 @@ from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, find
 from web.resources import current_index, get_resources
 
 bp = Blueprint("uploads", __name__, url_prefix="/api")
+
+
+def _history_status(error: HistoryError) -> int:
+    """404 for a draft or version that does not exist (geo.history.NotFound), 400 for one that cannot be used."""
+    return 404 if isinstance(error, NotFound) else 400
 
 
 def _error(status: int, message: str, errors: list | None = None):
@@ -163,8 +169,7 @@ def publish(draft_id: int):
     try:
         info = publish_draft(get_resources().engine, draft_id, _actor(), replace=_replace())
     except HistoryError as error:
-        status = 404 if "tidak ada" in str(error) else 400
-        return _error(status, str(error))
+        return _error(_history_status(error), str(error))
     return jsonify({"dataset_id": info.id, "period": info.period, "version": info.version}), 201
 
 
