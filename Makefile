@@ -35,9 +35,10 @@ test: setup
 	bash scripts/system-deps.sh
 	$(BIN)/pytest
 
-# The inner loop: everything but the browser, PostgreSQL, gunicorn and LibreOffice tests (marked slow in tests/conftest.py).
+# The inner loop: everything but the browser, PostgreSQL, gunicorn and LibreOffice tests (marked slow in tests/conftest.py),
+# on every core (pytest-xdist; each process keeps its own databases and instance folder).
 test-fast: setup
-	$(BIN)/pytest -m "not slow"
+	$(BIN)/pytest -m "not slow" -n auto
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

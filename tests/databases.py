@@ -29,8 +29,14 @@ MISSING = (
 )
 
 
+# Test apps keep their instance files (the export slots' lock files) apart from the real instance folder and from
+# the other processes of a parallel run (pytest -n), whose exports would otherwise take each other's slots.
+INSTANCE = Path(tempfile.mkdtemp(prefix="peta-test-instance-"))
+
+
 def make_app(database_url: str, boundaries_dir: Path, load_samples: bool = True):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "BOUNDARIES_DIR": str(boundaries_dir)})
+    config = {"TESTING": True, "DATABASE_URL": database_url, "BOUNDARIES_DIR": str(boundaries_dir)}
+    app = create_app(config, instance_path=INSTANCE)
     if load_samples:
         result = app.test_cli_runner().invoke(args=["coverage", "load-samples"])
         assert result.exit_code == 0, result.output
