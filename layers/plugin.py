@@ -34,7 +34,7 @@ from geo.compact import encode_compact, script_body
 from geo.levels import Scheme
 from geo.topology import grid_transform, quantized_topology
 from layers.assets import bundle_text
-from layers.choropleth import TooltipLabels, fill_of, label_anchors, label_points, short_name, tooltips
+from layers.choropleth import MapLabel, TooltipLabels, anchored_labels, fill_of, label_anchors, short_name, tooltips
 from layers.legend import format_value
 
 # The no-data pattern (grey diagonal hatching) and the data-lama one (a darker cross-hatch), referenced by the
@@ -203,62 +203,111 @@ class PetaMap(folium.Map):
 
 
 class Labels(MacroElement):
-    """Permanent text labels, set with textContent; a label that would overlap one placed before it hides.
+    """Permanent labels (name over value), set with textContent; each takes the first of its places
+    (layers.choropleth.MapLabel, all inside its own unit) where it meets no label placed before it, no overlay of
+    the map (legend, tools, slider, scale) and stays in the frame, and hides when none is free.
 
-    Labels come in priority order (largest district first), so small districts that do not fit are left
-    to their tooltip, and reappear when zooming in gives them room.
+    Labels come in priority order (the capital, then districts with data, larger first), so small districts that
+    do not fit are left to their tooltip, and reappear when zooming in gives them room. The first label (a
+    province map's capital) is shown even when only an overlay is in its way.
     """
 
     _template = Template(
         """{% macro script(this, kwargs) %}
         (function () {
             var map = {{ this._parent.get_name() }};
-            var tips = {{ this.labels|tojson }}.map(function (l) {
+            var labels = {{ this.labels|tojson }};
+            var OVERLAYS = [".legend", ".map-tools", ".stage-tools", ".timeline", ".leaflet-control-scale",
+                ".leaflet-control-attribution"].join(", ");
+            function write(el, l) {
+                el.textContent = "";
+                var name = el.appendChild(document.createElement("span"));
+                name.className = "peta-label-name";
+                name.textContent = l.name;
+                if (l.value) {
+                    el.appendChild(document.createTextNode(" "));  // the label's text reads "name value"
+                    var value = el.appendChild(document.createElement("span"));
+                    value.className = "peta-label-value";
+                    value.textContent = l.value;
+                }
+            }
+            var current = labels.map(function () { return 0; });
+            var tips = labels.map(function (l) {
                 var el = document.createElement("span");
-                el.textContent = l[2];
+                el.setAttribute("data-code", l.code);  // the unit it names (the tests check it stands on it)
+                write(el, l);
                 return L.tooltip({permanent: true, direction: "center", className: "peta-label", interactive: false})
-                    .setLatLng([l[0], l[1]]).setContent(el).addTo(map);
+                    .setLatLng(l.at[0]).setContent(el).addTo(map);
             });
+            function meets(a, b) {
+                return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+            }
             function declutter() {
                 // Read every box first, then write: a style change between two reads would force the browser
                 // to lay the page out again for every label.
+                var frame = map.getContainer().getBoundingClientRect();
+                var overlays = Array.prototype.filter.call(
+                    map.getContainer().parentNode.querySelectorAll(OVERLAYS), function (o) { return o.offsetWidth; }
+                ).map(function (o) { return o.getBoundingClientRect(); });
                 var elements = tips.map(function (tip) { return tip.getElement(); });
                 var boxes = elements.map(function (el) { return el ? el.getBoundingClientRect() : null; });
                 var placed = [];
-                var hidden = boxes.map(function (r) {
-                    if (!r) { return true; }
-                    var hit = placed.some(function (p) {
-                        return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
-                    });
-                    if (!hit) { placed.push(r); }
-                    return hit;
+                var chosen = boxes.map(function (r, i) {
+                    if (!r || !r.width) { return -1; }
+                    var now = map.latLngToContainerPoint(labels[i].at[current[i]]);
+                    var boxAt = function (k) {
+                        var p = map.latLngToContainerPoint(labels[i].at[k]);
+                        return {left: r.left + p.x - now.x, right: r.right + p.x - now.x,
+                                top: r.top + p.y - now.y, bottom: r.bottom + p.y - now.y};
+                    };
+                    var free = function (b) {
+                        return b.left >= frame.left && b.right <= frame.right && b.top >= frame.top
+                            && b.bottom <= frame.bottom && !overlays.some(function (o) { return meets(b, o); })
+                            && !placed.some(function (q) { return meets(b, q); });
+                    };
+                    for (var k = 0; k < labels[i].at.length; k++) {
+                        var b = boxAt(k);
+                        if (free(b)) { placed.push(b); return k; }
+                    }
+                    if (i === 0) { placed.push(boxAt(0)); return 0; }  // the capital: only an overlay was in its way
+                    return -1;
                 });
                 elements.forEach(function (el, i) {
-                    if (el) { el.style.visibility = hidden[i] ? "hidden" : "visible"; }
+                    if (!el) { return; }
+                    if (chosen[i] >= 0 && chosen[i] !== current[i]) {
+                        current[i] = chosen[i];
+                        tips[i].setLatLng(labels[i].at[chosen[i]]);
+                    }
+                    el.style.visibility = chosen[i] < 0 ? "hidden" : "visible";
                 });
             }
-            map.on("zoomend moveend resize", declutter);
-            document.addEventListener("peta:relayout", declutter);  // high contrast: larger labels
-            map.whenReady(declutter);
-            // Another period's values (the time slider) bring new texts for the same places.
-            map.petaRelabel = function (labels) {
-                var texts = {};
-                labels.forEach(function (l) { texts[l[0].toFixed(4) + "," + l[1].toFixed(4)] = l[2]; });
-                tips.forEach(function (tip) {
-                    var at = tip.getLatLng();
-                    var text = texts[at.lat.toFixed(4) + "," + at.lng.toFixed(4)];
-                    if (text !== undefined && tip.getElement()) { tip.getElement().firstChild.textContent = text; }
-                });
+            // A label whose size changed (high contrast, another text) is centred on its place again before it is
+            // measured: Leaflet keeps the offset of the size it had.
+            function resize() {
+                tips.forEach(function (tip) { if (tip.getElement()) { tip.update(); } });
                 declutter();
+            }
+            map.on("zoomend moveend resize", declutter);
+            document.addEventListener("peta:relayout", resize);  // high contrast: larger labels
+            map.whenReady(declutter);
+            // Another period's values (the time slider) bring new texts for the same units.
+            map.petaRelabel = function (next) {
+                var byCode = {};
+                next.forEach(function (l) { byCode[l.code] = l; });
+                tips.forEach(function (tip, i) {
+                    var l = byCode[labels[i].code];
+                    if (l && tip.getElement()) { write(tip.getElement().firstChild, l); }
+                });
+                resize();
             };
         })();
         {% endmacro %}"""
     )
 
-    def __init__(self, labels: list[tuple[float, float, str]]):
+    def __init__(self, labels: list[MapLabel]):
         super().__init__()
         self._name = "Labels"
-        self.labels = [list(label) for label in labels]
+        self.labels = [label.as_json() for label in labels]
 
 
 class ScaleBar(MacroElement):
@@ -290,7 +339,7 @@ def build_map(
     choropleth: PetaChoropleth,
     *,
     attribution: str,
-    place_labels: list[tuple[float, float, str]],
+    labels: list[MapLabel],
     tile_url: str | None = None,
     ids: str = "peta",
 ) -> folium.Map:
@@ -302,7 +351,7 @@ def build_map(
     if tile_url:
         folium.TileLayer(tile_url, attr=" ", name="basemap").add_to(fmap)
     choropleth.add_to(fmap)
-    Labels(place_labels).add_to(fmap)
+    Labels(labels).add_to(fmap)
     Attribution(attribution).add_to(fmap)
     stable_ids(fmap, ids)
     return fmap
@@ -323,13 +372,12 @@ def choropleth_map(
         code: {"level": level, "fill": fill_of(level, fill), "tip": tip.as_json()}
         for code, level, fill, tip in zip(joined["code"], joined["level"], joined["fill"], tips, strict=True)
     }
-    texts = [
-        f"{short_name(name)} {format_value(value, scheme, locale)}".strip()
-        for name, value in zip(joined["name"], joined[scheme.value], strict=True)
-    ]
+    names = [short_name(name) for name in joined["name"]]
+    shown = [format_value(value, scheme, locale) for value in joined[scheme.value]]
     choropleth = PetaChoropleth(Geometry.of_frame(joined), {"features": values}, tuple(joined.total_bounds))
-    place = label_points(label_anchors(joined, first=joined[scheme.value].notna().tolist()), texts)
-    return build_map(choropleth, attribution=attribution, place_labels=place)
+    anchors = label_anchors(joined, first=joined[scheme.value].notna().tolist())
+    labels = anchored_labels(anchors, joined["code"].astype(str).tolist(), names, shown)
+    return build_map(choropleth, attribution=attribution, labels=labels)
 
 
 def stable_ids(element: Element, prefix: str) -> None:
