@@ -231,7 +231,7 @@ class Labels(MacroElement):
                     value.textContent = l.value;
                 }
             }
-            var current = labels.map(function () { return 0; });
+            var current = labels.map(function () { return {k: 0, dx: 0, dy: 0}; });
             var tips = labels.map(function (l) {
                 var el = document.createElement("span");
                 el.setAttribute("data-code", l.code);  // the unit it names (the tests check it stands on it)
@@ -239,8 +239,22 @@ class Labels(MacroElement):
                 return L.tooltip({permanent: true, direction: "center", className: "peta-label", interactive: false})
                     .setLatLng(l.at[0]).setContent(el).addTo(map);
             });
+            var leaders = L.layerGroup().addTo(map);
             function meets(a, b) {
                 return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+            }
+            // Beside its district, over the sea, with a line to its place: where a label goes when no place inside
+            // is free (distances in px from the place to the label's nearer edge, then eight directions).
+            var REACH = [24, 56, 96, 144, 200, 260];
+            var WAYS = [[1, 0], [-1, 0], [1, -0.4], [-1, -0.4], [1, 0.4], [-1, 0.4], [0.7, -0.7], [-0.7, -0.7], [0.7, 0.7],
+                [-0.7, 0.7], [0, -1], [0, 1]];
+            function onLand(b) {
+                var points = [[(b.left + b.right) / 2, (b.top + b.bottom) / 2], [b.left + 2, b.top + 2],
+                    [b.right - 2, b.top + 2], [b.left + 2, b.bottom - 2], [b.right - 2, b.bottom - 2]];
+                return points.some(function (p) {
+                    var hit = document.elementFromPoint(p[0], p[1]);
+                    return hit && hit.classList && hit.classList.contains("leaflet-interactive");
+                });
             }
             function declutter() {
                 // Read every box first, then write: a style change between two reads would force the browser
@@ -252,33 +266,77 @@ class Labels(MacroElement):
                 var elements = tips.map(function (tip) { return tip.getElement(); });
                 var boxes = elements.map(function (el) { return el ? el.getBoundingClientRect() : null; });
                 var placed = [];
-                var chosen = boxes.map(function (r, i) {
-                    if (!r || !r.width) { return -1; }
-                    var now = map.latLngToContainerPoint(labels[i].at[current[i]]);
-                    var boxAt = function (k) {
-                        var p = map.latLngToContainerPoint(labels[i].at[k]);
-                        return {left: r.left + p.x - now.x, right: r.right + p.x - now.x,
-                                top: r.top + p.y - now.y, bottom: r.bottom + p.y - now.y};
-                    };
-                    var free = function (b) {
-                        return b.left >= frame.left && b.right <= frame.right && b.top >= frame.top
-                            && b.bottom <= frame.bottom && !overlays.some(function (o) { return meets(b, o); })
-                            && !placed.some(function (q) { return meets(b, q); });
-                    };
-                    for (var k = 0; k < labels[i].at.length; k++) {
-                        var b = boxAt(k);
-                        if (free(b)) { placed.push(b); return k; }
+                var free = function (b) {
+                    return b.left >= frame.left && b.right <= frame.right && b.top >= frame.top
+                        && b.bottom <= frame.bottom && !overlays.some(function (o) { return meets(b, o); })
+                        && !placed.some(function (q) { return meets(b, q); });
+                };
+                // A leader line may not run through a label already placed (checked every 4 px along it).
+                var crosses = function (a, b) {
+                    var steps = Math.ceil(Math.hypot(b[0] - a.x, b[1] - a.y) / 4);
+                    for (var t = 1; t < steps; t++) {
+                        var x = a.x + (b[0] - a.x) * t / steps, y = a.y + (b[1] - a.y) * t / steps;
+                        if (placed.some(function (q) { return x > q.left && x < q.right && y > q.top && y < q.bottom; })) {
+                            return true;
+                        }
                     }
-                    if (i === 0) { placed.push(boxAt(0)); return 0; }  // the capital: only an overlay was in its way
-                    return -1;
+                    return false;
+                };
+                // Where the box of label i would be with its centre at place k, shifted by (dx, dy) px.
+                var boxAt = function (i, k, dx, dy) {
+                    var r = boxes[i], c = current[i];
+                    var now = map.latLngToContainerPoint(labels[i].at[c.k]);
+                    var p = map.latLngToContainerPoint(labels[i].at[k]);
+                    var x = p.x - now.x + dx - c.dx, y = p.y - now.y + dy - c.dy;
+                    return {left: r.left + x, right: r.right + x, top: r.top + y, bottom: r.bottom + y};
+                };
+                var chosen = boxes.map(function (r, i) {
+                    if (!r || !r.width) { return null; }
+                    for (var k = 0; k < labels[i].at.length; k++) {
+                        var b = boxAt(i, k, 0, 0);
+                        if (free(b)) { placed.push(b); return {k: k, dx: 0, dy: 0}; }
+                    }
+                    return null;
                 });
+                // Beside the districts only as many as it takes to name half of them: every line costs attention.
+                var shown = chosen.filter(Boolean).length;
+                chosen = chosen.map(function (choice, i) {
+                    var r = boxes[i];
+                    if (choice || !r || !r.width || (i > 0 && shown * 2 >= labels.length)) { return choice; }
+                    var from = map.latLngToContainerPoint(labels[i].at[0]).add([frame.left, frame.top]);
+                    for (var d = 0; d < REACH.length; d++) {
+                        for (var w = 0; w < WAYS.length; w++) {
+                            var dx = WAYS[w][0] * (r.width / 2 + REACH[d]), dy = WAYS[w][1] * (r.height / 2 + REACH[d]);
+                            var b = boxAt(i, 0, dx, dy);
+                            var end = [Math.max(b.left, Math.min(from.x, b.right)), Math.max(b.top, Math.min(from.y, b.bottom))];
+                            if (free(b) && !onLand(b) && !crosses(from, end)) {
+                                placed.push(b);
+                                shown += 1;
+                                return {k: 0, dx: dx, dy: dy, end: end};
+                            }
+                        }
+                    }
+                    if (i === 0) { placed.push(boxAt(i, 0, 0, 0)); return {k: 0, dx: 0, dy: 0}; }  // the capital
+                    return null;
+                });
+                leaders.clearLayers();
                 elements.forEach(function (el, i) {
                     if (!el) { return; }
-                    if (chosen[i] >= 0 && chosen[i] !== current[i]) {
-                        current[i] = chosen[i];
-                        tips[i].setLatLng(labels[i].at[chosen[i]]);
+                    var choice = chosen[i], c = current[i];
+                    if (choice && (choice.k !== c.k || choice.dx !== c.dx || choice.dy !== c.dy)) {
+                        current[i] = {k: choice.k, dx: choice.dx, dy: choice.dy};
+                        tips[i].options.offset = L.point(choice.dx, choice.dy);
+                        tips[i].setLatLng(labels[i].at[choice.k]);
                     }
-                    el.style.visibility = chosen[i] < 0 ? "hidden" : "visible";
+                    // A label beside its district says where its line starts (the tests check that is on the district).
+                    el.firstChild.removeAttribute("data-anchor");
+                    if (choice && choice.end) {
+                        el.firstChild.setAttribute("data-anchor", labels[i].at[0].join(","));
+                        var to = L.point(choice.end[0] - frame.left, choice.end[1] - frame.top);
+                        L.polyline([labels[i].at[0], map.containerPointToLatLng(to)],
+                            {className: "peta-leader", interactive: false, weight: 2}).addTo(leaders);
+                    }
+                    el.style.visibility = choice ? "visible" : "hidden";
                 });
             }
             // A label whose size changed (high contrast, another text) is centred on its place again before it is
