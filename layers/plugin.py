@@ -244,10 +244,10 @@ class Labels(MacroElement):
                 return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
             }
             // Beside its district, over the sea, with a line to its place: where a label goes when no place inside
-            // is free (distances in px from the place to the label's nearer edge, then eight directions).
+            // is free (distances in px from the place to the label's nearer edge, then twelve directions).
             var REACH = [24, 56, 96, 144, 200, 260];
-            var WAYS = [[1, 0], [-1, 0], [1, -0.4], [-1, -0.4], [1, 0.4], [-1, 0.4], [0.7, -0.7], [-0.7, -0.7], [0.7, 0.7],
-                [-0.7, 0.7], [0, -1], [0, 1]];
+            var WAYS = [[1, 0], [-1, 0], [1, -0.4], [-1, -0.4], [1, 0.4], [-1, 0.4],
+                [0.7, -0.7], [-0.7, -0.7], [0.7, 0.7], [-0.7, 0.7], [0, -1], [0, 1]];
             function onLand(b) {
                 var points = [[(b.left + b.right) / 2, (b.top + b.bottom) / 2], [b.left + 2, b.top + 2],
                     [b.right - 2, b.top + 2], [b.left + 2, b.bottom - 2], [b.right - 2, b.bottom - 2]];
@@ -271,14 +271,14 @@ class Labels(MacroElement):
                         && b.bottom <= frame.bottom && !overlays.some(function (o) { return meets(b, o); })
                         && !placed.some(function (q) { return meets(b, q); });
                 };
-                // A leader line may not run through a label already placed (checked every 4 px along it).
+                // A leader line may not run through another label set beside (checked every 4 px along it); it may
+                // pass under a label inside a district, whose halo covers it.
                 var crosses = function (a, b) {
                     var steps = Math.ceil(Math.hypot(b[0] - a.x, b[1] - a.y) / 4);
                     for (var t = 1; t < steps; t++) {
                         var x = a.x + (b[0] - a.x) * t / steps, y = a.y + (b[1] - a.y) * t / steps;
-                        if (placed.some(function (q) { return x > q.left && x < q.right && y > q.top && y < q.bottom; })) {
-                            return true;
-                        }
+                        var inside = function (q) { return x > q.left && x < q.right && y > q.top && y < q.bottom; };
+                        if (beside.some(inside)) { return true; }
                     }
                     return false;
                 };
@@ -300,6 +300,7 @@ class Labels(MacroElement):
                 });
                 // Beside the districts only as many as it takes to name half of them: every line costs attention.
                 var shown = chosen.filter(Boolean).length;
+                var beside = [];
                 chosen = chosen.map(function (choice, i) {
                     var r = boxes[i];
                     if (choice || !r || !r.width || (i > 0 && shown * 2 >= labels.length)) { return choice; }
@@ -308,9 +309,11 @@ class Labels(MacroElement):
                         for (var w = 0; w < WAYS.length; w++) {
                             var dx = WAYS[w][0] * (r.width / 2 + REACH[d]), dy = WAYS[w][1] * (r.height / 2 + REACH[d]);
                             var b = boxAt(i, 0, dx, dy);
-                            var end = [Math.max(b.left, Math.min(from.x, b.right)), Math.max(b.top, Math.min(from.y, b.bottom))];
+                            var end = [Math.max(b.left, Math.min(from.x, b.right)),
+                                Math.max(b.top, Math.min(from.y, b.bottom))];
                             if (free(b) && !onLand(b) && !crosses(from, end)) {
                                 placed.push(b);
+                                beside.push(b);
                                 shown += 1;
                                 return {k: 0, dx: dx, dy: dy, end: end};
                             }
