@@ -14,6 +14,7 @@ from geo.join import join_coverage
 from geo.levels import read_schemes
 from geo.numbers import format_count, format_percent
 from geo.samples import synthetic_records
+from layers.choropleth import MapLabel
 from layers.plugin import Geometry, Linked, PetaChoropleth, PetaMap, build_map, choropleth_map, render_components
 from tests.chromium import CHROMIUM, launch_chromium
 
@@ -125,7 +126,7 @@ def test_linked_assets_go_before_the_maps_script_and_the_stylesheet_stays_with_t
     element = PetaChoropleth(
         geometry, "map-values-x", (110, -3, 115, 1), assets=Linked(lambda n: f"/aset/{n}"), fit=False
     )
-    parts = render_components(build_map(element, attribution="a", place_labels=[]))
+    parts = render_components(build_map(element, attribution="a", labels=[]))
     assert parts.links == (
         '<script src="/aset/vendor.js"></script>',
         '<script src="/aset/draw.js"></script>',
@@ -154,7 +155,11 @@ def test_the_element_says_what_it_needs():
 def test_the_same_view_renders_to_the_same_bytes(kalteng):
     def render():
         element = PetaChoropleth(Geometry.of_frame(kalteng), values_of(kalteng), tuple(kalteng.total_bounds))
-        return build_map(element, attribution="a", place_labels=[(0.0, 112.0, "x")], ids="p").get_root().render()
+        return (
+            build_map(element, attribution="a", labels=[MapLabel("62", "x", "", ((0.0, 112.0),))], ids="p")
+            .get_root()
+            .render()
+        )
 
     assert render() == render()
     assert isinstance(PetaMap(), folium.Map)

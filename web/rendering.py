@@ -17,7 +17,7 @@ from geo.latest import STALE_LEVEL
 from geo.numbers import format_period
 from geo.scopes import Scope
 from geo.topology import TopologyRef
-from layers.choropleth import TooltipLabels, fill_of, label_anchors, label_points, short_name, tooltips
+from layers.choropleth import MapLabel, TooltipLabels, anchored_labels, fill_of, label_anchors, short_name, tooltips
 from layers.legend import LegendEntry, format_value, legend_entries
 from layers.navigation import TableTexts, search_terms, table_rows
 from layers.plugin import Geometry, Linked, MapComponents, PetaChoropleth, build_map, render_components
@@ -88,29 +88,33 @@ def tooltip_labels(view: CoverageView) -> TooltipLabels:
     )
 
 
-def place_labels(
-    resources: Resources, view: CoverageView, locale: str, labels: str = "auto"
-) -> list[tuple[float, float, str]]:
-    """Province names on island maps and district names with the value the map is coloured by on a province
+def map_labels(resources: Resources, view: CoverageView, locale: str, labels: str = "auto") -> list[MapLabel]:
+    """Province names on island maps and district names over the value the map is coloured by on a province
     map ("auto"), district labels everywhere ("districts"), or none ("off")."""
     if labels == "off":
         return []
     if view.scope.kind == "province" or labels == "districts":
-        texts = [
-            f"{short_name(name)} {format_value(value, view.scheme, locale)}".strip()
-            for name, value in zip(view.joined["name"], view.joined[view.scheme.value], strict=True)
-        ]
-        return label_points(map_result(view).label_anchors, texts)
+        joined = view.joined
+        names = [short_name(name) for name in joined["name"]]
+        values = [format_value(value, view.scheme, locale) for value in joined[view.scheme.value]]
+        return anchored_labels(map_result(view).label_anchors, joined["code"].astype(str).tolist(), names, values)
     return province_labels(resources, view.scope)
 
 
-def province_labels(resources: Resources, scope: Scope) -> list[tuple[float, float, str]]:
+def place_labels(
+    resources: Resources, view: CoverageView, locale: str, labels: str = "auto"
+) -> list[tuple[float, float, str]]:
+    """The same labels at their first place each, for the static map and the slides: (lat, lon, text)."""
+    return [(*label.places[0], label.text) for label in map_labels(resources, view, locale, labels)]
+
+
+def province_labels(resources: Resources, scope: Scope) -> list[MapLabel]:
     """The province names of an island or full-area map, placed once per scope."""
 
-    def make() -> list[tuple[float, float, str]]:
+    def make() -> list[MapLabel]:
         provinces = resources.boundaries.provinces
         shown = provinces[provinces["kode_prov"].isin(scope.province_codes)]
-        return label_points(label_anchors(shown), shown["provinsi"].tolist())
+        return anchored_labels(label_anchors(shown), shown["kode_prov"].tolist(), shown["provinsi"].tolist())
 
     return resources.cache.get_or_make(("province-labels", scope.slug), make)
 
@@ -172,7 +176,7 @@ def render_map(
     fmap = build_map(
         choropleth,
         attribution=attribution(),
-        place_labels=place_labels(resources, view, locale, labels),
+        labels=map_labels(resources, view, locale, labels),
         tile_url=current_app.config["TILE_URL"] or None,
         ids="peta" + values_id.rsplit("-", 1)[1],  # the view's own names: the same bytes on every worker
     )
@@ -250,7 +254,7 @@ def map_values(resources: Resources, view: CoverageView, table: CoverageView, lo
         "legend": [asdict(entry) for entry in legend],
         "description": describe(view, legend, locale.split("_")[0]),
         "features": features,
-        "labels": place_labels(resources, view, locale, labels),
+        "labels": [label.as_json() for label in map_labels(resources, view, locale, labels)],
         "table": view_table(resources, view, table, locale, features),
     }
 
