@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, func, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from geo.audit import audit
 from geo.matching import DistrictIndex
@@ -143,6 +143,10 @@ def save_draft(engine: Engine, *, series: str, file_name: str, actor: str, repor
             errors=len(report.errors),
         )
         return draft.id
+
+
+# (count, newest id, newest save time) of the saved aliases: see saved_aliases_stamp.
+AliasStamp = tuple[int, int, datetime | None]
 
 
 class SavedAlias(Base):
@@ -300,12 +304,22 @@ def saved_aliases(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["alias", "jenis", "kode"]).assign(catatan="disimpan penyunting")
 
 
-def saved_aliases_stamp(engine: Engine) -> tuple[int, int, int]:
-    """How many aliases were saved, the newest id and a hash of them all: changes whenever any instance
-    saves or removes one (a removed newest id can be reused by SQLite, so count and id alone are not enough)."""
+def saved_aliases_stamp(engine: Engine) -> AliasStamp:
+    """How many aliases are saved, the newest id and when the alias with that id was saved, in one query that
+    reads one row: it changes whenever any instance saves or removes an alias.
+
+    A removal lowers the count. A save raises the newest id, except where SQLite gives the id of a removed newest
+    alias to the next one (PostgreSQL's sequence never reuses an id): then count and id are as before the removal,
+    and the newest id's save time, the new alias's, is what changes. Aliases are never edited in place. Both parts
+    are cheap at any size: count(*) and the row of the highest key come from the table's b-tree (SQLite) or its
+    primary key index, where max(created_at) would read every row.
+    """
+    # count(*) over an alias of the table: SQLite counts its b-tree only when the subquery is its own table
+    count = select(func.count()).select_from(aliased(SavedAlias)).scalar_subquery()
+    query = select(SavedAlias.id, SavedAlias.created_at, count).order_by(SavedAlias.id.desc()).limit(1)
     with Session(engine) as session:
-        rows = session.execute(select(SavedAlias.id, SavedAlias.alias, SavedAlias.kode).order_by(SavedAlias.id)).all()
-    return len(rows), rows[-1][0] if rows else 0, hash(tuple(tuple(row) for row in rows))
+        newest = session.execute(query).first()
+    return (newest[2], newest[0], newest[1]) if newest is not None else (0, 0, None)
 
 
 def merge_version(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from geo.codes import (
@@ -32,6 +32,7 @@ from geo.codes import (
     historic_reading,
     parse_code,
 )
+from geo.fuzzy import FuzzyChoices, prepare_choices, rank_choices
 
 KABUPATEN, KOTA = "Kabupaten", "Kota"
 # Prefixes that say Kabupaten or Kota, longest first: Kodya/Kotamadya (before 1999) and Kotif (kota
@@ -177,10 +178,21 @@ class DistrictIndex:
     outside_choices: dict[str, str] = field(default_factory=dict)  # the same for districts outside the area
     ignored_aliases: list[str] = field(default_factory=list)
     words_of: dict[str, list[str]] = field(default_factory=dict)  # code -> name words, for shortened names
+    # choices and outside_choices prepared for ranking (geo.fuzzy), once per index: build_index makes them
+    prepared: tuple[FuzzyChoices, FuzzyChoices] | None = field(default=None, repr=False)
 
     @property
     def area_provinces(self) -> frozenset[str]:
         return frozenset(self.provinces_of[code] for code in self.in_area)
+
+    def prepared_choices(self) -> tuple[FuzzyChoices, FuzzyChoices]:
+        """The fuzzy choices inside and outside the area, prepared once (geo.fuzzy)."""
+        if self.prepared is None:
+            self.prepared = (
+                prepare_choices(self.choices, self.provinces_of),
+                prepare_choices(self.outside_choices, self.provinces_of),
+            )
+        return self.prepared
 
     def split_year(self, code: str, province: str) -> int | None:
         """The year the district `code` left `province` (a former parent of its province), or None."""
@@ -305,6 +317,7 @@ def build_index(
         index.choices.setdefault(_fuzzy_text(row.alias), row.kode)
     for row in province_aliases.itertuples():
         index.province_keys[_province_key(row.alias)] = row.kode_prov
+    index.prepared_choices()  # prepared here, once per alias version, not on the first unmatched row
     return index
 
 
@@ -437,30 +450,17 @@ def _fuzzy(index: DistrictIndex, text: str, province: ProvinceRef) -> tuple[Sugg
             return ()
         score = round(fuzz.WRatio(_fuzzy_text(text), _fuzzy_text(index.names[fits[0]])), 1)
         return (_suggestion(index, fits[0], jenis_and_words(text)[0], province, score),)
-    choices = {
-        choice: code
-        for choice, code in index.choices.items()
-        if province.code is None or index.provinces_of[code] == province.code
-    }
-    ranked = process.extract(
-        _fuzzy_text(text),
-        list(choices),
-        scorer=fuzz.WRatio,
-        limit=SUGGESTION_LIMIT * 3,
-        score_cutoff=SUGGESTION_CUTOFF,
-    )
+    inside, outside = index.prepared_choices()
+    query = _fuzzy_text(text)
     best: dict[str, float] = {}
-    for choice, score, _ in ranked:
-        code = choices[choice]
+    for code, score in rank_choices(inside, query, province.code, SUGGESTION_LIMIT * 3, SUGGESTION_CUTOFF):
         best[code] = max(best.get(code, 0.0), round(score, 1))
     ordered = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:SUGGESTION_LIMIT]
-    if ordered and province.code is None and index.outside_choices:
+    if ordered and province.code is None and outside.texts:
         # 'Surabya' or 'Banjarnegra' resemble a district outside the area more than any inside: offering the
         # inside one would invite a wrong match (and a wrong alias), so offer nothing.
-        outside = process.extractOne(
-            _fuzzy_text(text), list(index.outside_choices), scorer=fuzz.WRatio, score_cutoff=SUGGESTION_CUTOFF
-        )
-        if outside is not None and outside[1] >= ordered[0][1]:
+        closest = rank_choices(outside, query, None, 1, SUGGESTION_CUTOFF)
+        if closest and closest[0][1] >= ordered[0][1]:
             return ()
     jenis = jenis_and_words(text)[0]
     return tuple(_suggestion(index, code, jenis, province, score) for code, score in ordered)

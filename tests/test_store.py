@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, insert
+from sqlalchemy import create_engine, event, insert
 
+from geo.history import list_saved_aliases, remove_alias, save_alias, saved_aliases_stamp
 from geo.schema import BASELINE, current_revision, head_revision, upgrade
 from geo.store import (
     RECORD_COLUMNS,
@@ -147,3 +148,30 @@ def test_concurrent_publishes_all_land_with_one_live_version(engine):
     assert sorted(outcomes) == [1, 2, 3, 4, 5, 6]
     live = [d for d in live_datasets(engine, "utama") if d.period == "2032-01"]
     assert len(live) == 1 and live[0].version == max(outcomes)
+
+
+def test_the_aliases_stamp_changes_on_every_save_and_removal(engine, database_url):
+    """Save, remove alone, and remove-then-save (SQLite gives the removed newest id to the next alias)."""
+    empty = saved_aliases_stamp(engine)
+    save_alias(engine, "Pulpis", "Kabupaten", "62.11", "uji")
+    save_alias(engine, "Pulpis Raya", "Kabupaten", "62.11", "uji")
+    saved = saved_aliases_stamp(engine)
+    newest = list_saved_aliases(engine)[-1].id
+    remove_alias(engine, newest, "uji")
+    removed = saved_aliases_stamp(engine)
+    save_alias(engine, "Kotim Raya", "Kabupaten", "62.02", "uji")
+    again = saved_aliases_stamp(engine)
+    if database_url.startswith("sqlite"):
+        assert list_saved_aliases(engine)[-1].id == newest  # the id reused: count and newest id as before
+    assert len({empty, saved, removed, again}) == 4
+    assert again == saved_aliases_stamp(engine)  # and stable while nothing changes
+
+
+def test_the_aliases_stamp_is_one_query_reading_no_alias(engine):
+    save_alias(engine, "Pulpis", "Kabupaten", "62.11", "uji")
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    saved_aliases_stamp(engine)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1 and "count(" in selects[0].lower() and "limit" in selects[0].lower()
+    assert "saved_alias.alias" not in selects[0] and "saved_alias.kode" not in selects[0]

@@ -20,7 +20,7 @@ from geo.boundaries import REPORT_FILE, Boundaries, BoundaryError, district_tabl
 from geo.codes import CodeError, read_crosswalk, read_historic_codes
 from geo.compact import TopologyError
 from geo.compare import district_neighbours
-from geo.history import saved_aliases, saved_aliases_stamp
+from geo.history import AliasStamp, saved_aliases, saved_aliases_stamp
 from geo.latest import DEFAULT_WINDOW_MONTHS
 from geo.levels import Scheme, read_schemes
 from geo.matching import DistrictIndex, build_index, read_aliases
@@ -163,7 +163,7 @@ def current_index() -> DistrictIndex:
     return resources.index
 
 
-def aliases_stamp(resources: Resources) -> tuple[int, int, int]:
+def aliases_stamp(resources: Resources) -> AliasStamp:
     """The saved aliases' stamp, read once per request: the search terms are made by it, and the cached pages and
     values that carry search terms are keyed by it, so an alias saved on any instance shows in search at once."""
     if "peta_aliases_stamp" not in g:
