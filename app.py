@@ -84,6 +84,7 @@ def create_app(test_config: dict | None = None, instance_path: Path | None = Non
         LEVELS_FILE=str(ROOT / "data" / "levels.json"),
         ALIASES_FILE=str(ROOT / "data" / "aliases.csv"),
         PROVINCE_ALIASES_FILE=str(ROOT / "data" / "province_aliases.csv"),
+        BOUNDARY_FLAWS_FILE=str(ROOT / "data" / "boundary_flaws.csv"),  # the source's reviewed flaws (geo.flaws)
         PUBLISHED_FILE=str(ROOT / "data" / "coverage" / "terbitan.csv"),
         TILE_URL="",  # optional basemap tiles; off so the map works without internet
         LATEST_WINDOW_MONTHS=24,  # the terbaru view: a district's latest figure counts if at most this many months old

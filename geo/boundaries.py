@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from geo.compact import TopologyError
+from geo.flaws import ISLAND, MOVED, AcceptedFlaw, Flaw, settle
 from geo.scopes import build_scopes
 from geo.topology import TopologySettings, build_topologies, write_topologies
 
@@ -61,6 +62,8 @@ class PrepareSettings:
     # counted in the report. Every larger island must survive.
     min_island_m2: float = 100.0
     decimals: int = 5
+    # Reviewed flaws of the source that may pass (geo.flaws, data/boundary_flaws.csv); part of the fingerprint.
+    accepted: tuple[AcceptedFlaw, ...] = ()
 
 
 @dataclass
@@ -83,6 +86,8 @@ class PreparationReport:
     # The served geometry (geo.topology): key -> file name, bytes, gzip and brotli bytes, vertices, displacement.
     topologies: dict[str, dict] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # The source's own flaws that passed because data/boundary_flaws.csv accepts them: code, flaw, amount, reason.
+    accepted_flaws: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -219,32 +224,33 @@ def find_problems(
     displacement: np.ndarray,
     settings: PrepareSettings,
     written: np.ndarray,
-) -> list[str]:
+) -> list[Flaw]:
     """List every way the prepared districts fail the checks (empty when they pass).
 
     `prepared` is the result in the metric CRS (for distances); `written` is what goes to disk, in degrees.
     """
-    problems: list[str] = []
-    names = frame["nama"].tolist()
+    problems: list[Flaw] = []
+    names, codes = frame["nama"].tolist(), frame["kode"].tolist()
     duplicated = frame["kode"][frame["kode"].duplicated()].tolist()
     if duplicated:
-        problems.append(f"duplicate district codes: {duplicated}")
+        problems.append(Flaw(f"duplicate district codes: {duplicated}"))
     for i, name in enumerate(names):
         geom = prepared[i]
         if geom is None or shapely.is_empty(geom):
-            problems.append(f"{name}: lost (empty geometry)")
+            problems.append(Flaw(f"{name}: lost (empty geometry)"))
             continue
         if not shapely.is_valid(written[i]):
-            problems.append(f"{name}: invalid geometry ({shapely.is_valid_reason(written[i])})")
+            problems.append(Flaw(f"{name}: invalid geometry ({shapely.is_valid_reason(written[i])})"))
         if displacement[i] > settings.max_displacement_m:
-            problems.append(
+            message = (
                 f"{name}: outline moved {displacement[i]:.0f} m from the source "
                 f"(limit {settings.max_displacement_m:.0f} m)"
             )
-    problems += _lost_islands(names, source, prepared, settings)
-    problems += _unclaimed_losses(names, source, cleaned, settings)
+            problems.append(Flaw(message, codes[i], MOVED, float(displacement[i])))
+    problems += _lost_islands(names, codes, source, prepared, settings)
+    problems += [Flaw(message) for message in _unclaimed_losses(names, source, cleaned, settings)]
     if not shapely.coverage_is_valid(written):
-        problems.append("prepared districts overlap or do not share edges exactly")
+        problems.append(Flaw("prepared districts overlap or do not share edges exactly"))
     return problems
 
 
@@ -253,14 +259,21 @@ def _island_parts(source: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_parts(source, return_index=True)
 
 
-def _lost_islands(names: list[str], source: np.ndarray, prepared: np.ndarray, settings: PrepareSettings) -> list[str]:
+def _lost_islands(
+    names: list[str], codes: list[str], source: np.ndarray, prepared: np.ndarray, settings: PrepareSettings
+) -> list[Flaw]:
     """Every part (island) of a source district of at least min_island_m2 must still touch its district."""
     parts, owner = _island_parts(source)
     lost = ~shapely.intersects(parts, prepared[owner]) & (shapely.area(parts) >= settings.min_island_m2)
     anchors = shapely.point_on_surface(parts[lost])
     return [
-        f"{names[i]}: island of {shapely.area(part):.0f} m² near {shapely.get_x(a):.0f},{shapely.get_y(a):.0f} "
-        f"(metric CRS) disappeared"
+        Flaw(
+            f"{names[i]}: island of {shapely.area(part):.0f} m² near {shapely.get_x(a):.0f},{shapely.get_y(a):.0f} "
+            f"(metric CRS) disappeared",
+            codes[i],
+            ISLAND,
+            float(shapely.area(part)),
+        )
         for i, part, a in zip(owner[lost], parts[lost], anchors, strict=True)
     ]
 
@@ -331,12 +344,13 @@ def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSetting
         rounded = round_geometries(gpd.GeoSeries(simplified, crs=crs).to_crs(4326), settings.decimals)
         prepared = rounded.to_crs(crs).values
         displacement, repair_shift = measure_displacement(source, cleaned, prepared)
-        problems = find_problems(frame, source, cleaned, prepared, displacement, settings, rounded.values)
+        flaws = find_problems(frame, source, cleaned, prepared, displacement, settings, rounded.values)
     except shapely.errors.GEOSException as error:
         raise BoundaryError(
             f"Geometry operations failed on the source boundaries: {error}. "
             "Hint: check the source for invalid polygons."
         ) from error
+    accepted, problems = settle(flaws, settings.accepted)
     if problems:
         raise BoundaryError("Boundary preparation failed its checks:\n- " + "\n- ".join(problems))
     districts = gpd.GeoDataFrame(frame[COLUMNS], geometry=rounded.values, crs=4326)
@@ -353,6 +367,7 @@ def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSetting
             settings.max_displacement_m,
             TopologySettings(),
             {s.slug: s.province_codes for s in build_scopes(frame).values() if s.kind != "province"},
+            {flaw["kode"]: flaw["up_to"] for flaw in accepted if flaw["flaw"] == MOVED},
         )
     except TopologyError as error:
         raise BoundaryError(str(error)) from error
@@ -377,6 +392,7 @@ def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSetting
         max_repair_shift_m=round(float(repair_shift[worst_shift]), 1),
         max_repair_shift_district=str(frame["nama"].iloc[worst_shift]),
         districts_bytes=size,
+        accepted_flaws=accepted,
         topologies={key: asdict(entry) for key, entry in manifest.items()},
     )
     (out_dir / REPORT_FILE).write_text(json.dumps(asdict(report), indent=2, ensure_ascii=False), encoding="utf-8")

@@ -233,12 +233,16 @@ def overview_geometries(
     return Overview(geometries, int(drop.sum()))
 
 
-def _problems(key: str, codes: list[str], names: list[str], topology: dict, displacement: np.ndarray, limit: float):
+def _problems(
+    key: str, codes: list[str], names: list[str], topology: dict, displacement: np.ndarray, limits: np.ndarray
+):
+    """What is wrong with a file: a district missing, repeated or empty, or moved beyond its limit (the promise, or
+    a larger one data/boundary_flaws.csv accepts for that district's source flaw)."""
     ids, geometries = decode_topology(topology)
     problems = []
     if ids != codes:
         problems.append(f"topology {key}: districts {sorted(set(codes) ^ set(ids))} missing or repeated")
-    for name, geometry, moved in zip(names, geometries, displacement, strict=False):
+    for name, geometry, moved, limit in zip(names, geometries, displacement, limits, strict=False):
         if shapely.is_empty(geometry):
             problems.append(f"topology {key}: {name} has no geometry")
         elif moved > limit:
@@ -302,7 +306,7 @@ def _overview(key: str, rows: np.ndarray, inputs: dict, settings: TopologySettin
         )
         compact, topology = served_topology(quantized_topology(codes, islets.geometries, grid_transform(bounds, scale)))
         moved = _served_displacement(topology, inputs["crs"], inputs["source"][rows], inputs["cleaned"][rows])
-        problems = _problems(key, codes, names, topology, moved, limit)
+        problems = _problems(key, codes, names, topology, moved, inputs["limits"][rows])
         if not problems:
             return _file_entry(key, compact, topology, names, moved, islets.dropped_islets), []
     return None, [f"the overview {key} failed its checks at every grid:", *problems]
@@ -325,14 +329,18 @@ def build_topologies(
     max_displacement_m: float,
     settings: TopologySettings,
     groups: dict[str, tuple[str, ...]] | None = None,
+    accepted_moves: dict[str, float] | None = None,
 ) -> list[tuple[TopologyFile, bytes]]:
     """Build the overviews and one detail file per province, each checked against the source.
 
     `prepared` are the prepared districts in EPSG:4326 (sorted by code), `source`/`cleaned` the source and
     its cleaned coverage in the metric CRS `crs`, `displacement` the prepared districts' measured displacement.
     `groups` are the maps of several provinces (scope slug → province codes): each gets an overview of its own
-    districts (overview_key); OVERVIEW holds every district. Raise TopologyError listing every district that fails.
+    districts (overview_key); OVERVIEW holds every district. `accepted_moves` (code → metres) are the larger limits of
+    the source flaws data/boundary_flaws.csv accepts. Raise TopologyError listing every district that fails.
     """
+    accepted_moves = accepted_moves or {}
+    limits = np.array([max(max_displacement_m, accepted_moves.get(code, 0.0)) for code in codes])
     metric = gpd.GeoSeries(prepared, crs=4326).to_crs(crs).values
     inputs = {
         "codes": codes,
@@ -344,6 +352,7 @@ def build_topologies(
         "cleaned": cleaned,
         "displacement": displacement,
         "limit": max_displacement_m,
+        "limits": limits,
     }
     provinces = np.array([code[:2] for code in codes])
     wanted = {OVERVIEW: np.arange(len(codes))}
@@ -365,7 +374,7 @@ def build_topologies(
             )
         )
         moved = _detail_displacement(topology, crs, metric[rows], displacement[rows])
-        found = _problems(province, chosen, chosen_names, topology, moved, max_displacement_m)
+        found = _problems(province, chosen, chosen_names, topology, moved, limits[rows])
         if found:
             problems += found
             continue

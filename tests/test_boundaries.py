@@ -142,3 +142,73 @@ def test_fingerprint_covers_the_province_source(tmp_path):
     before = source_fingerprint(tmp_path, PrepareSettings())
     (tmp_path / "provinsi.geojson").write_text('{"features": []}', encoding="utf-8")
     assert source_fingerprint(tmp_path, PrepareSettings()) != before
+
+
+def _with_lost_rock(tmp_path):
+    """Kabupaten Barat with a 50 x 50 m part lying wholly inside Kabupaten Timur, as Kota Madiun's lies inside
+    Kabupaten Madiun in the source: the land is claimed twice and cleaning leaves it to one."""
+    features = neighbours_with_flaws()
+    inside = box(110 + 30 * DEG, 10 * DEG, 110 + 30.05 * DEG, 10.05 * DEG)
+    features[0] = (features[0][0], features[0][1], shapely.union(features[0][2], inside))
+    return write_source(tmp_path / "src", features)
+
+
+def test_a_reviewed_source_flaw_passes_within_its_limit_and_is_reported(tmp_path):
+    from geo.flaws import AcceptedFlaw
+
+    source = _with_lost_rock(tmp_path)
+    accepted = (AcceptedFlaw("62.01", "island", 2600, "the rock lies inside a neighbour in the source"),)
+    report = prepare_boundaries(source, tmp_path / "out", PrepareSettings(provinces=None, accepted=accepted))
+    assert [(f["kode"], f["flaw"], f["reason"]) for f in report.accepted_flaws] == [
+        ("62.01", "island", "the rock lies inside a neighbour in the source")
+    ]
+    assert 2400 <= report.accepted_flaws[0]["amount"] <= 2500
+    assert json.loads((tmp_path / "out" / "laporan.json").read_text())["accepted_flaws"] == report.accepted_flaws
+
+
+@pytest.mark.parametrize(
+    "accepted",
+    [
+        ("62.01", "island", 1000),  # a smaller limit than the flaw
+        ("62.02", "island", 9000),  # another district
+        ("62.01", "moved", 9000),  # another kind of flaw
+    ],
+)
+def test_a_flaw_outside_what_was_reviewed_still_fails(tmp_path, accepted):
+    from geo.flaws import AcceptedFlaw
+
+    settings = PrepareSettings(provinces=None, accepted=(AcceptedFlaw(*accepted, "reviewed"),))
+    with pytest.raises(BoundaryError, match=r"Kabupaten Barat: island of 24\d\d m²"):
+        prepare_boundaries(_with_lost_rock(tmp_path), tmp_path / "out", settings)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("6201,island,10,x", "not a Kemendagri district code"),
+        ("62.01,hilang,10,x", "flaw 'hilang' is not one of moved, island"),
+        ("62.01,island,-3,x", "must be a positive number"),
+        ("62.01,island,banyak,x", "must be a positive number"),
+        ("62.01,island,10,", "say why"),
+    ],
+)
+def test_the_flaw_list_says_what_is_wrong_with_a_row(tmp_path, row, message):
+    from geo.flaws import FlawListError, read_accepted_flaws
+
+    path = tmp_path / "flaws.csv"
+    path.write_text(f"# a comment\nkode,flaw,up_to,reason\n{row}\n", encoding="utf-8")
+    with pytest.raises(FlawListError, match=message):
+        read_accepted_flaws(path)
+
+
+def test_the_shipped_flaw_list_names_real_districts_outside_kalimantan_and_sumatra(indonesia):
+    """data/boundary_flaws.csv: the five flaws that kept all 38 provinces from preparing (README), each a district
+    of the source outside the default area, with a reason."""
+    from app import ROOT
+    from geo.boundaries import DEFAULT_PROVINCES
+    from geo.flaws import read_accepted_flaws
+
+    flaws = read_accepted_flaws(ROOT / "data" / "boundary_flaws.csv")
+    assert sorted(f.code for f in flaws) == ["35.77", "53.17", "94.04", "94.06", "96.04"]
+    assert {f.code for f in flaws} <= set(indonesia["kode"])
+    assert not {f.code[:2] for f in flaws} & set(DEFAULT_PROVINCES)

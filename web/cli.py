@@ -34,6 +34,7 @@ from geo.boundaries import (
     source_fingerprint,
 )
 from geo.codes import CODE_SYSTEMS
+from geo.flaws import FlawListError, read_accepted_flaws
 from geo.history import (
     HistoryError,
     Upload,
@@ -88,7 +89,11 @@ def operator(by: str | None) -> str:
 def prepare_settings() -> PrepareSettings:
     provinces = current_app.config["PROVINCES"]
     codes = None if provinces == "all" else tuple(str(provinces).split(",")) or DEFAULT_PROVINCES
-    return PrepareSettings(provinces=codes)
+    try:
+        accepted = read_accepted_flaws(Path(current_app.config["BOUNDARY_FLAWS_FILE"]))
+    except FlawListError as error:
+        raise click.ClickException(str(error)) from error
+    return PrepareSettings(provinces=codes, accepted=accepted)
 
 
 def _print_report(report: ImportReport, as_json: bool) -> None:
@@ -160,6 +165,8 @@ def boundaries_prepare(force: bool) -> None:
         f"largest overlap/gap repair {report.max_repair_shift_m:.0f} m "
         f"({report.max_repair_shift_district}); {report.districts_bytes / 1e6:.2f} MB GeoJSON."
     )
+    for flaw in report.accepted_flaws:  # the source's own flaws, reviewed in data/boundary_flaws.csv
+        click.echo(f"Accepted source flaw {flaw['kode']} {flaw['flaw']} {flaw['amount']:g}: {flaw['reason']}")
 
 
 @click.group(cls=AppGroup)
