@@ -7,6 +7,7 @@ to an account or token, and every sign-in, is written to the audit log with who 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -112,9 +113,7 @@ def create_user(engine: Engine, name: str, role: str, password: str, actor: str 
         with Session(engine) as session, session.begin():
             if _find(session, name) is not None:  # a name stored before names were normalised
                 raise IntegrityError("user_account.name", None, ValueError(name))
-            user = User(
-                name=name, role=role, password_hash=generate_password_hash(password), created_at=datetime.now(UTC)
-            )
+            user = User(name=name, role=role, password_hash=hash_password(password), created_at=datetime.now(UTC))
             session.add(user)
             session.flush()
             audit(session, actor, "account_create", account=name, role=role)
@@ -134,9 +133,20 @@ def _account(user: User) -> Account:
     return Account(user.id, user.name, user.role, user.session_version)
 
 
-# Checking a password takes tens of milliseconds; an unknown name must take as long, or timing tells which
-# names exist. The dummy is hashed once with the same method as real passwords.
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+# werkzeug's scrypt: about 0,3 s a hash on the 2-core machine, on purpose. The test suite sets a cheap method
+# (tests/conftest.py) so that fixtures making accounts cost milliseconds; check_password_hash reads each hash's own.
+PASSWORD_METHOD = "scrypt"
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+# Checking a password takes a hash's time; an unknown name must take as long, or timing tells which names exist.
+# The dummy is hashed once per method, with the method of real passwords.
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 def _find(session: Session, name: str) -> User | None:
@@ -163,7 +173,7 @@ def check_password(engine: Engine, name: str, password: str) -> Account | None:
         with Session(engine) as session:
             user = _find(session, wanted)
     # A password longer than any allowed is wrong; it is still hashed (cut short), so it costs the same time.
-    right = check_password_hash(user.password_hash if user else _DUMMY_HASH, password[:MAX_PASSWORD])
+    right = check_password_hash(user.password_hash if user else _dummy_hash(PASSWORD_METHOD), password[:MAX_PASSWORD])
     right = right and len(password) <= MAX_PASSWORD
     if user is None or not right or user.disabled:
         return None
@@ -254,7 +264,7 @@ def set_password(engine: Engine, name: str, password: str, actor: str = "sistem"
     check_strength(password, sign_in_name(name))
     with Session(engine) as session, session.begin():
         user = _user(session, name)
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = hash_password(password)
         user.session_version += 1
         audit(session, actor, "account_password", account=user.name)
 

@@ -299,7 +299,7 @@ def history_row(records: pd.DataFrame, code: str, period: str) -> dict | None:
         "gap_pct": _number(gap_to_target(row["coverage_pct"], row["target_pct"]).iloc[0]),
         "source": _string(r["source"]),
         "as_of": _string(r["as_of"]),
-        # What the coverage is a share of when not the employed: 'angkatan_kerja' (geo.columns.Denominator).
+        # What the coverage is a share of when not the employed: 'angkatan_kerja' (geo.uploads.columns.Denominator).
         "denominator": _string(r.get("denominator")),
         "target_year": _string(r.get("target_year")),  # the year the target is for, when said (geo.store)
         "origin_version": _integer(r.get("origin_version")),

@@ -17,21 +17,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from geo.audit import audit
-from geo.columns import FIELD_LABELS
-from geo.coverage import (
-    CoverageFileError,
-    ImportReport,
-    ReportEditError,
-    analyse_file,
-    credit_sources,
-    drop_row,
-    match_row,
-    province_row_as_district,
-    remap_columns,
-    scale_fractions,
-    set_provenance,
-    validate_report,
-)
 from geo.matching import DistrictIndex
 from geo.periods import PeriodDiff, diff_records, merge_records
 from geo.store import (
@@ -50,10 +35,30 @@ from geo.store import (
     records_in,
     write_with_retry,
 )
+from geo.uploads import (
+    FIELD_LABELS,
+    CoverageFileError,
+    ImportReport,
+    Kind,
+    ReportEditError,
+    analyse_file,
+    credit_sources,
+    drop_row,
+    match_row,
+    province_row_as_district,
+    remap_columns,
+    scale_fractions,
+    set_provenance,
+    validate_report,
+)
 
 
 class HistoryError(LookupError):
     """A draft or version that does not exist, or cannot be published; the message says why."""
+
+
+class NotFound(HistoryError):
+    """The draft, version, live period or alias asked for does not exist (the web layer answers 404)."""
 
 
 class Draft(Base):
@@ -152,12 +157,11 @@ class SavedAlias(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-def records_from_report(report: ImportReport | dict) -> pd.DataFrame:
+def records_from_report(report: ImportReport) -> pd.DataFrame:
     """The rows a draft would publish: every matched row as the store's record table (STORED_COLUMNS, segments
     blank where the file has none), each with its own source and date (the row's `sumber`/`tanggal` cell, else
     the upload's)."""
-    typed = report if isinstance(report, ImportReport) else ImportReport.from_dict(report)
-    return typed.records()[STORED_COLUMNS]
+    return report.records()[STORED_COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -179,7 +183,7 @@ def read_draft(engine: Engine, draft_id: int) -> DraftView:
     with Session(engine) as session:
         draft = session.get(Draft, draft_id)
         if draft is None:
-            raise HistoryError(f"Draf {draft_id} tidak ada.")
+            raise NotFound(f"Draf {draft_id} tidak ada.")
         return DraftView(
             id=draft.id,
             series=draft.series,
@@ -198,7 +202,9 @@ def _edit(
     """Apply one edit to an unpublished draft (the edit validates the report again) and audit it."""
     with Session(engine) as session, session.begin():
         draft = session.get(Draft, draft_id, with_for_update=True)
-        if draft is None or draft.published_as is not None:
+        if draft is None:
+            raise NotFound(f"Draf {draft_id} tidak ada atau sudah diterbitkan.")
+        if draft.published_as is not None:
             raise HistoryError(f"Draf {draft_id} tidak ada atau sudah diterbitkan.")
         report = ImportReport.from_dict(json.loads(draft.report))
         try:
@@ -265,7 +271,7 @@ def remap_draft(
     """Give columns of a draft a field (or mark them not needed) and analyse the draft again with the new map.
 
     The upload's period, source, date and code system stay; rows dropped and rows matched by hand are dropped
-    and matched again where they still can be (geo.coverage.remap_columns).
+    and matched again where they still can be (geo.uploads.edit.remap_columns).
     """
     with Session(engine) as session:
         draft = session.get(Draft, draft_id)
@@ -315,7 +321,7 @@ def merge_version(
     draft_id: int | None = None,
 ) -> tuple[Dataset, PeriodDiff]:
     """Add a version of (series, period): `incoming` merged into the live version, or replacing it. Without a
-    title, the version is credited to the sources of its merged figures (geo.coverage.credit_sources)."""
+    title, the version is credited to the sources of its merged figures (geo.uploads.report.credit_sources)."""
     # Read the live version after taking the period's lock, in this transaction: a merge racing another
     # publish of the period either sees its version or fails on the version number and is retried.
     lock_period(session, series, period)
@@ -364,13 +370,13 @@ def publish_draft(engine: Engine, draft_id: int, actor: str, *, replace: bool = 
         # Locked (on PostgreSQL) so that two clicks on Publish cannot publish one draft twice.
         draft = session.get(Draft, draft_id, with_for_update=True)
         if draft is None:
-            raise HistoryError(f"Draf {draft_id} tidak ada.")
-        report = json.loads(draft.report)
-        if not report["ok"]:
-            unsettled = sum(1 for p in report.get("warnings", []) if p.get("kind") == "unused_column")
+            raise NotFound(f"Draf {draft_id} tidak ada.")
+        report = ImportReport.from_dict(json.loads(draft.report))
+        if not report.ok:
+            unsettled = sum(1 for p in report.warnings if p.kind == Kind.UNUSED_COLUMN)
             columns = f" dan {unsettled} kolom angka yang belum ditetapkan" if unsettled else ""
             raise HistoryError(
-                f"Draf {draft_id} masih punya {len(report['errors'])} galat{columns}; perbaiki berkasnya lalu unggah "
+                f"Draf {draft_id} masih punya {len(report.errors)} galat{columns}; perbaiki berkasnya lalu unggah "
                 "lagi, atau tetapkan kolomnya di peta kolom."
             )
         if draft.published_as is not None:
@@ -416,10 +422,10 @@ def draft_diff(engine: Engine, draft_id: int, *, replace: bool = False) -> Perio
     with Session(engine) as session:
         draft = session.get(Draft, draft_id)
         if draft is None:
-            raise HistoryError(f"Draf {draft_id} tidak ada.")
+            raise NotFound(f"Draf {draft_id} tidak ada.")
         live = live_version(session, draft.series, draft.period) if draft.period else None
         current = records_in(session, live.id) if live is not None else None
-        incoming = records_from_report(json.loads(draft.report))
+        incoming = records_from_report(ImportReport.from_dict(json.loads(draft.report)))
         return diff_records(
             current,
             incoming,
@@ -460,7 +466,7 @@ def restore(engine: Engine, dataset_id: int, actor: str) -> DatasetInfo:
     def work(session: Session) -> DatasetInfo:
         dataset = session.get(Dataset, dataset_id)
         if dataset is None:
-            raise HistoryError(f"Versi {dataset_id} tidak ada.")
+            raise NotFound(f"Versi {dataset_id} tidak ada.")
         lock_period(session, dataset.series, dataset.period)
         session.execute(
             update(Dataset)
@@ -484,7 +490,7 @@ def withdraw_period(engine: Engine, series: str, period: str, actor: str) -> Dat
         lock_period(session, series, period)
         live = live_version(session, series, period)
         if live is None:
-            raise HistoryError(f"Periode {period} (seri {series}) tidak sedang tayang; tidak ada yang ditarik.")
+            raise NotFound(f"Periode {period} (seri {series}) tidak sedang tayang; tidak ada yang ditarik.")
         live.is_live = False
         audit(session, actor, "withdraw", series=series, period=period, dataset=live.id, version=live.version)
         session.flush()
@@ -519,7 +525,7 @@ def remove_alias(engine: Engine, alias_id: int, actor: str) -> SavedAliasInfo:
     with Session(engine) as session, session.begin():
         alias = session.get(SavedAlias, alias_id)
         if alias is None:
-            raise HistoryError(f"Nama lain nomor {alias_id} tidak ada.")
+            raise NotFound(f"Nama lain nomor {alias_id} tidak ada.")
         info = SavedAliasInfo(alias.id, alias.alias, alias.jenis, alias.kode, alias.created_by, alias.created_at)
         session.delete(alias)
         audit(session, actor, "remove_alias", alias=alias.alias, kode=alias.kode)
@@ -558,7 +564,7 @@ def _diff_versions(session: Session, before: Dataset | None, after: Dataset | No
 def _dataset(session: Session, dataset_id: int) -> Dataset:
     dataset = session.get(Dataset, dataset_id)
     if dataset is None:
-        raise HistoryError(f"Versi {dataset_id} tidak ada.")
+        raise NotFound(f"Versi {dataset_id} tidak ada.")
     return dataset
 
 
@@ -575,7 +581,7 @@ def withdraw_preview(engine: Engine, series: str, period: str) -> VersionChange:
     with Session(engine) as session:
         live = live_version(session, series, period)
         if live is None:
-            raise HistoryError(f"Periode {period} (seri {series}) tidak sedang tayang; tidak ada yang ditarik.")
+            raise NotFound(f"Periode {period} (seri {series}) tidak sedang tayang; tidak ada yang ditarik.")
         return _diff_versions(session, live, None)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.coverage import check_as_of
+from geo.uploads import check_as_of
 
 DEFAULT_WINDOW_MONTHS = 24
 STALE_LEVEL = "data_lama"  # the level key of a district whose latest figure is older than the window

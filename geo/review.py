@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from geo.coverage import ImportReport, RowResult
+from geo.uploads import ImportReport, RowResult
 
 PAGE_SIZE = 100
 

@@ -47,9 +47,9 @@ SAMPLE_SERIES = "contoh"
 RECORD_COLUMNS = ["code", "input", "participants", "workers", "coverage_pct", "target_pct", "source", "as_of"]
 # Every stored figure of a record: the columns above and the optional segments (geo.segments; blank = unknown).
 # What a figure's coverage is a share of, when not the employed population: 'angkatan_kerja' (the labour force,
-# geo.columns.Denominator), kept with the figure as its provenance. Blank = penduduk bekerja (UCJ's definition).
+# geo.uploads.Denominator), kept with the figure as its provenance. Blank = penduduk bekerja (UCJ's definition).
 DENOMINATOR = "denominator"
-# The year the figure's target is for ('2026'), when the file or the editor said (geo.coverage.ImportReport).
+# The year the figure's target is for ('2026'), when the file or the editor said (geo.uploads.report.ImportReport).
 TARGET_YEAR = "target_year"
 STORED_COLUMNS = RECORD_COLUMNS + SEGMENT_COLUMNS + [DENOMINATOR, TARGET_YEAR]
 # Where each figure came from: the dataset version that first published it and the draft (upload) it was in.

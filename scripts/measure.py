@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import ROOT, create_app  # noqa: E402
 from geo.boundaries import read_report  # noqa: E402
-from geo.coverage import analyse_file  # noqa: E402
+from geo.uploads import analyse_file  # noqa: E402
 from web.resources import get_resources  # noqa: E402
 
 ASSETS = ["/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css", "/static/css/peta.css", "/static/js/controls.js"]

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from app import ROOT
+from geo import accounts
 from geo.boundaries import (
     NAMES_FILE,
     PrepareSettings,
@@ -20,11 +21,14 @@ from geo.boundaries import (
 )
 from geo.codes import read_crosswalk, read_historic_codes
 from geo.matching import build_index, read_aliases
-from tests.databases import Databases, Server, make_app
+from tests.databases import Databases, Samples, Server, make_app
 
 SHARED_SOURCE = ROOT.parent / "shared" / "boundaries"
 # Test apps sign sessions with this, so the suite never makes a secret in the real instance folder.
 os.environ["PETA_SECRET_KEY"] = "tests-only-" + "0" * 40
+# Accounts made by tests hash their passwords with one PBKDF2 round instead of scrypt's 0,3 s (test_accounts checks
+# that the product's method is scrypt).
+accounts.PASSWORD_METHOD = "pbkdf2:sha256:1"
 
 # What makes a test slow: a real browser, a PostgreSQL server, gunicorn or LibreOffice (by fixture, below), or over 15 s
 # on its own (marked where it is written). `make test-fast` leaves these out (`-m "not slow"`); `make test` runs all.
@@ -104,10 +108,16 @@ def database_url(request, tmp_path):
     return f"sqlite:///{tmp_path / 'peta.sqlite'}"
 
 
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory, boundaries_dir) -> Samples:
+    return Samples(tmp_path_factory.mktemp("samples"), boundaries_dir)
+
+
 @pytest.fixture()
-def app(database_url, boundaries_dir):
-    """An app with the bundled samples on its own database, for tests that write."""
-    app = make_app(database_url, boundaries_dir)
+def app(request, database_url, samples):
+    """An app with the bundled samples on its own database (a copy of one loaded once), for tests that write."""
+    on_postgres = database_url.startswith("postgresql")
+    app = samples.app(database_url, request.getfixturevalue("postgres") if on_postgres else None)
     yield app
     if "peta" in app.extensions:
         app.extensions["peta"].engine.dispose()

@@ -203,3 +203,25 @@ def test_the_right_password_with_more_after_it_is_wrong(engine):
     create_user(engine, "budi", "editor", password)
     assert check_password(engine, "budi", password).name == "budi"
     assert check_password(engine, "budi", password + "y" * 50) is None
+
+
+def test_passwords_are_hashed_with_scrypt_outside_the_tests(engine, monkeypatch):
+    """The suite hashes with one PBKDF2 round (tests/conftest.py); the product's method is scrypt, and a password
+    hashed either way still signs in."""
+    import ast
+    from pathlib import Path
+
+    from geo import accounts
+
+    source = ast.parse(Path(accounts.__file__).read_text())
+    names = {
+        n.targets[0].id: n.value
+        for n in source.body
+        if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)
+    }
+    product = ast.literal_eval(names["PASSWORD_METHOD"])
+    assert product == "scrypt"
+    monkeypatch.setattr(accounts, "PASSWORD_METHOD", "scrypt")
+    create_user(engine, "sari", "editor", PASSWORD)
+    assert check_password(engine, "sari", PASSWORD).name == "sari"
+    assert check_password(engine, "sari", PASSWORD + "x") is None

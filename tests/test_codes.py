@@ -8,8 +8,8 @@ import pytest
 
 from app import ROOT
 from geo.codes import BPS, BPS_HISTORIC, CodeError, foreign_form, parse_code, read_crosswalk, read_historic_codes
-from geo.coverage import ImportReport, analyse_file
 from geo.matching import match_district
+from geo.uploads import ImportReport, analyse_file
 
 CROSSWALK = pd.read_csv(ROOT / "data" / "kode_bps_kemendagri.csv", dtype=str)
 KEMENDAGRI_OF_BPS = dict(zip(CROSSWALK["kode_bps"], CROSSWALK["kode_kemendagri"], strict=True))

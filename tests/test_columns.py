@@ -9,18 +9,30 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from geo.columns import (
+from geo.history import (
+    HistoryError,
+    NotFound,
+    Upload,
+    analyse_upload,
+    publish_draft,
+    read_draft,
+    remap_draft,
+    save_draft,
+)
+from geo.store import MAIN_SERIES, read_records
+from geo.uploads import (
     ColumnChoiceError,
+    CoverageFileError,
+    ImportReport,
+    Kind,
     Unused,
+    analyse_file,
     find_column,
     header_words,
     map_columns,
     parse_choice,
     recognise_header,
 )
-from geo.coverage import CoverageFileError, ImportReport, Kind, analyse_file
-from geo.history import HistoryError, Upload, analyse_upload, publish_draft, read_draft, remap_draft, save_draft
-from geo.store import MAIN_SERIES, read_records
 from tests.databases import BOTH_DATABASES
 from tests.test_editor import PASSWORD, csrf, sign_in
 from tests.test_uploads import auth, tokens  # noqa: F401 - tokens is a fixture
@@ -147,6 +159,11 @@ def test_an_unused_numeric_column_blocks_publishing_until_settled(app):
         settled = remap_draft(engine, index, draft, "t", {column.index: None})
         assert settled.ok and settled.column_map.columns[column.index].unused == Unused.CONFIRMED
         assert publish_draft(engine, draft, "t").period == "2025-10"
+        with pytest.raises(HistoryError, match="sudah diterbitkan") as again:
+            publish_draft(engine, draft, "t")
+        assert not isinstance(again.value, NotFound)  # refused (400), not missing (404)
+        with pytest.raises(NotFound, match="tidak ada"):
+            publish_draft(engine, 10**6, "t")
 
 
 def test_reassigning_a_column_analyses_the_draft_again(app):

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from geo.coverage import (
+from geo.uploads import (
     CoverageFileError,
     Exclusion,
     ImportReport,

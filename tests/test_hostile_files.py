@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from geo.coverage import CoverageFileError, Kind, analyse_file, drop_row
+from geo.uploads import CoverageFileError, Kind, analyse_file, drop_row
 
 SETTINGS = settings(
     max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from app import ROOT
-from geo.coverage import analyse_file
 from geo.matching import alias_refusal, build_index, match_district, normalize_code, resolve_province, split_jenis
+from geo.uploads import analyse_file
 
 MATCHES = [
     # (name, province, code, method)

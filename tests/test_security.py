@@ -22,8 +22,8 @@ from openpyxl import Workbook
 from sqlalchemy import create_engine, event
 
 from app import ROOT, ConfigError, create_app
-from geo import coverage
 from geo.accounts import create_user
+from geo.uploads import analyse_file, read
 from tests.databases import BOTH_DATABASES, _free_port, make_app
 from web.resources import get_resources
 
@@ -364,9 +364,9 @@ def test_huge_draft_ids_on_the_review_page(site):
 
 def test_a_workbook_is_opened_once_to_find_its_table_whatever_its_sheet_count(index, monkeypatch):
     opened = []
-    real = coverage.load_workbook
-    monkeypatch.setattr(coverage, "load_workbook", lambda *a, **k: opened.append(1) or real(*a, **k))
-    report = coverage.analyse_file(xlsx(sheets=60), "cakupan.xlsx", index, "2025-09")
+    real = read.load_workbook
+    monkeypatch.setattr(read, "load_workbook", lambda *a, **k: opened.append(1) or real(*a, **k))
+    report = analyse_file(xlsx(sheets=60), "cakupan.xlsx", index, "2025-09")
     assert report.sheet == "Lembar 59" and report.rows[0].code == "62.11"
     assert len(opened) == 2  # once to read the first sheet, once to look through the others (61 before)
 

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.coverage import Kind, analyse_rows, parse_rupiah
 from geo.numbers import format_rupiah
 from geo.samples import synthetic_records, synthetic_segments
 from geo.segments import COUNT_COLUMNS, SEGMENT_COLUMNS, segment_figures, segment_problems, segment_totals
+from geo.uploads import Kind, analyse_rows, parse_rupiah
 from layers.charts import stacked_bar
 from layers.choropleth import TooltipLabels, tooltip_content
 from tests.databases import BOTH_DATABASES
@@ -174,7 +174,7 @@ def test_a_file_without_segments_has_no_segment_columns_or_warnings(index):
 
 
 def test_an_edit_revalidates_the_segment_warning(index):
-    from geo.coverage import drop_row
+    from geo.uploads import drop_row
 
     report = analyse_rows(rows_of(KALTIM), index, PERIOD)
     drop_row(report, 3)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from geo.coverage import analyse_file
 from geo.matching import match_district
+from geo.uploads import analyse_file
 
 
 @pytest.mark.parametrize(

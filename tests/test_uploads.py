@@ -7,9 +7,10 @@ import pytest
 from openpyxl import Workbook
 
 from geo.accounts import create_token, create_user
-from geo.history import list_versions
+from geo.history import HistoryError, NotFound, list_versions
 from tests.databases import BOTH_DATABASES, make_app
 from web.resources import get_resources
+from web.uploads import _history_status
 
 pytestmark = BOTH_DATABASES
 
@@ -101,6 +102,19 @@ def test_a_draft_with_errors_cannot_be_published(app, tokens):
     assert response.status_code == 400 and "galat" in response.get_json()["error"]
     assert client.post("/api/uploads/999/publish", headers=auth(tokens["editor"])).status_code == 404
     assert client.post("/api/datasets/999/restore", headers=auth(tokens["editor"])).status_code == 404
+
+
+def test_publish_answers_404_for_a_missing_draft_and_400_for_one_that_cannot_be_published(app, tokens):
+    client = app.test_client()
+    draft = upload(client, tokens["editor"]).get_json()
+    assert client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"])).status_code == 201
+    again = client.post(f"/api/uploads/{draft['id']}/publish", headers=auth(tokens["editor"]))
+    assert again.status_code == 400 and "sudah diterbitkan" in again.get_json()["error"]
+    missing = client.post("/api/uploads/999/publish", headers=auth(tokens["editor"]))
+    assert missing.status_code == 404 and missing.get_json()["error"] == "Draf 999 tidak ada."
+    # The kind decides, never the words (the status was once picked by "tidak ada" in the message).
+    assert _history_status(NotFound("Versi 7 hilang.")) == 404
+    assert _history_status(HistoryError("Draf 7 masih punya 1 galat: 'X' tidak ada di peta.")) == 400
 
 
 @pytest.mark.parametrize(

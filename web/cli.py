@@ -34,8 +34,6 @@ from geo.boundaries import (
     source_fingerprint,
 )
 from geo.codes import CODE_SYSTEMS
-from geo.columns import ColumnChoiceError, parse_choices
-from geo.coverage import CoverageFileError, ImportReport, analyse_file
 from geo.history import (
     HistoryError,
     Upload,
@@ -65,6 +63,7 @@ from geo.store import (
     publish,
     replace_province_figures,
 )
+from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, analyse_file, parse_choices
 from web.query import SERIES
 from web.resources import current_index, get_resources
 

@@ -14,8 +14,6 @@ from sqlalchemy.exc import DBAPIError
 from geo.accounts import check_password, end_sessions, record_sign_in
 from geo.audit import AuditFilter, AuditFilterError, audit_choices, audit_events
 from geo.codes import SYSTEM_LABELS
-from geo.columns import ColumnChoiceError, field_of_label
-from geo.coverage import CoverageFileError, ImportReport, problems_by_row
 from geo.history import (
     HistoryError,
     VersionChange,
@@ -44,6 +42,7 @@ from geo.matching import alias_refusal, split_jenis
 from geo.numbers import format_period as period_words
 from geo.review import page_after_edit, review_page
 from geo.store import MAIN_SERIES, read_records
+from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, field_of_label, problems_by_row
 from web.auth import SessionUser, admin_required, editor_required, same_site_path
 from web.csvfile import csv_response
 from web.forms import LoginForm, UploadForm

@@ -9,9 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from geo.codes import BPS, KEMENDAGRI
-from geo.columns import ColumnChoiceError, parse_choices
-from geo.coverage import check_as_of, check_period
 from geo.history import Upload
+from geo.uploads import ColumnChoiceError, check_as_of, check_period, parse_choices
 
 
 class LoginForm(FlaskForm):
@@ -20,7 +19,7 @@ class LoginForm(FlaskForm):
 
 
 def _checked_by(check):
-    """A WTForms validator from one of geo.coverage's checks, so the form refuses what the API and CLI refuse."""
+    """A WTForms validator from one of geo.uploads' checks, so the form refuses what the API and CLI refuse."""
 
     def validate(form, field) -> None:
         if field.data and field.data.strip():

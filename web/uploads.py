@@ -14,10 +14,9 @@ from flask import Blueprint, g, jsonify, request
 from geo.accounts import Account, account_for_token
 from geo.audit import AuditFilter, AuditFilterError, audit_log
 from geo.codes import CODE_SYSTEMS
-from geo.columns import ColumnChoiceError, find_column, parse_choices
-from geo.coverage import CoverageFileError, ImportReport
 from geo.history import (
     HistoryError,
+    NotFound,
     Upload,
     analyse_upload,
     draft_diff,
@@ -31,9 +30,15 @@ from geo.history import (
 )
 from geo.history import version_diff as diff_versions
 from geo.store import MAIN_SERIES, SAMPLE_SERIES, DatasetInfo
+from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, find_column, parse_choices
 from web.resources import current_index, get_resources
 
 bp = Blueprint("uploads", __name__, url_prefix="/api")
+
+
+def _history_status(error: HistoryError) -> int:
+    """404 for a draft or version that does not exist (geo.history.NotFound), 400 for one that cannot be used."""
+    return 404 if isinstance(error, NotFound) else 400
 
 
 def _error(status: int, message: str, errors: list | None = None):
@@ -164,8 +169,7 @@ def publish(draft_id: int):
     try:
         info = publish_draft(get_resources().engine, draft_id, _actor(), replace=_replace())
     except HistoryError as error:
-        status = 404 if "tidak ada" in str(error) else 400
-        return _error(status, str(error))
+        return _error(_history_status(error), str(error))
     return jsonify({"dataset_id": info.id, "period": info.period, "version": info.version}), 201
 
 
