@@ -364,7 +364,7 @@ def test_a_big_draft_is_reviewed_a_page_of_a_filter_at_a_time(big_review):
     [
         ("?saring=xyz", "Saringan 'xyz' tidak dikenal; yang ditampilkan: tidak cocok.", 25),
         ("?saring=semua&halaman=abc", "Halaman 'abc' bukan nomor halaman; yang ditampilkan halaman 1.", 100),
-        ("?saring=semua&halaman=9", "Halaman 9 tidak ada: saringan semua baris hanya 3 halaman.", 50),
+        ("?saring=semua&halaman=9", "Halaman 9 tidak ada: saringan “semua baris” hanya 3 halaman.", 50),
     ],
 )
 def test_a_bad_filter_or_page_says_what_is_shown_instead(big_review, query, message, rows):
