@@ -95,8 +95,9 @@ def filter_counts(report: ImportReport) -> dict[RowFilter, int]:
 
 
 def default_filter(counts: dict[RowFilter, int]) -> RowFilter:
-    """Unmatched rows first, then errors, then warnings: the first filter with rows to look at, else all."""
-    return next((f for f in (RowFilter.UNMATCHED, RowFilter.ERRORS, RowFilter.WARNINGS) if counts[f]), RowFilter.ALL)
+    """Unmatched rows first, then rows with errors (both block publishing), else every row: a draft that can be
+    published is looked over whole before it is, its warned rows marked among the others."""
+    return next((f for f in (RowFilter.UNMATCHED, RowFilter.ERRORS) if counts[f]), RowFilter.ALL)
 
 
 def read_filter(text: str | None, counts: dict[RowFilter, int]) -> tuple[RowFilter, bool]:

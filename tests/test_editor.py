@@ -181,8 +181,8 @@ def test_a_branch_workbook_reaches_the_map_as_shown_in_excel(people):
     review = client.get(response.headers["Location"]).get_data(as_text=True)
     excluded = review.split('id="excluded"')[1]
     assert 'data-row="5" data-reason="total"' in excluded and "JUMLAH" in excluded
-    assert '<td class="remarks">angka sementara</td>' in review
-    assert review.count('<td class="source">BPJS Kanwil Kalimantan</td>') == 2
+    assert '<td class="remarks" data-label="Keterangan">angka sementara</td>' in review
+    assert review.count('<td class="source" data-label="Sumber">BPJS Kanwil Kalimantan</td>') == 2
     assert "Terbitkan periode 2025-11" in review
     draft_id = int(response.headers["Location"].rsplit("/", 1)[1])
     assert client.post(f"/kelola/draf/{draft_id}/terbitkan", data={"csrf_token": csrf(review)}).status_code == 302
