@@ -1,6 +1,7 @@
 """gunicorn's settings for Peta Cakupan, read from the checkout's folder (`gunicorn wsgi:app` run there).
 
-Command-line options (`--workers 4 --bind …`) still win; this file adds a warning at start and request limits.
+Command-line options (`--workers 4 --bind …`) still win; this file adds a warning at start, request limits and the
+worker timeout a large upload needs.
 """
 
 import os
@@ -9,6 +10,14 @@ import os
 # answers in words (web.security: 414 over 8,000 characters of path and query, 431 over 8,192 of a header).
 limit_request_line = 8190  # gunicorn's largest
 limit_request_field_size = 16384
+
+# A sync worker answering for longer than this is killed (the client gets no answer). gunicorn's default, 30 s,
+# was shorter than the review page of a 5.000-row draft took before it was paged (17–37 s, issue 25); paged it
+# takes under 1 s and the largest upload (5.000 rows, the 12 MB an XLSX may unpack to) is analysed in about 2 s
+# (6 s on a busy 2-core machine). What a sync worker cannot shorten is receiving the upload itself: it reads the
+# body, up to MAX_CONTENT_LENGTH (10 MB), from the client, and 10 MB over a 1 Mbit/s office link is 80 s. 120 s
+# lets that upload through; behind a proxy that buffers request bodies (nginx does by default) 30 s would do.
+timeout = 120
 
 
 def on_starting(server):

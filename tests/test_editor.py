@@ -181,8 +181,8 @@ def test_a_branch_workbook_reaches_the_map_as_shown_in_excel(people):
     review = client.get(response.headers["Location"]).get_data(as_text=True)
     excluded = review.split('id="excluded"')[1]
     assert 'data-row="5" data-reason="total"' in excluded and "JUMLAH" in excluded
-    assert '<td class="remarks">angka sementara</td>' in review
-    assert review.count('<td class="source">BPJS Kanwil Kalimantan</td>') == 2
+    assert '<td class="remarks" data-label="Keterangan">angka sementara</td>' in review
+    assert review.count('<td class="source" data-label="Sumber">BPJS Kanwil Kalimantan</td>') == 2
     assert "Terbitkan periode 2025-11" in review
     draft_id = int(response.headers["Location"].rsplit("/", 1)[1])
     assert client.post(f"/kelola/draf/{draft_id}/terbitkan", data={"csrf_token": csrf(review)}).status_code == 302
@@ -320,3 +320,88 @@ def test_a_full_kalimantan_file_then_a_branch_workbook_on_top(people):
     page = client.get("/map/kalimantan-tengah?period=2025-11").get_data(as_text=True)
     assert "BPJS Cabang Palangka Raya (2025-11-30)" in page  # the tooltip credits the source given
     assert "angka sementara" not in page  # the Keterangan stays a remark, never a source
+
+
+def review_rows(page: str) -> list[int]:
+    """The file rows the review table lists (not the excluded rows' table)."""
+    table = page.split('id="review"')[1].split("</table>")[0]
+    return [int(n) for n in re.findall(r'<tr data-row="(\d+)"', table)]
+
+
+@pytest.fixture()
+def big_review(people):
+    """A 250-row draft (every 10th row misspelt, rows after the 210 districts duplicates), signed in as an editor."""
+    from scripts.big_draft import big_draft_csv
+
+    client = people.test_client()
+    sign_in(client, "penyunting")
+    response = upload(client, big_draft_csv(250).encode(), name="besar.csv")
+    assert response.status_code == 302
+    return client, response.headers["Location"]
+
+
+def test_a_big_draft_is_reviewed_a_page_of_a_filter_at_a_time(big_review):
+    client, url = big_review
+    first = client.get(url).get_data(as_text=True)  # unmatched rows first
+    unmatched = review_rows(first)
+    assert len(unmatched) == 25 and all(n % 10 == 1 for n in unmatched)  # data rows 2..251, every 10th misspelt
+    assert "tidak cocok" in first and 'aria-current="page" data-filter="tidak-cocok"' in first
+    every = client.get(f"{url}?saring=semua&halaman=2").get_data(as_text=True)
+    assert review_rows(every) == list(range(102, 202))  # rows 101-200 of the filter
+    assert "Baris 101–200 dari 250" in every
+    # The counts are the whole draft's on every page: 225 of 250 rows matched, the filters' totals.
+    assert "225 / 250" in every and "225 / 250" in first
+    assert re.search(r'data-filter="tidak-cocok">Tidak cocok <span class="count">25</span>', every)
+    # Page links keep the filter; filter links keep the place in the file (row 102 is the 11th unmatched row).
+    assert f"{url}?saring=semua&amp;halaman=3#baris" in every
+    assert f"{url}?saring=tidak-cocok&amp;halaman=1#baris" in every
+    errors = client.get(f"{url}?saring=galat").get_data(as_text=True)
+    assert review_rows(errors) == sorted({*unmatched, *range(212, 252)})  # 40 duplicates of the first 210 rows
+
+
+@pytest.mark.parametrize(
+    ("query", "message", "rows"),
+    [
+        ("?saring=xyz", "Saringan 'xyz' tidak dikenal; yang ditampilkan: tidak cocok.", 25),
+        ("?saring=semua&halaman=abc", "Halaman 'abc' bukan nomor halaman; yang ditampilkan halaman 1.", 100),
+        ("?saring=semua&halaman=9", "Halaman 9 tidak ada: saringan “semua baris” hanya 3 halaman.", 50),
+    ],
+)
+def test_a_bad_filter_or_page_says_what_is_shown_instead(big_review, query, message, rows):
+    client, url = big_review
+    response = client.get(url + query)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert message in page and len(review_rows(page)) == rows
+
+
+def test_an_edit_returns_to_its_filter_and_page(big_review):
+    client, url = big_review
+    page = client.get(f"{url}?saring=semua&halaman=2").get_data(as_text=True)
+    token = csrf(page)
+    assert '<input type="hidden" name="saring" value="semua"><input type="hidden" name="halaman" value="2">' in page
+    dropped = client.post(
+        f"{url}/baris/151", data={"action": "hapus", "saring": "semua", "halaman": "2", "csrf_token": token}
+    )
+    assert dropped.headers["Location"] == f"{url}?saring=semua&halaman=2#baris-152"  # the row now in its place
+    assert 151 not in review_rows(client.get(dropped.headers["Location"]).get_data(as_text=True))
+    # Matching an unmatched row (row 11, 'Kabupaten Briuen') to a suggestion from the unmatched filter: the row leaves
+    # the filter and the page anchors to the next unmatched row.
+    first = client.get(f"{url}?saring=tidak-cocok").get_data(as_text=True)
+    code = re.search(r'id="baris-11".*?<option value="([\d.]+)"', first, re.S).group(1)
+    matched = client.post(
+        f"{url}/baris/11",
+        data={"action": "pilih", "code": code, "saring": "tidak-cocok", "halaman": "1", "csrf_token": token},
+    )
+    assert matched.headers["Location"] == f"{url}?saring=tidak-cocok&halaman=1#baris-21"
+    assert "226 / 249" in client.get(matched.headers["Location"]).get_data(as_text=True)
+
+
+def test_publishing_checks_the_whole_draft_not_the_page_shown(big_review):
+    client, url = big_review
+    warned = client.get(f"{url}?saring=peringatan").get_data(as_text=True)  # no unmatched rows on this page
+    assert "Terbitkan periode" not in warned and "Draf belum bisa diterbitkan" in warned
+    published = client.post(f"{url}/terbitkan", data={"csrf_token": csrf(warned)})
+    assert published.headers["Location"].startswith(url) and "Draf belum bisa diterbitkan" in client.get(
+        published.headers["Location"]
+    ).get_data(as_text=True)

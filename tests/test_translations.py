@@ -129,6 +129,12 @@ def test_the_review_page_names_how_each_row_was_matched(signed_in):
     }
     review = signed_in.post("/kelola", data=form, content_type="multipart/form-data").headers["Location"]
     indonesian = signed_in.get(review).get_data(as_text=True)
-    assert '<td data-method="code">kode</td>' in indonesian and '<td data-method="name">nama</td>' in indonesian
+    assert (
+        '<td data-method="code" data-label="Cara">kode</td>' in indonesian
+        and '<td data-method="name" data-label="Cara">nama</td>' in indonesian
+    )
     english = signed_in.get(review + "?lang=en").get_data(as_text=True)
-    assert '<td data-method="code">code</td>' in english and '<td data-method="name">name</td>' in english
+    assert (
+        '<td data-method="code" data-label="How">code</td>' in english
+        and '<td data-method="name" data-label="How">name</td>' in english
+    )

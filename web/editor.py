@@ -40,8 +40,9 @@ from geo.history import (
 )
 from geo.matching import alias_refusal, split_jenis
 from geo.numbers import format_period as period_words
+from geo.review import page_after_edit, review_page
 from geo.store import MAIN_SERIES, read_records
-from geo.uploads import ColumnChoiceError, CoverageFileError, field_of_label, problems_by_row
+from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, field_of_label, problems_by_row
 from web.auth import SessionUser, admin_required, editor_required, same_site_path
 from web.csvfile import csv_response
 from web.forms import LoginForm, UploadForm
@@ -126,9 +127,20 @@ def review(draft_id: int):
     except HistoryError:
         abort(404)
     diff = None if draft.published_as else draft_diff(get_resources().engine, draft_id, replace=True)
+    page = review_page(draft.report, request.args.get("saring"), request.args.get("halaman"))
     return render_template(
-        "review.html", draft=draft, report=draft.report, problems=problems_by_row(draft.report), diff=diff
+        "review.html", draft=draft, report=draft.report, problems=problems_by_row(draft.report), diff=diff, page=page
     )
+
+
+def _back_to_review(draft_id: int, row: int, report: ImportReport | None = None) -> str:
+    """The review page a row's form was sent from (its filter and page), anchored to the row; after an edit, the
+    page the row is now on, or the row now in its place when the edit took it out of the filter."""
+    wanted, page, anchor = request.form.get("saring"), request.form.get("halaman"), row
+    if report is not None:
+        wanted, page, anchor = page_after_edit(report, row, wanted, page)
+    fragment = f"baris-{anchor}" if anchor else None
+    return url_for("editor.review", draft_id=draft_id, saring=wanted or None, halaman=page or None, _anchor=fragment)
 
 
 @bp.post("/kelola/draf/<int:draft_id>/baris/<int:row>")
@@ -144,7 +156,7 @@ def edit_row(draft_id: int, row: int):
         report = edit_draft(resources.engine, draft_id, row, actor, code=code, drop=drop)
     except HistoryError as error:
         flash(str(error))
-        return redirect(url_for("editor.review", draft_id=draft_id))
+        return redirect(_back_to_review(draft_id, row))
     if wants_alias and refusal:
         flash(refusal)
     elif wants_alias:
@@ -154,7 +166,7 @@ def edit_row(draft_id: int, row: int):
         if key:
             save_alias(resources.engine, entry.input, jenis, code, actor)
             flash(f"'{entry.input}' disimpan sebagai nama lain untuk {entry.name}.")
-    return redirect(url_for("editor.review", draft_id=draft_id))
+    return redirect(_back_to_review(draft_id, row, report))
 
 
 @bp.post("/kelola/draf/<int:draft_id>/baris/<int:row>/kabupaten")
@@ -163,10 +175,11 @@ def province_row_as_district(draft_id: int, row: int):
     """'Bukan baris provinsi': the row set aside as a province row is matched as a district row instead."""
     try:
         actor = current_user.account.name
-        draft_province_row_as_district(get_resources().engine, draft_id, row, actor, current_index())
+        report = draft_province_row_as_district(get_resources().engine, draft_id, row, actor, current_index())
     except HistoryError as error:
         flash(str(error))
-    return redirect(url_for("editor.review", draft_id=draft_id))
+        return redirect(_back_to_review(draft_id, row))
+    return redirect(_back_to_review(draft_id, row, report))
 
 
 @bp.post("/kelola/draf/<int:draft_id>/pecahan")
