@@ -26,12 +26,15 @@ from pptx.util import Emu, Inches, Pt
 from geo.latest import STALE_LEVEL
 from geo.levels import Scheme
 from geo.numbers import format_percent, format_points
+from layers.choropleth import MapLabel
 from layers.legend import LegendEntry, format_value
 from layers.static_map import Circles
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default widescreen
 MAP_BOX = (Inches(0.4), Inches(1.5), Inches(8.9), Inches(5.35))  # left, top, width, height
 LEGEND_LEFT = Inches(9.6)
+# Where a label may stand: left of the legend, between the subtitle and the footer.
+LABEL_AREA = (Inches(0.1), Inches(1.45), LEGEND_LEFT - Inches(0.2), Inches(6.9) - Inches(1.45))
 TABLE_ROWS_PER_SLIDE = 15
 STORY_ROW = Inches(0.42)  # a storyline table's row: 14 pt text on one line
 # Outlines are simplified (as a coverage, so neighbours keep sharing edges) to a quarter of a pixel of a
@@ -232,16 +235,37 @@ def _overlaps(a, b) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-def _draw_labels(slide, frame: Frame, labels: list[tuple[float, float, str]], size: float = 12) -> None:
-    """Labels in the order given (most important first); one that would overlap a placed label is left out."""
+def _inside(box, area) -> bool:
+    return (
+        area[0] <= box[0]
+        and box[0] + box[2] <= area[0] + area[2]
+        and area[1] <= box[1]
+        and box[1] + box[3] <= area[1] + area[3]
+    )
+
+
+def _draw_labels(slide, frame: Frame, labels: list[MapLabel], size: float = 12) -> None:
+    """Labels in the order given (most important first), each at the first of its places (all inside its own
+    district, as on the interactive map) where it overlaps no placed label and stays left of the legend, between the
+    header and the footer; one with no such place is left out (the first is placed at its first place all the same)."""
     placed: list[tuple[int, int, int, int]] = []
-    for lat, lon, text in labels:
-        box = _label_box(frame, lat, lon, text, size)
-        if any(_overlaps(box, other) for other in placed):
+    for number, label in enumerate(labels):
+        boxes = [_label_box(frame, lat, lon, label.text, size) for lat, lon in label.places]
+        box = next((b for b in boxes if _inside(b, LABEL_AREA) and not any(_overlaps(b, o) for o in placed)), None)
+        if box is None and number == 0:
+            box = boxes[0]
+        if box is None:
             continue
         placed.append(box)
         _text(
-            slide, [Emu(v) for v in box], text, size, bold=True, align=PP_ALIGN.CENTER, name=f"Label {text}", wrap=False
+            slide,
+            [Emu(v) for v in box],
+            label.text,
+            size,
+            bold=True,
+            align=PP_ALIGN.CENTER,
+            name=f"Label {label.text}",
+            wrap=False,
         )
 
 
@@ -471,7 +495,7 @@ def build_deck(
     districts: gpd.GeoDataFrame,
     borders: gpd.GeoDataFrame,
     legend: list[LegendEntry],
-    labels: list[tuple[float, float, str]],
+    labels: list[MapLabel],
     ranking: pd.DataFrame,
     scheme: Scheme,
     texts: DeckTexts,

@@ -1,7 +1,8 @@
 """Static maps for slides: PNG, SVG and PDF drawn with matplotlib, no browser and no network.
 
 Colours and levels come from the same joined frame and scheme as the interactive map; SVG and PDF stay
-vector. Labels that would overlap one already placed are left out (largest districts are placed first).
+vector. Labels take the same places as on the interactive map (layers.choropleth.MapLabel): each the first of its
+places inside its own district that is free; one with no free place is left out (the most important come first).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
 
 from geo.latest import STALE_LEVEL
+from layers.choropleth import MapLabel
 from layers.legend import LegendEntry
 from layers.symbols import SymbolEntry
 
@@ -93,18 +95,22 @@ def _circle_handles(circles: Circles, base: float) -> list[Line2D]:
     ]
 
 
-def _place_labels(ax, labels: list[tuple[float, float, str]], fontsize: float, vector: bool) -> int:
-    """Draw labels in order, skipping any that would overlap one already drawn; return how many were drawn.
+def _place_labels(ax, labels: list[MapLabel], fontsize: float, vector: bool) -> int:
+    """Draw labels in order, each at the first of its places (all inside its own district, as on the interactive
+    map) where it meets no label drawn before it and stays in the map's area; leave out one with no such place (the
+    first, a province's capital, is drawn at its first place all the same). Return how many were drawn.
 
     A white halo keeps a label readable on a dark fill. In SVG and PDF it is a pale box behind the text, not a
     stroke: matplotlib draws stroked text as paths, and there a label must stay text (editable, searchable)."""
+    ax.apply_aspect()  # the equal-aspect box the axes will be drawn in: measured before it, boxes would be elsewhere
     renderer = ax.figure.canvas.get_renderer()
+    area = ax.get_position(original=True).transformed(ax.figure.transFigure)  # left of the legend, under the title
     placed = []
-    for lat, lon, text in labels:
-        label = ax.text(
-            lon,
-            lat,
-            text,
+    for number, label in enumerate(labels):
+        text = ax.text(
+            0,
+            0,
+            label.text,
             ha="center",
             va="center",
             fontsize=fontsize,
@@ -113,11 +119,20 @@ def _place_labels(ax, labels: list[tuple[float, float, str]], fontsize: float, v
             zorder=5,
             **(VECTOR_HALO if vector else {"path_effects": [patheffects.withStroke(linewidth=3, foreground="white")]}),
         )
-        box = label.get_window_extent(renderer=renderer).expanded(1.05, 1.15)
-        if any(box.overlaps(other) for other in placed):
-            label.remove()
+        for lat, lon in label.places:
+            text.set_position((lon, lat))
+            box = text.get_window_extent(renderer=renderer).expanded(1.05, 1.15)
+            inside = area.x0 <= box.x0 and box.x1 <= area.x1 and area.y0 <= box.y0 and box.y1 <= area.y1
+            if inside and not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
         else:
-            placed.append(box)
+            if number == 0:
+                lat, lon = label.places[0]
+                text.set_position((lon, lat))
+                placed.append(text.get_window_extent(renderer=renderer).expanded(1.05, 1.15))
+            else:
+                text.remove()
     return len(placed)
 
 
@@ -164,7 +179,7 @@ def render_static(
     borders: gpd.GeoDataFrame,
     legend: list[LegendEntry],
     texts: StaticTexts,
-    labels: list[tuple[float, float, str]],
+    labels: list[MapLabel],
     *,
     fmt: str,
     width: int,
