@@ -28,6 +28,7 @@ from matplotlib.path import Path
 from geo.latest import STALE_LEVEL
 from layers.choropleth import MapLabel
 from layers.legend import LegendEntry
+from layers.placement import choose_places
 from layers.symbols import SymbolEntry
 
 # No pyplot: its global figure registry is not thread-safe and keeps figures alive; a Figure with its own
@@ -96,20 +97,19 @@ def _circle_handles(circles: Circles, base: float) -> list[Line2D]:
 
 
 def _place_labels(ax, labels: list[MapLabel], fontsize: float, vector: bool) -> int:
-    """Draw labels in order, each at the first of its places (all inside its own district, as on the interactive
-    map) where it meets no label drawn before it and stays in the map's area; leave out one with no such place (the
-    first, a province's capital, is drawn at its first place all the same). Return how many were drawn.
+    """Draw labels in order, each at the first of its free places (layers.placement); return how many were drawn.
 
     A white halo keeps a label readable on a dark fill. In SVG and PDF it is a pale box behind the text, not a
     stroke: matplotlib draws stroked text as paths, and there a label must stay text (editable, searchable)."""
-    ax.apply_aspect()  # the equal-aspect box the axes will be drawn in: measured before it, boxes would be elsewhere
+    ax.apply_aspect()  # the equal-aspect box the axes are drawn in: measured before it, every x would be elsewhere
     renderer = ax.figure.canvas.get_renderer()
     area = ax.get_position(original=True).transformed(ax.figure.transFigure)  # left of the legend, under the title
-    placed = []
-    for number, label in enumerate(labels):
+    texts, boxes = [], []
+    for label in labels:
+        lat, lon = label.places[0]
         text = ax.text(
-            0,
-            0,
+            lon,
+            lat,
             label.text,
             ha="center",
             va="center",
@@ -119,21 +119,17 @@ def _place_labels(ax, labels: list[MapLabel], fontsize: float, vector: bool) -> 
             zorder=5,
             **(VECTOR_HALO if vector else {"path_effects": [patheffects.withStroke(linewidth=3, foreground="white")]}),
         )
-        for lat, lon in label.places:
-            text.set_position((lon, lat))
-            box = text.get_window_extent(renderer=renderer).expanded(1.05, 1.15)
-            inside = area.x0 <= box.x0 and box.x1 <= area.x1 and area.y0 <= box.y0 and box.y1 <= area.y1
-            if inside and not any(box.overlaps(other) for other in placed):
-                placed.append(box)
-                break
+        size = text.get_window_extent(renderer=renderer).expanded(1.05, 1.15).size / 2  # centred on its place
+        centres = ax.transData.transform([(lon, lat) for lat, lon in label.places])
+        texts.append(text)
+        boxes.append([(*(centre - size), *(centre + size)) for centre in centres])
+    chosen = choose_places(boxes, tuple(area.extents))
+    for label, text, place in zip(labels, texts, chosen, strict=True):
+        if place is None:
+            text.remove()
         else:
-            if number == 0:
-                lat, lon = label.places[0]
-                text.set_position((lon, lat))
-                placed.append(text.get_window_extent(renderer=renderer).expanded(1.05, 1.15))
-            else:
-                text.remove()
-    return len(placed)
+            text.set_position(label.places[place][::-1])
+    return sum(place is not None for place in chosen)
 
 
 def _draw_districts(ax, joined: gpd.GeoDataFrame, patterns: dict[str, str]) -> None:
