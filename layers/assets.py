@@ -63,6 +63,7 @@ BUNDLES: dict[str, tuple[Source, ...]] = {
         Source("topojson-client", "topojson-client.min.js", minified=True),
     ),
     "draw.js": _ours("js/topologi.js", "js/choropleth.js"),
+    "labels.js": _ours("js/labels.js"),  # layers.plugin.Labels: the maps' permanent labels, called by its script
     "map.js": (*ON_MAPS, *PAGE_TOOLS, *_ours("js/ranking.js")),
     "present.js": (*ON_MAPS, *PAGE_TOOLS, *_ours("js/timeline.js")),
     "embed.js": ON_MAPS,

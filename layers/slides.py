@@ -26,12 +26,16 @@ from pptx.util import Emu, Inches, Pt
 from geo.latest import STALE_LEVEL
 from geo.levels import Scheme
 from geo.numbers import format_percent, format_points
+from layers.choropleth import MapLabel
 from layers.legend import LegendEntry, format_value
+from layers.placement import choose_places
 from layers.static_map import Circles
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default widescreen
 MAP_BOX = (Inches(0.4), Inches(1.5), Inches(8.9), Inches(5.35))  # left, top, width, height
 LEGEND_LEFT = Inches(9.6)
+# Where a label may stand (x0, y0, x1, y1): left of the legend, between the subtitle and the footer.
+LABEL_AREA = (Inches(0.1), Inches(1.45), LEGEND_LEFT - Inches(0.1), Inches(6.9))
 TABLE_ROWS_PER_SLIDE = 15
 STORY_ROW = Inches(0.42)  # a storyline table's row: 14 pt text on one line
 # Outlines are simplified (as a coverage, so neighbours keep sharing edges) to a quarter of a pixel of a
@@ -222,27 +226,20 @@ def _text(slide, box, text: str, size: float, *, bold=False, colour=INK, align=P
 
 
 def _label_box(frame: Frame, lat: float, lon: float, text: str, size: float) -> tuple[int, int, int, int]:
-    """Estimated box of a centred label (about 0.55 em per character): enough to keep labels apart."""
+    """Estimated box of a centred label (about 0.62 em per character): enough to keep labels apart."""
     ((x, y),) = frame.points([(lon, lat)])
     width, height = int(len(text) * size * 0.62 * 12700), int(size * 1.3 * 12700)
     return x - width // 2, y - height // 2, width, height
 
 
-def _overlaps(a, b) -> bool:
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
-
-
-def _draw_labels(slide, frame: Frame, labels: list[tuple[float, float, str]], size: float = 12) -> None:
-    """Labels in the order given (most important first); one that would overlap a placed label is left out."""
-    placed: list[tuple[int, int, int, int]] = []
-    for lat, lon, text in labels:
-        box = _label_box(frame, lat, lon, text, size)
-        if any(_overlaps(box, other) for other in placed):
-            continue
-        placed.append(box)
-        _text(
-            slide, [Emu(v) for v in box], text, size, bold=True, align=PP_ALIGN.CENTER, name=f"Label {text}", wrap=False
-        )
+def _draw_labels(slide, frame: Frame, labels: list[MapLabel], size: float = 12) -> None:
+    """Labels in the order given (most important first), each at the first of its free places (layers.placement)."""
+    boxes = [[_label_box(frame, lat, lon, label.text, size) for lat, lon in label.places] for label in labels]
+    corners = [[(x, y, x + w, y + h) for x, y, w, h in candidates] for candidates in boxes]
+    for label, candidates, place in zip(labels, boxes, choose_places(corners, LABEL_AREA), strict=True):
+        if place is not None:
+            box, name = [Emu(v) for v in candidates[place]], f"Label {label.text}"
+            _text(slide, box, label.text, size, bold=True, align=PP_ALIGN.CENTER, name=name, wrap=False)
 
 
 def _draw_legend(slide, legend: list[LegendEntry], title: str) -> None:
@@ -471,7 +468,7 @@ def build_deck(
     districts: gpd.GeoDataFrame,
     borders: gpd.GeoDataFrame,
     legend: list[LegendEntry],
-    labels: list[tuple[float, float, str]],
+    labels: list[MapLabel],
     ranking: pd.DataFrame,
     scheme: Scheme,
     texts: DeckTexts,

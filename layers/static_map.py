@@ -1,7 +1,8 @@
 """Static maps for slides: PNG, SVG and PDF drawn with matplotlib, no browser and no network.
 
 Colours and levels come from the same joined frame and scheme as the interactive map; SVG and PDF stay
-vector. Labels that would overlap one already placed are left out (largest districts are placed first).
+vector. Labels take the same places as on the interactive map (layers.choropleth.MapLabel): each the first of its
+places inside its own district that is free; one with no free place is left out (the most important come first).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
 
 from geo.latest import STALE_LEVEL
+from layers.choropleth import MapLabel
 from layers.legend import LegendEntry
+from layers.placement import choose_places
 from layers.symbols import SymbolEntry
 
 # No pyplot: its global figure registry is not thread-safe and keeps figures alive; a Figure with its own
@@ -93,18 +96,21 @@ def _circle_handles(circles: Circles, base: float) -> list[Line2D]:
     ]
 
 
-def _place_labels(ax, labels: list[tuple[float, float, str]], fontsize: float, vector: bool) -> int:
-    """Draw labels in order, skipping any that would overlap one already drawn; return how many were drawn.
+def _place_labels(ax, labels: list[MapLabel], fontsize: float, vector: bool) -> int:
+    """Draw labels in order, each at the first of its free places (layers.placement); return how many were drawn.
 
     A white halo keeps a label readable on a dark fill. In SVG and PDF it is a pale box behind the text, not a
     stroke: matplotlib draws stroked text as paths, and there a label must stay text (editable, searchable)."""
+    ax.apply_aspect()  # the equal-aspect box the axes are drawn in: measured before it, every x would be elsewhere
     renderer = ax.figure.canvas.get_renderer()
-    placed = []
-    for lat, lon, text in labels:
-        label = ax.text(
+    area = ax.get_position(original=True).transformed(ax.figure.transFigure)  # left of the legend, under the title
+    texts, boxes = [], []
+    for label in labels:
+        lat, lon = label.places[0]
+        text = ax.text(
             lon,
             lat,
-            text,
+            label.text,
             ha="center",
             va="center",
             fontsize=fontsize,
@@ -113,12 +119,17 @@ def _place_labels(ax, labels: list[tuple[float, float, str]], fontsize: float, v
             zorder=5,
             **(VECTOR_HALO if vector else {"path_effects": [patheffects.withStroke(linewidth=3, foreground="white")]}),
         )
-        box = label.get_window_extent(renderer=renderer).expanded(1.05, 1.15)
-        if any(box.overlaps(other) for other in placed):
-            label.remove()
+        size = text.get_window_extent(renderer=renderer).expanded(1.05, 1.15).size / 2  # centred on its place
+        centres = ax.transData.transform([(lon, lat) for lat, lon in label.places])
+        texts.append(text)
+        boxes.append([(*(centre - size), *(centre + size)) for centre in centres])
+    chosen = choose_places(boxes, tuple(area.extents))
+    for label, text, place in zip(labels, texts, chosen, strict=True):
+        if place is None:
+            text.remove()
         else:
-            placed.append(box)
-    return len(placed)
+            text.set_position(label.places[place][::-1])
+    return sum(place is not None for place in chosen)
 
 
 def _draw_districts(ax, joined: gpd.GeoDataFrame, patterns: dict[str, str]) -> None:
@@ -164,7 +175,7 @@ def render_static(
     borders: gpd.GeoDataFrame,
     legend: list[LegendEntry],
     texts: StaticTexts,
-    labels: list[tuple[float, float, str]],
+    labels: list[MapLabel],
     *,
     fmt: str,
     width: int,

@@ -27,6 +27,7 @@ MARKERS = {
     "topojson-client.min.js": "topojson-client v3.1.0",
     "js/topologi.js": "window.PetaGeometri={decode:decode}",
     "js/choropleth.js": "peta.draw=function",
+    "js/labels.js": "peta.label=function",
     "js/fit.js": "peta.fit=function",
     "js/overlays.js": "function overlaps(a,b)",
     "js/keyboard.js": "peta.select=function",
@@ -43,6 +44,7 @@ HOLDS = {
     "peta.css": ["leaflet.css", "css/peta.css"],
     "vendor.js": ["leaflet.js", "topojson-client.min.js"],
     "draw.js": ["js/topologi.js", "js/choropleth.js"],
+    "labels.js": ["js/labels.js"],
     "map.js": [
         "js/fit.js",
         "js/overlays.js",

@@ -164,7 +164,8 @@ def test_svg_names_every_district_and_keeps_labels_as_text(client, scope):
     assert all(g.find(f".//{SVG}path") is not None for g in groups.values())  # ... and name, on its own shape
     texts = {t.text for t in root.iter(f"{SVG}text")}
     values = client.get(f"/map/{scope}/values.json?series=contoh")
-    labels = [text for _, _, text in values.get_json()["labels"]] if values.status_code == 200 else []
+    shown = values.get_json()["labels"] if values.status_code == 200 else []
+    labels = [f"{label['name']} {label['value']}".strip() for label in shown]
     if scope == "kalimantan":  # the island map names its five provinces, each as text
         assert {"Kalimantan Barat", "Kalimantan Tengah", "Kalimantan Selatan", "Kalimantan Timur"} <= texts
     drawn = [label for label in labels if label in texts]

@@ -137,14 +137,14 @@ def test_labels_say_what_the_colours_say(shared_app, query, points):
     from urllib.parse import parse_qsl
 
     from web.data import resolve_view
-    from web.rendering import place_labels
+    from web.rendering import map_labels
     from web.resources import get_resources
 
     args = {"series": "contoh", "period": "2025-12", **dict(parse_qsl(query))}
     with shared_app.test_request_context("/"):
         resources = get_resources()
         view = resolve_view(resources, "kalimantan-timur", args)
-        texts = [text for _, _, text in place_labels(resources, view, "id")]
+        texts = [label.text for label in map_labels(resources, view, "id")]
     berau = view.joined.set_index("name").loc["Kabupaten Berau", view.scheme.value]
     expected = format_points(berau, "id") if points else format_percent(berau, "id")
     assert f"Berau {expected}" in texts
@@ -313,7 +313,7 @@ def test_table_beside_sends_a_tooltips_text_once():
 def test_province_capitals_are_labelled_first(shared_app):
     from geo.capitals import read_capitals
     from web.data import resolve_view
-    from web.rendering import place_labels
+    from web.rendering import map_labels
     from web.resources import get_resources
 
     capitals = read_capitals()
@@ -321,5 +321,5 @@ def test_province_capitals_are_labelled_first(shared_app):
     with shared_app.test_request_context("/"):
         resources = get_resources()
         view = resolve_view(resources, "kalimantan-tengah", {"series": "contoh", "period": "2025-12"})
-        first = place_labels(resources, view, "id")[0][2]
+        first = map_labels(resources, view, "id")[0].text
     assert first.startswith("Kota Palangkaraya ")

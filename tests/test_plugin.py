@@ -131,6 +131,7 @@ def test_linked_assets_go_before_the_maps_script_and_the_stylesheet_stays_with_t
         '<script src="/aset/vendor.js"></script>',
         '<script src="/aset/draw.js"></script>',
         '<script src="/geometri/62.abc.js"></script>',
+        '<script src="/aset/labels.js"></script>',
     )
     assert "<script" not in parts.header and "<link" not in parts.header  # no link left in the header
     assert "viewport" not in parts.header  # folium's user-scalable=no meta is not ours

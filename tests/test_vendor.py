@@ -9,7 +9,7 @@ from layers.assets import bundle_text, bundles
 
 YEAR = "max-age=31536000"
 # What each page loads, in order (the geometry and folium's inline map script between the bundles).
-MAP = ["peta.css", "vendor.js", "draw.js", "geometri", "inline"]
+MAP = ["peta.css", "vendor.js", "draw.js", "geometri", "labels.js", "inline"]
 PAGES = {
     "/map/kalimantan?series=contoh": [*MAP, "map.js"],
     "/map/kalimantan?series=contoh&mode=present": [*MAP, "present.js"],
@@ -50,7 +50,7 @@ def bundle_urls(client) -> list[str]:
 
 def test_bundles_are_cached_for_good_and_answer_304(client):
     urls = bundle_urls(client)
-    assert len(urls) == 4
+    assert len(urls) == 5
     for url in urls:
         response = client.get(url, headers={"Accept-Encoding": "br"})
         assert response.status_code == 200 and response.headers["Content-Encoding"] == "br"

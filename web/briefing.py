@@ -24,7 +24,7 @@ from layers.static_map import StaticTexts, render_static
 from web.data import view_of
 from web.formatting import short_span_text, span_text
 from web.query import DEFAULT_VIEW, LAYERS, MapQuery
-from web.rendering import attribution, legend_of, place_labels, province_borders_of
+from web.rendering import attribution, legend_of, map_labels, province_borders_of
 from web.resources import Resources
 from web.results import CoverageResult, live_snapshot, pace_rule, period_paths, resolve_result
 
@@ -286,7 +286,7 @@ def map_png(resources: Resources, result: CoverageResult, fmt: str, locale: str)
         province_borders_of(resources, view),
         legend_of(view, locale),
         StaticTexts(title="", subtitle="", legend_title=view.scheme.title[lang], source="", attribution=""),
-        place_labels(resources, view, locale),
+        map_labels(resources, view, locale),
         fmt="png",
         width=width,
         height=height,

@@ -101,13 +101,6 @@ def map_labels(resources: Resources, view: CoverageView, locale: str, labels: st
     return province_labels(resources, view.scope)
 
 
-def place_labels(
-    resources: Resources, view: CoverageView, locale: str, labels: str = "auto"
-) -> list[tuple[float, float, str]]:
-    """The same labels at their first place each, for the static map and the slides: (lat, lon, text)."""
-    return [(*label.places[0], label.text) for label in map_labels(resources, view, locale, labels)]
-
-
 def province_labels(resources: Resources, scope: Scope) -> list[MapLabel]:
     """The province names of an island or full-area map, placed once per scope."""
 
