@@ -5,12 +5,15 @@ In one run, on SQLite files in a temporary folder, with the bundled samples load
 - the cached map hit (`/map/kalimantan-sumatera?series=contoh&period=2025-12`, brotli) with 0 and with 20.000
   saved aliases: p50 of 200 requests each through Flask's test client, the two apps taking turns (in process:
   no sockets or gunicorn, so the times are the app's own work per request), and the page's bytes;
+- the bytes (brotli) of that page, of a period switch's values.json and of the search terms the search box
+  fetches, with 0 and with 20.000 saved aliases;
 - the analysis of a 5.000-row file with 500 unmatched names (analyse_upload with the matching index, the
   index built before the clock starts) with 20.000 saved aliases.
 
-It prints each against its goal: the hit with 20.000 aliases within 1,2× of the hit with none, the analysis
-≤ 5 s. `--profile` prints cProfile's top functions of the analysis instead. The other growth cases of issue 25
-(60 periods, 440 districts) are not measured here.
+It prints each against its goal: the hit with 20.000 aliases within 1,2× of the hit with none, the page and
+values.json within 1,05× of their bytes with none, the analysis ≤ 5 s. `--profile` prints cProfile's top
+functions of the analysis instead. The other growth cases of issue 25 (60 periods, 440 districts) are not
+measured here.
 """
 
 from __future__ import annotations
@@ -43,10 +46,13 @@ from geo.matching import match_district, normalize_words  # noqa: E402
 from web.resources import current_index, get_resources  # noqa: E402
 
 PAGE = "/map/kalimantan-sumatera?series=contoh&period=2025-12"
+# What a period switch on that page fetches (static/js/switch.js: the page's parts and the table's panel).
+VALUES = "/map/kalimantan-sumatera/values.json?series=contoh&period=2025-12&parts=page&table=1"
+TERMS = "/api/search-terms?scope=kalimantan-sumatera"  # what the search box fetches on its first use
 ALIASES = 20_000
 ROWS, UNMATCHED = 5_000, 500
 HITS = 200
-HIT_GOAL, ANALYSIS_GOAL = 1.2, 5.0
+HIT_GOAL, ANALYSIS_GOAL, BYTES_GOAL = 1.2, 5.0, 1.05
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
@@ -120,6 +126,29 @@ def cached_hits(apps: list) -> list[tuple[float, int]]:
     return [(statistics.median(spent), size) for spent, size in zip(times, sizes, strict=True)]
 
 
+def brotli_bytes(app, url: str) -> int | None:
+    """The bytes of an answer as a browser taking brotli receives them (None when the app has no such address)."""
+    response = app.test_client().get(url, headers={"Accept-Encoding": "br"})
+    if response.status_code == 404:
+        return None
+    assert response.status_code == 200, (url, response.status_code)
+    return len(response.data)
+
+
+def print_sizes(none_app, grown_app, count: int) -> None:
+    """The page, a period switch's values.json and the search terms, with 0 and `count` aliases, against the goal
+    that the page and values.json do not grow with the aliases (only the terms, fetched by a search, may)."""
+    print(f"Bytes (brotli) with 0 vs {count} saved aliases:")
+    for label, url, goal in (("map page", PAGE, True), ("values.json", VALUES, True), ("search terms", TERMS, False)):
+        base, grown = brotli_bytes(none_app, url), brotli_bytes(grown_app, url)
+        if base is None or grown is None:
+            print(f"  {label} ({url}): not served")
+            continue
+        ratio = grown / base
+        verdict = f" (goal <= {BYTES_GOAL}x: {'ok' if ratio <= BYTES_GOAL else 'OVER'})" if goal else ""
+        print(f"  {label}: {base / 1000:.1f} KB vs {grown / 1000:.1f} KB; {ratio:.2f}x{verdict}")
+
+
 def growth_file(app, aliases: list[tuple[str, str]], seed: int = 26) -> bytes:
     """ROWS rows: the area's districts by name over and over, and UNMATCHED misspellings no alias or rule matches."""
     rng = np.random.default_rng(seed)
@@ -180,6 +209,7 @@ def main() -> None:
             f"  {len(aliases)} aliases: {grown_ms:.2f} ms, {grown_bytes / 1000:.1f} KB; "
             f"{ratio:.2f}x (goal <= {HIT_GOAL}x: {verdict})"
         )
+        print_sizes(none_app, grown_app, len(aliases))
         data = growth_file(grown_app, aliases)
         seconds = analysis_seconds(grown_app, data, options.profile)
         verdict = "ok" if seconds <= ANALYSIS_GOAL else "OVER"

@@ -203,6 +203,8 @@ def test_offline_html_works_from_a_file_with_no_network(shared_app, tmp_path):
         page.mouse.move(*district_point(page, "63.03"))
         assert "Kabupaten Banjar" in page.wait_for_selector(".peta-tooltip").inner_text()
         page.evaluate("() => { window.PetaCakupan.maps[0].map.zoomIn(); }")  # not returning the map (see above)
+        page.fill("#search", "Toba Samosir")  # an old name: the aliases are in the file
+        assert page.get_attribute("#search-list li:first-child", "data-code") == "12.12"
         assert not errors
         assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
         browser.close()

@@ -2,6 +2,7 @@
 
 import gc
 import io
+import json
 import os
 import re
 import shutil
@@ -54,6 +55,10 @@ def test_offline_html_inlines_everything(client):
     assert "<script src" not in page and '<link rel="stylesheet"' not in page
     assert "http://" not in page.replace("http://www.w3.org", "") or "https://" not in page.split("<body>")[0]
     assert "L.map(" in page and "peta-hatch" in page
+    # the search's aliases inline (the site's pages fetch them): none of another scope's districts
+    terms = json.loads(re.search(r'<script type="application/json" id="search-terms">(.*?)</script>', page).group(1))
+    assert "kotim" in terms["62.02"] and all(code[:1] == "6" for code in terms)
+    assert "data-terms=" not in page
 
 
 def csp(headers) -> dict[str, str]:
@@ -224,6 +229,8 @@ def test_the_offline_file_searches_ranks_and_walks_from_file(client, tmp_path):
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(saved.as_uri())
         page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+        page.fill("#search", "kotim")  # an alias, from the file's own terms
+        assert page.get_attribute("#search-list li:first-child", "data-code") == "62.02"
         page.fill("#search", "Pulang Pisau")
         assert page.get_attribute("#search-list li:first-child", "data-code") == "62.11"
         page.press("#search", "Enter")

@@ -83,6 +83,29 @@ def test_search_finds_short_old_and_partial_names(server, page, typed, code):  #
     assert not page.errors
 
 
+def test_search_fetches_the_aliases_once_on_first_use(app, server, page):  # noqa: F811
+    """The page carries no aliases: the search box fetches its scope's terms on first focus, once, and then finds a
+    district by an alias an editor saved, as by a bundled one."""
+    from geo.history import save_alias
+    from web.resources import get_resources
+
+    with app.app_context():
+        save_alias(get_resources().engine, "Pulpis Raya", "Kabupaten", "62.11", "uji")
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/search-terms" in r.url else None)
+    open_map(page, f"{server}/map/kalimantan-tengah?series=contoh", (1280, 720))
+    assert asked == []  # not with the page: only a search needs them
+    page.fill("#search", "pulpis")
+    assert page.get_attribute("#search-list li:first-child", "data-code") == "62.11"
+    page.fill("#search", "kotim")
+    assert page.get_attribute("#search-list li:first-child", "data-code") == "62.02"
+    page.press("#search", "Enter")
+    page.fill("#search", "pulpis raya")
+    assert page.get_attribute("#search-list li:first-child", "data-code") == "62.11"
+    assert asked == [f"{server}/api/search-terms?scope=kalimantan-tengah"]
+    assert not page.errors
+
+
 def test_search_uses_old_names_on_the_whole_area(server, page):  # noqa: F811
     open_map(page, f"{server}/map/kalimantan-sumatera?series=contoh", (1280, 720))
     page.fill("#search", "Toba Samosir")

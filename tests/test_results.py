@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import re
 from collections import Counter
 from itertools import zip_longest
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import event
 
 from tests.databases import make_app
+from tests.pages import page_values
 from web.query import MapQuery
 from web.resources import get_resources
 from web.results import resolve_result
@@ -39,38 +41,39 @@ def queries_of(app, read: list[str], url: str) -> Counter:
 
 
 # The sample series has two live periods; a page's tooltips show the path over both and every table carries each
-# district's pace over them (geo.pace), so a cold request reads the records of each version once (never twice), and
-# the search box reads the saved aliases (stamp and rows). A cached page still reads the aliases' stamp: its search
-# terms must follow an alias saved on any instance.
+# district's pace over them (geo.pace), so a cold request reads the records of each version once (never twice). The
+# pages read no saved alias: the search box fetches its terms, which read the aliases (stamp and rows) when made and
+# the aliases' stamp on every request, so they follow an alias saved on any instance.
 @pytest.mark.parametrize(
     ("url", "cold", "warm"),
     [
         (
             "/map/kalimantan-sumatera?series=contoh",
-            {"dataset": 1, "record": 2, "saved_alias": 2},
-            {"dataset": 1, "saved_alias": 1},
+            {"dataset": 1, "record": 2},
+            {"dataset": 1},
         ),
         (
             "/map/kalimantan?series=contoh&view=target",
-            {"dataset": 1, "record": 2, "saved_alias": 2},
-            {"dataset": 1, "saved_alias": 1},
+            {"dataset": 1, "record": 2},
+            {"dataset": 1},
         ),
         (
             "/map/kalimantan-sumatera?series=contoh&layer=provinsi&period=2025-12",
             # cold: + each live period's province figures once, for the provinces' pace (web.results.province_paths)
-            {"dataset": 1, "province_figure": 3, "record": 2, "saved_alias": 2},
-            {"dataset": 1, "province_figure": 1, "saved_alias": 1},  # the province figures are part of the key
+            {"dataset": 1, "province_figure": 3, "record": 2},
+            {"dataset": 1, "province_figure": 1},  # the province figures are part of the key
         ),
         (  # the terbaru view reads each live period's province figures (every request: part of the key)
             "/map/kalimantan-sumatera?series=contoh&layer=provinsi",
-            {"dataset": 1, "province_figure": 4, "record": 2, "saved_alias": 2},
-            {"dataset": 1, "province_figure": 2, "saved_alias": 1},
+            {"dataset": 1, "province_figure": 4, "record": 2},
+            {"dataset": 1, "province_figure": 2},
         ),
         ("/api/ranking?series=contoh&period=2025-12", {"dataset": 1, "record": 2}, {"dataset": 1}),
         ("/api/ranking?series=contoh", {"dataset": 1, "record": 2}, {"dataset": 1}),  # terbaru: each version once
         ("/api/summary?series=contoh&scope=sumatera&period=2025-12", {"dataset": 1, "record": 2}, {"dataset": 1}),
         ("/api/coverage.geojson?series=contoh&compare=2025-06", {"dataset": 1, "record": 2}, {"dataset": 1}),
         ("/api/ranking.csv?series=contoh&period=2025-12", {"dataset": 1, "record": 2}, {"dataset": 1}),
+        ("/api/search-terms?scope=kalimantan-sumatera", {"saved_alias": 2}, {"saved_alias": 1}),
     ],
 )
 def test_a_request_issues_only_the_queries_it_needs(app, tables_read, url, cold, warm):
@@ -265,32 +268,78 @@ def test_the_cache_counts_what_a_result_holds(shared_app):
     assert own <= size_of(target) < own + frame_bytes  # not the table result again
 
 
+def save_many_aliases(app, count: int) -> None:
+    """`count` saved aliases of the area's districts, in one transaction (as scripts/bench_growth.py saves them)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from geo.boundaries import district_table
+    from geo.history import SavedAlias
+
+    with app.app_context():
+        resources = get_resources()
+        table = district_table(resources.boundaries)
+        now = datetime.now(UTC)
+        with Session(resources.engine) as session, session.begin():
+            session.add_all(
+                SavedAlias(alias=f"Nama Lain {i}", jenis=row.jenis, kode=row.kode, created_by="uji", created_at=now)
+                for i, row in enumerate(table.iloc[[i % len(table) for i in range(count)]].itertuples())
+            )
+
+
 @pytest.mark.parametrize(
     "url",
     [
         "/map/kalimantan-tengah?series=contoh",
+        "/map/kalimantan-sumatera?series=contoh&period=2025-12",
         "/map/kalimantan-tengah?series=contoh&mode=present",
-        "/map/kalimantan-tengah/values.json?series=contoh&parts=page&table=1",
+        "/map/kalimantan-sumatera/values.json?series=contoh&period=2025-12&parts=page&table=1",
     ],
 )
-def test_a_saved_alias_reaches_the_search_of_cached_pages(app, url):
-    """Pages and values are cached whole, search terms included: an alias saved since (on any instance sharing
-    the database) is in the next answer, not after the entry happens to leave the cache."""
+def test_saved_aliases_leave_the_pages_and_values_as_they_were(app, url):
+    """Issue 25: the page and a period switch's values.json do not grow with the saved aliases (the search box
+    fetches them, /api/search-terms): 500 aliases saved since change not one byte, nor the ETag."""
+    headers = {"Accept-Encoding": "br"}
+    client = app.test_client()
+    before = client.get(url, headers=headers)
+    save_many_aliases(app, 500)
+    with app.app_context():
+        get_resources().cache.items.clear()  # rendered anew, not served from the cache
+    after = client.get(url, headers=headers)
+    assert before.status_code == after.status_code == 200
+    assert after.data == before.data and after.headers["ETag"] == before.headers["ETag"]
+    terms = client.get("/api/search-terms?scope=kalimantan-sumatera").get_json()
+    assert sum(term.startswith("nama lain ") for found in terms.values() for term in found) == 500  # they are there
+
+
+def test_the_search_terms_list_a_saved_alias_and_change_with_it(app):
+    """The search box's terms (web.api.search_terms): the bundled and saved aliases of the scope's districts only,
+    revalidated on each use (no-cache, ETag); an alias saved on any instance changes them and their ETag at once."""
     from geo.history import save_alias
-    from tests.pages import page_values
 
-    def terms() -> list[str]:
-        response = app.test_client().get(url)
-        assert response.status_code == 200
-        text = response.get_data(as_text=True)
-        values = response.get_json() if url.split("?")[0].endswith(".json") else page_values(text)
-        return values["table"]["terms"].get("62.11", [])
-
-    before = terms()
-    assert terms() == before  # from the cache
+    client = app.test_client()
+    url = "/api/search-terms?scope=kalimantan-tengah"
+    first = client.get(url)
+    assert first.status_code == 200 and first.cache_control.no_cache
+    terms = first.get_json()
+    assert "kotim" in terms["62.02"]  # data/aliases.csv
+    assert terms and all(code.startswith("62.") for code in terms)  # the scope's districts only
+    assert "pulpis raya" not in terms.get("62.11", [])
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     with app.app_context():
         save_alias(get_resources().engine, "Pulpis Raya", "Kabupaten", "62.11", "uji")
-    assert "pulpis raya" in terms() and "pulpis raya" not in before
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200 and again.headers["ETag"] != first.headers["ETag"]
+    assert "pulpis raya" in again.get_json()["62.11"]
+    assert client.get("/api/search-terms?scope=tidak-ada").status_code == 404
+
+
+def test_pages_point_the_search_box_at_their_scopes_terms(client):
+    for url in ("/map/kalimantan-tengah?series=contoh", "/map/kalimantan-tengah?series=contoh&mode=present"):
+        page = client.get(url).get_data(as_text=True)
+        assert 'data-terms="/api/search-terms?scope=kalimantan-tengah"' in page
+        assert '"terms"' not in json.dumps(page_values(page)["table"])
 
 
 def test_values_with_the_pages_parts_draw_no_folium_map(client, monkeypatch):

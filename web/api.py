@@ -9,13 +9,15 @@ from collections.abc import Callable
 from flask import Blueprint, Response, current_app, jsonify, request
 from openpyxl import Workbook
 
+from geo.scopes import default_scope, get_scope
 from geo.segments import segment_columns_of
 from geo.store import live_datasets
 from web.csvfile import csv_response, neutralise
 from web.encoding import StoredBody, store_body, stored_response
 from web.history import district_history, history_key
 from web.query import DEFAULT_VIEW, SERIES, MapQuery, QueryError, parse_segment
-from web.resources import get_resources
+from web.rendering import scope_search_terms
+from web.resources import aliases_stamp, get_resources
 from web.results import CoverageResult, plain_records, resolve_result
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -202,6 +204,18 @@ def _json_body(body: dict) -> StoredBody:
 
 def _stored(key: tuple, make: Callable[[], StoredBody]) -> Response:
     return stored_response(get_resources().cache.get_or_make(key, make))
+
+
+@bp.get("/search-terms")
+def search_terms():
+    """The search terms beyond their names of a scope's districts (web.rendering.scope_search_terms), fetched by the
+    search box on its first use. Revalidated on every use: its ETag changes when an alias is saved on any instance."""
+    resources = get_resources()
+    scope = get_scope(resources.scopes, request.args.get("scope") or default_scope(resources.scopes))
+    key = ("search-terms", scope.slug, aliases_stamp(resources))
+    response = _stored(key, lambda: _json_body(scope_search_terms(resources, scope)))
+    response.cache_control.no_cache = True
+    return response
 
 
 @bp.get("/district/<code>")

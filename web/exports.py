@@ -26,6 +26,7 @@ from web.rendering import (
     map_labels,
     province_borders_of,
     render_map,
+    scope_search_terms,
     static_circles,
     view_table,
 )
@@ -134,6 +135,7 @@ def _offline(resources: Resources, result: CoverageResult, locale: str) -> Respo
         levels=resources.schemes[DEFAULT_VIEW],
         rendered=rendered,
         offline_js=offline_js,
+        search_terms=scope_search_terms(resources, view.scope),  # inline: the file searches with no network
         lang=locale.split("_")[0],
         attribution=attribution(),
         saved_at=datetime.now().strftime("%Y-%m-%d %H:%M"),

@@ -31,7 +31,7 @@ from web.rendering import (
     render_map,
     view_table,
 )
-from web.resources import Resources, aliases_stamp, cached_page, get_resources, page_response
+from web.resources import Resources, cached_page, get_resources, page_response
 from web.results import period_counts, resolve_result
 
 bp = Blueprint("maps", __name__)
@@ -74,9 +74,9 @@ def map_page(scope: str):
     if mode == "present":
         return present_page(resources, view, table, locale)
     periods = live_snapshot(resources).live(view.dataset.series)
-    # By the views, language, known query, list of periods and saved aliases (its search terms); nothing else.
+    # By the views, language, known query and list of periods; nothing else (not the saved aliases: the search box
+    # fetches its terms, web.api search_terms).
     key = ("page", *view.key, *table.key, locale, tuple(sorted(args.items())), tuple(d.id for d in periods))
-    key += (aliases_stamp(resources),)
     page = resources.cache.get_or_make(
         key, lambda: cached_page(render_map_page(resources, view, table, periods, locale, args))
     )
@@ -120,10 +120,16 @@ def page_context(
         "description": describe(view, rendered.legend, locale.split("_")[0]),
         "page_args": args,
         "page_path": url_for("maps.map_page", scope=view.scope.slug, **args),
+        "search_terms_url": search_terms_url(view),
         "lang_urls": {
             code: url_for("maps.map_page", scope=view.scope.slug, **{**args, "lang": code}) for code in ("id", "en")
         },
     }
+
+
+def search_terms_url(view: CoverageView) -> str:
+    """Where the search box fetches the aliases of the scope's districts (static/js/search.js, _find.html)."""
+    return url_for("api.search_terms", scope=view.scope.slug)
 
 
 def render_map_page(
@@ -212,7 +218,7 @@ def values(scope: str):
         return store_body(json.dumps(data, ensure_ascii=False), "application/json")
 
     key = ("values", *view.key, *table.key, locale, labels, parts, with_table, tuple(sorted(args.items())))
-    key += (tuple(d.id for d in periods), aliases_stamp(resources))  # the table carries the search terms
+    key += (tuple(d.id for d in periods),)
     return stored_response(resources.cache.get_or_make(key, make))
 
 
@@ -241,11 +247,12 @@ def present_page(resources: Resources, view: CoverageView, table: CoverageView, 
             ranking=plain_records(ranking_table(resources, table)),
             periods=periods,
             normal_url=url_for("maps.map_page", scope=view.scope.slug, **page_args()),
+            search_terms_url=search_terms_url(view),
         )
 
     if title:  # a title typed for one meeting is rendered for it alone, so free text cannot fill the cache
         return render()
     # Like the map page: cached whole (compressed once, scripts allowed by their hashes) by all it depends on.
     known = tuple(sorted(page_args((*MAP_ARGS, *PRESENT_ARGS)).items()))
-    key = ("present", *view.key, *table.key, locale, labels, known, tuple(periods), aliases_stamp(resources))
+    key = ("present", *view.key, *table.key, locale, labels, known, tuple(periods))
     return page_response(resources.cache.get_or_make(key, lambda: cached_page(render())))

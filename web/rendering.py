@@ -256,9 +256,9 @@ PRESENT_LABELS = {"1": "districts", "0": "off"}
 
 
 def table_values(resources: Resources, table: CoverageView, locale: str) -> dict:
-    """The ranking table's rows and the search terms (layers.navigation), in rank order: static/js/ranking.js
-    builds the table from them, search and keyboard navigation read them. Made once per table view and language;
-    the search terms follow the aliases saved since."""
+    """The ranking table's rows (layers.navigation), in rank order: static/js/ranking.js builds the table from
+    them, search and keyboard navigation read them. Made once per table view and language. The aliases search
+    also finds are not here (scope_search_terms): the page and values.json do not grow with the saved aliases."""
     texts = TableTexts(
         no_data=_("tidak ada data"),
         gap=_("{points} terhadap target"),
@@ -272,8 +272,16 @@ def table_values(resources: Resources, table: CoverageView, locale: str) -> dict
         link = url_for("districts.district_page", code="KODE", series=table.dataset.series)
         return {**rows, "link": link}
 
-    made = resources.cache.get_or_make(("table-values", *table.key, locale), make)
-    return {**made, "terms": search_terms(search_index(resources))}
+    return resources.cache.get_or_make(("table-values", *table.key, locale), make)
+
+
+def scope_search_terms(resources: Resources, scope: Scope) -> dict[str, list[str]]:
+    """The search terms beyond their names (short forms, old names, saved aliases) of a scope's districts, by code:
+    what the search box fetches on its first use (web.api search_terms) and the offline file carries inline.
+    Follows the aliases saved since (search_index)."""
+    terms = search_terms(search_index(resources))
+    provinces = set(scope.province_codes)
+    return {code: found for code, found in terms.items() if code.split(".")[0] in provinces}
 
 
 # The table's cells a unit's tooltip may show too (layers.navigation.ROW_FIELDS, after code, rank, name and

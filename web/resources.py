@@ -164,8 +164,8 @@ def current_index() -> DistrictIndex:
 
 
 def aliases_stamp(resources: Resources) -> AliasStamp:
-    """The saved aliases' stamp, read once per request: the search terms are made by it, and the cached pages and
-    values that carry search terms are keyed by it, so an alias saved on any instance shows in search at once."""
+    """The saved aliases' stamp, read once per request: the search terms (web.api search_terms) are made and cached
+    by it, so an alias saved on any instance shows in search at once. Pages carry no alias and are not keyed by it."""
     if "peta_aliases_stamp" not in g:
         try:
             resources.last_aliases_stamp = saved_aliases_stamp(resources.engine)

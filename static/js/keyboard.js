@@ -8,8 +8,8 @@
   var bridge = peta.maps[0];
   var map = bridge.map;
 
-  // The district list from the view's table (layers/navigation.py, peta.tableRows): rank order, name, province, the search terms
-  // beyond the name's own (search.js makes those), and the sentence a screen reader says, joined from the texts
+  // The district list from the view's table (layers/navigation.py, peta.tableRows): rank order, name, province
+  // (search.js finds them by name and alias), and the sentence a screen reader says, joined from the texts
   // the server formatted: "Kabupaten X, Provinsi: 41,3%, Sedang, -19,7 poin terhadap target, peringkat 3 dari 14."
   function entries(values) {
     var table = values.table;
@@ -26,7 +26,7 @@
         parts.push(t.rank_of.replace("{rank}", String(r[1])).replace("{total}", String(table.total)));
       }
       return {
-        code: r[0], name: r[2], province: province, index: i, terms: table.terms[r[0]] || [],
+        code: r[0], name: r[2], province: province, index: i,
         say: r[2] + ", " + province + ": " + parts.filter(Boolean).join(", ") + ".",
       };
     });

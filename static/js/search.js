@@ -1,10 +1,39 @@
-// Find a district from the map: type any part of its name, a short form or an old name (the matcher's aliases,
-// in the district list keyboard.js makes from the view's table); arrow keys move through the suggestions, Enter shows the district.
+// Find a district from the map: type any part of its name, a short form or an old name (the matcher's aliases);
+// arrow keys move through the suggestions, Enter shows the district. The districts are the list keyboard.js makes
+// from the view's table; the aliases beyond their names (code -> terms) grow with the aliases editors save, so the
+// page does not carry them: they are fetched once, on the search's first focus or input, from the input's
+// data-terms (/api/search-terms; its ETag follows the aliases), and kept. Until they arrive the names still find.
+// The offline file carries them inline (#search-terms).
 (function () {
   var input = document.getElementById("search");
   var box = document.getElementById("search-list");
   var peta = window.PetaCakupan;
   if (!input || !box || !peta || !peta.districts) { return; }
+  var inline = document.getElementById("search-terms");
+  var aliases = inline ? JSON.parse(inline.textContent) : null;
+  var asked = false;
+  var made = {};  // code -> the name's own terms and its aliases, made on a district's first search
+  function fetchAliases() {
+    var url = input.getAttribute("data-terms");
+    if (aliases || asked || !url || !window.fetch) { return; }
+    asked = true;
+    fetch(url, {headers: {Accept: "application/json"}}).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.json();
+    }).then(function (found) {
+      aliases = found;
+      made = {};
+      // what is typed already is searched again, unless a suggestion is chosen with the arrows
+      if (document.activeElement === input && active < 0 && input.value.trim()) { update(); }
+    }).catch(function () { asked = false; });  // the next focus asks again; the names still find meanwhile
+  }
+  function termsOf(entry) {
+    if (!made[entry.code]) {  // the name's own terms are made here; only aliases travel
+      var own = plain(entry.name);
+      made[entry.code] = [own, own.replace(/ /g, "")].concat((aliases && aliases[entry.code]) || []);
+    }
+    return made[entry.code];
+  }
   var JENIS = {kabupaten: 1, kab: 1, kota: 1, kodya: 1, kotamadya: 1, kotif: 1};
   function plain(text) {
     var words = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
@@ -17,11 +46,7 @@
     var words = query.split(" ");
     if (/^\d{2} ?\d{0,2}$/.test(query) && entry.code.replace(".", "").indexOf(compact) === 0) { return 90; }
     var best = 0;
-    if (!entry.allTerms) {  // the name's own terms are made here; the list carries only aliases (keyboard.js)
-      var own = plain(entry.name);
-      entry.allTerms = [own, own.replace(/ /g, "")].concat(entry.terms);
-    }
-    entry.allTerms.forEach(function (term) {
+    termsOf(entry).forEach(function (term) {
       var termWords = term.split(" ");
       if (term === query) { best = Math.max(best, 100); }
       else if (term.indexOf(query) === 0) { best = Math.max(best, 80); }
@@ -64,7 +89,9 @@
     found = []; active = -1; show();
     peta.select(entry.code, {zoom: true});
   }
-  input.addEventListener("input", function () { input.setCustomValidity(""); found = find(input.value); active = -1; show(); });
+  function update() { found = find(input.value); active = -1; show(); }
+  input.addEventListener("focus", fetchAliases);
+  input.addEventListener("input", function () { fetchAliases(); input.setCustomValidity(""); update(); });
   input.addEventListener("keydown", function (e) {
     if (e.key === "ArrowDown" && found.length) { active = (active + 1) % found.length; show(); e.preventDefault(); }
     else if (e.key === "ArrowUp" && found.length) { active = (active - 1 + found.length) % found.length; show(); e.preventDefault(); }
