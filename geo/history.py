@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from geo.audit import audit
-from geo.matching import DistrictIndex
+from geo.district_index import DistrictIndex
 from geo.periods import PeriodDiff, diff_records, merge_records
 from geo.store import (
     MAIN_SERIES,

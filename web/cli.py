@@ -34,6 +34,7 @@ from geo.boundaries import (
     source_fingerprint,
 )
 from geo.codes import CODE_SYSTEMS
+from geo.district_index import read_aliases
 from geo.history import (
     HistoryError,
     Upload,
@@ -44,7 +45,6 @@ from geo.history import (
     remove_alias,
     withdraw_period,
 )
-from geo.matching import read_aliases
 from geo.samples import (
     PUBLISHED_PERIOD,
     PUBLISHED_TITLE,

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from geo.accounts import check_password, end_sessions, record_sign_in
 from geo.audit import AuditFilter, AuditFilterError, audit_choices, audit_events
 from geo.codes import SYSTEM_LABELS
+from geo.district_index import alias_refusal
 from geo.history import (
     HistoryError,
     VersionChange,
@@ -38,7 +39,7 @@ from geo.history import (
     withdraw_period,
     withdraw_preview,
 )
-from geo.matching import alias_refusal, split_jenis
+from geo.names import split_jenis
 from geo.numbers import format_period as period_words
 from geo.store import MAIN_SERIES, read_records
 from geo.uploads import ColumnChoiceError, CoverageFileError, field_of_label, problems_by_row
