@@ -12,7 +12,7 @@ import pandas as pd
 
 from geo.codes import Crosswalk, parse_code
 from geo.fuzzy import FuzzyChoices, prepare_choices
-from geo.names import PARENTHESES, _fuzzy_text, _province_key, jenis_and_words, split_jenis
+from geo.names import PARENTHESES, fuzzy_text, jenis_and_words, province_key, split_jenis
 
 
 class MatchingError(Exception):
@@ -121,9 +121,9 @@ def build_index(
         index.words_of[row.kode] = jenis_and_words(row.nama)[1]
         index.by_key[key].append(Candidate(row.kode, row.jenis, "name"))
         choices = index.choices if row.kode in index.in_area else index.outside_choices
-        choices[_fuzzy_text(row.nama)] = row.kode
+        choices[fuzzy_text(row.nama)] = row.kode
     for kode_prov, name in index.province_names.items():
-        index.province_keys[_province_key(name)] = kode_prov
+        index.province_keys[province_key(name)] = kode_prov
         index.province_keys[kode_prov] = kode_prov
     for row in aliases.itertuples():
         if row.kode not in index.in_area:
@@ -133,9 +133,9 @@ def build_index(
             index.ignored_aliases.append(row.alias)
             continue
         index.by_key[key].append(Candidate(row.kode, row.jenis or jenis or "", "alias"))
-        index.choices.setdefault(_fuzzy_text(row.alias), row.kode)
+        index.choices.setdefault(fuzzy_text(row.alias), row.kode)
     for row in province_aliases.itertuples():
-        index.province_keys[_province_key(row.alias)] = row.kode_prov
+        index.province_keys[province_key(row.alias)] = row.kode_prov
     index.prepared_choices()  # prepared here, once per alias version, not on the first unmatched row
     return index
 
@@ -182,7 +182,7 @@ class ProvinceRef:
 
 def resolve_province(index: DistrictIndex, text: str | None) -> str | None:
     """Return the kode_prov a province name, alias or code stands for, or None."""
-    return _province_ref(index, text).code
+    return province_ref(index, text).code
 
 
 def whole_province(index: DistrictIndex, text: str | None) -> str | None:
@@ -192,21 +192,22 @@ def whole_province(index: DistrictIndex, text: str | None) -> str | None:
     text = str(text or "").strip()
     if not text:
         return None
-    if code := index.province_keys.get(_province_key(text)):
+    if code := index.province_keys.get(province_key(text)):
         return code
     inner, outer = " ".join(PARENTHESES.findall(text)).strip(), PARENTHESES.sub(" ", text).strip()
     if inner and outer and "(" not in outer and ")" not in outer:
-        named = index.province_keys.get(_province_key(outer))
-        return named if named and index.province_keys.get(_province_key(inner)) == named else None
+        named = index.province_keys.get(province_key(outer))
+        return named if named and index.province_keys.get(province_key(inner)) == named else None
     return None
 
 
-def _province_ref(index: DistrictIndex, text: str | None) -> ProvinceRef:
+def province_ref(index: DistrictIndex, text: str | None) -> ProvinceRef:
+    """Read a row's province column: the province its text names (as written, without or inside parentheses)."""
     text = str(text or "").strip()
     if not text:
         return ProvinceRef(None, "")
     inner = " ".join(PARENTHESES.findall(text))
     for variant in (text, PARENTHESES.sub(" ", text), inner):
-        if variant.strip() and (code := index.province_keys.get(_province_key(variant))):
+        if variant.strip() and (code := index.province_keys.get(province_key(variant))):
             return ProvinceRef(code, text)
     return ProvinceRef(None, text)

@@ -26,16 +26,16 @@ from geo.codes import (
     historic_reading,
     parse_code,
 )
-from geo.district_index import Candidate, DistrictIndex, ProvinceRef, _province_ref, whole_province
+from geo.district_index import Candidate, DistrictIndex, ProvinceRef, province_ref, whole_province
 from geo.names import (
     LETTER_ABBREVIATIONS,
     PARENTHESES,
-    _province_key,
     jenis_and_words,
     name_alternates,
     normalize_words,
+    province_key,
 )
-from geo.suggestions import Suggestion, _fuzzy, _suggestion, _suggestions
+from geo.suggestions import Suggestion, fuzzy_suggestions, suggestion_for, suggestions_for
 
 FOOTNOTE = re.compile(r"\(\s*\d{1,3}\s*\)|\s\*+$")  # '(18)', 'Kapuas *': a note's mark after a name
 # A district followed by its province after a comma or a spaced dash: 'Kapuas, Kalteng', 'Banjar - Kalsel'.
@@ -116,18 +116,18 @@ def _decide(
         return Match(codes[0], method, note=note)
     if not inside:
         return Match(None, None, "outside_area")
-    return Match(None, None, "ambiguous", _suggestions(index, codes, jenis, province))
+    return Match(None, None, "ambiguous", suggestions_for(index, codes, jenis, province))
 
 
 def _match_plain(index: DistrictIndex, name: str, province: ProvinceRef) -> Match:
     jenis = jenis_and_words(name)[0]
     found = _candidates(index, name)
     codes = sorted({c.code for c in found})
-    if jenis is None and _province_key(name) in index.province_keys and not name.strip().isdigit():
+    if jenis is None and province_key(name) in index.province_keys and not name.strip().isdigit():
         # 'Jambi' is a province (a total row?) and Kota Jambi: only 'Kota Jambi' says which.
         inside = [code for code in codes if code in index.in_area]
         if inside:
-            return Match(None, None, "province_or_district", _suggestions(index, inside, jenis, province))
+            return Match(None, None, "province_or_district", suggestions_for(index, inside, jenis, province))
         if not codes:
             return Match(None, None, "province_name")
     if province.code is not None:
@@ -148,14 +148,14 @@ def _match_plain(index: DistrictIndex, name: str, province: ProvinceRef) -> Matc
         if province.code not in index.area_provinces:
             return Match(None, None, "outside_area")
         if codes:
-            return Match(None, None, "other_province", _suggestions(index, codes, jenis, province))
-        return Match(None, None, "unknown_name", _fuzzy(index, name, province))
+            return Match(None, None, "other_province", suggestions_for(index, codes, jenis, province))
+        return Match(None, None, "unknown_name", fuzzy_suggestions(index, name, province))
     note = None
     if province.unrecognised:
         note = f"Provinsi '{province.text}' tidak dikenali; wilayah dicocokkan dari namanya saja."
     if codes:
         return _decide(index, codes, found, jenis, province, note)
-    return Match(None, None, "unknown_name", _fuzzy(index, name, province))
+    return Match(None, None, "unknown_name", fuzzy_suggestions(index, name, province))
 
 
 def _district_and_province(index: DistrictIndex, name: str) -> tuple[str, ProvinceRef] | None:
@@ -174,7 +174,7 @@ def match_name(index: DistrictIndex, name: str, province: str | None | ProvinceR
         if province in index.province_names:
             province = ProvinceRef(province, index.province_names[province])
         else:
-            province = _province_ref(index, province)
+            province = province_ref(index, province)
     name = FOOTNOTE.sub(" ", name).strip() or name  # 'Sampit (18)': a note's number, not a province code
     if (split := _district_and_province(index, name)) is not None:
         # 'Banjar (Kalsel)', 'Kapuas, Kalimantan Tengah', 'Kab. Banjar - Kalimantan Selatan': the district, checked
@@ -195,10 +195,10 @@ def match_name(index: DistrictIndex, name: str, province: str | None | ProvinceR
         return next(result for result in results if result.code)
     if matched or any(result.message == "ambiguous" for result in results):
         codes = matched | {s.code for result in results for s in result.suggestions if result.message == "ambiguous"}
-        return Match(None, None, "ambiguous", _suggestions(index, codes, jenis_and_words(name)[0], province))
+        return Match(None, None, "ambiguous", suggestions_for(index, codes, jenis_and_words(name)[0], province))
     if all(result.message == "outside_area" for result in results):
         return Match(None, None, "outside_area")
-    return Match(None, None, "unknown_name", _fuzzy(index, alternates[0], province))
+    return Match(None, None, "unknown_name", fuzzy_suggestions(index, alternates[0], province))
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,7 @@ class FileMatch:
 
 
 def _conflict(index: DistrictIndex, codes, province: ProvinceRef) -> Match:
-    return Match(None, None, "code_name_conflict", _suggestions(index, codes, None, province))
+    return Match(None, None, "code_name_conflict", suggestions_for(index, codes, None, province))
 
 
 def _with_name(index: DistrictIndex, code: str, by_name: Match | None, province: ProvinceRef) -> Match:
@@ -281,7 +281,7 @@ def _historic_match(index: DistrictIndex, old: HistoricCode, by_name: Match | No
 def _historic_suggestions(index: DistrictIndex, old: HistoricCode | None, province: ProvinceRef):
     if old is None or old.kemendagri not in index.in_area:
         return ()
-    return (_suggestion(index, old.kemendagri, None, province, 100.0, BPS_HISTORIC),)
+    return (suggestion_for(index, old.kemendagri, None, province, 100.0, BPS_HISTORIC),)
 
 
 def _match_code(
@@ -341,7 +341,7 @@ def _code_system_match(
     """Unmatched: the code names one district as BPS and another as Kemendagri (or is an old code); offer each
     reading, labelled with its system."""
     suggestions = tuple(
-        _suggestion(index, code, None, province, 100.0, system)
+        suggestion_for(index, code, None, province, 100.0, system)
         for system, code in readings.items()
         if code and code in index.in_area
     ) + _historic_suggestions(index, old, province)
@@ -372,7 +372,7 @@ def match_one(index: DistrictIndex, row: RowInput, code_system: str | None = Non
     """Match one row on its own; a code whose system is unknown is left to match_rows to settle."""
     name = str(row.name or "").strip()
     code_text = str(row.code or "").strip()
-    province = _province_ref(index, row.province)
+    province = province_ref(index, row.province)
     if (both := CODE_AND_NAME.match(name)) and parse_code(both.group(1)):
         if not code_text or parse_code(code_text) == parse_code(both.group(1)):
             code_text, name = both.group(1), both.group(2).strip()
@@ -423,7 +423,7 @@ def match_rows(index: DistrictIndex, rows: list[RowInput], code_system: str | No
     for row, (match, code_row) in zip(rows, results, strict=True):
         if match.message == "code_system" and decided and code_row and code_row.readings[decided]:
             # the file's reading, still checked against the row's province
-            match = _with_name(index, code_row.readings[decided], None, _province_ref(index, row.province))
+            match = _with_name(index, code_row.readings[decided], None, province_ref(index, row.province))
             used += match.code is not None
         matches.append(match)
     notes = []

@@ -82,14 +82,15 @@ def split_jenis(text: str) -> tuple[str | None, str]:
     return jenis, "".join(words)
 
 
-def _province_key(text: str) -> str:
+def province_key(text: str) -> str:
+    """Return a province name's compact key: 'Provinsi Sumatra Barat' -> 'sumaterabarat'."""
     words = [PROVINCE_WORDS.get(word, word) for word in normalize_words(text)]
     while words and words[0] in PROVINCE_TITLES:
         words = words[1:]
     return "".join(words)
 
 
-def _fuzzy_text(name: str) -> str:
+def fuzzy_text(name: str) -> str:
     """Name words without the leading Kabupaten/Kota, which would dominate every score."""
     return " ".join(jenis_and_words(name)[1])
 

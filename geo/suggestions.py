@@ -11,7 +11,7 @@ from rapidfuzz.distance import Levenshtein
 
 from geo.district_index import DistrictIndex, ProvinceRef
 from geo.fuzzy import rank_choices
-from geo.names import _fuzzy_text, jenis_and_words
+from geo.names import fuzzy_text, jenis_and_words
 
 SUGGESTION_LIMIT = 3
 SUGGESTION_CUTOFF = 70.0
@@ -29,17 +29,19 @@ class Suggestion:
     province_differs: bool = False
 
 
-def _suggestions(
+def suggestions_for(
     index: DistrictIndex, codes, jenis: str | None, province: ProvinceRef, score: float = 100.0
 ) -> tuple[Suggestion, ...]:
+    """Offer the districts `codes` that are inside the area, each flagged where it contradicts the row."""
     return tuple(
-        _suggestion(index, code, jenis, province, score) for code in sorted(set(codes)) if code in index.in_area
+        suggestion_for(index, code, jenis, province, score) for code in sorted(set(codes)) if code in index.in_area
     )
 
 
-def _suggestion(
+def suggestion_for(
     index: DistrictIndex, code: str, jenis: str | None, province: ProvinceRef, score: float, system: str | None = None
 ) -> Suggestion:
+    """Offer one district, flagged where its jenis or province contradicts what the row says."""
     return Suggestion(
         code,
         index.names[code],
@@ -54,7 +56,7 @@ def _suggestion(
 
 def suggest(index: DistrictIndex, text: str, province: str | None) -> tuple[Suggestion, ...]:
     """Rank the districts a mistyped name most resembles (only ever offered, never applied)."""
-    return _fuzzy(index, text, ProvinceRef(province, province or ""))
+    return fuzzy_suggestions(index, text, ProvinceRef(province, province or ""))
 
 
 def _word_fits(written: str, official: str) -> bool:
@@ -80,7 +82,8 @@ def _shortened_fits(index: DistrictIndex, text: str, province: ProvinceRef) -> l
     return fits
 
 
-def _fuzzy(index: DistrictIndex, text: str, province: ProvinceRef) -> tuple[Suggestion, ...]:
+def fuzzy_suggestions(index: DistrictIndex, text: str, province: ProvinceRef) -> tuple[Suggestion, ...]:
+    """Rank the districts a name resembles: the one its shortened words fit, else the closest (geo.fuzzy)."""
     if province.code is not None and province.code not in index.area_provinces:
         return ()
     fits = _shortened_fits(index, text, province)
@@ -88,10 +91,10 @@ def _fuzzy(index: DistrictIndex, text: str, province: ProvinceRef) -> tuple[Sugg
         # exactly one district fits the shortened name: offer that one alone (never applied on its own)
         if fits[0] not in index.in_area:
             return ()
-        score = round(fuzz.WRatio(_fuzzy_text(text), _fuzzy_text(index.names[fits[0]])), 1)
-        return (_suggestion(index, fits[0], jenis_and_words(text)[0], province, score),)
+        score = round(fuzz.WRatio(fuzzy_text(text), fuzzy_text(index.names[fits[0]])), 1)
+        return (suggestion_for(index, fits[0], jenis_and_words(text)[0], province, score),)
     inside, outside = index.prepared_choices()
-    query = _fuzzy_text(text)
+    query = fuzzy_text(text)
     best: dict[str, float] = {}
     for code, score in rank_choices(inside, query, province.code, SUGGESTION_LIMIT * 3, SUGGESTION_CUTOFF):
         best[code] = max(best.get(code, 0.0), round(score, 1))
@@ -103,4 +106,4 @@ def _fuzzy(index: DistrictIndex, text: str, province: ProvinceRef) -> tuple[Sugg
         if closest and closest[0][1] >= ordered[0][1]:
             return ()
     jenis = jenis_and_words(text)[0]
-    return tuple(_suggestion(index, code, jenis, province, score) for code, score in ordered)
+    return tuple(suggestion_for(index, code, jenis, province, score) for code, score in ordered)
