@@ -276,7 +276,7 @@ def test_the_cache_counts_what_a_result_holds(shared_app):
 def test_a_saved_alias_reaches_the_search_of_cached_pages(app, url):
     """Pages and values are cached whole, search terms included: an alias saved since (on any instance sharing
     the database) is in the next answer, not after the entry happens to leave the cache."""
-    from geo.history import save_alias
+    from geo.saved_aliases import save_alias
     from tests.pages import page_values
 
     def terms() -> list[str]:

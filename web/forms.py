@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from geo.codes import BPS, KEMENDAGRI
-from geo.history import Upload
+from geo.drafts import Upload
 from geo.uploads import ColumnChoiceError, check_as_of, check_period, parse_choices
 
 

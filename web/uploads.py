@@ -14,20 +14,8 @@ from flask import Blueprint, g, jsonify, request
 from geo.accounts import Account, account_for_token
 from geo.audit import AuditFilter, AuditFilterError, audit_log
 from geo.codes import CODE_SYSTEMS
-from geo.history import (
-    HistoryError,
-    NotFound,
-    Upload,
-    analyse_upload,
-    draft_diff,
-    list_versions,
-    publish_draft,
-    read_draft,
-    remap_draft,
-    restore,
-    save_draft,
-    withdraw_period,
-)
+from geo.drafts import Upload, analyse_upload, draft_diff, publish_draft, read_draft, remap_draft, save_draft
+from geo.history import HistoryError, NotFound, list_versions, restore, withdraw_period
 from geo.history import version_diff as diff_versions
 from geo.store import MAIN_SERIES, SAMPLE_SERIES, DatasetInfo
 from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, find_column, parse_choices
