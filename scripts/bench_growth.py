@@ -90,7 +90,7 @@ def make_app(folder: Path, name: str):
 
 
 def save_aliases(app, aliases: list[tuple[str, str]]) -> None:
-    """Saved aliases written in one transaction (geo.saved_aliases.save_alias audits each; the bench needs only rows)."""
+    """Saved aliases written in one transaction (geo.saved_aliases.save_alias audits each; the bench needs rows)."""
     with app.app_context():
         resources = get_resources()
         table = district_table(resources.boundaries)
