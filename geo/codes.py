@@ -157,3 +157,11 @@ def code_readings(code: CodeText, crosswalk: Crosswalk, known: set[str] | dict[s
         BPS: crosswalk.bps_to_kemendagri.get(code.digits),
         KEMENDAGRI: as_kemendagri if as_kemendagri in known else None,
     }
+
+
+def normalize_code(text: str) -> str | None:
+    """Return a Kemendagri-form code '62.11' from '62.11' or '6211' (for addresses, not for imports)."""
+    code = parse_code(text)
+    if code is None or code.system == BPS or re.search(r"[-\u2013/]", str(text)):
+        return None  # a dashed code or an HDX pcode may be BPS: no address of its own
+    return code.as_kemendagri

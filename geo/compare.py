@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.codes import normalize_code
 from geo.join import (
     OUTPUT_COLUMNS,
     PROVENANCE_COLUMNS,
@@ -19,7 +20,6 @@ from geo.join import (
     rank_by_measure,
     uncovered_workers,
 )
-from geo.matching import normalize_code
 from geo.pace import TRACK_COLUMNS
 from geo.rules import COMPLETE_SHARE, change_points
 from geo.segments import OUTPUT_COLUMNS as SEGMENT_OUTPUT_COLUMNS

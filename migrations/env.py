@@ -4,7 +4,8 @@ from alembic import context
 
 import geo.accounts  # noqa: F401 - registers its tables on Base.metadata
 import geo.audit  # noqa: F401
-import geo.history  # noqa: F401
+import geo.drafts  # noqa: F401
+import geo.saved_aliases  # noqa: F401
 from geo.store import Base
 
 connection = context.config.attributes["connection"]

@@ -41,8 +41,10 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from app import create_app  # noqa: E402
 from geo.boundaries import district_table  # noqa: E402
-from geo.history import SavedAlias, Upload, analyse_upload  # noqa: E402
-from geo.matching import match_district, normalize_words  # noqa: E402
+from geo.drafts import Upload, analyse_upload  # noqa: E402
+from geo.matching import match_district  # noqa: E402
+from geo.names import normalize_words  # noqa: E402
+from geo.saved_aliases import SavedAlias  # noqa: E402
 from web.resources import current_index, get_resources  # noqa: E402
 
 PAGE = "/map/kalimantan-sumatera?series=contoh&period=2025-12"
@@ -94,7 +96,7 @@ def make_app(folder: Path, name: str):
 
 
 def save_aliases(app, aliases: list[tuple[str, str]]) -> None:
-    """Saved aliases written in one transaction (geo.history.save_alias audits each; the bench needs only rows)."""
+    """Saved aliases written in one transaction (geo.saved_aliases.save_alias audits each; the bench needs rows)."""
     with app.app_context():
         resources = get_resources()
         table = district_table(resources.boundaries)

@@ -18,11 +18,12 @@ from pathlib import Path
 
 
 def bound_names(node: ast.stmt) -> set[str]:
-    """The names a top-level statement defines (a def, a class, an assignment's plain targets)."""
+    """The names a top-level statement defines (a def, a class, an assignment's plain and unpacked targets)."""
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
         return {node.name}
     targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
-    return {target.id for target in targets if isinstance(target, ast.Name)}
+    names = [*targets, *(e for t in targets if isinstance(t, ast.Tuple | ast.List) for e in t.elts)]  # A, B = 1, 2
+    return {target.id for target in names if isinstance(target, ast.Name)}
 
 
 def line_range(node: ast.stmt, lines: list[str]) -> tuple[int, int]:

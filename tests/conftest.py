@@ -20,7 +20,7 @@ from geo.boundaries import (
     read_report,
 )
 from geo.codes import read_crosswalk, read_historic_codes
-from geo.matching import build_index, read_aliases
+from geo.district_index import build_index, read_aliases
 from tests.databases import Databases, Samples, Server, make_app
 
 SHARED_SOURCE = ROOT.parent / "shared" / "boundaries"

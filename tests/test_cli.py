@@ -116,7 +116,7 @@ def test_kode_option_reads_bare_codes_as_the_chosen_system(app, tmp_path):
 
 
 def test_aliases_list_and_remove(app):
-    from geo.history import save_alias
+    from geo.saved_aliases import save_alias
 
     with app.app_context():
         save_alias(get_resources().engine, "Pulpis Raya", "Kabupaten", "62.11", "uji")

@@ -9,16 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from geo.history import (
-    HistoryError,
-    NotFound,
-    Upload,
-    analyse_upload,
-    publish_draft,
-    read_draft,
-    remap_draft,
-    save_draft,
-)
+from geo.drafts import Upload, analyse_upload, publish_draft, read_draft, remap_draft, save_draft
+from geo.history import HistoryError, NotFound
 from geo.store import MAIN_SERIES, read_records
 from geo.uploads import (
     ColumnChoiceError,

@@ -254,7 +254,7 @@ def test_suggestions_preselect_nothing_and_a_contradicting_one_is_never_saved_as
     page = client.get(url).get_data(as_text=True)
     assert "Tidak disimpan sebagai nama lain" in page
     with people.app_context():
-        from geo.history import list_saved_aliases
+        from geo.saved_aliases import list_saved_aliases
 
         assert list_saved_aliases(get_resources().engine) == []
         assert current_index().by_key.get("pulangpisao") is None

@@ -6,7 +6,10 @@ import pandas as pd
 import pytest
 
 from app import ROOT
-from geo.matching import alias_refusal, build_index, match_district, normalize_code, resolve_province, split_jenis
+from geo.codes import normalize_code
+from geo.district_index import alias_refusal, build_index, resolve_province
+from geo.matching import match_district
+from geo.names import split_jenis
 from geo.uploads import analyse_file
 
 MATCHES = [

@@ -50,3 +50,11 @@ def test_a_name_not_defined_at_the_top_level_is_refused(tmp_path):
     with pytest.raises(SystemExit, match="re_compile"):
         move(source, tmp_path / "small.py", ["A", "re_compile"])
     assert source.read_text() == SOURCE and not (tmp_path / "small.py").exists()
+
+
+def test_an_unpacked_assignment_moves_by_any_of_its_names(tmp_path):
+    source, target = tmp_path / "big.py", tmp_path / "small.py"
+    source.write_text('A = 1\n\n# The two kinds.\nKAB, KOTA = "Kabupaten", "Kota"\nB = 2\n')
+    move(source, target, ["KOTA"])
+    assert target.read_text() == '# The two kinds.\nKAB, KOTA = "Kabupaten", "Kota"\n'
+    assert source.read_text() == "A = 1\n\nB = 2\n"

@@ -86,7 +86,7 @@ def test_search_finds_short_old_and_partial_names(server, page, typed, code):  #
 def test_search_fetches_the_aliases_once_on_first_use(app, server, page):  # noqa: F811
     """The page carries no aliases: the search box fetches its scope's terms on first focus, once, and then finds a
     district by an alias an editor saved, as by a bundled one."""
-    from geo.history import save_alias
+    from geo.saved_aliases import save_alias
     from web.resources import get_resources
 
     with app.app_context():

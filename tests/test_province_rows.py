@@ -4,7 +4,8 @@ parentheses, after a comma or a dash) is that district, never the province's fig
 import pytest
 
 from geo.accounts import create_user
-from geo.matching import match_district, whole_province
+from geo.district_index import whole_province
+from geo.matching import match_district
 from geo.uploads import Exclusion, Kind, ReportEditError, analyse_file, classify_row, province_row_as_district
 from tests.test_editor import PASSWORD, csrf, sign_in, upload, xlsx
 from web.resources import get_resources

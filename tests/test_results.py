@@ -275,7 +275,7 @@ def save_many_aliases(app, count: int) -> None:
     from sqlalchemy.orm import Session
 
     from geo.boundaries import district_table
-    from geo.history import SavedAlias
+    from geo.saved_aliases import SavedAlias
 
     with app.app_context():
         resources = get_resources()
@@ -316,7 +316,7 @@ def test_saved_aliases_leave_the_pages_and_values_as_they_were(app, url):
 def test_the_search_terms_list_a_saved_alias_and_change_with_it(app):
     """The search box's terms (web.api.search_terms): the bundled and saved aliases of the scope's districts only,
     revalidated on each use (no-cache, ETag); an alias saved on any instance changes them and their ETag at once."""
-    from geo.history import save_alias
+    from geo.saved_aliases import save_alias
 
     client = app.test_client()
     url = "/api/search-terms?scope=kalimantan-tengah"

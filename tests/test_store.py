@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, event, insert
 
-from geo.history import list_saved_aliases, remove_alias, save_alias, saved_aliases_stamp
+from geo.saved_aliases import list_saved_aliases, remove_alias, save_alias, saved_aliases_stamp
 from geo.schema import BASELINE, current_revision, head_revision, upgrade
 from geo.store import (
     RECORD_COLUMNS,

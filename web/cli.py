@@ -34,18 +34,10 @@ from geo.boundaries import (
     source_fingerprint,
 )
 from geo.codes import CODE_SYSTEMS
+from geo.district_index import read_aliases
+from geo.drafts import Upload, analyse_upload, records_from_report
 from geo.flaws import FlawListError, read_accepted_flaws
-from geo.history import (
-    HistoryError,
-    Upload,
-    analyse_upload,
-    list_saved_aliases,
-    publish_records,
-    records_from_report,
-    remove_alias,
-    withdraw_period,
-)
-from geo.matching import read_aliases
+from geo.history import HistoryError, publish_records, withdraw_period
 from geo.samples import (
     PUBLISHED_PERIOD,
     PUBLISHED_TITLE,
@@ -54,6 +46,7 @@ from geo.samples import (
     read_province_figures_file,
     synthetic_records,
 )
+from geo.saved_aliases import list_saved_aliases, remove_alias
 from geo.schema import RevisionError, current_revision, head_revision, new_revision
 from geo.store import (
     MAIN_SERIES,

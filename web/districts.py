@@ -7,9 +7,9 @@ from flask import Blueprint, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from geo.codes import normalize_code
 from geo.compare import MAX_COMPARE, MIN_COMPARE, chosen_codes, compared_rows
 from geo.levels import classify, colors
-from geo.matching import normalize_code
 from geo.numbers import format_month
 from geo.pace import month_index
 from geo.segments import PARTICIPANT_SEGMENTS, PAYERS

@@ -14,33 +14,34 @@ from sqlalchemy.exc import DBAPIError
 from geo.accounts import check_password, end_sessions, record_sign_in
 from geo.audit import AuditFilter, AuditFilterError, audit_choices, audit_events
 from geo.codes import SYSTEM_LABELS
-from geo.history import (
-    HistoryError,
-    VersionChange,
+from geo.district_index import alias_refusal
+from geo.drafts import (
     analyse_upload,
     draft_diff,
     draft_province_row_as_district,
     edit_draft,
-    list_saved_aliases,
-    list_versions,
-    previous_version,
     publish_draft,
     read_draft,
     remap_draft,
-    remove_alias,
-    restore,
-    restore_preview,
-    save_alias,
     save_draft,
     scale_draft_fractions,
     set_draft_provenance,
+)
+from geo.history import (
+    HistoryError,
+    VersionChange,
+    list_versions,
+    previous_version,
+    restore,
+    restore_preview,
     version_diff,
     withdraw_period,
     withdraw_preview,
 )
-from geo.matching import alias_refusal, split_jenis
+from geo.names import split_jenis
 from geo.numbers import format_period as period_words
 from geo.review import page_after_edit, review_page
+from geo.saved_aliases import list_saved_aliases, remove_alias, save_alias
 from geo.store import MAIN_SERIES, read_records
 from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, field_of_label, problems_by_row
 from web.auth import SessionUser, admin_required, editor_required, same_site_path

@@ -20,10 +20,10 @@ from geo.boundaries import REPORT_FILE, Boundaries, BoundaryError, district_tabl
 from geo.codes import CodeError, read_crosswalk, read_historic_codes
 from geo.compact import TopologyError
 from geo.compare import district_neighbours
-from geo.history import AliasStamp, saved_aliases, saved_aliases_stamp
+from geo.district_index import DistrictIndex, build_index, read_aliases
 from geo.latest import DEFAULT_WINDOW_MONTHS
 from geo.levels import Scheme, read_schemes
-from geo.matching import DistrictIndex, build_index, read_aliases
+from geo.saved_aliases import AliasStamp, saved_aliases, saved_aliases_stamp
 from geo.scopes import Scope, build_scopes
 from geo.search import SearchEntry, search_entries
 from geo.store import StoreError, connect

@@ -13,24 +13,12 @@ from flask import Blueprint, g, jsonify, request
 
 from geo.accounts import Account, account_for_token
 from geo.audit import AuditFilter, AuditFilterError, audit_log
-from geo.codes import CODE_SYSTEMS
-from geo.history import (
-    HistoryError,
-    NotFound,
-    Upload,
-    analyse_upload,
-    draft_diff,
-    list_versions,
-    publish_draft,
-    read_draft,
-    remap_draft,
-    restore,
-    save_draft,
-    withdraw_period,
-)
+from geo.drafts import analyse_upload, draft_diff, publish_draft, read_draft, remap_draft, save_draft
+from geo.history import HistoryError, NotFound, list_versions, restore, withdraw_period
 from geo.history import version_diff as diff_versions
 from geo.store import MAIN_SERIES, SAMPLE_SERIES, DatasetInfo
 from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, find_column, parse_choices
+from web.forms import UploadFieldError, api_upload
 from web.resources import current_index, get_resources
 
 bp = Blueprint("uploads", __name__, url_prefix="/api")
@@ -89,39 +77,16 @@ def upload():
     `kode` (bps/kemendagri) and `kolom` (repeatable, `BIDANG=KOLOM`: the column map over what the header says).
     """
     resources = get_resources()
-    file = request.files.get("file")
-    if file is None or not file.filename:
-        return _error(
-            400,
-            "Kirim berkas di kolom formulir 'file' (CSV atau XLSX).",
-            [{"row": None, "column": None, "message": "Berkas belum dikirim.", "kind": "input"}],
-        )
-    form = request.form
-    code_system = form.get("kode") or None
-    if code_system not in (None, *CODE_SYSTEMS):
-        message = f"Kolom 'kode' harus salah satu dari: {', '.join(CODE_SYSTEMS)} (atau kosong)."
-        return _error(400, message, [{"row": None, "column": "kode", "message": message, "kind": "input"}])
     try:
-        columns = parse_choices(form.getlist("kolom"))
-    except ColumnChoiceError as error:
-        return _error(400, str(error), [{"row": None, "column": "kolom", "message": str(error), "kind": "input"}])
-    sent = Upload(
-        file.read(),
-        file.filename,
-        form.get("period") or None,
-        form.get("sheet"),
-        form.get("source"),
-        form.get("as_of"),
-        code_system=code_system,
-        columns=columns,
-    )
-    try:
+        sent = api_upload(request.files.get("file"), request.form, request.form.getlist("kolom"))
         report = analyse_upload(resources.engine, current_index(), sent)
+    except UploadFieldError as error:
+        return _error(400, str(error), [asdict(error.problem)])
     except CoverageFileError as error:
         return _error(400, str(error), [{"row": None, "column": None, "message": str(error), "kind": "file"}])
     if report.refused:
         return _error(400, "Periode atau tanggal data belum benar.", _problems(report))
-    draft = save_draft(resources.engine, series=MAIN_SERIES, file_name=file.filename, actor=_actor(), report=report)
+    draft = save_draft(resources.engine, series=MAIN_SERIES, file_name=sent.filename, actor=_actor(), report=report)
     return jsonify({"id": draft, **report.to_dict()}), 201
 
 

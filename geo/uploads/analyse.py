@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from geo.codes import header_code_system
-from geo.matching import DistrictIndex, RowInput, match_rows, resolve_province
+from geo.district_index import DistrictIndex, resolve_province
+from geo.matching import RowInput, match_rows
 from geo.uploads.columns import (
     ColumnChoiceError,
     ColumnMap,

@@ -8,7 +8,8 @@ from contextlib import suppress
 from dataclasses import asdict
 from decimal import Decimal
 
-from geo.matching import DistrictIndex, RowInput, match_rows
+from geo.district_index import DistrictIndex
+from geo.matching import RowInput, match_rows
 from geo.uploads.analyse import analyse_rows
 from geo.uploads.errors import ReportEditError
 from geo.uploads.parse import check_as_of

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
-from geo.matching import DistrictIndex, Match, match_name, normalize_words, split_jenis, whole_province
+from geo.district_index import DistrictIndex, whole_province
+from geo.matching import Match, match_name
+from geo.names import normalize_words, split_jenis
 from geo.segments import CONTRIBUTION, SEGMENT_COLUMNS
 from geo.uploads.parse import check_period, parse_count, parse_percent, parse_period, parse_rupiah
 from geo.uploads.report import (
