@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.checks import count_collapsed_specks, find_problems, measure_displacement
 from geo.compact import TopologyError
-from geo.flaws import ISLAND, MOVED, AcceptedFlaw, Flaw, settle
+from geo.flaws import MOVED, AcceptedFlaw, Flaw, settle
 from geo.scopes import build_scopes
 from geo.topology import TopologySettings, build_topologies, write_topologies
 
@@ -41,8 +42,9 @@ BORDERS_FILE = "batas_provinsi.geojson"
 REPORT_FILE = "laporan.json"
 COLUMNS = ["kode", "nama", "jenis", "kode_prov", "provinsi", "pulau"]
 # Bump when the preparation changes, so `make setup` rebuilds instead of trusting an old result.
-# 7: served TopoJSON (geo.topology) built as well; 8: in its compact form; 9: an overview per map of provinces
-PREPARATION_VERSION = "9"
+# 7: served TopoJSON (geo.topology) built as well; 8: in its compact form; 9: an overview per map of provinces;
+# 10: one island group at a time, each in its own metric CRS
+PREPARATION_VERSION = "10"
 
 
 class BoundaryError(Exception):
@@ -156,149 +158,6 @@ def round_geometries(geometries: gpd.GeoSeries, decimals: int) -> gpd.GeoSeries:
     return gpd.GeoSeries(renoded, index=geometries.index, crs=geometries.crs)
 
 
-def _boundary_points(geometries: np.ndarray, spacing_m: float) -> tuple[np.ndarray, np.ndarray]:
-    """Return points every spacing_m along the outlines, and the index of the geometry of each."""
-    lines = shapely.segmentize(shapely.boundary(geometries), spacing_m)
-    coords, owner = shapely.get_coordinates(lines, return_index=True)
-    return shapely.points(coords), owner
-
-
-def _segment_tree(geometries: np.ndarray) -> shapely.STRtree:
-    """Index every straight segment of the outlines, so nearest-outline queries stay fast."""
-    parts = shapely.get_parts(shapely.boundary(geometries))
-    parts = shapely.get_parts(parts)  # MultiLineString boundaries of polygons with holes
-    coords, line = shapely.get_coordinates(parts, return_index=True)
-    same_line = line[:-1] == line[1:]
-    pairs = np.stack([coords[:-1][same_line], coords[1:][same_line]], axis=1)
-    return shapely.STRtree(shapely.linestrings(pairs))
-
-
-def _nearest_distance(tree: shapely.STRtree, points: np.ndarray) -> np.ndarray:
-    index, distance = tree.query_nearest(points, return_distance=True, all_matches=False)
-    result = np.zeros(len(points))
-    result[index[0]] = distance
-    return result
-
-
-def _group_max(values: np.ndarray, owner: np.ndarray, size: int) -> np.ndarray:
-    result = np.zeros(size)
-    np.maximum.at(result, owner, values)
-    return result
-
-
-def measure_displacement(
-    source: np.ndarray, cleaned: np.ndarray, prepared: np.ndarray, spacing_m: float = 250.0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return each district's outline displacement and repair shift, in metres.
-
-    Displacement is the largest distance from a point of the prepared outline to the nearest source
-    outline, or from a point of the district's own source outline to the nearest prepared outline.
-    Source outline points inside a neighbour's source polygon (the source's neighbours overlap there)
-    or on a gap that cleaning filled are disputed: no clean coverage keeps both sides, so their
-    distance is reported apart, as the repair shift.
-    """
-    size = len(source)
-    prepared_points, prepared_owner = _boundary_points(prepared, spacing_m)
-    to_source = _nearest_distance(_segment_tree(source), prepared_points)
-    own_points, own_owner = _boundary_points(source, spacing_m)
-    to_prepared = _nearest_distance(_segment_tree(prepared), own_points)
-    inside, container = shapely.STRtree(source).query(own_points, predicate="within")
-    disputed = np.zeros(len(own_points), dtype=bool)
-    disputed[inside[container != own_owner[inside]]] = True
-    gaps = shapely.get_parts(shapely.difference(shapely.union_all(cleaned), shapely.union_all(source)))
-    on_gap, _ = shapely.STRtree(gaps).query(own_points, predicate="dwithin", distance=1.0)
-    disputed[on_gap] = True
-    displacement = np.maximum(
-        _group_max(to_source, prepared_owner, size),
-        _group_max(np.where(disputed, 0.0, to_prepared), own_owner, size),
-    )
-    repair_shift = _group_max(np.where(disputed, to_prepared, 0.0), own_owner, size)
-    return displacement, repair_shift
-
-
-def find_problems(
-    frame: gpd.GeoDataFrame,
-    source: np.ndarray,
-    cleaned: np.ndarray,
-    prepared: np.ndarray,
-    displacement: np.ndarray,
-    settings: PrepareSettings,
-    written: np.ndarray,
-) -> list[Flaw]:
-    """List every way the prepared districts fail the checks (empty when they pass).
-
-    `prepared` is the result in the metric CRS (for distances); `written` is what goes to disk, in degrees.
-    """
-    problems: list[Flaw] = []
-    names, codes = frame["nama"].tolist(), frame["kode"].tolist()
-    duplicated = frame["kode"][frame["kode"].duplicated()].tolist()
-    if duplicated:
-        problems.append(Flaw(f"duplicate district codes: {duplicated}"))
-    for i, name in enumerate(names):
-        geom = prepared[i]
-        if geom is None or shapely.is_empty(geom):
-            problems.append(Flaw(f"{name}: lost (empty geometry)"))
-            continue
-        if not shapely.is_valid(written[i]):
-            problems.append(Flaw(f"{name}: invalid geometry ({shapely.is_valid_reason(written[i])})"))
-        if displacement[i] > settings.max_displacement_m:
-            message = (
-                f"{name}: outline moved {displacement[i]:.0f} m from the source "
-                f"(limit {settings.max_displacement_m:.0f} m)"
-            )
-            problems.append(Flaw(message, codes[i], MOVED, float(displacement[i])))
-    problems += _lost_islands(names, codes, source, prepared, settings)
-    problems += [Flaw(message) for message in _unclaimed_losses(names, source, cleaned, settings)]
-    if not shapely.coverage_is_valid(written):
-        problems.append(Flaw("prepared districts overlap or do not share edges exactly"))
-    return problems
-
-
-def _island_parts(source: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return every part (island) of the source districts and the index of its district."""
-    return shapely.get_parts(source, return_index=True)
-
-
-def _lost_islands(
-    names: list[str], codes: list[str], source: np.ndarray, prepared: np.ndarray, settings: PrepareSettings
-) -> list[Flaw]:
-    """Every part (island) of a source district of at least min_island_m2 must still touch its district."""
-    parts, owner = _island_parts(source)
-    lost = ~shapely.intersects(parts, prepared[owner]) & (shapely.area(parts) >= settings.min_island_m2)
-    anchors = shapely.point_on_surface(parts[lost])
-    return [
-        Flaw(
-            f"{names[i]}: island of {shapely.area(part):.0f} m² near {shapely.get_x(a):.0f},{shapely.get_y(a):.0f} "
-            f"(metric CRS) disappeared",
-            codes[i],
-            ISLAND,
-            float(shapely.area(part)),
-        )
-        for i, part, a in zip(owner[lost], parts[lost], anchors, strict=True)
-    ]
-
-
-def count_collapsed_specks(source: np.ndarray, prepared: np.ndarray) -> int:
-    """Count the source parts (all below min_island_m2, or the checks fail) that no longer exist."""
-    parts, owner = _island_parts(source)
-    return int((~shapely.intersects(parts, prepared[owner])).sum())
-
-
-def _unclaimed_losses(
-    names: list[str], source: np.ndarray, cleaned: np.ndarray, settings: PrepareSettings
-) -> list[str]:
-    """Cleaning may only hand a district's land to a neighbour that also claimed it."""
-    tree = shapely.STRtree(source)
-    problems = []
-    for i, name in enumerate(names):
-        neighbours = [j for j in tree.query(source[i]) if j != i]
-        claimed = shapely.union_all(source[neighbours]) if neighbours else shapely.Polygon()
-        lost = shapely.difference(shapely.difference(source[i], cleaned[i]), claimed)
-        if shapely.area(lost) > settings.max_unclaimed_loss_m2:
-            problems.append(f"{name}: cleaning dropped {shapely.area(lost) / 1e6:.3f} km² nobody else claims")
-    return problems
-
-
 def dissolve_provinces(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Merge prepared districts into province polygons that share their edges exactly."""
     rows = []
@@ -332,45 +191,120 @@ def _write_atomic(frame: gpd.GeoDataFrame, path: Path) -> int:
     return len(text.encode())
 
 
-def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSettings) -> PreparationReport:
-    """Prepare districts and provinces into out_dir; raise BoundaryError if a check fails."""
-    frame = read_source(source_dir, settings.provinces)
-    fingerprint = source_fingerprint(source_dir, settings)
-    crs = metric_crs(frame)
+@dataclass
+class _Island:
+    """One island group's districts (rows of the source frame), prepared and measured in its own metric CRS: no
+    island shares an edge with another, so what one island's preparation makes never depends on what else is
+    prepared (a Kalimantan map is the same bytes with 2 or 38 provinces prepared), and the work is linear."""
+
+    rows: np.ndarray
+    crs: str
+    source: np.ndarray
+    cleaned: np.ndarray
+    rounded: np.ndarray  # EPSG:4326, as written
+    prepared: np.ndarray  # the rounded districts back in the metric CRS
+    displacement: np.ndarray
+    repair_shift: np.ndarray
+    flaws: list[Flaw]
+
+
+def _prepare_island(frame: gpd.GeoDataFrame, rows: np.ndarray, settings: PrepareSettings) -> _Island:
+    part = frame.iloc[rows]
+    crs = metric_crs(part)
     # Projection can make a nearly degenerate ring self-touch; repair before any overlay.
-    source = shapely.make_valid(frame.to_crs(crs).geometry.values, method="structure", keep_collapsed=False)
+    source = shapely.make_valid(part.to_crs(crs).geometry.values, method="structure", keep_collapsed=False)
     try:
         cleaned, simplified = clean_and_simplify(source, settings)
         rounded = round_geometries(gpd.GeoSeries(simplified, crs=crs).to_crs(4326), settings.decimals)
         prepared = rounded.to_crs(crs).values
         displacement, repair_shift = measure_displacement(source, cleaned, prepared)
-        flaws = find_problems(frame, source, cleaned, prepared, displacement, settings, rounded.values)
+        flaws = find_problems(part, source, cleaned, prepared, displacement, settings, rounded.values)
     except shapely.errors.GEOSException as error:
         raise BoundaryError(
             f"Geometry operations failed on the source boundaries: {error}. "
             "Hint: check the source for invalid polygons."
         ) from error
-    accepted, problems = settle(flaws, settings.accepted)
-    if problems:
-        raise BoundaryError("Boundary preparation failed its checks:\n- " + "\n- ".join(problems))
-    districts = gpd.GeoDataFrame(frame[COLUMNS], geometry=rounded.values, crs=4326)
-    provinces = dissolve_provinces(districts)
+    return _Island(rows, crs, source, cleaned, rounded.values, prepared, displacement, repair_shift, flaws)
+
+
+def _joined(islands: list[_Island], name: str, size: int, crs: str | None = None) -> np.ndarray:
+    """One array over every district (in the frame's order) from the islands' arrays; metric ones moved to `crs`."""
+    out = np.empty(size, dtype=object if crs or name in ("source", "cleaned", "rounded", "prepared") else float)
+    for island in islands:
+        values = getattr(island, name)
+        out[island.rows] = gpd.GeoSeries(values, crs=island.crs).to_crs(crs).values if crs else values
+    return out
+
+
+def _served(frame: gpd.GeoDataFrame, islands: list[_Island], settings: PrepareSettings, accepted: list[dict]):
+    """The served files: each island's province details and island overviews, then the overviews across islands."""
+    codes, names = frame["kode"].tolist(), frame["nama"].tolist()
+    moves = {flaw["kode"]: flaw["up_to"] for flaw in accepted if flaw["flaw"] == MOVED}
+    scopes = [s for s in build_scopes(frame).values() if s.kind != "province"]
+    prepared = set(frame["kode_prov"])
+    pulau = dict(zip(frame["kode_prov"], frame["pulau"], strict=True))
+
+    def island_of(provinces: tuple[str, ...]) -> set[str]:
+        return {pulau[code] for code in provinces}
+
+    files = []
     try:
-        served = build_topologies(
-            frame["kode"].tolist(),
-            frame["nama"].tolist(),
-            rounded.values,
+        for island in islands if len(islands) > 1 else []:
+            own = set(frame["kode_prov"].iloc[island.rows])
+            files += build_topologies(
+                [codes[i] for i in island.rows],
+                [names[i] for i in island.rows],
+                island.rounded,
+                island.crs,
+                island.source,
+                island.cleaned,
+                island.displacement,
+                settings.max_displacement_m,
+                TopologySettings(),
+                {s.slug: s.province_codes for s in scopes if set(s.province_codes) <= own},
+                moves,
+                prepared_provinces=prepared,
+                overview=False,
+            )
+        crs = metric_crs(frame)
+        files += build_topologies(
+            codes,
+            names,
+            _joined(islands, "rounded", len(frame)),
             crs,
-            source,
-            cleaned,
-            displacement,
+            _joined(islands, "source", len(frame), crs),
+            _joined(islands, "cleaned", len(frame), crs),
+            _joined(islands, "displacement", len(frame)),
             settings.max_displacement_m,
             TopologySettings(),
-            {s.slug: s.province_codes for s in build_scopes(frame).values() if s.kind != "province"},
-            {flaw["kode"]: flaw["up_to"] for flaw in accepted if flaw["flaw"] == MOVED},
+            {s.slug: s.province_codes for s in scopes if len(islands) == 1 or len(island_of(s.province_codes)) > 1},
+            moves,
+            prepared_provinces=prepared,
+            details=len(islands) == 1,
         )
     except TopologyError as error:
         raise BoundaryError(str(error)) from error
+    return files
+
+
+def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSettings) -> PreparationReport:
+    """Prepare districts and provinces into out_dir, one island group at a time; raise BoundaryError if a check
+    fails."""
+    frame = read_source(source_dir, settings.provinces).reset_index(drop=True)
+    fingerprint = source_fingerprint(source_dir, settings)
+    islands = [_prepare_island(frame, rows, settings) for rows in frame.groupby("pulau", sort=True).indices.values()]
+    accepted, problems = settle([flaw for island in islands for flaw in island.flaws], settings.accepted)
+    if problems:
+        raise BoundaryError("Boundary preparation failed its checks:\n- " + "\n- ".join(problems))
+    rounded = _joined(islands, "rounded", len(frame))
+    source, prepared = _joined(islands, "source", len(frame)), _joined(islands, "prepared", len(frame))
+    displacement, repair_shift = (
+        _joined(islands, "displacement", len(frame)),
+        _joined(islands, "repair_shift", len(frame)),
+    )
+    districts = gpd.GeoDataFrame(frame[COLUMNS], geometry=rounded, crs=4326)
+    provinces = dissolve_provinces(districts)
+    served = _served(frame, islands, settings, accepted)
     out_dir.mkdir(parents=True, exist_ok=True)
     size = _write_atomic(districts, out_dir / DISTRICTS_FILE)
     _write_atomic(provinces, out_dir / PROVINCES_FILE)
@@ -383,9 +317,9 @@ def prepare_boundaries(source_dir: Path, out_dir: Path, settings: PrepareSetting
         districts=len(districts),
         provinces=len(provinces),
         source_vertices=int(shapely.get_num_coordinates(source).sum()),
-        prepared_vertices=int(shapely.get_num_coordinates(rounded.values).sum()),
+        prepared_vertices=int(shapely.get_num_coordinates(rounded).sum()),
         source_parts=int(shapely.get_num_geometries(source).sum()),
-        prepared_parts=int(shapely.get_num_geometries(rounded.values).sum()),
+        prepared_parts=int(shapely.get_num_geometries(rounded).sum()),
         collapsed_specks=count_collapsed_specks(source, prepared),
         max_displacement_m=round(float(displacement[worst]), 1),
         max_displacement_district=str(frame["nama"].iloc[worst]),

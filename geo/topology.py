@@ -24,6 +24,7 @@ import numpy as np
 import shapely
 import topojson
 
+from geo.checks import measure_displacement
 from geo.compact import OBJECT, TopologyError, decode_compact, encode_compact, topology_bytes
 from geo.scopes import Scope
 
@@ -252,8 +253,6 @@ def _problems(
 
 def _served_displacement(topology: dict, crs: str, source: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
     """Each district's displacement from the source as served (decoded), the overview holding every district."""
-    from geo.boundaries import measure_displacement  # geo.boundaries calls this module while preparing
-
     _, geometries = decode_topology(topology)
     displacement, _ = measure_displacement(source, cleaned, gpd.GeoSeries(geometries, crs=4326).to_crs(crs).values)
     return displacement
@@ -330,6 +329,10 @@ def build_topologies(
     settings: TopologySettings,
     groups: dict[str, tuple[str, ...]] | None = None,
     accepted_moves: dict[str, float] | None = None,
+    *,
+    prepared_provinces: set[str] | None = None,
+    overview: bool = True,
+    details: bool = True,
 ) -> list[tuple[TopologyFile, bytes]]:
     """Build the overviews and one detail file per province, each checked against the source.
 
@@ -337,7 +340,9 @@ def build_topologies(
     its cleaned coverage in the metric CRS `crs`, `displacement` the prepared districts' measured displacement.
     `groups` are the maps of several provinces (scope slug → province codes): each gets an overview of its own
     districts (overview_key); OVERVIEW holds every district. `accepted_moves` (code → metres) are the larger limits of
-    the source flaws data/boundary_flaws.csv accepts. Raise TopologyError listing every district that fails.
+    the source flaws data/boundary_flaws.csv accepts. Preparation builds one island at a time (its details and its
+    maps' overviews: `overview=False`), then the overviews across islands (`details=False`); `prepared_provinces`
+    are then all the provinces prepared (overview_key). Raise TopologyError listing every district that fails.
     """
     accepted_moves = accepted_moves or {}
     limits = np.array([max(max_displacement_m, accepted_moves.get(code, 0.0)) for code in codes])
@@ -355,16 +360,16 @@ def build_topologies(
         "limits": limits,
     }
     provinces = np.array([code[:2] for code in codes])
-    wanted = {OVERVIEW: np.arange(len(codes))}
+    wanted = {OVERVIEW: np.arange(len(codes))} if overview else {}
     for slug, group in sorted((groups or {}).items()):
-        key = overview_key(slug, group, set(provinces))
+        key = overview_key(slug, group, prepared_provinces or set(provinces))
         wanted.setdefault(key, np.flatnonzero(np.isin(provinces, list(group))))
     files, problems = [], []
     for key, rows in wanted.items():
         file, found = _overview(key, rows, inputs, settings)
         files += [file] if file else []
         problems += found
-    for province in sorted(set(provinces)):
+    for province in sorted(set(provinces)) if details else []:
         rows = np.flatnonzero(provinces == province)
         chosen = [codes[i] for i in rows]
         chosen_names = [names[i] for i in rows]

@@ -212,3 +212,21 @@ def test_the_shipped_flaw_list_names_real_districts_outside_kalimantan_and_sumat
     assert sorted(f.code for f in flaws) == ["35.77", "53.17", "94.04", "94.06", "96.04"]
     assert {f.code for f in flaws} <= set(indonesia["kode"])
     assert not {f.code[:2] for f in flaws} & set(DEFAULT_PROVINCES)
+
+
+def test_an_islands_maps_are_the_same_bytes_whatever_else_is_prepared(tmp_path):
+    """Issue 25: each island group is prepared on its own, in its own metric CRS, so preparing another island
+    (here Sulawesi Utara beside Kalimantan Timur and Utara) changes no byte of the first island's files: its
+    province details and its overview (the whole overview when it is prepared alone)."""
+    from tests.conftest import SHARED_SOURCE
+
+    def served(provinces):
+        out = tmp_path / "-".join(provinces)
+        prepare_boundaries(SHARED_SOURCE, out, PrepareSettings(provinces=provinces))
+        manifest = json.loads((out / "topologi" / "topologi.json").read_text())
+        return {key: (out / "topologi" / entry["file"]).read_bytes() for key, entry in manifest.items()}
+
+    alone, together = served(("64", "65")), served(("64", "65", "71"))
+    assert sorted(together) == ["64", "65", "71", "overview", "overview-kalimantan"]
+    assert together["overview-kalimantan"] == alone["overview"]
+    assert together["64"] == alone["64"] and together["65"] == alone["65"]

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.boundaries import PrepareSettings, measure_displacement, metric_crs, read_source
+from geo.boundaries import PrepareSettings, metric_crs, read_source
+from geo.checks import measure_displacement
 from geo.compact import OBJECT, TopologyError, decode_compact, encode_compact, topology_bytes
 from geo.scopes import build_scopes
 from geo.topology import (
