@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup run test test-fast lint measure bench bench-growth curate deploy-local
+.PHONY: setup js run test test-fast lint measure bench bench-growth curate deploy-local
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +19,19 @@ translations/en/LC_MESSAGES/messages.mo: translations/en/LC_MESSAGES/messages.po
 
 # Idempotent: the boundary step skips itself when its source and settings are unchanged,
 # and sample loading publishes nothing that is already live.
-# Browser libraries from npm (package-lock.json pins them); served by web/vendor.py from node_modules/.
+# Browser libraries and esbuild from npm (package-lock.json pins them); served by web/vendor.py from node_modules/.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --omit=dev --no-audit --no-fund
+	npm ci --include=dev --no-audit --no-fund
 	touch $@
 
-setup: $(VENV)/.installed translations/en/LC_MESSAGES/messages.mo node_modules/.package-lock.json
+# Our scripts are ES modules (static/js/); each page's bundle is built from its entry (static/js/entries/) by
+# esbuild into static/build/ (git-ignored), which layers/assets.py serves and inlines.
+static/build/meta.json: $(wildcard static/js/*.js static/js/entries/*.js) scripts/build-js.sh node_modules/.package-lock.json
+	bash scripts/build-js.sh
+
+js: static/build/meta.json
+
+setup: $(VENV)/.installed translations/en/LC_MESSAGES/messages.mo node_modules/.package-lock.json static/build/meta.json
 	$(BIN)/flask --app app boundaries prepare
 	$(BIN)/flask --app app coverage load-samples
 

@@ -1,5 +1,9 @@
-"""Read our static files and the installed third-party assets (XStatic and npm packages) into memory, and join
-them into minified bundles named by their content.
+"""Read our static files, our built scripts and the installed third-party assets (XStatic and npm packages) into
+memory, and join them into minified bundles named by their content.
+
+Our scripts are ES modules (static/js/*.js, each importing what it uses); esbuild (npm, package.json) bundles each
+entry static/js/entries/<bundle>.js into one minified IIFE, static/build/<bundle>.js, at setup (`make js`; never
+committed), so a saved map or the offline file can inline it and open from file://, where module scripts do not load.
 
 No Flask here: the map's folium element (layers.plugin) inlines these bundles into a saved map or links them; the
 asset routes and the pages' `asset_url` (web.vendor) serve and name them.
@@ -25,9 +29,11 @@ NODE_MODULES = ROOT / "node_modules"
 FOLDERS = {
     "leaflet": xstatic.pkg.leaflet.BASE_DIR,
     "static": str(ROOT / "static"),
+    "build": str(ROOT / "static" / "build"),  # esbuild's output (Makefile: js)
     "topojson-client": str(NODE_MODULES / "topojson-client" / "dist"),
 }
 NPM_PACKAGES = ("topojson-client",)
+BUILD_HINT = "run `make js` (or `make setup`), which bundles static/js/entries/*.js with esbuild from npm"
 DIGEST_LENGTH = 12  # hex digits of SHA-256 in a bundle's address, as for the geometry files
 
 
@@ -39,39 +45,44 @@ class Source:
     filename: str
     minified: bool = False
 
+    @property
+    def built(self) -> bool:
+        """Made by our build (esbuild, already minified) from static/js/entries/<filename>."""
+        return self.package == "build"
 
-def _ours(*filenames: str) -> tuple[Source, ...]:
-    return tuple(Source("static", name) for name in filenames)
+
+def _built(name: str) -> tuple[Source, ...]:
+    return (Source("build", name, minified=True),)
 
 
-# What the pages load, in order. A page's <script src>/<link> names a bundle (templates: asset_url('map.js')),
-# so adding a script to the pages is one line here.
+# draw.js (topologi.js, choropleth.js) and labels.js: the maps' drawing and labels, which folium's inline scripts call;
+# the rest, one page's tools each: map, presentation, embed, offline file, side by side, compare (no map).
+OUR_SCRIPTS = (
+    "draw.js",
+    "labels.js",
+    "map.js",
+    "present.js",
+    "embed.js",
+    "offline.js",
+    "side-by-side.js",
+    "compare.js",
+)
+
+# What the pages load. A page's <script src>/<link> names a bundle (templates: asset_url('map.js')); each of our
+# script bundles is built from its entry, static/js/entries/<name>, which imports what it needs and says what it
+# publishes on window.PetaCakupan. Where a page loads each bundle (templates/_map_scripts.html, layers/plugin.py):
 # - Before the geometry scripts (/geometri/*.js, separate and immutable already): Leaflet and topojson-client in a
 #   bundle of their own (they change only on an upgrade, so editing our scripts never makes a browser fetch Leaflet
-#   again), then our scripts that the geometry scripts and folium's inline map script call: topologi.js decodes each
-#   geometry script's compact form as it loads (deep zoom injects more later); choropleth.js only
-#   defines PetaCakupan.draw; it reads window.PetaTopologi when a map is drawn, after the geometry has loaded.
-# - After each folium map's inline script: the scripts that work on the drawn maps, one bundle per page, each with
-#   exactly the scripts that page loaded before (viewstate.js and switch.js would act on embed and side-by-side maps).
-ON_MAPS = _ours("js/fit.js", "js/overlays.js")
-PAGE_TOOLS = _ours("js/keyboard.js", "js/switch.js", "js/search.js", "js/viewstate.js", "js/controls.js")
+#   again), then draw.js, which the geometry scripts and folium's inline map script call.
+# - After each folium map's inline script: the tools that work on the drawn maps, one bundle per page.
 BUNDLES: dict[str, tuple[Source, ...]] = {
     # Every page, before folium's header, whose few rules (`.leaflet-container { font-size: 1rem }`) win as before.
-    "peta.css": (Source("leaflet", "leaflet.css"), *_ours("css/peta.css")),
+    "peta.css": (Source("leaflet", "leaflet.css"), Source("static", "css/peta.css")),
     "vendor.js": (
         Source("leaflet", "leaflet.js", minified=True),
         Source("topojson-client", "topojson-client.min.js", minified=True),
     ),
-    "draw.js": _ours("js/topologi.js", "js/choropleth.js"),
-    "labels.js": _ours("js/labels.js"),  # layers.plugin.Labels: the maps' permanent labels, called by its script
-    "map.js": (*ON_MAPS, *PAGE_TOOLS, *_ours("js/ranking.js")),
-    "present.js": (*ON_MAPS, *PAGE_TOOLS, *_ours("js/timeline.js")),
-    "embed.js": ON_MAPS,
-    # The offline file: the map page's search, keyboard walk and ranking table, without what needs the site
-    # (switching views fetches values.json; viewstate.js writes the address).
-    "offline.js": (*ON_MAPS, *_ours("js/keyboard.js", "js/search.js", "js/controls.js", "js/ranking.js")),
-    "side-by-side.js": (*ON_MAPS, *_ours("js/sync.js")),
-    "compare.js": _ours("js/picker.js"),  # the compare page's district picker (no map)
+    **{name: _built(name) for name in OUR_SCRIPTS},
 }
 
 
@@ -89,7 +100,7 @@ def check_npm_packages(root: Path = ROOT) -> None:
         if not (root / "node_modules" / package / "package.json").is_file():
             raise MissingPackage(
                 f"{root / 'node_modules' / package} is missing. Hint: run `make setup` "
-                "(or `npm ci --omit=dev --no-audit --no-fund`); it needs npm."
+                "(or `npm ci --include=dev --no-audit --no-fund`); it needs npm."
             )
 
 
@@ -165,6 +176,10 @@ def build_bundle(name: str, sources: tuple[Source, ...], folders: dict[str, str]
     parts, size = [], 0
     for source in sources:
         data = _read(folders, source.package, source.filename)
+        if data is None and source.built:
+            raise MissingAsset(
+                f"Bundle {name} is not built: {folders.get('build')}/{source.filename} is missing. Hint: {BUILD_HINT}."
+            )
         if data is None:
             raise MissingAsset(
                 f"Bundle {name} lists {source.package}/{source.filename}, which is not in "

@@ -3,13 +3,14 @@
 `PetaChoropleth` is written the way folium's own plugins are (`JSCSSMixin` + `MacroElement`, like
 `folium.plugins.TimeSliderChoropleth`): it declares its scripts and styles, takes the geometry (the address of a
 geometry script, or the geometry itself) and one view's values through its template, and is drawn in the browser by
-static/js/choropleth.js. Its JavaScript API, on `window.PetaCakupan`:
+static/js/choropleth.js. Its JavaScript API, on `window.PetaCakupan` (published by the bundles' entries,
+static/js/entries/draw.js and labels.js, which document it):
 
 - `draw(map, spec)` → entry: the element's own script calls it; `entry.districts` is the units' Leaflet layer,
   `entry.byCode[code]` one unit's, `entry.values` the values shown, `entry.bounds` where the units are;
 - `entry.restyle(values)`: another period or view on the same shapes (an open tooltip is rebuilt);
 - `maps`: every drawn entry; the document hears `peta:hover` (detail: the code under the pointer, or null);
-- `label(map, labels)`: the `Labels` element's script calls it (static/js/labels.js, its own bundle);
+- `label(map, labels)`: the `Labels` element's script calls it (static/js/labels.js, its own bundle labels.js);
   `map.petaRelabel(labels)` then writes another period's texts.
 
 On our pages (web.rendering) the scripts are linked at their content-hashed addresses and the page's own tools

@@ -27,7 +27,7 @@ TABLE_CELLS += ("participants", "workers", "change")
 
 
 def table_rows(page: str, index: int = 0) -> dict[str, dict]:
-    """The ranking table's rows as the browser builds them (static/js/choropleth.js tableRows): each cell sent as
+    """The ranking table's rows as the browser builds them (static/js/rows.js tableRows): each cell sent as
     0 read from the district's tooltip (its title, or the row labelled in from_tip), in rank order, by code."""
     values = page_values(page, index)
     table = values["table"]

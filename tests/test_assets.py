@@ -1,6 +1,10 @@
 """Bundles of our scripts and styles (layers.assets): what each holds, in which order, minified, and a missing file
 stopping the app at startup."""
 
+import json
+import subprocess
+from pathlib import Path
+
 import pytest
 
 import layers.assets
@@ -18,88 +22,89 @@ from layers.assets import (
 )
 from web.vendor import asset_url
 
-# A string that only that file holds, per bundle: the bundle holds every file it lists, and no page's bundle holds
-# a script the page did not load before (switch.js and viewstate.js would act on embed and side-by-side maps).
+# A string that only that file holds, per third-party or stylesheet bundle: it holds every file it lists, in order.
 MARKERS = {
     "leaflet.css": ".leaflet-pane",
     "css/peta.css": ".peta-tooltip",
     "leaflet.js": 'version="1.9.3"',
     "topojson-client.min.js": "topojson-client v3.1.0",
-    "js/topologi.js": "window.PetaGeometri={decode:decode}",
-    "js/choropleth.js": "peta.draw=function",
-    "js/labels.js": "peta.label=function",
-    "js/fit.js": "peta.fit=function",
-    "js/overlays.js": "function overlaps(a,b)",
-    "js/keyboard.js": "peta.select=function",
-    "js/switch.js": "peta.switchTo=function",
-    "js/search.js": "function plain(text)",
-    "js/viewstate.js": 'replaceState(null,"",window.location.pathname',
-    "js/controls.js": "IN_PLACE",
-    "js/ranking.js": "function highlight(code)",
-    "js/timeline.js": "timeline-play",
-    "js/sync.js": "syncing",
-    "js/picker.js": "picker-ready",
 }
-HOLDS = {
-    "peta.css": ["leaflet.css", "css/peta.css"],
-    "vendor.js": ["leaflet.js", "topojson-client.min.js"],
-    "draw.js": ["js/topologi.js", "js/choropleth.js"],
-    "labels.js": ["js/labels.js"],
-    "map.js": [
-        "js/fit.js",
-        "js/overlays.js",
-        "js/keyboard.js",
-        "js/switch.js",
-        "js/search.js",
-        "js/viewstate.js",
-        "js/controls.js",
-        "js/ranking.js",
-    ],
-    "present.js": [
-        "js/fit.js",
-        "js/overlays.js",
-        "js/keyboard.js",
-        "js/switch.js",
-        "js/search.js",
-        "js/viewstate.js",
-        "js/controls.js",
-        "js/timeline.js",
-    ],
-    "embed.js": ["js/fit.js", "js/overlays.js"],
-    "offline.js": ["js/fit.js", "js/overlays.js", "js/keyboard.js", "js/search.js", "js/controls.js", "js/ranking.js"],
-    "side-by-side.js": ["js/fit.js", "js/overlays.js", "js/sync.js"],
-    "compare.js": ["js/picker.js"],
+HOLDS = {"peta.css": ["leaflet.css", "css/peta.css"], "vendor.js": ["leaflet.js", "topojson-client.min.js"]}
+# The modules each of our bundles is built from (esbuild's metafile): no page's bundle holds a script the page did not
+# load before (switch.js and viewstate.js would act on embed and side-by-side maps).
+ON_MAPS = {"api.js", "fit.js", "overlays.js"}
+PAGE_TOOLS = ON_MAPS | {"keyboard.js", "rows.js", "walk.js", "switch.js", "search.js", "viewstate.js", "controls.js"}
+MODULES = {
+    "draw.js": {"api.js", "topologi.js", "choropleth.js"},
+    "labels.js": {"api.js", "labels.js"},
+    "map.js": PAGE_TOOLS | {"ranking.js"},
+    "present.js": PAGE_TOOLS | {"timeline.js"},
+    "embed.js": ON_MAPS,
+    "offline.js": ON_MAPS | {"keyboard.js", "rows.js", "walk.js", "search.js", "controls.js", "ranking.js"},
+    "side-by-side.js": ON_MAPS | {"sync.js"},
+    "compare.js": {"picker.js"},
 }
+BUILD = layers.assets.ROOT / "static" / "build"
+SCRIPTS = layers.assets.ROOT / "static" / "js"
 
 
-def test_every_file_is_in_a_bundle_and_has_a_marker():
-    listed = {source.filename for sources in BUNDLES.values() for source in sources}
-    ours = {f"js/{p.name}" for p in (layers.assets.ROOT / "static" / "js").glob("*.js")} | {"css/peta.css"}
-    assert ours <= listed  # a script in static/ that no page loads is a forgotten line in BUNDLES
-    assert listed == set(MARKERS) and set(HOLDS) == set(BUNDLES)
+def built_modules() -> dict[str, set[str]]:
+    """Bundle name → the modules of static/js it was built from (besides its entry), from esbuild's metafile."""
+    outputs = json.loads((BUILD / "meta.json").read_text())["outputs"]
+    return {
+        Path(output).name: {Path(i).name for i in found["inputs"] if not i.startswith("static/js/entries/")}
+        for output, found in outputs.items()
+    }
+
+
+def test_every_file_is_in_a_bundle():
+    modules = {p.name for p in SCRIPTS.glob("*.js")}
+    assert set().union(*MODULES.values()) == modules  # a module that no bundle imports is forgotten
+    assert {p.name for p in (SCRIPTS / "entries").glob("*.js")} == set(MODULES) == set(layers.assets.OUR_SCRIPTS)
+    assert set(BUNDLES) == set(HOLDS) | set(MODULES)
 
 
 @pytest.mark.parametrize("name", sorted(HOLDS))
-def test_a_bundle_holds_its_files_in_order_and_nothing_else(name):
+def test_a_bundle_holds_its_files_in_order(name):
     text = bundles()[name].body.decode()
     positions = [text.find(MARKERS[filename]) for filename in HOLDS[name]]
     assert -1 not in positions, dict(zip(HOLDS[name], positions, strict=True))
     assert positions == sorted(positions)  # in the declared order
-    for filename in set(MARKERS) - set(HOLDS[name]):
-        assert MARKERS[filename] not in text, filename
+
+
+def test_our_bundles_hold_their_modules_and_nothing_else():
+    assert built_modules() == MODULES
+
+
+def test_the_built_bundles_are_those_of_the_sources(tmp_path):
+    """static/build/ is what scripts/build-js.sh makes of static/js now (an edit without `make js` fails here)."""
+    subprocess.run(["bash", "scripts/build-js.sh", str(tmp_path)], cwd=layers.assets.ROOT, check=True)
+    for name in MODULES:
+        assert (tmp_path / name).read_bytes() == bundles()[name].body, f"{name}: run `make js`"
+
+
+def test_a_missing_build_stops_with_a_hint(tmp_path):
+    folders = {**FOLDERS, "build": str(tmp_path)}
+    with pytest.raises(MissingAsset, match=r"draw\.js is not built.*make js"):
+        build_bundles(BUNDLES, folders)
 
 
 @pytest.mark.parametrize("name", sorted(BUNDLES))
 def test_bundles_are_minified(name):
     bundle = bundles()[name]
-    if all(source.minified for source in BUNDLES[name]):
+    text = bundle.body.decode()
+    if name in MODULES:  # built and minified by esbuild: against the modules it was built from
+        sources = sum((SCRIPTS / module).stat().st_size for module in MODULES[name] | {f"entries/{name}"})
+        assert len(bundle.body) < 0.85 * sources
+    elif all(source.minified for source in BUNDLES[name]):
         # Leaflet and topojson-client as their authors minified them, licence headers kept, source maps dropped.
         assert bundle.source_bytes - 100 < len(bundle.body) < bundle.source_bytes
-        assert "Vladimir Agafonkin" in bundle.body.decode() and "Mike Bostock" in bundle.body.decode()
-        assert "sourceMappingURL" not in bundle.body.decode()
+        assert "Vladimir Agafonkin" in text and "Mike Bostock" in text
+        assert "sourceMappingURL" not in text
+        return
     else:
         assert len(bundle.body) < 0.85 * bundle.source_bytes
-        assert "\n  " not in bundle.body.decode() and "// " not in bundle.body.decode()
+    assert "\n  " not in text and "// " not in text
 
 
 def test_bundle_addresses_name_their_content():

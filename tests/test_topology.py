@@ -27,6 +27,7 @@ from geo.topology import (
     read_manifest,
     scope_topology,
 )
+from layers.assets import bundles
 from tests.chromium import CHROMIUM
 from tests.conftest import SHARED_SOURCE
 from tests.test_browser import page, server, wait_until  # noqa: F401 (fixtures)
@@ -243,7 +244,7 @@ def test_topojson_client_is_served(client):
 def test_chromium_decodes_the_served_files_exactly_and_topojson_client_reads_them(server, page, manifest, topologies):  # noqa: F811
     page.goto(f"{server}/geometri/tidak-ada.js")  # any page of the app: same origin for its CSP
     page.add_script_tag(url=f"{server}/vendor/topojson-client/topojson-client.min.js")
-    page.add_script_tag(url=f"{server}/static/js/topologi.js")
+    page.add_script_tag(url=f"{server}/aset/{bundles()['draw.js'].filename}")  # topologi.js: window.PetaGeometri
     for key in ("overview", "21"):
         page.add_script_tag(url=f"{server}/geometri/{manifest[key].stem}.js")
     wait_until(page, "window.topojson && window.PetaTopologi && window.PetaTopologi.overview && PetaTopologi['21']")

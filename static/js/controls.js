@@ -1,6 +1,7 @@
 // Change the map when a control changes: the scope is part of the path, the rest are query parameters. Another
-// period, comparison or view restyles the map in place (switch.js); another scope, series or layer loads its page.
-(function () {
+// period, comparison or view restyles the map in place (switchTo: switch.js); another scope, series or layer loads
+// its page.
+function changeOnControls(switchTo) {
   var IN_PLACE = {period: true, compare: true, view: true};
   document.addEventListener("change", function (event) {
     var form = event.target.form;
@@ -19,20 +20,18 @@
     if (changed === "compare" && params.get("compare")) { params.delete("view"); }  // show the change map
     if (get("layer") && get("layer") !== "kabupaten") { params.set("layer", get("layer")); }
     if (get("palette")) { params.set("palette", get("palette")); }
-    var peta = window.PetaCakupan;
-    if (IN_PLACE[changed] && peta && peta.switchTo && window.fetch) {
-      peta.switchTo(get("scope"), params, true);  // the table follows every view: it ranks by what the map shows
+    if (IN_PLACE[changed] && switchTo && window.fetch) {
+      switchTo(get("scope"), params, true);  // the table follows every view: it ranks by what the map shows
       return;
     }
     window.location.assign("/map/" + encodeURIComponent(get("scope")) + "?" + params.toString() + window.location.hash);
   });
-})();
+}
 // The table panel: open by default on wide screens, closed below 1500 px so the map comes first (peta.css).
 // Opening or closing it fits the map to its new size.
-(function () {
+function togglePanel(refit) {
   var toggle = document.getElementById("toggle-panel");
   if (!toggle || !document.getElementById("panel")) { return; }
-  var refit = function () { if (window.PetaCakupan && window.PetaCakupan.fit) { window.PetaCakupan.fit(); } };
   var panel = function () { return document.getElementById("panel"); };  // replaced when the view changes
   var shown = function () { return window.getComputedStyle(panel()).display !== "none"; };
   toggle.setAttribute("aria-expanded", String(shown()));
@@ -52,20 +51,20 @@
     refit();
   });
   window.addEventListener("resize", function () { toggle.setAttribute("aria-expanded", String(shown())); });
-})();
+}
 // Small screens: the controls sit behind one "Pilihan" button.
-(function () {
+function toggleOptions(refit) {
   var button = document.querySelector(".options-toggle");
   if (!button) { return; }
   button.addEventListener("click", function () {
     var bar = button.closest(".bar");
     var open = bar.classList.toggle("show-options");
     button.setAttribute("aria-expanded", String(open));
-    if (window.PetaCakupan && window.PetaCakupan.fit) { window.PetaCakupan.fit(); }
+    refit();
   });
-})();
+}
 // Full screen for the meeting room, and a high-contrast variant for washed-out projectors (remembered).
-(function () {
+function meetingRoom(refit) {
   var root = document.documentElement;
   document.querySelectorAll("button.fullscreen").forEach(function (button) {
     if (!root.requestFullscreen) { return; }
@@ -91,6 +90,14 @@
     });
   });
   document.addEventListener("fullscreenchange", function () {
-    if (window.PetaCakupan && window.PetaCakupan.fit) { setTimeout(window.PetaCakupan.fit, 100); }
+    setTimeout(refit, 100);
   });
-})();
+}
+
+// The page's controls. switchTo: switch.js's (null where views are not switched in place, as offline); refit: fit.js's.
+export function startControls(switchTo, refit) {
+  changeOnControls(switchTo);
+  togglePanel(refit);
+  toggleOptions(refit);
+  meetingRoom(refit);
+}

@@ -1,20 +1,22 @@
 // Districts for the keyboard and screen readers: with the map focused, the arrow keys walk the districts in
 // rank order (Home/End: first/last, +/-: zoom, Esc: clear); the district in focus is outlined, its tooltip
-// opens and a live region reads its name, value, level, gap to target and rank. PetaCakupan.select(code)
-// does the same for search and links.
-(function () {
-  var peta = window.PetaCakupan;
-  if (!peta || !peta.maps.length || !peta.maps[0].values.table) { return; }
-  var bridge = peta.maps[0];
+// opens and a live region reads its name, value, level, gap to target and rank. The walk's select(code) does the
+// same for search and links.
+import {tableRows} from "./rows.js";
+
+// Start the walk on the page's first map (bridge: its entry from choropleth.js draw); null when it has no table.
+// The walk: districts() (the list search.js finds in), select(code, {zoom}), selected(), updateDistricts(values).
+export function startKeyboard(bridge) {
+  if (!bridge || !bridge.values.table) { return null; }
   var map = bridge.map;
 
-  // The district list from the view's table (layers/navigation.py, peta.tableRows): rank order, name, province
+  // The district list from the view's table (layers/navigation.py, tableRows): rank order, name, province
   // (search.js finds them by name and alias), and the sentence a screen reader says, joined from the texts
   // the server formatted: "Kabupaten X, Provinsi: 41,3%, Sedang, -19,7 poin terhadap target, peringkat 3 dari 14."
   function entries(values) {
     var table = values.table;
     var t = table.texts;
-    return peta.tableRows(values).map(function (r, i) {
+    return tableRows(values).map(function (r, i) {
       var province = table.provinces[r[3]];
       // the view's measure first when it is not coverage (table.value_index), then its level, then coverage
       var measured = table.value_index === null || table.value_index === undefined ? 4 : table.value_index;
@@ -31,15 +33,13 @@
       };
     });
   }
-  peta.districtEntries = entries;
   var list = entries(bridge.values);
   var byCode = {};
   list.forEach(function (d) { byCode[d.code] = d; });
   var live = document.getElementById("map-live");
   var current = null;
 
-  peta.districts = list;
-  peta.select = function (code, options) {
+  var select = function (code, options) {
     var layer = bridge.byCode[code];
     var entry = byCode[code];
     if (!entry) { return false; }
@@ -61,9 +61,9 @@
     document.dispatchEvent(new CustomEvent("peta:select", {detail: code}));
     return true;
   };
-  peta.selected = function () { return current; };
+  var selected = function () { return current; };
   // Another period (the time slider, the map's controls): new rank order and new sentences, same districts.
-  peta.updateDistricts = function (values) {
+  var updateDistricts = function (values) {
     list = entries(values).map(function (d) {
       var entry = byCode[d.code];
       if (!entry) { byCode[d.code] = d; return d; }
@@ -71,7 +71,6 @@
       entry.index = d.index;
       return entry;
     });
-    peta.districts = list;
     if (current && live) { live.textContent = byCode[current].say; }
   };
 
@@ -97,6 +96,7 @@
       current = null;
     } else { return; }
     e.preventDefault();
-    if (next !== null) { peta.select(list[next].code); }
+    if (next !== null) { select(list[next].code); }
   });
-})();
+  return {districts: function () { return list; }, select: select, selected: selected, updateDistricts: updateDistricts};
+}

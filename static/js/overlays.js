@@ -1,10 +1,8 @@
 // Tooltips above everything: Leaflet draws them inside the map, under overlays such as the legend and the
 // search box, so an overlay that would cover the open tooltip steps aside until the tooltip closes. A tooltip
 // that Leaflet put partly outside the map (near an edge, or on a phone) is moved back inside it first.
-(function () {
-  var peta = window.PetaCakupan;
-  if (!peta) { return; }
-  peta.maps.forEach(function (entry) {
+export function keepTooltipsOnTop(maps) {
+  maps.forEach(function (entry) {
     var map = entry.map;
     var wrap = map.getContainer().parentNode;
     // Looked up each time: the legend is replaced when the view changes.
@@ -40,4 +38,4 @@
     map.on("tooltipclose", function (e) { if (e.tooltip === open) { open = null; later(); } });
     map.on("mousemove", function () { if (open) { later(); } });
   });
-})();
+}

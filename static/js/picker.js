@@ -1,7 +1,7 @@
 // A searchable picker over the compare page's <select multiple> (which still works without JavaScript): type part
 // of a name or province, tick districts by touch, mouse or keyboard (arrows move, Space ticks, Enter ticks the first
 // match), remove one from the chosen list. The select stays in the form and is what the form sends.
-(function () {
+export function startPicker() {
   var select = document.getElementById("pick-codes");
   var box = select && select.closest("[data-picker]");
   if (!box) { return; }
@@ -104,4 +104,4 @@
   box.classList.add("picker-ready");
   [chosen, search, count, list, none].forEach(function (part) { box.appendChild(part); });
   update();
-}());
+}

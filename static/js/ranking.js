@@ -2,8 +2,10 @@
 // sorted by a column, filtered by province and level, linked to the map both ways, and 2-6 districts picked to
 // compare. The headers are the server's; another view's values rebuild the rows (switch.js: "peta:values"), and
 // a new panel (another period or comparison: "peta:parts") is set up again. Text only through textContent.
-(function () {
-  var peta = window.PetaCakupan;
+import {tableRows} from "./rows.js";
+
+// Start on the page's first map (bridge: its entry from choropleth.js draw, or undefined without a map).
+export function startRanking(bridge) {
   var table = null;
   var body = null;
   var highlighted = null;
@@ -94,7 +96,7 @@
     var picked = {};
     body.querySelectorAll("input.pick:checked").forEach(function (i) { picked[i.value] = true; });
     var fresh = document.createElement("tbody");
-    peta.tableRows(values).forEach(function (r) {
+    tableRows(values).forEach(function (r) {
       var tr = fresh.appendChild(row(data, r, columns));
       if (picked[r[0]]) { tr.cells[0].firstChild.checked = true; }
     });
@@ -139,7 +141,6 @@
   function clicked(e) {
     if (e.target.closest("a, input")) { return; }
     var tr = e.target.closest("tr");
-    var bridge = peta && peta.maps[0];
     if (!tr || !bridge) { return; }
     var layer = bridge.byCode[tr.getAttribute("data-code")];
     if (!layer) { return; }
@@ -164,7 +165,7 @@
   // The panel as the server rendered it (headers, filters): listen to it, then build its rows.
   function setUp() {
     table = document.getElementById("ranking");
-    var values = peta && peta.maps.length && peta.maps[0].values;
+    var values = bridge && bridge.values;
     if (!table || !values || !values.table) { return; }
     body = table.tBodies[0];
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
@@ -182,4 +183,4 @@
     fill(values);
   }
   setUp();
-})();
+}

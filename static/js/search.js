@@ -1,14 +1,13 @@
 // Find a district from the map: type any part of its name, a short form or an old name (the matcher's aliases);
-// arrow keys move through the suggestions, Enter shows the district. The districts are the list keyboard.js makes
+// arrow keys move through the suggestions, Enter shows the district. The districts are the list keyboard.js's walk makes
 // from the view's table; the aliases beyond their names (code -> terms) grow with the aliases editors save, so the
 // page does not carry them: they are fetched once, on the search's first focus or input, from the input's
 // data-terms (/api/search-terms; its ETag follows the aliases), and kept. Until they arrive the names still find.
 // The offline file carries them inline (#search-terms).
-(function () {
+export function startSearch(walk) {
   var input = document.getElementById("search");
   var box = document.getElementById("search-list");
-  var peta = window.PetaCakupan;
-  if (!input || !box || !peta || !peta.districts) { return; }
+  if (!input || !box || !walk) { return; }
   var inline = document.getElementById("search-terms");
   var aliases = inline ? JSON.parse(inline.textContent) : null;
   var asked = false;
@@ -59,7 +58,7 @@
   function find(text) {
     var query = plain(text);
     if (!query) { return []; }
-    return peta.districts.map(function (d) { return [score(d, query), d]; })
+    return walk.districts().map(function (d) { return [score(d, query), d]; })
       .filter(function (s) { return s[0] > 0; })
       .sort(function (a, b) { return b[0] - a[0] || a[1].index - b[1].index; })
       .slice(0, 8).map(function (s) { return s[1]; });
@@ -87,7 +86,7 @@
     input.setCustomValidity("");
     input.value = entry.name;
     found = []; active = -1; show();
-    peta.select(entry.code, {zoom: true});
+    walk.select(entry.code, {zoom: true});
   }
   function update() { found = find(input.value); active = -1; show(); }
   input.addEventListener("focus", fetchAliases);
@@ -101,7 +100,7 @@
   input.addEventListener("change", function () { if (input.value.trim() && !box.contains(document.activeElement)) { choose(find(input.value)[0]); } });
   box.addEventListener("mousedown", function (e) {
     var li = e.target.closest("li[data-code]");
-    if (li) { e.preventDefault(); choose(peta.districts.filter(function (d) { return d.code === li.getAttribute("data-code"); })[0]); }
+    if (li) { e.preventDefault(); choose(walk.districts().filter(function (d) { return d.code === li.getAttribute("data-code"); })[0]); }
   });
   input.addEventListener("blur", function () { setTimeout(function () { found = []; active = -1; show(); }, 150); });
-})();
+}

@@ -3,9 +3,11 @@
 // keyboard and screen readers say. On the map page the parts that change with the view (title, controls,
 // totals, legend, downloads, the table's panel) come with the values, rendered by the server, and replace the old ones;
 // the address follows (history), so a copied link or a reload shows the same view.
-(function () {
-  var peta = window.PetaCakupan;
-  if (!peta || !peta.maps.length) { return; }
+
+// Start on the page's maps (choropleth.js draw) with the keyboard's walk (keyboard.js, or null): returns
+// {show(values), switchTo(scope, params, tableChanges)}, or null on a page without a map.
+export function startSwitch(maps, walk) {
+  if (!maps.length) { return null; }
   var PARTS = {
     headline: ".bar .headline", controls: "#controls", summary: ".summary-strip", legend: ".map-wrap .legend",
     share: "details.share", foot: ".foot", ranking: "#panel",
@@ -31,9 +33,9 @@
   }
 
   // Show a view's values on the first map (and, on the map page, its parts).
-  peta.show = function (v) {
+  var show = function (v) {
     var started = window.performance.now();
-    var entry = peta.maps[0];
+    var entry = maps[0];
     entry.restyle(v);
     if (v.fragments) {
       replaceParts(v.fragments);
@@ -47,7 +49,7 @@
     document.querySelectorAll(".current-period").forEach(function (el) { el.textContent = v.period_label; });
     var description = document.getElementById("map-description");
     if (description) { description.textContent = v.description; }
-    if (peta.updateDistricts && v.table) { peta.updateDistricts(v); }
+    if (walk && v.table) { walk.updateDistricts(v); }
     document.dispatchEvent(new CustomEvent("peta:values", {detail: v}));  // the table's rows follow (ranking.js)
     // How long the page took to show the view once its values arrived (the browser tests read it).
     document.body.setAttribute("data-restyle-ms", String(Math.round(window.performance.now() - started)));
@@ -69,7 +71,7 @@
   // The map page's own controls: fetch the view, show it, then write the address.
   // The table's rows come with every view's values (ranking.js builds them); its panel (headers, filters, best
   // and worst) when the table changes: with period, comparison and view (the table ranks by the view's measure).
-  peta.switchTo = function (scope, params, tableChanges) {
+  var switchTo = function (scope, params, tableChanges) {
     var query = new URLSearchParams(params);
     var lang = new URLSearchParams(window.location.search).get("lang");
     if (lang) { query.set("lang", lang); }
@@ -85,7 +87,7 @@
       if (!r.ok) { throw new Error(r.status); }
       return r.json();
     }).then(function (v) {
-      peta.show(v);
+      show(v);
       keepLinks(v.address);
       document.title = v.title;
       window.history.pushState({peta: true}, "", v.address + window.location.hash);
@@ -97,4 +99,5 @@
     });
   };
   window.addEventListener("popstate", function (e) { if (e.state && e.state.peta) { window.location.reload(); } });
-})();
+  return {show: show, switchTo: switchTo};
+}

@@ -1,6 +1,8 @@
 // Keep side-by-side maps at the same centre and zoom: moving one moves the others.
-(function () {
-  var maps = (window.PetaCakupan ? window.PetaCakupan.maps : []).map(function (m) { return m.map; });
+// entries: the page's maps (choropleth.js draw).
+export function syncMaps(entries) {
+  if (!entries.length) { return; }
+  var maps = entries.map(function (m) { return m.map; });
   var syncing = false;
   // Open every map at the view of the last one (the one with the legend, fitted clear of it).
   var last = maps[maps.length - 1];
@@ -15,4 +17,4 @@
       syncing = false;
     });
   });
-})();
+}

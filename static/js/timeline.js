@@ -2,10 +2,12 @@
 // it is next to the one shown, as data (/map/<scope>/values.json), and the map restyles itself: fills, tooltips,
 // legend counts, the period shown everywhere, and what the keyboard and screen readers say. The address follows,
 // without a page load.
-(function () {
+import {tableRows} from "./rows.js";
+
+// Start with switch.js's show(values) (null on a page without a map).
+export function startTimeline(show) {
   var box = document.querySelector(".timeline");
-  var peta = window.PetaCakupan;
-  if (!box || !peta || !window.fetch) { return; }
+  if (!box || !show || !window.fetch) { return; }
   var periods = JSON.parse(box.getAttribute("data-periods"));
   var range = box.querySelector("input[type=range]");
   var play = box.querySelector(".timeline-play");
@@ -24,7 +26,7 @@
     return loaded[period];
   }
   function apply(v) {
-    peta.show(v);  // switch.js: fills, tooltips, labels, legend, description, keyboard sentences
+    show(v);  // switch.js: fills, tooltips, labels, legend, description, keyboard sentences
     range.setAttribute("aria-valuetext", v.period_label);
     var address = new URL(window.location.href);
     address.searchParams.set("period", v.period);
@@ -37,7 +39,7 @@
   function ahead(index) {
     [index + 1, index - 1].forEach(function (i) { if (i >= 0 && i < periods.length) { values(periods[i]); } });
   }
-  function show(index) {
+  function showAt(index) {
     range.value = String(index);
     ahead(index);
     return values(periods[index]).then(apply);
@@ -50,16 +52,16 @@
   function step() {
     var next = Number(range.value) + 1;
     if (next >= periods.length) { stop(); return; }
-    show(next).then(function () { if (timer) { timer = window.setTimeout(step, FRAME); } }, stop);
+    showAt(next).then(function () { if (timer) { timer = window.setTimeout(step, FRAME); } }, stop);
   }
-  range.addEventListener("input", function () { stop(); show(Number(range.value)); });
+  range.addEventListener("input", function () { stop(); showAt(Number(range.value)); });
   play.addEventListener("click", function () {
     if (timer) { stop(); return; }
     play.setAttribute("aria-pressed", "true");
     play.textContent = play.getAttribute("data-pause");
     var start = Number(range.value) >= periods.length - 1 ? 0 : Number(range.value);
     timer = -1;
-    show(start).then(function () { timer = window.setTimeout(step, FRAME); }, stop);
+    showAt(start).then(function () { timer = window.setTimeout(step, FRAME); }, stop);
   });
   // The data table under the stage follows the period shown: the same rows the map page's ranking is built from
   // (layers/navigation.py ROW_FIELDS: 1 rank, 2 name, 3 province code, the view's measure at value_index when it
@@ -69,7 +71,7 @@
     var v = e.detail;
     if (!body || !v.table) { return; }
     var measured = v.table.value_index;
-    var rows = peta.tableRows(v).map(function (r) {
+    var rows = tableRows(v).map(function (r) {
       var tr = document.createElement("tr");
       var cells = [r[1] === null ? null : String(r[1]), r[2], v.table.provinces[r[3]], r[4], r[6], r[9], r[10]];
       if (measured !== null && measured !== undefined) { cells.splice(3, 0, r[measured]); }
@@ -86,4 +88,4 @@
   });
   box.setAttribute("data-shown", periods[Number(range.value)]);
   ahead(Number(range.value));  // the period shown came with the page
-})();
+}

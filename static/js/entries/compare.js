@@ -1,0 +1,4 @@
+// Bundle compare.js: the compare page's district picker (no map).
+import {startPicker} from "../picker.js";
+
+startPicker();
