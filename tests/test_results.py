@@ -126,6 +126,11 @@ def test_the_table_ranks_the_districts_by_what_the_map_shows(shared_app, view, l
     assert (result.table is result.districts) == (view == "cakupan")
     # every view of the same data shares one coverage table and one set of totals
     assert result.table is plain.table and result.totals is plain.totals
+    # the table's result: the same districts, ranking and totals, keyed as the table; the map's result on districts
+    table = result.for_table
+    assert table.joined is result.districts and table.ranking is result.ranking and table.totals is result.totals
+    assert table.key == result.table_key and table.layer == "kabupaten" and table.leaders == result.leaders
+    assert (table is result) == (layer == "kabupaten")
 
 
 @pytest.mark.parametrize("scope", ["kalimantan-sumatera", "sumatera", "kalimantan-timur"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import geopandas as gpd
@@ -121,6 +121,21 @@ class CoverageResult:
             self.series_ids,
             self.window,
         )
+
+    @property
+    def period_arg(self) -> str | None:
+        """The `period` a link to this result carries: none for the terbaru view (the default)."""
+        return None if self.window is not None else self.dataset.period
+
+    @cached_property
+    def for_table(self) -> CoverageResult:
+        """The result the ranking table shows: the districts in this result's levels, ranked by its measure, with
+        its totals (what `table_key` keys). On the district layer that is this result itself."""
+        if self.provinces is None:
+            return self
+        table = replace(self, layer=LAYERS[0], provinces=None, figures_key="")
+        table.__dict__["layer_ranking"] = self.ranking  # the same districts ranked the same way: ranked once
+        return table
 
     @property
     def table_key(self) -> tuple:
