@@ -69,7 +69,7 @@ def folium_app():
     from flask_compress import Compress
 
     from app import create_app
-    from web.query import MapQuery
+    from geo.query import MapQuery
     from web.resources import get_resources
     from web.results import resolve_result
 

@@ -136,7 +136,7 @@ def test_labels_say_what_the_colours_say(shared_app, query, points):
     """A label's number is the value the map is coloured by (a who-pays map never labels coverage)."""
     from urllib.parse import parse_qsl
 
-    from web.query import MapQuery
+    from geo.query import MapQuery
     from web.rendering import map_labels
     from web.resources import get_resources
     from web.results import resolve_result
@@ -313,7 +313,7 @@ def test_table_beside_sends_a_tooltips_text_once():
 
 def test_province_capitals_are_labelled_first(shared_app):
     from geo.capitals import read_capitals
-    from web.query import MapQuery
+    from geo.query import MapQuery
     from web.rendering import map_labels
     from web.resources import get_resources
     from web.results import resolve_result

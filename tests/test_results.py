@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event
 
+from geo.query import MapQuery
 from tests.databases import make_app
 from tests.pages import page_values
-from web.query import MapQuery
 from web.resources import get_resources
 from web.results import resolve_result
 
@@ -59,7 +59,7 @@ def queries_of(app, read: list[str], url: str) -> Counter:
         ),
         (
             "/map/kalimantan-sumatera?series=contoh&layer=provinsi&period=2025-12",
-            # cold: + each live period's province figures once, for the provinces' pace (web.results.province_paths)
+            # cold: + each live period's province figures once, for the provinces' pace (geo.results.province_paths)
             {"dataset": 1, "province_figure": 3, "record": 2},
             {"dataset": 1, "province_figure": 1},  # the province figures are part of the key
         ),
@@ -227,11 +227,11 @@ def test_province_tooltips_rank_among_provinces(client, scope, provinces):
 def test_legend_counts_and_label_anchors_are_made_once_for_every_format(app, monkeypatch, scope, args, pages):
     """The result holds the legend's counts and the labels' anchors: pages in two languages, values.json, the PNG
     and the deck put them into words, and the geometry work behind the anchors runs once per result."""
-    import web.results
+    import geo.results
 
     made = []
-    original = web.results.label_anchors
-    monkeypatch.setattr(web.results, "label_anchors", lambda *a, **k: made.append(1) or original(*a, **k))
+    original = geo.results.label_anchors
+    monkeypatch.setattr(geo.results, "label_anchors", lambda *a, **k: made.append(1) or original(*a, **k))
     client = app.test_client()
     urls = [page.format(s=scope, a=args) for page in pages]
     if scope == "kalimantan-tengah":  # exports label a province map by district

@@ -18,14 +18,15 @@ from geo.brief import Brief, DistrictLine, Headline, brief_of, number_or_none
 from geo.compare import FROM_DISTRICTS, INCOMPLETE, PUBLISHED
 from geo.numbers import format_count, format_percent, format_period, format_points
 from geo.pace import AT_RISK, OFF_TRACK, ON_TRACK, paces_of
+from geo.query import DEFAULT_VIEW, LAYERS, MapQuery
+from geo.results import CoverageResult, pace_rule
 from layers.brief import BriefTexts
 from layers.slides import Story, StorySlide
 from layers.static_map import StaticTexts, render_static
 from web.formatting import short_span_text, span_text
-from web.query import DEFAULT_VIEW, LAYERS, MapQuery
 from web.rendering import attribution, legend_of, map_labels, province_borders_of
 from web.resources import Resources
-from web.results import CoverageResult, live_snapshot, pace_rule, period_paths, resolve_result
+from web.results import live_snapshot, period_paths, resolve_result
 
 MAP_SIZE = {"pdf": (1700, 1100), "png": (1700, 1150)}
 

@@ -10,6 +10,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo.numbers import format_period
+from geo.query import DEFAULT_VIEW, MapQuery
+from geo.results import CoverageResult
 from geo.samples import source_text
 from layers.assets import bundle_text
 from layers.plugin import inline_text
@@ -18,7 +20,6 @@ from layers.static_map import FORMATS, StaticTexts, render_static
 from web.briefing import storyline_of
 from web.encoding import StoredBody, store_body, stored_response
 from web.formatting import when_text
-from web.query import DEFAULT_VIEW, MapQuery
 from web.rendering import (
     attribution,
     legend_of,
@@ -30,7 +31,7 @@ from web.rendering import (
     view_table,
 )
 from web.resources import Resources, cached_page, get_resources, page_response
-from web.results import CoverageResult, resolve_result
+from web.results import resolve_result
 from web.slots import export_slot
 
 bp = Blueprint("exports", __name__)

@@ -10,10 +10,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from geo.query import MapQuery, view_choices
+from geo.results import CoverageResult
 from geo.scopes import default_scope
 from geo.segments import segment_views
 from web.encoding import StoredBody, store_body, stored_response
-from web.query import LAYER_LABELS, SERIES_LABELS, MapQuery, view_choices
+from web.query import LAYER_LABELS, SERIES_LABELS
 from web.rendering import (
     PRESENT_LABELS,
     attribution,
@@ -24,7 +26,7 @@ from web.rendering import (
     view_table,
 )
 from web.resources import Resources, cached_page, get_resources, page_response
-from web.results import CoverageResult, live_snapshot, period_counts, plain_records, resolve_result
+from web.results import live_snapshot, period_counts, plain_records, resolve_result
 
 bp = Blueprint("maps", __name__)
 # The query a map page understands; anything else is ignored, so it can neither break links nor fill the cache.
@@ -34,8 +36,8 @@ MODES = ("present",)
 
 
 def resolve(resources: Resources, scope: str, args) -> tuple[CoverageResult, CoverageResult]:
-    """Parse the request's query once (web.query: an unknown value is a 400 naming the choices) and resolve it
-    once (web.results): the map's view and its table (districts ranked by the view's measure) read the same result."""
+    """Parse the request's query once (geo.query: an unknown value is a 400 naming the choices) and resolve it
+    once (geo.results): the map's view and its table (districts ranked by the view's measure) read the same result."""
     result = resolve_result(resources, MapQuery.parse(args, resources, scope=scope))
     return result, result.for_table
 

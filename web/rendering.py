@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from geo.latest import STALE_LEVEL
 from geo.numbers import format_period
+from geo.results import CoverageResult
 from geo.scopes import Scope
 from geo.topology import TopologyRef
 from layers.choropleth import MapLabel, TooltipLabels, anchored_labels, fill_of, label_anchors, short_name, tooltips
@@ -25,7 +26,7 @@ from layers.static_map import Circles
 from layers.symbols import SymbolEntry, radii, symbol_legend
 from web.formatting import when_text
 from web.resources import Resources, scope_detail_geometry, scope_geometry, search_index, topology_text
-from web.results import CoverageResult, period_paths
+from web.results import period_paths
 from web.vendor import asset_url
 
 
