@@ -367,3 +367,17 @@ def test_values_with_the_pages_parts_draw_no_folium_map(client, monkeypatch):
     whole = client.get("/map/kalimantan-tengah?series=contoh&period=2025-06&view=target").get_data(as_text=True)
     for name in ("legend", "summary", "headline"):
         assert switched["fragments"][name].strip() in whole, name
+
+
+def test_a_query_resolves_without_flask(shared_app):
+    """The core is geo.results: a query and a snapshot of the live versions make the same result as a request's."""
+    from geo.results import Snapshot, resolve
+    from geo.store import live_datasets
+
+    with shared_app.test_request_context("/"):
+        resources = get_resources()
+        served = resolve_result(resources, MapQuery("kalimantan", "contoh", layer="provinsi"))
+    snapshot = Snapshot(tuple(live_datasets(resources.engine)))  # no request, no app context
+    result = resolve(MapQuery("kalimantan", "contoh", layer="provinsi"), resources, snapshot)
+    assert result.key == served.key and result.for_table.key == served.table_key
+    assert result.layer_ranking.equals(served.layer_ranking) and result.totals == served.totals
