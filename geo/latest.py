@@ -15,6 +15,7 @@ import pandas as pd
 from geo.uploads import check_as_of
 
 DEFAULT_WINDOW_MONTHS = 24
+MAX_WINDOW_MONTHS = 240
 STALE_LEVEL = "data_lama"  # the level key of a district whose latest figure is older than the window
 STALE_LABEL = {"id": "Data lama", "en": "Old data"}
 # The figures a stale district does not show as current (kept in `stale_coverage_pct` for its tooltip).

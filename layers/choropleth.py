@@ -1,21 +1,18 @@
-"""What the interactive choropleth's units say: tooltips, label places and texts, fills (the folium elements that
-draw them are in layers.plugin).
+"""What the interactive choropleth's units say: tooltips, label texts (their places: geo.anchors), fills (the folium
+elements that draw them are in layers.plugin).
 
 Tooltips and labels are plain text, set in the browser with textContent.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
-from shapely.ops import polylabel
 
+from geo.anchors import LabelAnchor, label_anchors  # noqa: F401 (label_anchors: layers.plugin's)
 from geo.latest import STALE_LABEL, STALE_LEVEL, figure_period, names_month
 from geo.levels import Scheme
 from geo.numbers import format_count, format_month, format_percent, format_points, format_rupiah
@@ -215,65 +212,7 @@ def tooltip_content(
     return TooltipContent(str(row["name"]), str(row["province"]), tuple((str(k), str(v)) for k, v in lines))
 
 
-@dataclass(frozen=True)
-class LabelAnchor:
-    """Where a row's label may go: points inside its largest part, the best first (the pole of inaccessibility,
-    then other deep points spread over the part), so a label that has no room at the first can move and still
-    stand on its own district."""
-
-    row: int  # the row's position in the frame the anchors were made from
-    lat: float
-    lon: float
-    others: tuple[tuple[float, float], ...] = ()  # (lat, lon) of the further places, in the order to try them
-
-    @property
-    def places(self) -> tuple[tuple[float, float], ...]:
-        return ((self.lat, self.lon), *self.others)
-
-
-LABEL_GRID = 12  # points per side of the grid the further places are picked from
-LABEL_PLACES = 7  # places per label: the pole and up to six more
-DEEP_ENOUGH = 0.3  # a further place is at least this share of the pole's distance from the border, so it stays
 # inside the drawn (simplified) shape too
-
-
-def interior_places(part: shapely.Polygon) -> list[shapely.Point]:
-    """The pole of inaccessibility of a polygon, then points of a grid over it that lie deep inside, deepest first
-    and at least a quarter of the part's size apart."""
-    size = math.sqrt(part.area)
-    pole = polylabel(part, tolerance=size / 100)
-    border = part.boundary  # holes too: an enclosed city is another district
-    minx, miny, maxx, maxy = part.bounds
-    xs, ys = np.meshgrid(np.linspace(minx, maxx, LABEL_GRID + 2)[1:-1], np.linspace(miny, maxy, LABEL_GRID + 2)[1:-1])
-    grid = shapely.points(xs.ravel(), ys.ravel())
-    grid = grid[shapely.contains(part, grid)]
-    depth = shapely.distance(border, grid) if len(grid) else np.array([])
-    least = DEEP_ENOUGH * max(shapely.distance(border, pole), 0)
-    picked = [pole]
-    for index in np.argsort(-depth, kind="stable"):
-        if len(picked) == LABEL_PLACES or depth[index] < least:
-            break
-        if min(shapely.distance(grid[index], p) for p in picked) >= size / 4:
-            picked.append(grid[index])
-    return picked
-
-
-def label_anchors(
-    frame: gpd.GeoDataFrame, first: list[bool] | None = None, capitals: list[bool] | None = None
-) -> tuple[LabelAnchor, ...]:
-    """Anchors inside each row's largest part, in the order labels claim space: province capitals, then rows
-    marked `first` (e.g. districts with data), then larger areas before smaller ones. The texts come later
-    (label_points), so the geometry work is done once whatever the language."""
-    first = first or [False] * len(frame)
-    capitals = capitals or [False] * len(frame)
-    placed = []
-    for row, (geom, early, capital) in enumerate(zip(frame.geometry.values, first, capitals, strict=True)):
-        parts = shapely.get_parts(geom)
-        largest = parts[shapely.area(parts).argmax()]
-        pole, *others = ((round(p.y, 4), round(p.x, 4)) for p in interior_places(largest))
-        order = (not capital, not early, -shapely.area(largest))
-        placed.append((order, LabelAnchor(row, *pole, others=tuple(others))))
-    return tuple(anchor for _, anchor in sorted(placed, key=lambda item: item[0]))
 
 
 def label_points(anchors: tuple[LabelAnchor, ...], texts: list[str]) -> list[tuple[float, float, str]]:

@@ -69,14 +69,17 @@ def folium_app():
     from flask_compress import Compress
 
     from app import create_app
-    from web.data import resolve_view
+    from geo.query import MapQuery
     from web.resources import get_resources
+    from web.results import resolve_result
 
     project = create_app()
     frames = {}
     for period in ("2025-06", "2025-12"):
         with project.test_request_context():
-            view = resolve_view(get_resources(), SCOPE, {"series": "contoh", "period": period})
+            resources = get_resources()
+            query = MapQuery.parse({"series": "contoh", "period": period}, resources, scope=SCOPE)
+            view = resolve_result(resources, query)
             frames[period] = view.joined[["code", "name", "coverage_pct", "geometry"]].copy()
 
     app = Flask("folium_plain")

@@ -57,10 +57,12 @@ def test_each_rule_and_constant_is_defined_once():
     assert definitions(r"^COMPLETE_SHARE = ") == ["geo/rules.py:9"]
     assert definitions(r"\bcoverage_pct\"\]\S* - \S*previous_coverage_pct") == []  # the change: geo.rules
     series = definitions(r"\(MAIN_SERIES, SAMPLE_SERIES\)|\[MAIN_SERIES, SAMPLE_SERIES\]")
-    assert [d.split(":")[0] for d in series] == ["web/uploads.py"]  # by module, not line: edits above it move it
-    registries = definitions(r"^(SERIES|LAYERS|DEFAULT_VIEW|SERIES_LABELS|LAYER_LABELS) = ")
-    assert len(registries) == 5 and {d.split(":")[0] for d in registries} == {"web/query.py"}
-    # The coverage levels are named through web.query.DEFAULT_VIEW in the web layer, not by their key again.
+    assert [d.split(":")[0] for d in series] == ["geo/query.py"]  # by module, not line: edits above it move it
+    registries = definitions(r"^(SERIES|LAYERS|DEFAULT_VIEW) = ")
+    assert len(registries) == 3 and {d.split(":")[0] for d in registries} == {"geo/query.py"}
+    labels = definitions(r"^(SERIES_LABELS|LAYER_LABELS) = ")  # their labels, for the controls: the web's
+    assert len(labels) == 2 and {d.split(":")[0] for d in labels} == {"web/query.py"}
+    # The coverage levels are named through geo.query.DEFAULT_VIEW in the web layer, not by their key again.
     assert [d for d in definitions(r"schemes\[\"cakupan\"\]") if d.startswith("web/")] == []
 
 

@@ -136,14 +136,15 @@ def test_labels_say_what_the_colours_say(shared_app, query, points):
     """A label's number is the value the map is coloured by (a who-pays map never labels coverage)."""
     from urllib.parse import parse_qsl
 
-    from web.data import resolve_view
+    from geo.query import MapQuery
     from web.rendering import map_labels
     from web.resources import get_resources
+    from web.results import resolve_result
 
     args = {"series": "contoh", "period": "2025-12", **dict(parse_qsl(query))}
     with shared_app.test_request_context("/"):
         resources = get_resources()
-        view = resolve_view(resources, "kalimantan-timur", args)
+        view = resolve_result(resources, MapQuery.parse(args, resources, scope="kalimantan-timur"))
         texts = [label.text for label in map_labels(resources, view, "id")]
     berau = view.joined.set_index("name").loc["Kabupaten Berau", view.scheme.value]
     expected = format_points(berau, "id") if points else format_percent(berau, "id")
@@ -312,14 +313,17 @@ def test_table_beside_sends_a_tooltips_text_once():
 
 def test_province_capitals_are_labelled_first(shared_app):
     from geo.capitals import read_capitals
-    from web.data import resolve_view
+    from geo.query import MapQuery
     from web.rendering import map_labels
     from web.resources import get_resources
+    from web.results import resolve_result
 
     capitals = read_capitals()
     assert len(capitals) == 15 and {"62.71", "63.72", "65.01", "21.72"} <= capitals  # Banjarbaru since UU 8/2022
     with shared_app.test_request_context("/"):
         resources = get_resources()
-        view = resolve_view(resources, "kalimantan-tengah", {"series": "contoh", "period": "2025-12"})
+        view = resolve_result(
+            resources, MapQuery.parse({"series": "contoh", "period": "2025-12"}, resources, scope="kalimantan-tengah")
+        )
         first = map_labels(resources, view, "id")[0].text
     assert first.startswith("Kota Palangkaraya ")

@@ -198,7 +198,7 @@ def test_the_jalur_view_colours_ranks_and_explains_the_hand_computed_status(trac
 
 def test_the_status_thresholds_are_the_jalur_levels(shared_app):
     """The legend's thresholds and the status are one rule: data/levels.json's jalur levels."""
-    from web.results import pace_rule
+    from geo.results import pace_rule
 
     with shared_app.app_context():
         rule = pace_rule(get_resources())

@@ -2,7 +2,7 @@
 
 import pytest
 
-from web.query import MapQuery, Problem, QueryError, parse_segment
+from geo.query import MapQuery, Problem, QueryError, parse_segment
 from web.resources import get_resources
 
 
@@ -133,12 +133,20 @@ def options(page: str, name: str) -> list[tuple[str, str]]:
     return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
 
 
+def test_every_series_and_layer_has_its_label_in_the_registrys_order():
+    """geo.query declares the choices, web.query only labels them for the controls."""
+    from geo.query import LAYERS, SERIES
+    from web.query import LAYER_LABELS, SERIES_LABELS
+
+    assert tuple(SERIES_LABELS) == SERIES and tuple(LAYER_LABELS) == LAYERS
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_the_maps_controls_offer_what_the_query_accepts(client, resources, lang):
-    """Views, series and layers are declared once (web.query, data/levels.json): the controls list them all, in
+    """Views, series and layers are declared once (geo.query, data/levels.json): the controls list them all, in
     the registry's order and words, and nothing the query would refuse."""
+    from geo.query import CHANGE_VIEW, LAYERS, SERIES
     from geo.segments import VIEW_COLUMNS
-    from web.query import CHANGE_VIEW, LAYERS, SERIES
 
     page = client.get(f"/map/kalimantan-tengah?series=contoh&lang={lang}").get_data(as_text=True)
     main = [k for k in resources.schemes if k not in VIEW_COLUMNS and k != CHANGE_VIEW]

@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event
 
+from geo.query import MapQuery
 from tests.databases import make_app
 from tests.pages import page_values
-from web.query import MapQuery
 from web.resources import get_resources
 from web.results import resolve_result
 
@@ -59,7 +59,7 @@ def queries_of(app, read: list[str], url: str) -> Counter:
         ),
         (
             "/map/kalimantan-sumatera?series=contoh&layer=provinsi&period=2025-12",
-            # cold: + each live period's province figures once, for the provinces' pace (web.results.province_paths)
+            # cold: + each live period's province figures once, for the provinces' pace (geo.results.province_paths)
             {"dataset": 1, "province_figure": 3, "record": 2},
             {"dataset": 1, "province_figure": 1},  # the province figures are part of the key
         ),
@@ -126,6 +126,11 @@ def test_the_table_ranks_the_districts_by_what_the_map_shows(shared_app, view, l
     assert (result.table is result.districts) == (view == "cakupan")
     # every view of the same data shares one coverage table and one set of totals
     assert result.table is plain.table and result.totals is plain.totals
+    # the table's result: the same districts, ranking and totals, keyed as the table; the map's result on districts
+    table = result.for_table
+    assert table.joined is result.districts and table.ranking is result.ranking and table.totals is result.totals
+    assert table.key == result.table_key and table.layer == "kabupaten" and table.leaders == result.leaders
+    assert (table is result) == (layer == "kabupaten")
 
 
 @pytest.mark.parametrize("scope", ["kalimantan-sumatera", "sumatera", "kalimantan-timur"])
@@ -222,11 +227,11 @@ def test_province_tooltips_rank_among_provinces(client, scope, provinces):
 def test_legend_counts_and_label_anchors_are_made_once_for_every_format(app, monkeypatch, scope, args, pages):
     """The result holds the legend's counts and the labels' anchors: pages in two languages, values.json, the PNG
     and the deck put them into words, and the geometry work behind the anchors runs once per result."""
-    import web.results
+    import geo.results
 
     made = []
-    original = web.results.label_anchors
-    monkeypatch.setattr(web.results, "label_anchors", lambda *a, **k: made.append(1) or original(*a, **k))
+    original = geo.results.label_anchors
+    monkeypatch.setattr(geo.results, "label_anchors", lambda *a, **k: made.append(1) or original(*a, **k))
     client = app.test_client()
     urls = [page.format(s=scope, a=args) for page in pages]
     if scope == "kalimantan-tengah":  # exports label a province map by district
@@ -362,3 +367,17 @@ def test_values_with_the_pages_parts_draw_no_folium_map(client, monkeypatch):
     whole = client.get("/map/kalimantan-tengah?series=contoh&period=2025-06&view=target").get_data(as_text=True)
     for name in ("legend", "summary", "headline"):
         assert switched["fragments"][name].strip() in whole, name
+
+
+def test_a_query_resolves_without_flask(shared_app):
+    """The core is geo.results: a query and a snapshot of the live versions make the same result as a request's."""
+    from geo.results import Snapshot, resolve
+    from geo.store import live_datasets
+
+    with shared_app.test_request_context("/"):
+        resources = get_resources()
+        served = resolve_result(resources, MapQuery("kalimantan", "contoh", layer="provinsi"))
+    snapshot = Snapshot(tuple(live_datasets(resources.engine)))  # no request, no app context
+    result = resolve(MapQuery("kalimantan", "contoh", layer="provinsi"), resources, snapshot)
+    assert result.key == served.key and result.for_table.key == served.table_key
+    assert result.layer_ranking.equals(served.layer_ranking) and result.totals == served.totals

@@ -9,16 +9,17 @@ from collections.abc import Callable
 from flask import Blueprint, Response, current_app, jsonify, request
 from openpyxl import Workbook
 
+from geo.query import DEFAULT_VIEW, SERIES, MapQuery, QueryError, parse_segment
+from geo.results import CoverageResult
 from geo.scopes import default_scope, get_scope
 from geo.segments import segment_columns_of
 from geo.store import live_datasets
 from web.csvfile import csv_response, neutralise
 from web.encoding import StoredBody, store_body, stored_response
 from web.history import district_history, history_key
-from web.query import DEFAULT_VIEW, SERIES, MapQuery, QueryError, parse_segment
 from web.rendering import scope_search_terms
 from web.resources import aliases_stamp, get_resources
-from web.results import CoverageResult, plain_records, resolve_result
+from web.results import plain_records, resolve_result
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 PROPERTIES = [

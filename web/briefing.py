@@ -18,15 +18,15 @@ from geo.brief import Brief, DistrictLine, Headline, brief_of, number_or_none
 from geo.compare import FROM_DISTRICTS, INCOMPLETE, PUBLISHED
 from geo.numbers import format_count, format_percent, format_period, format_points
 from geo.pace import AT_RISK, OFF_TRACK, ON_TRACK, paces_of
+from geo.query import DEFAULT_VIEW, LAYERS, MapQuery
+from geo.results import CoverageResult, pace_rule
 from layers.brief import BriefTexts
 from layers.slides import Story, StorySlide
 from layers.static_map import StaticTexts, render_static
-from web.data import view_of
 from web.formatting import short_span_text, span_text
-from web.query import DEFAULT_VIEW, LAYERS, MapQuery
 from web.rendering import attribution, legend_of, map_labels, province_borders_of
 from web.resources import Resources
-from web.results import CoverageResult, live_snapshot, pace_rule, period_paths, resolve_result
+from web.results import live_snapshot, period_paths, resolve_result
 
 MAP_SIZE = {"pdf": (1700, 1100), "png": (1700, 1150)}
 
@@ -278,15 +278,14 @@ def brief_for(resources: Resources, query: MapQuery, result: CoverageResult) -> 
 
 
 def map_png(resources: Resources, result: CoverageResult, fmt: str, locale: str) -> bytes:
-    view = view_of(result)
     width, height = MAP_SIZE[fmt]
     lang = locale.split("_")[0]
     return render_static(
-        view.joined,
-        province_borders_of(resources, view),
-        legend_of(view, locale),
-        StaticTexts(title="", subtitle="", legend_title=view.scheme.title[lang], source="", attribution=""),
-        map_labels(resources, view, locale),
+        result.joined,
+        province_borders_of(resources, result),
+        legend_of(result, locale),
+        StaticTexts(title="", subtitle="", legend_title=result.scheme.title[lang], source="", attribution=""),
+        map_labels(resources, result, locale),
         fmt="png",
         width=width,
         height=height,

@@ -38,6 +38,7 @@ from geo.district_index import read_aliases
 from geo.drafts import Upload, analyse_upload, records_from_report
 from geo.flaws import FlawListError, read_accepted_flaws
 from geo.history import HistoryError, publish_records, withdraw_period
+from geo.query import SERIES
 from geo.samples import (
     PUBLISHED_PERIOD,
     PUBLISHED_TITLE,
@@ -58,7 +59,6 @@ from geo.store import (
     replace_province_figures,
 )
 from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, analyse_file, parse_choices
-from web.query import SERIES
 from web.resources import current_index, get_resources
 
 PROVINCE_FILE = "provinsi.csv"  # beside PETA_PUBLISHED_FILE: the published province figures

@@ -12,12 +12,13 @@ from geo.compare import MAX_COMPARE, MIN_COMPARE, chosen_codes, compared_rows
 from geo.levels import classify, colors
 from geo.numbers import format_month
 from geo.pace import month_index
+from geo.query import DEFAULT_VIEW, parse_series
+from geo.results import dataset_records
 from geo.segments import PARTICIPANT_SEGMENTS, PAYERS
 from layers.charts import Projection, bar_chart, line_chart, stacked_bar
 from web.history import district_history, history_key
-from web.query import DEFAULT_VIEW, parse_series
 from web.resources import Resources, cached_page, get_resources, page_response
-from web.results import dataset_records, live_snapshot
+from web.results import live_snapshot
 
 bp = Blueprint("districts", __name__)
 

@@ -14,10 +14,10 @@ from sqlalchemy.exc import DataError, DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from geo.levels import UnknownScheme
+from geo.query import Problem, QueryError
 from geo.scopes import UnknownScope
 from geo.store import UnknownPeriod
 from web.history import UnknownDistrict
-from web.query import Problem, QueryError
 
 
 def _answer(status: int, message: str):

@@ -10,16 +10,16 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo.numbers import format_period
+from geo.query import DEFAULT_VIEW, MapQuery
+from geo.results import CoverageResult
 from geo.samples import source_text
 from layers.assets import bundle_text
 from layers.plugin import inline_text
 from layers.slides import DeckTexts, build_deck
 from layers.static_map import FORMATS, StaticTexts, render_static
 from web.briefing import storyline_of
-from web.data import CoverageView, scope_summary, view_of
 from web.encoding import StoredBody, store_body, stored_response
 from web.formatting import when_text
-from web.query import DEFAULT_VIEW, MapQuery
 from web.rendering import (
     attribution,
     legend_of,
@@ -31,7 +31,7 @@ from web.rendering import (
     view_table,
 )
 from web.resources import Resources, cached_page, get_resources, page_response
-from web.results import CoverageResult, resolve_result
+from web.results import resolve_result
 from web.slots import export_slot
 
 bp = Blueprint("exports", __name__)
@@ -70,7 +70,7 @@ def _size() -> tuple[int, int, int]:
     return width, height, scale
 
 
-def static_texts(view: CoverageView, lang: str) -> StaticTexts:
+def static_texts(view: CoverageResult, lang: str) -> StaticTexts:
     period = when_text(view, lang)
     if view.previous:
         period = f"{format_period(view.previous.period, lang)} → {period}"
@@ -84,7 +84,7 @@ def static_texts(view: CoverageView, lang: str) -> StaticTexts:
     )
 
 
-def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> Response:
+def _static(resources: Resources, view: CoverageResult, fmt: str, locale: str) -> Response:
     width, height, scale = _size()
     lang = locale.split("_")[0]
 
@@ -118,7 +118,7 @@ def _static(resources: Resources, view: CoverageView, fmt: str, locale: str) -> 
 
 
 def _offline(resources: Resources, result: CoverageResult, locale: str) -> Response:
-    view, table = view_of(result), view_of(result, table=True)
+    view, table = result, result.for_table
     # The map's element carries its scripts, styles and geometry inline: the file needs nothing but itself.
     rendered = resources.cache.get_or_make(
         ("map-inline", *view.key, locale), lambda: render_map(resources, view, locale, inline=True)
@@ -131,7 +131,7 @@ def _offline(resources: Resources, result: CoverageResult, locale: str) -> Respo
         "offline.html",
         view=view,
         table=table,
-        totals=scope_summary(resources, table),
+        totals=table.totals,
         levels=resources.schemes[DEFAULT_VIEW],
         rendered=rendered,
         offline_js=offline_js,
@@ -147,7 +147,7 @@ def _offline(resources: Resources, result: CoverageResult, locale: str) -> Respo
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
-def deck_texts(view: CoverageView, without_data: int, locale: str) -> DeckTexts:
+def deck_texts(view: CoverageResult, without_data: int, locale: str) -> DeckTexts:
     lang = locale.split("_")[0]
     period = when_text(view, locale)
     if view.previous:
@@ -183,28 +183,27 @@ def deck_texts(view: CoverageView, without_data: int, locale: str) -> DeckTexts:
 def _pptx(resources: Resources, result: CoverageResult, locale: str) -> Response:
     """A 16:9 deck whose map is one editable shape per district, then the ranking as native tables; `alur=1` adds
     the storyline (web.briefing): a title slide, on track or not, the uncovered workers, the furthest behind."""
-    view = view_of(result)
     storyline = request.args.get("alur") == "1"
 
     def make() -> StoredBody:
         ranking = result.ranking
         with export_slot():
             deck = build_deck(
-                view.joined,
-                province_borders_of(resources, view),
-                legend_of(view, locale),
-                map_labels(resources, view, locale),
+                result.joined,
+                province_borders_of(resources, result),
+                legend_of(result, locale),
+                map_labels(resources, result, locale),
                 ranking,
-                view.scheme,
-                deck_texts(view, int(ranking[view.scheme.value].isna().sum()), locale),
+                result.scheme,
+                deck_texts(result, int(ranking[result.scheme.value].isna().sum()), locale),
                 locale,
                 story=storyline_of(resources, result.scope.slug, locale) if storyline else None,
-                circles=static_circles(view, locale),
+                circles=static_circles(result, locale),
             )
         return store_body(deck, PPTX)
 
     data = resources.cache.get_or_make(("pptx", *result.key, *result.table_key, locale, storyline), make)
-    name = f"peta-cakupan-{view.scope.slug}-{view.period_arg or 'terbaru'}.pptx"
+    name = f"peta-cakupan-{result.scope.slug}-{result.period_arg or 'terbaru'}.pptx"
     return stored_response(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -220,14 +219,14 @@ def export(scope: str, fmt: str):
         return _offline(resources, result, locale)
     if fmt == "pptx":
         return _pptx(resources, result, locale)
-    return _static(resources, view_of(result), fmt, locale)
+    return _static(resources, result, fmt, locale)
 
 
 @bp.get("/embed/<scope>")
 def embed(scope: str):
     """The map sized to its frame, with its title, legend, source and date around it."""
     resources = get_resources()
-    view = view_of(resolve_result(resources, MapQuery.parse(request.args, resources, scope=scope)))
+    view = resolve_result(resources, MapQuery.parse(request.args, resources, scope=scope))
     locale = str(get_locale())
 
     def render() -> str:

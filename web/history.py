@@ -9,8 +9,9 @@ from dataclasses import asdict
 
 from geo.compare import history_row
 from geo.pace import pace_of_history
+from geo.results import dataset_records, pace_rule
 from web.resources import Resources
-from web.results import dataset_records, live_snapshot, pace_rule
+from web.results import live_snapshot
 
 HISTORY_KEYS = (
     "period",

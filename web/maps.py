@@ -10,18 +10,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from geo.query import MapQuery, view_choices
+from geo.results import CoverageResult
 from geo.scopes import default_scope
 from geo.segments import segment_views
-from web.data import (
-    CoverageView,
-    live_snapshot,
-    plain_records,
-    ranking_table,
-    scope_summary,
-    view_of,
-)
 from web.encoding import StoredBody, store_body, stored_response
-from web.query import LAYER_LABELS, SERIES_LABELS, MapQuery, view_choices
+from web.query import LAYER_LABELS, SERIES_LABELS
 from web.rendering import (
     PRESENT_LABELS,
     attribution,
@@ -32,7 +26,7 @@ from web.rendering import (
     view_table,
 )
 from web.resources import Resources, cached_page, get_resources, page_response
-from web.results import period_counts, resolve_result
+from web.results import live_snapshot, period_counts, plain_records, resolve_result
 
 bp = Blueprint("maps", __name__)
 # The query a map page understands; anything else is ignored, so it can neither break links nor fill the cache.
@@ -41,11 +35,11 @@ PRESENT_ARGS = ("title", "legend", "labels")
 MODES = ("present",)
 
 
-def resolve(resources: Resources, scope: str, args) -> tuple[CoverageView, CoverageView]:
-    """Parse the request's query once (web.query: an unknown value is a 400 naming the choices) and resolve it
-    once (web.results): the map's view and its table (districts ranked by the view's measure) read the same result."""
+def resolve(resources: Resources, scope: str, args) -> tuple[CoverageResult, CoverageResult]:
+    """Parse the request's query once (geo.query: an unknown value is a 400 naming the choices) and resolve it
+    once (geo.results): the map's view and its table (districts ranked by the view's measure) read the same result."""
     result = resolve_result(resources, MapQuery.parse(args, resources, scope=scope))
-    return view_of(result), view_of(result, table=True)
+    return result, result.for_table
 
 
 @bp.get("/")
@@ -88,8 +82,8 @@ def map_page(scope: str):
 
 def page_context(
     resources: Resources,
-    view: CoverageView,
-    table: CoverageView,
+    view: CoverageResult,
+    table: CoverageResult,
     periods: list,
     locale: str,
     args: dict[str, str],
@@ -113,7 +107,7 @@ def page_context(
         "period_counts": period_counts(resources, view.scope, view.dataset.series),
         "attribution": attribution(),
         "table": table,
-        "totals": scope_summary(resources, table),
+        "totals": table.totals,
         "view_choices": view_choices(resources.schemes, view.previous is not None, segment_views(table.joined)),
         "series_labels": SERIES_LABELS,
         "layer_labels": LAYER_LABELS,
@@ -127,13 +121,13 @@ def page_context(
     }
 
 
-def search_terms_url(view: CoverageView) -> str:
+def search_terms_url(view: CoverageResult) -> str:
     """Where the search box fetches the aliases of the scope's districts (static/js/search.js, _find.html)."""
     return url_for("api.search_terms", scope=view.scope.slug)
 
 
 def render_map_page(
-    resources: Resources, view: CoverageView, table: CoverageView, periods: list, locale: str, args: dict[str, str]
+    resources: Resources, view: CoverageResult, table: CoverageResult, periods: list, locale: str, args: dict[str, str]
 ) -> str:
     return render_template("map.html", **page_context(resources, view, table, periods, locale, args))
 
@@ -222,7 +216,7 @@ def values(scope: str):
     return stored_response(resources.cache.get_or_make(key, make))
 
 
-def present_page(resources: Resources, view: CoverageView, table: CoverageView, locale: str):
+def present_page(resources: Resources, view: CoverageResult, table: CoverageResult, locale: str):
     """Full-screen 16:9 map for a projector: big title and legend, labels, search, description and table."""
     labels = PRESENT_LABELS.get(request.args.get("labels", "1"), "districts")
     rendered = resources.cache.get_or_make(
@@ -244,7 +238,7 @@ def present_page(resources: Resources, view: CoverageView, table: CoverageView, 
             title=title,
             legend_side="kanan" if request.args.get("legend") == "kanan" else "kiri",
             description=describe(view, rendered.legend, lang),
-            ranking=plain_records(ranking_table(resources, table)),
+            ranking=plain_records(table.ranking),
             periods=periods,
             normal_url=url_for("maps.map_page", scope=view.scope.slug, **page_args()),
             search_terms_url=search_terms_url(view),

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from geo.latest import STALE_LEVEL
 from geo.numbers import format_period
+from geo.results import CoverageResult
 from geo.scopes import Scope
 from geo.topology import TopologyRef
 from layers.choropleth import MapLabel, TooltipLabels, anchored_labels, fill_of, label_anchors, short_name, tooltips
@@ -23,10 +24,9 @@ from layers.navigation import TableTexts, search_terms, table_rows
 from layers.plugin import Geometry, Linked, MapComponents, PetaChoropleth, build_map, render_components
 from layers.static_map import Circles
 from layers.symbols import SymbolEntry, radii, symbol_legend
-from web.data import CoverageView, period_paths, ranking_table
 from web.formatting import when_text
 from web.resources import Resources, scope_detail_geometry, scope_geometry, search_index, topology_text
-from web.results import CoverageResult
+from web.results import period_paths
 from web.vendor import asset_url
 
 
@@ -50,7 +50,7 @@ class RenderedMap:
     symbols: list[SymbolEntry]  # the legend's reference circles on a view drawn with circles (layers.symbols)
 
 
-def tooltip_labels(view: CoverageView) -> TooltipLabels:
+def tooltip_labels(view: CoverageResult) -> TooltipLabels:
     since = format_period(view.previous.period, str(get_locale())) if view.previous else ""
     change = _("Perubahan sejak %(period)s", period=since) if view.previous else ""
     return TooltipLabels(
@@ -75,7 +75,7 @@ def tooltip_labels(view: CoverageView) -> TooltipLabels:
         budget_province=_("Anggaran APBD provinsi per tahun"),
         period=_("Periode"),
         stale=_("Angka terakhir {value} ({period}), lebih dari {window} bulan sebelum periode terbaru"),
-        window=view.result.window or 0,
+        window=view.window or 0,
         pace=_("Laju 12 bulan"),
         pace_value=_("{points} per bulan"),
         projection=_("Proyeksi {month}"),
@@ -88,7 +88,7 @@ def tooltip_labels(view: CoverageView) -> TooltipLabels:
     )
 
 
-def map_labels(resources: Resources, view: CoverageView, locale: str, labels: str = "auto") -> list[MapLabel]:
+def map_labels(resources: Resources, view: CoverageResult, locale: str, labels: str = "auto") -> list[MapLabel]:
     """Province names on island maps and district names over the value the map is coloured by on a province
     map ("auto"), district labels everywhere ("districts"), or none ("off")."""
     if labels == "off":
@@ -97,7 +97,7 @@ def map_labels(resources: Resources, view: CoverageView, locale: str, labels: st
         joined = view.joined
         names = [short_name(name) for name in joined["name"]]
         values = [format_value(value, view.scheme, locale) for value in joined[view.scheme.value]]
-        return anchored_labels(map_result(view).label_anchors, joined["code"].astype(str).tolist(), names, values)
+        return anchored_labels(view.label_anchors, joined["code"].astype(str).tolist(), names, values)
     return province_labels(resources, view.scope)
 
 
@@ -112,21 +112,12 @@ def province_labels(resources: Resources, scope: Scope) -> list[MapLabel]:
     return resources.cache.get_or_make(("province-labels", scope.slug), make)
 
 
-def map_result(view: CoverageView) -> CoverageResult:
-    """The result a map view shows (never a table view: its levels and units are the table's)."""
-    if view.is_table:
-        raise ValueError("a map's legend and labels come from a map view of a result")
-    return view.result
-
-
-def legend_of(view: CoverageView, locale: str) -> list[LegendEntry]:
+def legend_of(view: CoverageResult, locale: str) -> list[LegendEntry]:
     """The map's legend: its levels, with the units per level the result counted."""
-    return legend_entries(
-        map_result(view).legend_counts, view.scheme, locale, stale_window=view.span.window if view.span else None
-    )
+    return legend_entries(view.legend_counts, view.scheme, locale, stale_window=view.span.window if view.span else None)
 
 
-def province_borders_of(resources: Resources, view: CoverageView):
+def province_borders_of(resources: Resources, view: CoverageResult):
     """The province border lines that touch the view's scope."""
     borders = resources.boundaries.borders
     scope_codes = set(view.scope.province_codes)
@@ -134,7 +125,7 @@ def province_borders_of(resources: Resources, view: CoverageView):
 
 
 def render_map(
-    resources: Resources, view: CoverageView, locale: str, labels: str = "auto", inline: bool = False
+    resources: Resources, view: CoverageResult, locale: str, labels: str = "auto", inline: bool = False
 ) -> RenderedMap:
     """The folium map of a view and the values its units are styled from (written on the page beside it). Its
     element links the site's bundles and geometry script, or (`inline`, the offline file) carries them."""
@@ -176,7 +167,7 @@ def render_map(
     return replace(facts, components=render_components(fmap))
 
 
-def map_facts(resources: Resources, view: CoverageView, locale: str) -> RenderedMap:
+def map_facts(resources: Resources, view: CoverageResult, locale: str) -> RenderedMap:
     """Everything of a view's map but the folium map: legend, counts, values and circles."""
     return RenderedMap(
         None,
@@ -190,12 +181,12 @@ def map_facts(resources: Resources, view: CoverageView, locale: str) -> Rendered
     )
 
 
-def symbols_of(view: CoverageView, locale: str) -> list[SymbolEntry]:
+def symbols_of(view: CoverageResult, locale: str) -> list[SymbolEntry]:
     """The reference circles of a view drawn with circles (none on the others)."""
     return symbol_legend(view.joined[view.scheme.symbols], locale) if view.scheme.symbols else []
 
 
-def static_circles(view: CoverageView, locale: str) -> Circles | None:
+def static_circles(view: CoverageResult, locale: str) -> Circles | None:
     """The circles of a view drawn with circles, for the PNG, SVG and PDF (layers.static_map)."""
     if not view.scheme.symbols:
         return None
@@ -203,14 +194,14 @@ def static_circles(view: CoverageView, locale: str) -> Circles | None:
     return Circles(points, symbols_of(view, locale), _("Luas lingkaran:\npekerja belum terlindungi"))
 
 
-def unit_symbols(view: CoverageView) -> dict[str, dict]:
+def unit_symbols(view: CoverageResult) -> dict[str, dict]:
     """The circle of every unit that has one, by code: its radius in px and where it stands (the unit's label
     anchor, inside its largest part)."""
     if not view.scheme.symbols:
         return {}
     joined = view.joined
     sizes = radii(joined[view.scheme.symbols])
-    anchors = {anchor.row: anchor for anchor in map_result(view).label_anchors}
+    anchors = {anchor.row: anchor for anchor in view.label_anchors}
     return {
         code: {"sym": float(size), "at": [anchors[row].lat, anchors[row].lon]}
         for row, (code, size) in enumerate(zip(joined["code"], sizes, strict=True))
@@ -218,13 +209,19 @@ def unit_symbols(view: CoverageView) -> dict[str, dict]:
     }
 
 
-def unit_values(resources: Resources, view: CoverageView, locale: str) -> dict[str, dict]:
+def unit_values(resources: Resources, view: CoverageResult, locale: str) -> dict[str, dict]:
     """Fill, level and tooltip of every unit of a view, by code: what the browser styles the shapes with.
     Made once per view and language: the page and its values.json share it."""
 
     def make() -> dict[str, dict]:
         joined = view.joined
-        tips = tooltips(joined, view.scheme, tooltip_labels(view), locale, period_paths(resources, view))
+        tips = tooltips(
+            joined,
+            view.scheme,
+            tooltip_labels(view),
+            locale,
+            period_paths(resources, view.dataset.series, view.series_ids),
+        )
         circles = unit_symbols(view)
         return {
             code: {"level": level, "fill": fill_of(level, fill), "tip": tip.as_json(), **circles.get(code, {})}
@@ -234,7 +231,7 @@ def unit_values(resources: Resources, view: CoverageView, locale: str) -> dict[s
     return resources.cache.get_or_make(("units", *view.key, locale), make)
 
 
-def map_values(resources: Resources, view: CoverageView, table: CoverageView, locale: str, labels: str) -> dict:
+def map_values(resources: Resources, view: CoverageResult, table: CoverageResult, locale: str, labels: str) -> dict:
     """Fill, level and tooltip of every unit, label texts, the legend, the description and what screen readers
     say: the same joined result, tooltips, labels and legend as the rendered map, for one period."""
     legend = legend_of(view, locale)
@@ -255,7 +252,7 @@ def map_values(resources: Resources, view: CoverageView, table: CoverageView, lo
 PRESENT_LABELS = {"1": "districts", "0": "off"}
 
 
-def table_values(resources: Resources, table: CoverageView, locale: str) -> dict:
+def table_values(resources: Resources, table: CoverageResult, locale: str) -> dict:
     """The ranking table's rows (layers.navigation), in rank order: static/js/ranking.js builds the table from
     them, search and keyboard navigation read them. Made once per table view and language. The aliases search
     also finds are not here (scope_search_terms): the page and values.json do not grow with the saved aliases."""
@@ -267,7 +264,7 @@ def table_values(resources: Resources, table: CoverageView, locale: str) -> dict
     )
 
     def make() -> dict:
-        ranking = ranking_table(resources, table)
+        ranking = table.ranking
         rows = table_rows(ranking, table.scheme, texts, locale, table.previous is not None)
         link = url_for("districts.district_page", code="KODE", series=table.dataset.series)
         return {**rows, "link": link}
@@ -311,12 +308,12 @@ def table_beside(table_data: dict, features: dict[str, dict], labels: TooltipLab
     return {**table_data, "rows": rows, "from_tip": {str(index): label for index, label in cells.items()}}
 
 
-def view_table(resources: Resources, view: CoverageView, table: CoverageView, locale: str, features: dict) -> dict:
+def view_table(resources: Resources, view: CoverageResult, table: CoverageResult, locale: str, features: dict) -> dict:
     """The table of a view's page or values.json, beside the map's units (`features`)."""
     return table_beside(table_values(resources, table, locale), features, tooltip_labels(view))
 
 
-def describe(view: CoverageView, legend: list, lang: str) -> str:
+def describe(view: CoverageResult, legend: list, lang: str) -> str:
     """A sentence a screen reader (or a minute-taker) can use instead of the map."""
     units = _("provinsi") if view.layer == "provinsi" else _("kabupaten/kota")
     total = sum(entry.count for entry in legend)
@@ -330,7 +327,7 @@ def describe(view: CoverageView, legend: list, lang: str) -> str:
             range=e.range,
         )
         if e.range and e.key != STALE_LEVEL
-        else _("%(n)s data lama (angka terakhir lebih dari %(window)s bulan)", n=e.count, window=view.result.window)
+        else _("%(n)s data lama (angka terakhir lebih dari %(window)s bulan)", n=e.count, window=view.window)
         if e.key == STALE_LEVEL
         else _("%(n)s tanpa data", n=e.count)
         for e in legend

@@ -21,8 +21,9 @@ from geo.codes import CodeError, read_crosswalk, read_historic_codes
 from geo.compact import TopologyError
 from geo.compare import district_neighbours
 from geo.district_index import DistrictIndex, build_index, read_aliases
-from geo.latest import DEFAULT_WINDOW_MONTHS
+from geo.latest import DEFAULT_WINDOW_MONTHS, MAX_WINDOW_MONTHS
 from geo.levels import Scheme, read_schemes
+from geo.results import SHARED
 from geo.saved_aliases import AliasStamp, saved_aliases, saved_aliases_stamp
 from geo.scopes import Scope, build_scopes
 from geo.search import SearchEntry, search_entries
@@ -54,11 +55,6 @@ def page_response(page: StoredBody) -> Response:
 
 class StartupError(Exception):
     """The app cannot start; the message names the file and the fix."""
-
-
-# A dataclass field holding another cache entry (e.g. the table result a view shares) says so in its metadata:
-# `field(metadata={SHARED: True})`; size_of does not count it again.
-SHARED = "peta_cache_shared"
 
 
 def size_of(value: object, depth: int = 0, seen: set[int] | None = None) -> int:
@@ -228,9 +224,6 @@ def scope_detail_geometry(scope: Scope) -> tuple[TopologyRef, ...]:
 def topology_text(ref: TopologyRef) -> str:
     """A topology file's text, for the offline HTML export to inline."""
     return read_topology_text(Path(current_app.config["BOUNDARIES_DIR"]), topology_manifest(), ref)
-
-
-MAX_WINDOW_MONTHS = 240
 
 
 def latest_window_of(value: object) -> int:

@@ -16,7 +16,8 @@ from geo.audit import AuditFilter, AuditFilterError, audit_log
 from geo.drafts import analyse_upload, draft_diff, publish_draft, read_draft, remap_draft, save_draft
 from geo.history import HistoryError, NotFound, list_versions, restore, withdraw_period
 from geo.history import version_diff as diff_versions
-from geo.store import MAIN_SERIES, SAMPLE_SERIES, DatasetInfo
+from geo.query import SERIES
+from geo.store import MAIN_SERIES, DatasetInfo
 from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, find_column, parse_choices
 from web.forms import UploadFieldError, api_upload
 from web.resources import current_index, get_resources
@@ -143,8 +144,8 @@ def publish(draft_id: int):
 def withdraw(period: str):
     """Take a period off every map and list (it stays in history; restoring a version brings it back)."""
     series = request.values.get("series") or MAIN_SERIES
-    if series not in (MAIN_SERIES, SAMPLE_SERIES):
-        return _error(400, f"Seri data '{series}' tidak ada. Pilihan: {MAIN_SERIES}, {SAMPLE_SERIES}.")
+    if series not in SERIES:
+        return _error(400, f"Seri data '{series}' tidak ada. Pilihan: {', '.join(SERIES)}.")
     try:
         info = withdraw_period(get_resources().engine, series, period, _actor())
     except HistoryError as error:
