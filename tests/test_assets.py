@@ -33,7 +33,16 @@ HOLDS = {"peta.css": ["leaflet.css", "css/peta.css"], "vendor.js": ["leaflet.js"
 # The modules each of our bundles is built from (esbuild's metafile): no page's bundle holds a script the page did not
 # load before (switch.js and viewstate.js would act on embed and side-by-side maps).
 ON_MAPS = {"api.js", "fit.js", "overlays.js"}
-PAGE_TOOLS = ON_MAPS | {"keyboard.js", "rows.js", "walk.js", "switch.js", "search.js", "viewstate.js", "controls.js"}
+PAGE_TOOLS = ON_MAPS | {
+    "keyboard.js",
+    "rows.js",
+    "walk.js",
+    "switch.js",
+    "search.js",
+    "viewstate.js",
+    "controls.js",
+    "page.js",
+}
 MODULES = {
     "draw.js": {"api.js", "topologi.js", "choropleth.js"},
     "labels.js": {"api.js", "labels.js"},
