@@ -22,28 +22,22 @@ def rows_labelled(page: str, label: str) -> list[str]:
     return [text for rows in tooltip_rows(page).values() for name, text in rows if name == label]
 
 
-TABLE_CELLS = ("code", "rank", "name", "province_code", "coverage", "level", "target", "gap", "uncovered")
-TABLE_CELLS += ("participants", "workers", "change")
-
-
 def table_rows(page: str, index: int = 0) -> dict[str, dict]:
-    """The ranking table's rows as the browser builds them (static/js/rows.js tableRows): each cell sent as
-    0 read from the district's tooltip (its title, or the row labelled in from_tip), in rank order, by code."""
+    """The ranking table's rows as the browser builds them (static/js/rows.js tableRows), by code in rank order:
+    each a dict of the table's columns (layers.navigation.TableRow fields) with a 0 read from the district's
+    tooltip (a name from its title, a column named in from_tooltip from the row with that label), its "province"
+    name and its "value", the view's measure (the column measure_column names)."""
     values = page_values(page, index)
     table = values["table"]
+    columns, from_tooltip = table["columns"], table["from_tooltip"]
     rows = {}
-    for row in table["rows"]:
-        unit = values["features"].get(row[0])
+    for i, code in enumerate(columns["code"]):
+        unit = values["features"].get(code)
         tip = dict(unit["tip"]["rows"]) if unit else {}
-        cells = [
-            (unit["tip"]["title"] if i == 2 else tip[table["from_tip"][str(i)]]) if cell == 0 and unit else cell
-            for i, cell in enumerate(row)
-        ]
-        # the view's measure (what the rows are ranked by): coverage, the change cell, or a cell of its own after
-        # the others (layers.navigation)
-        index = 4 if table["value_index"] is None else table["value_index"]
-        own = table["measure"] not in ("coverage_pct", "change_pct_points")
-        rows[row[0]] = dict(zip(TABLE_CELLS, cells[:index] if own else cells, strict=False))
-        rows[row[0]]["province"] = table["provinces"][row[3]]
-        rows[row[0]]["value"] = cells[index]
+        row = {name: cells[i] for name, cells in columns.items()}
+        for name, cell in row.items():
+            if cell == 0 and unit and (name == "name" or name in from_tooltip):
+                row[name] = unit["tip"]["title"] if name == "name" else tip[from_tooltip[name]]
+        rows[code] = {**row, "province": table["provinces"][row["province_code"]]}
+        rows[code]["value"] = rows[code][table["measure_column"]]
     return rows

@@ -518,8 +518,8 @@ def test_table_shows_hostile_names_as_text(server, page):
     page.evaluate(
         """xss => {
         const values = JSON.parse(JSON.stringify(window.PetaCakupan.maps[0].values));
-        values.table.rows[0][2] = xss;
-        values.table.provinces[values.table.rows[0][3]] = xss;
+        values.table.columns.name[0] = xss;
+        values.table.provinces[values.table.columns.province_code[0]] = xss;
         document.dispatchEvent(new CustomEvent("peta:values", {detail: values}));
         window.PetaCakupan.districts[0].name = xss;
     }""",

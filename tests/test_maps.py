@@ -2,6 +2,7 @@
 
 import json
 import re
+from dataclasses import fields
 
 import pandas as pd
 import pytest
@@ -298,17 +299,27 @@ def test_table_beside_sends_a_tooltips_text_once():
     from web.rendering import table_beside
 
     labels = TooltipLabels(*"Cakupan Peserta Pekerja Target Selisih Tingkat Peringkat Sumber x {rank}".split())
-    table = {
-        "rows": [
-            ["62.11", 1, "Kabupaten Pulang Pisau", "62", "41,3%", "rendah", "61,0%", "-19,7 poin", "5", "3", "8"],
-            ["62.02", 2, "Kabupaten Kotawaringin Timur", "62", "12,0%", "rendah", "61,0%", None, "5", "3", "8"],
-        ]
-    }
+    from layers.navigation import TableRow, table_columns
+
+    names = tuple(f.name for f in fields(TableRow) if f.name not in ("change", "value"))
+    rows = [
+        TableRow("62.11", 1, "Kabupaten Pulang Pisau", "62", "41,3%", "rendah", "61,0%", "-19,7 poin", "5", "3", "8"),
+        TableRow("62.02", 2, "Kabupaten Kotawaringin Timur", "62", "12,0%", "rendah", "61,0%", None, "5", "3", "8"),
+    ]
+    table = {"columns": table_columns(rows, names)}
     tip = {"title": "Kabupaten Pulang Pisau", "sub": "", "rows": [["Cakupan", "41,3%"], ["Selisih", "-19,8 poin"]]}
     beside = table_beside(table, {"62.11": {"tip": tip}, "62": {"tip": tip}}, labels)
-    assert beside["rows"][0] == ["62.11", 1, 0, "62", 0, "rendah", "61,0%", "-19,7 poin", "5", "3", "8"]
-    assert beside["rows"][1] == table["rows"][1]  # no unit of that code (e.g. the province layer): all its own
-    assert beside["from_tip"]["4"] == "Cakupan" and beside["from_tip"]["7"] == "Selisih"
+    sent = beside["columns"]
+    assert [sent[name][0] for name in names] == ["62.11", 1, 0, "62", 0, "rendah", "61,0%", "-19,7 poin", "5", "3", "8"]
+    assert [sent[name][1] for name in names] == [table["columns"][name][1] for name in names]  # no unit of that code
+    assert beside["from_tooltip"] == {
+        "coverage": "Cakupan",
+        "target": "Target",
+        "gap": "Selisih",
+        "participants": "Peserta",
+        "workers": "Pekerja",
+    }  # no change column, so no change label
+    assert table["columns"]["name"][0] == "Kabupaten Pulang Pisau"  # the table's own columns are left as made
 
 
 def test_province_capitals_are_labelled_first(shared_app):

@@ -187,7 +187,7 @@ def test_the_table_names_the_data_lama_level(client):
     values = client.get("/map/kalimantan-sumatera/values.json").get_json()
     table = values["table"]
     assert table["levels"]["data_lama"][0] == "Data lama"
-    assert next(row for row in table["rows"] if row[0] == "11.71")[5] == "data_lama"
+    assert table["columns"]["level"][table["columns"]["code"].index("11.71")] == "data_lama"
     assert values["period"] == "" and values["period_label"] == "Nov 2023 – Okt 2025"  # the bundled figures' span
 
 

@@ -281,31 +281,30 @@ def scope_search_terms(resources: Resources, scope: Scope) -> dict[str, list[str
     return {code: found for code, found in terms.items() if code.split(".")[0] in provinces}
 
 
-# The table's cells a unit's tooltip may show too (layers.navigation.ROW_FIELDS, after code, rank, name and
-# province code), with the tooltip's label for each.
-TIP_CELLS = {4: "coverage", 6: "target", 7: "gap", 9: "participants", 10: "workers", 11: "change"}
+# The table's columns (layers.navigation.TableRow) a unit's tooltip may show too: each is the tooltip's row
+# with the label of the same name in TooltipLabels. A name is the tooltip's title.
+TIP_COLUMNS = ("coverage", "target", "gap", "participants", "workers", "change")
 
 
 def table_beside(table_data: dict, features: dict[str, dict], labels: TooltipLabels) -> dict:
-    """The table's rows for the page beside a map: a name or text that the district's tooltip shows exactly so is
-    sent as 0, and the browser reads it from the tooltip (choropleth.js tableRows), so a view's numbers travel once.
-    Only identical texts are replaced; on the province layer (units are provinces) nothing is."""
-    cells = {index: getattr(labels, field) for index, field in TIP_CELLS.items()}
-    rows = []
-    for row in table_data["rows"]:
-        unit = features.get(row[0])
+    """The table's columns for the page beside a map: a name or text that the district's tooltip shows exactly so
+    is sent as 0, and the browser reads it from the tooltip (rows.js tableRows): the name from its title, a column
+    named in `from_tooltip` from the row with that label. So a view's numbers travel once. Only identical texts
+    are replaced; on the province layer (units are provinces) nothing is."""
+    columns = table_data["columns"]
+    from_tooltip = {name: getattr(labels, name) for name in TIP_COLUMNS if name in columns}
+    fresh = {name: list(cells) for name, cells in columns.items()}
+    for i, code in enumerate(columns["code"]):
+        unit = features.get(code)
         if unit is None:
-            rows.append(row)
             continue
         tip = dict(unit["tip"]["rows"])  # the browser looks rows up the same way: the last of a label wins
-        fresh = list(row)
-        if unit["tip"]["title"] == row[2]:
-            fresh[2] = 0
-        for index, label in cells.items():
-            if index < len(fresh) and fresh[index] is not None and tip.get(label) == fresh[index]:
-                fresh[index] = 0
-        rows.append(fresh)
-    return {**table_data, "rows": rows, "from_tip": {str(index): label for index, label in cells.items()}}
+        if unit["tip"]["title"] == columns["name"][i]:
+            fresh["name"][i] = 0
+        for name, label in from_tooltip.items():
+            if columns[name][i] is not None and tip.get(label) == columns[name][i]:
+                fresh[name][i] = 0
+    return {**table_data, "columns": fresh, "from_tooltip": from_tooltip}
 
 
 def view_table(resources: Resources, view: CoverageResult, table: CoverageResult, locale: str, features: dict) -> dict:

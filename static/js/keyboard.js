@@ -17,19 +17,17 @@ export function startKeyboard(bridge) {
     var table = values.table;
     var t = table.texts;
     return tableRows(values).map(function (r, i) {
-      var province = table.provinces[r[3]];
-      // the view's measure first when it is not coverage (table.value_index), then its level, then coverage
-      var measured = table.value_index === null || table.value_index === undefined ? 4 : table.value_index;
-      var value = r[measured] === null || r[measured] === undefined ? t.no_data : r[measured];
-      var parts = [value, (table.levels[r[5]] || [""])[0]];
-      if (measured !== 4) { parts.push(r[4] === null ? t.no_data : r[4]); }
-      if (r[7] !== null) { parts.push(t.gap.replace("{points}", function () { return r[7]; })); }
-      if (r[1] !== null) {
-        parts.push(t.rank_of.replace("{rank}", String(r[1])).replace("{total}", String(table.total)));
+      var province = table.provinces[r.province_code];
+      // the view's measure first when it is not coverage (table.measure_column), then its level, then coverage
+      var parts = [r.measured === null ? t.no_data : r.measured, (table.levels[r.level] || [""])[0]];
+      if (table.measure_column !== "coverage") { parts.push(r.coverage === null ? t.no_data : r.coverage); }
+      if (r.gap !== null) { parts.push(t.gap.replace("{points}", function () { return r.gap; })); }
+      if (r.rank !== null) {
+        parts.push(t.rank_of.replace("{rank}", String(r.rank)).replace("{total}", String(table.total)));
       }
       return {
-        code: r[0], name: r[2], province: province, index: i,
-        say: r[2] + ", " + province + ": " + parts.filter(Boolean).join(", ") + ".",
+        code: r.code, name: r.name, province: province, index: i,
+        say: r.name + ", " + province + ": " + parts.filter(Boolean).join(", ") + ".",
       };
     });
   }

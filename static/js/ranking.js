@@ -42,43 +42,40 @@ export function startRanking(bridge) {
     return td;
   }
 
-  // One row per district, in rank order: code, rank, name, province code, then coverage, level, target, gap,
-  // uncovered, participants, workers (and change when comparing), as the server formatted them; null is missing.
-  // When the view's measure is not coverage, its cell (r[data.value_index]) comes first after the name, and the
-  // level (the view's, in the map's colours) sorts by it.
+  // One row per district, in rank order (rows.js tableRows: the fields of layers/navigation.py TableRow), as the
+  // server formatted them; null is missing. When the view's measure is not coverage, its cell (r.measured) comes
+  // first after the name, then coverage; the level (the view's, in the map's colours) sorts by the measure.
   function row(data, r, columns) {
     var shown = function (text) { return text === null ? data.none : text; };
     var tr = document.createElement("tr");
-    tr.setAttribute("data-code", r[0]);
-    tr.setAttribute("data-province", r[3]);
-    tr.setAttribute("data-level", r[5]);
+    tr.setAttribute("data-code", r.code);
+    tr.setAttribute("data-province", r.province_code);
+    tr.setAttribute("data-level", r.level);
     var pick = tr.insertCell().appendChild(document.createElement("input"));
     pick.type = "checkbox";
     pick.className = "pick";
-    pick.value = r[0];
-    pick.setAttribute("aria-label", data.texts.pick.replace("{name}", function () { return r[2]; }));
-    cell(tr, "", r[1] === null ? "–" : String(r[1]));
+    pick.value = r.code;
+    pick.setAttribute("aria-label", data.texts.pick.replace("{name}", function () { return r.name; }));
+    cell(tr, "", r.rank === null ? "–" : String(r.rank));
     var link = tr.insertCell().appendChild(document.createElement("a"));
-    link.href = data.link.replace("KODE", encodeURIComponent(r[0]));
-    link.textContent = r[2];
-    if (columns.province) { cell(tr, "more", data.provinces[r[3]]); }
-    var measured = data.value_index === null || data.value_index === undefined ? 4 : data.value_index;
-    var value = r[measured] === undefined ? null : r[measured];
-    cell(tr, "num", shown(value));
-    var level = data.levels[r[5]] || ["", ""];
+    link.href = data.link.replace("KODE", encodeURIComponent(r.code));
+    link.textContent = r.name;
+    if (columns.province) { cell(tr, "more", data.provinces[r.province_code]); }
+    cell(tr, "num", shown(r.measured));
+    var level = data.levels[r.level] || ["", ""];
     var levelCell = cell(tr, "level-cell", "");
-    levelCell.setAttribute("data-value", value === null ? "" : value);  // sorted by the measure
+    levelCell.setAttribute("data-value", r.measured === null ? "" : r.measured);  // sorted by the measure
     var swatch = levelCell.appendChild(document.createElement("span"));
-    swatch.className = r[5] === data.no_data_level ? "swatch hatched" : "swatch";
+    swatch.className = r.level === data.no_data_level ? "swatch hatched" : "swatch";
     swatch.style.backgroundColor = level[1];
     levelCell.appendChild(document.createTextNode(level[0]));
-    if (measured !== 4) { cell(tr, "num", shown(r[4])); }  // coverage, beside the measure
-    cell(tr, "num more", shown(r[6]));
-    cell(tr, "num", shown(r[7]));
-    cell(tr, "num more", shown(r[8]));
-    cell(tr, "num more", shown(r[9]));
-    cell(tr, "num more", shown(r[10]));
-    if (columns.change) { cell(tr, "num", shown(r[11] === undefined ? null : r[11])); }
+    if (data.measure_column !== "coverage") { cell(tr, "num", shown(r.coverage)); }  // coverage, beside the measure
+    cell(tr, "num more", shown(r.target));
+    cell(tr, "num", shown(r.gap));
+    cell(tr, "num more", shown(r.uncovered));
+    cell(tr, "num more", shown(r.participants));
+    cell(tr, "num more", shown(r.workers));
+    if (columns.change) { cell(tr, "num", shown(r.change)); }
     return tr;
   }
 
@@ -98,7 +95,7 @@ export function startRanking(bridge) {
     var fresh = document.createElement("tbody");
     tableRows(values).forEach(function (r) {
       var tr = fresh.appendChild(row(data, r, columns));
-      if (picked[r[0]]) { tr.cells[0].firstChild.checked = true; }
+      if (picked[r.code]) { tr.cells[0].firstChild.checked = true; }
     });
     table.replaceChild(fresh, body);
     body = fresh;

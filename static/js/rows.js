@@ -1,17 +1,26 @@
-// The ranking table's rows of a view's values (layers/navigation.py), with the texts they share with the
-// districts' tooltips filled in: web/rendering.py table_beside sends a 0 for "as this district's tooltip shows
-// it" (its title for the name, the row with the label in from_tip for a number), so each number travels once.
+// The ranking table's rows of a view's values (layers/navigation.py TableRow, sent as one list per field in
+// `table.columns`; docs/schema/values.schema.json), as one object per district in rank order, read by name:
+// {code, rank, name, province_code, coverage, level, target, gap, uncovered, participants, workers, change?,
+// value?}, and `measured`, the view's measure (the column `table.measure_column` names). The texts a district's
+// tooltip shows too come as 0 (web/rendering.py table_beside) and are filled in here: the name from its title,
+// a column named in `table.from_tooltip` from the tooltip's row with that label. So each number travels once.
 export function tableRows(values) {
   var table = values.table;
-  var from = table.from_tip || {};
-  return table.rows.map(function (row) {
-    var unit = values.features[row[0]];
+  var columns = table.columns;
+  var from = table.from_tooltip || {};
+  var names = Object.keys(columns);
+  return columns.code.map(function (code, i) {
+    var unit = values.features[code];
     var tip = {};
     if (unit) { unit.tip.rows.forEach(function (r) { tip[r[0]] = r[1]; }); }
-    return row.map(function (cell, i) {
-      if (cell !== 0 || !unit) { return cell; }
-      if (i === 2) { return unit.tip.title; }
-      return from[String(i)] ? tip[from[String(i)]] : cell;
+    var row = {};
+    names.forEach(function (name) {
+      var cell = columns[name][i];
+      if (cell === 0 && unit && name === "name") { cell = unit.tip.title; }
+      else if (cell === 0 && unit && from[name]) { cell = tip[from[name]]; }
+      row[name] = cell === undefined ? null : cell;
     });
+    row.measured = row[table.measure_column];
+    return row;
   });
 }

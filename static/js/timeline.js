@@ -64,17 +64,17 @@ export function startTimeline(show) {
     showAt(start).then(function () { timer = window.setTimeout(step, FRAME); }, stop);
   });
   // The data table under the stage follows the period shown: the same rows the map page's ranking is built from
-  // (layers/navigation.py ROW_FIELDS: 1 rank, 2 name, 3 province code, the view's measure at value_index when it
-  // is not coverage, 4 coverage, 6 target, 9 participants, 10 workers), placed as text.
+  // (rows.js tableRows: rank, name, province, the view's measure when it is not coverage, coverage, target,
+  // participants, workers), placed as text.
   var body = document.querySelector("#present-table tbody");
   document.addEventListener("peta:values", function (e) {
     var v = e.detail;
     if (!body || !v.table) { return; }
-    var measured = v.table.value_index;
     var rows = tableRows(v).map(function (r) {
       var tr = document.createElement("tr");
-      var cells = [r[1] === null ? null : String(r[1]), r[2], v.table.provinces[r[3]], r[4], r[6], r[9], r[10]];
-      if (measured !== null && measured !== undefined) { cells.splice(3, 0, r[measured]); }
+      var cells = [r.rank === null ? null : String(r.rank), r.name, v.table.provinces[r.province_code], r.coverage,
+        r.target, r.participants, r.workers];
+      if (v.table.measure_column !== "coverage") { cells.splice(3, 0, r.measured); }
       cells.forEach(
         function (text, i) {
           var td = tr.insertCell();

@@ -1,0 +1,90 @@
+"""The values the browser reads (docs/schema/values.schema.json) as every view sends them: the map page's JSON
+block, values.json (with and without the page's parts) and the offline file, on both layers, with and without a
+comparison."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from geo.query import CHANGE_VIEW, LAYERS
+from layers.navigation import TableRow
+from tests.pages import page_values, table_rows
+
+SCHEMA = json.loads((Path(__file__).parent.parent / "docs" / "schema" / "values.schema.json").read_text("utf-8"))
+VIEWS = ("cakupan", "target", "jalur", "belum_terlindungi", "perubahan", "pu", "bpu", "jakon", "pmi", "pembiayaan")
+BASE = "series=contoh&period=2025-12"
+
+
+def test_the_schema_is_valid_and_names_every_table_field():
+    Draft202012Validator.check_schema(SCHEMA)
+    columns = SCHEMA["$defs"]["table"]["properties"]["columns"]["properties"]
+    assert list(columns) == [f.name for f in fields(TableRow)]  # one name for each field, in its order
+
+
+def test_the_list_of_views_is_the_registry(client):
+    assert set(VIEWS) == set(client.application.extensions["peta"].schemes)
+
+
+def check_values(values: dict) -> None:
+    """Valid against the schema, and what a schema cannot say: the columns are as long as each other, the
+    measure's column and every column read from the tooltip are sent, and a 0 only where the tooltip holds it."""
+    errors = sorted(Draft202012Validator(SCHEMA).iter_errors(values), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+    table = values.get("table")
+    if table is None:
+        return
+    columns = table["columns"]
+    assert {len(cells) for cells in columns.values()} == {len(columns["code"])}
+    assert table["measure_column"] in columns and set(table["from_tooltip"]) <= set(columns)
+    for name, cells in columns.items():
+        for code, cell in zip(columns["code"], cells, strict=True):
+            if cell == 0 and name != "rank":
+                assert code in values["features"], (name, code)
+                assert name == "name" or name in table["from_tooltip"], (name, code)
+
+
+def queries() -> list:
+    made = ["", "layer=provinsi"]  # the terbaru view of the published figures
+    for view in VIEWS:
+        for layer in LAYERS:
+            for compare in ("", "&compare=2025-06"):
+                if view == CHANGE_VIEW and not compare:
+                    continue
+                query = f"{BASE}&view={view}&layer={layer}{compare}"
+                made.append(pytest.param(query, marks=KNOWN.get(query, ())))
+    return made
+
+
+# Found by this test, not made by the wire format: the province layer's frame has no track margin when comparing
+# (geo/join.py apply_levels: KeyError 'track_margin_pts'), so that page answers 500.
+KNOWN = {
+    f"{BASE}&view=jalur&layer=provinsi&compare=2025-06": pytest.mark.xfail(
+        reason="jalur on the province layer with a comparison: 500 (track_margin_pts)", strict=True
+    )
+}
+
+
+@pytest.mark.parametrize("query", queries())
+def test_every_view_sends_values_the_schema_describes(client, query):
+    page = client.get(f"/map/kalimantan?{query}")
+    assert page.status_code == 200, query
+    text = page.get_data(as_text=True)
+    check_values(page_values(text))
+    assert table_rows(text)  # the rows the browser builds read by name
+    for parts in ("", "&parts=page&table=1"):
+        values = client.get(f"/map/kalimantan/values.json?{query}{parts}")
+        assert values.status_code == 200, (query, parts)
+        check_values(values.get_json())
+        assert values.get_json()["table"] == page_values(text)["table"]
+
+
+@pytest.mark.parametrize("query", ["", f"{BASE}&layer=provinsi&compare=2025-06", f"{BASE}&view=jalur"])
+def test_the_offline_file_sends_values_the_schema_describes(client, query):
+    offline = client.get(f"/export/kalimantan.html?{query}")
+    assert offline.status_code == 200, query
+    check_values(page_values(offline.get_data(as_text=True)))
