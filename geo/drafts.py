@@ -172,10 +172,20 @@ def read_draft(engine: Engine, draft_id: int) -> DraftView:
         )
 
 
-def _edit(
+@dataclass(frozen=True)
+class Edited:
+    """What an edit that decides on the draft it reads returns: the new report, and what the audit records of
+    the decision beyond the call's own detail (the rows it matched, say)."""
+
+    report: ImportReport
+    detail: dict[str, object]
+
+
+def apply_edit(
     engine: Engine, draft_id: int, actor: str, action: str, change: Callable[[ImportReport], object], **detail: object
 ) -> ImportReport:
-    """Apply one edit to an unpublished draft (the edit validates the report again) and audit it."""
+    """Apply one edit to an unpublished draft, read and written once under its lock (the edit validates the
+    report again), and audit it. `change` edits the report in place or returns a new one (or an Edited)."""
     with Session(engine) as session, session.begin():
         draft = session.get(Draft, draft_id, with_for_update=True)
         if draft is None:
@@ -187,7 +197,9 @@ def _edit(
             changed = change(report)
         except (ReportEditError, ValueError, CoverageFileError) as error:
             raise HistoryError(str(error)) from error
-        if isinstance(changed, ImportReport):  # an edit that analyses the draft again returns a new report
+        if isinstance(changed, Edited):
+            report, detail = changed.report, detail | changed.detail
+        elif isinstance(changed, ImportReport):  # an edit that analyses the draft again returns a new report
             report = changed
         draft.period = report.period
         draft.report = json.dumps(report.to_stored(), ensure_ascii=False)
@@ -200,8 +212,8 @@ def edit_draft(
 ) -> ImportReport:
     """Match one row by hand (to one of its suggestions) or drop it; return the updated report."""
     if drop:
-        return _edit(engine, draft_id, actor, "drop_row", lambda r: drop_row(r, row_number), row=row_number)
-    return _edit(
+        return apply_edit(engine, draft_id, actor, "drop_row", lambda r: drop_row(r, row_number), row=row_number)
+    return apply_edit(
         engine, draft_id, actor, "match_row", lambda r: match_row(r, row_number, code or ""), row=row_number, code=code
     )
 
@@ -210,7 +222,7 @@ def draft_province_row_as_district(
     engine: Engine, draft_id: int, row_number: int, actor: str, index: DistrictIndex
 ) -> ImportReport:
     """Turn a row set aside as a province row back into a district row (matched by its name)."""
-    return _edit(
+    return apply_edit(
         engine,
         draft_id,
         actor,
@@ -222,14 +234,14 @@ def draft_province_row_as_district(
 
 def scale_draft_fractions(engine: Engine, draft_id: int, actor: str) -> ImportReport:
     """'Ini pecahan, kalikan 100' on a draft whose coverage was written as fractions."""
-    return _edit(engine, draft_id, actor, "fractions", scale_fractions)
+    return apply_edit(engine, draft_id, actor, "fractions", scale_fractions)
 
 
 def set_draft_provenance(
     engine: Engine, draft_id: int, actor: str, source: str | None, as_of: str | None, target_year: str | None = None
 ) -> ImportReport:
     """Give a draft's source and date of the data (when the upload did not), and the year its targets are for."""
-    return _edit(
+    return apply_edit(
         engine,
         draft_id,
         actor,
@@ -259,7 +271,7 @@ def remap_draft(
         return fresh
 
     labels = {str(column): FIELD_LABELS.get(field) if field else None for column, field in choices.items()}
-    return _edit(engine, draft_id, actor, "columns", change, columns=labels)
+    return apply_edit(engine, draft_id, actor, "columns", change, columns=labels)
 
 
 def publish_draft(engine: Engine, draft_id: int, actor: str, *, replace: bool = False) -> DatasetInfo:

@@ -8,6 +8,7 @@ Restoring makes an older version of a period live again, in one transaction. Eve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import pandas as pd
 from sqlalchemy import func, select, update
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from geo.audit import audit
 from geo.periods import PeriodDiff, diff_records, merge_records
+from geo.query import SERIES
 from geo.store import (
     STORED_COLUMNS,
     Dataset,
@@ -31,12 +33,37 @@ from geo.store import (
 from geo.uploads import credit_sources
 
 
+class ErrorKind(StrEnum):
+    """What kind of refusal a HistoryError is: the web layer answers each kind its own way (web.errors)."""
+
+    NOT_FOUND = "not_found"  # the draft, version, live period or alias does not exist: 404
+    REFUSED = "refused"  # it exists, but the action does not apply to it (published, still has errors, ...): 400
+    INPUT = "input"  # what was sent cannot be used (an unknown code system or series, no field chosen): 400
+
+
 class HistoryError(LookupError):
-    """A draft or version that does not exist, or cannot be published; the message says why."""
+    """A draft or version that does not exist, or an action on it that is refused; the message says why."""
+
+    kind = ErrorKind.REFUSED
 
 
 class NotFound(HistoryError):
     """The draft, version, live period or alias asked for does not exist (the web layer answers 404)."""
+
+    kind = ErrorKind.NOT_FOUND
+
+
+class BadInput(HistoryError):
+    """What the editor sent cannot be used for the action (the form or request is at fault, not the draft)."""
+
+    kind = ErrorKind.INPUT
+
+
+def check_series(series: str) -> str:
+    """The series, when it is one of geo.query.SERIES; else BadInput listing them."""
+    if series not in SERIES:
+        raise BadInput(f"Seri data '{series[:40]}' tidak ada. Pilihan: {', '.join(SERIES)}.")
+    return series
 
 
 def merge_version(
@@ -140,6 +167,7 @@ def restore(engine: Engine, dataset_id: int, actor: str) -> DatasetInfo:
 def withdraw_period(engine: Engine, series: str, period: str, actor: str) -> DatasetInfo:
     """Take a period off every map and list: no version stays live. History keeps every version, and
     restoring one makes the period live again. Returns the version that was live."""
+    check_series(series)
 
     def work(session: Session) -> DatasetInfo:
         lock_period(session, series, period)
@@ -200,6 +228,7 @@ def version_diff(engine: Engine, before_id: int | None, after_id: int) -> Versio
 
 def withdraw_preview(engine: Engine, series: str, period: str) -> VersionChange:
     """What withdrawing a period would take off the map: every figure of its live version (all `removed`)."""
+    check_series(series)
     with Session(engine) as session:
         live = live_version(session, series, period)
         if live is None:
@@ -227,3 +256,21 @@ def previous_version(engine: Engine, dataset_id: int) -> int | None:
             .order_by(Dataset.version.desc())
             .limit(1)
         )
+
+
+@dataclass(frozen=True)
+class VersionComparison:
+    """Two versions compared: the ids chosen (None: none) and what moving from one to the other changes."""
+
+    before: int | None
+    after: int | None
+    change: VersionChange | None  # None without an `after` version: nothing chosen to compare yet
+
+
+def compare_versions(engine: Engine, before_id: int | None, after_id: int | None) -> VersionComparison:
+    """The versions to compare as the editor chose them: without `before_id`, the version of the period just
+    before `after_id` (none for its first version: everything is new); without `after_id`, nothing yet."""
+    if after_id is None:
+        return VersionComparison(before_id, None, None)
+    before_id = before_id or previous_version(engine, after_id)
+    return VersionComparison(before_id, after_id, version_diff(engine, before_id, after_id))

@@ -1,9 +1,12 @@
-"""A 5.000-row draft, and how long its review page takes: `.venv/bin/python scripts/big_draft.py [rows]`.
+"""A 5.000-row draft, and how long its review page takes: `.venv/bin/python scripts/big_draft.py [rows] [codes]`.
 
 The file repeats the 210 districts' real names (data/kode_bps_kemendagri.csv, so every district after its first
 row is a duplicate: an error) with about one row in ten misspelt or unknown (unmatched, with suggestions) and a
 few figures that warn. It is uploaded through the editor's own form (signed in as an editor, on a throwaway
 SQLite database), then the review page is timed with Flask's test client: time and bytes per view.
+
+With `codes` (say 50), that many rows also carry a bare code that BPS and Kemendagri read as two districts of the
+area (code_system rows), and "Baca semua kode sebagai kode BPS" is timed on the draft.
 """
 
 from __future__ import annotations
@@ -41,20 +44,37 @@ def misspelt(name: str, rng: random.Random) -> str:
     return f"{head} {word}".strip()
 
 
-def big_draft_csv(rows: int = 5000, unmatched_every: int = 10, seed: int = 25) -> str:
-    """A coverage CSV of `rows` data rows; every `unmatched_every`-th row names no district."""
+def two_way_codes(index) -> list[str]:
+    """Bare codes (6211) that BPS and Kemendagri read as two different districts of the area, none an old code."""
+    from geo.codes import BPS, KEMENDAGRI, code_readings, historic_reading, parse_code
+
+    found = []
+    for digits in sorted(index.crosswalk.bps_to_kemendagri):
+        code = parse_code(digits)
+        if code is None or historic_reading(code, index.crosswalk) is not None:
+            continue
+        readings = code_readings(code, index.crosswalk, index.names)
+        if readings[BPS] != readings[KEMENDAGRI] and {readings[BPS], readings[KEMENDAGRI]} <= index.in_area:
+            found.append(digits)
+    return found
+
+
+def big_draft_csv(rows: int = 5000, unmatched_every: int = 10, seed: int = 25, codes: tuple[str, ...] = ()) -> str:
+    """A coverage CSV of `rows` data rows; every `unmatched_every`-th row names no district; the last rows are
+    `codes` alone (no name)."""
     rng = random.Random(seed)
     names = district_names()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["wilayah", "peserta", "pekerja"])
+    writer.writerow(["wilayah", "kode", "peserta", "pekerja"])
     for n in range(rows):
         name = names[n % len(names)]
         if n % unmatched_every == unmatched_every - 1:
             name = misspelt(name, rng)
         workers = rng.randrange(20_000, 900_000)
         participants = rng.randrange(workers // 10, workers) if n % 37 else workers + 1_000  # > workers: a warning
-        writer.writerow([name, participants, workers])
+        code = codes[n - (rows - len(codes))] if n >= rows - len(codes) else ""
+        writer.writerow(["" if code else name, code, participants, workers])
     return out.getvalue()
 
 
@@ -98,13 +118,17 @@ def timed_get(client, url: str, times: int = 3) -> tuple[float, int]:
 
 def main() -> None:
     from app import create_app
+    from web.resources import current_index
 
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    wanted_codes = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"DATABASE_URL": f"sqlite:///{folder}/peta.sqlite"})
+        with app.app_context():
+            codes = tuple(two_way_codes(current_index())[:wanted_codes])
         client = signed_in_client(app)
         start = time.perf_counter()
-        review = upload_big_draft(client, big_draft_csv(rows))
+        review = upload_big_draft(client, big_draft_csv(rows, codes=codes))
         print(f"upload of {rows} rows (analyse + save): {time.perf_counter() - start:.1f} s")
         for query in ["", "?saring=semua", "?saring=galat&halaman=3", "?saring=peringatan", "?saring=semua&halaman=50"]:
             seconds, size = timed_get(client, review + query)
@@ -116,6 +140,24 @@ def main() -> None:
             start = time.perf_counter()
             response = client.post(f"{review}/baris/{row.group(1)}", data={"action": "hapus", "csrf_token": token})
             print(f"edit row {row.group(1)}: {(time.perf_counter() - start) * 1000:.0f} ms -> {response.location}")
+        if codes:
+            time_read_codes_as(client, review, len(codes))
+
+
+def time_read_codes_as(client, review: str, codes: int) -> None:
+    """'Baca semua kode sebagai kode BPS' on the draft: seconds, and the code_system rows left (0 when it worked)."""
+    last_page = review + "?saring=semua&halaman=50"
+    before = client.get(last_page).get_data(as_text=True).count("sebagai kode BPS</option>")
+    token = _csrf(client.get(review).get_data(as_text=True))
+    start = time.perf_counter()
+    response = client.post(f"{review}/kode", data={"kode": "bps", "csrf_token": token})
+    seconds = time.perf_counter() - start
+    assert response.status_code == 302, response.status_code
+    left = client.get(last_page).get_data(as_text=True).count("sebagai kode BPS</option>")
+    print(
+        f"read {codes} code_system rows as BPS: {seconds:.2f} s ({seconds / codes * 1000:.0f} ms a row); "
+        f"rows offering a BPS reading on the last page: {before} before, {left} after"
+    )
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ from openpyxl import Workbook
 from geo.accounts import create_token, create_user
 from geo.history import HistoryError, NotFound, list_versions
 from tests.databases import BOTH_DATABASES, make_app
+from web.errors import history_status
 from web.resources import get_resources
-from web.uploads import _history_status
 
 pytestmark = BOTH_DATABASES
 
@@ -113,8 +113,8 @@ def test_publish_answers_404_for_a_missing_draft_and_400_for_one_that_cannot_be_
     missing = client.post("/api/uploads/999/publish", headers=auth(tokens["editor"]))
     assert missing.status_code == 404 and missing.get_json()["error"] == "Draf 999 tidak ada."
     # The kind decides, never the words (the status was once picked by "tidak ada" in the message).
-    assert _history_status(NotFound("Versi 7 hilang.")) == 404
-    assert _history_status(HistoryError("Draf 7 masih punya 1 galat: 'X' tidak ada di peta.")) == 400
+    assert history_status(NotFound("Versi 7 hilang.")) == 404
+    assert history_status(HistoryError("Draf 7 masih punya 1 galat: 'X' tidak ada di peta.")) == 400
 
 
 @pytest.mark.parametrize(

@@ -13,39 +13,39 @@ from sqlalchemy.exc import DBAPIError
 
 from geo.accounts import check_password, end_sessions, record_sign_in
 from geo.audit import AuditFilter, AuditFilterError, audit_choices, audit_events
-from geo.codes import SYSTEM_LABELS
-from geo.district_index import alias_refusal
 from geo.drafts import (
     analyse_upload,
     draft_diff,
     draft_province_row_as_district,
-    edit_draft,
     publish_draft,
     read_draft,
-    remap_draft,
     save_draft,
     scale_draft_fractions,
     set_draft_provenance,
 )
+from geo.editing import RowChoice
+from geo.editing import edit_row as edit_draft_row
+from geo.editing import read_codes_as as read_draft_codes_as
+from geo.editing import set_column as set_draft_column
 from geo.history import (
+    ErrorKind,
     HistoryError,
     VersionChange,
     list_versions,
-    previous_version,
     restore,
     restore_preview,
-    version_diff,
     withdraw_period,
     withdraw_preview,
 )
-from geo.names import split_jenis
+from geo.history import compare_versions as compare
 from geo.numbers import format_period as period_words
 from geo.review import page_after_edit, review_page
-from geo.saved_aliases import list_saved_aliases, remove_alias, save_alias
+from geo.saved_aliases import list_saved_aliases, remove_alias
 from geo.store import MAIN_SERIES, read_records
-from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, field_of_label, problems_by_row
+from geo.uploads import CoverageFileError, ImportReport, problems_by_row
 from web.auth import SessionUser, admin_required, editor_required, same_site_path
 from web.csvfile import csv_response
+from web.errors import history_status
 from web.forms import LoginForm, UploadForm
 from web.resources import Resources, current_index, get_resources
 from web.security import MAX_ID
@@ -147,27 +147,19 @@ def _back_to_review(draft_id: int, row: int, report: ImportReport | None = None)
 @bp.post("/kelola/draf/<int:draft_id>/baris/<int:row>")
 @editor_required
 def edit_row(draft_id: int, row: int):
-    resources = get_resources()
-    actor = current_user.account.name
-    drop = request.form.get("action") == "hapus"
-    code = request.form.get("code") or None
-    wants_alias = not drop and bool(request.form.get("save_alias"))
-    refusal = _alias_refusal(resources, draft_id, row, code) if wants_alias else None
+    form = request.form
+    drop = form.get("action") == "hapus"
+    choice = RowChoice(row, form.get("code") or None, drop, save_alias=not drop and bool(form.get("save_alias")))
     try:
-        report = edit_draft(resources.engine, draft_id, row, actor, code=code, drop=drop)
+        edited = edit_draft_row(get_resources().engine, current_index(), draft_id, choice, current_user.account.name)
     except HistoryError as error:
         flash(str(error))
         return redirect(_back_to_review(draft_id, row))
-    if wants_alias and refusal:
-        flash(refusal)
-    elif wants_alias:
-        entry = next(r for r in report.rows if r.row == row)
-        jenis = resources.boundaries.districts.set_index("kode").at[code, "jenis"]
-        _jenis, key = split_jenis(entry.input)
-        if key:
-            save_alias(resources.engine, entry.input, jenis, code, actor)
-            flash(f"'{entry.input}' disimpan sebagai nama lain untuk {entry.name}.")
-    return redirect(_back_to_review(draft_id, row, report))
+    if edited.alias is not None and not edited.alias.saved:
+        flash(edited.alias.refusal)
+    elif edited.alias is not None:
+        flash(f"'{edited.alias.text}' disimpan sebagai nama lain untuk {edited.alias.name}.")
+    return redirect(_back_to_review(draft_id, row, edited.report))
 
 
 @bp.post("/kelola/draf/<int:draft_id>/baris/<int:row>/kabupaten")
@@ -198,13 +190,10 @@ def scale_fractions(draft_id: int):
 @editor_required
 def set_column(draft_id: int, column: int):
     """Give one column a field (or mark it not needed) and analyse the draft again with the new column map."""
-    if not request.form.get("field"):
-        flash("Pilih bidang untuk kolom itu (atau 'tidak diperlukan').")
-        return redirect(url_for("editor.review", draft_id=draft_id))
     try:
-        chosen = field_of_label(request.form["field"])
-        remap_draft(get_resources().engine, current_index(), draft_id, current_user.account.name, {column: chosen})
-    except (HistoryError, ColumnChoiceError) as error:
+        actor = current_user.account.name
+        set_draft_column(get_resources().engine, current_index(), draft_id, column, request.form.get("field"), actor)
+    except HistoryError as error:
         flash(str(error))
     return redirect(url_for("editor.review", draft_id=draft_id))
 
@@ -218,19 +207,6 @@ def set_source(draft_id: int):
     except HistoryError as error:
         flash(str(error))
     return redirect(url_for("editor.review", draft_id=draft_id))
-
-
-def _alias_refusal(resources, draft_id: int, row: int, code: str | None) -> str | None:
-    """Why the row's text may not become an alias of the chosen suggestion (checked before the row changes)."""
-    try:
-        draft = read_draft(resources.engine, draft_id)
-    except HistoryError:
-        return None  # edit_draft reports it
-    entry = next((r for r in draft.report.rows if r.row == row), None)
-    chosen = next((s for s in (entry.suggestions if entry else []) if s["code"] == code), None)
-    if entry is None or chosen is None:
-        return None
-    return alias_refusal(current_index(), entry.input, chosen)
 
 
 @bp.post("/kelola/draf/<int:draft_id>/terbitkan")
@@ -354,22 +330,22 @@ def withdraw(series: str, period: str):
 def compare_versions():
     """The difference between two versions (`dari`, `ke`); without `dari`, the version before `ke`."""
     engine = get_resources().engine
-    after = _version_id(request.args.get("ke"))
-    before = _version_id(request.args.get("dari")) if request.args.get("dari") else None
     try:
-        before = before or (previous_version(engine, after) if after else None)
-        change = version_diff(engine, before, after) if after else None
+        chosen = compare(engine, _version_id(request.args.get("dari")), _version_id(request.args.get("ke")))
     except HistoryError as error:
-        abort(404, str(error))
-    versions = list_versions(engine)
+        abort(history_status(error), str(error))
     return render_template(
         "version_diff.html",
-        change=change,
+        change=chosen.change,
         names=unit_names(get_resources()),
-        versions=versions,
-        before=before,
-        after=after,
+        versions=list_versions(engine),
+        before=chosen.before,
+        after=chosen.after,
     )
+
+
+def _actor() -> str:
+    return current_user.account.name
 
 
 def _version_id(text: str | None) -> int | None:
@@ -423,28 +399,14 @@ def audit_csv():
 @editor_required
 def read_codes_as(draft_id: int):
     """Settle every row whose code two systems read differently, with the system the editor chose."""
-    system = request.form.get("kode")
-    if system not in SYSTEM_LABELS:
-        abort(400)
-    resources = get_resources()
     try:
-        rows = read_draft(resources.engine, draft_id).report.rows
-    except HistoryError:
-        abort(404)
-    chosen = [
-        (r.row, s["code"])
-        for r in rows
-        if r.reason == "code_system"
-        for s in r.suggestions
-        if s.get("system") == system
-    ]
-    try:
-        for row, code in chosen:
-            edit_draft(resources.engine, draft_id, row, current_user.account.name, code=code)
+        done = read_draft_codes_as(get_resources().engine, draft_id, request.form.get("kode") or "", _actor())
     except HistoryError as error:
+        if error.kind is not ErrorKind.REFUSED:
+            abort(history_status(error), str(error))
         flash(str(error))
         return redirect(url_for("editor.review", draft_id=draft_id))
-    flash(f"{len(chosen)} baris dibaca sebagai {SYSTEM_LABELS[system]}.")
+    flash(f"{done.rows} baris dibaca sebagai {done.label}.")
     return redirect(url_for("editor.review", draft_id=draft_id))
 
 

@@ -13,11 +13,19 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from geo.history import ErrorKind, HistoryError
 from geo.levels import UnknownScheme
 from geo.query import Problem, QueryError
 from geo.scopes import UnknownScope
 from geo.store import UnknownPeriod
 from web.history import UnknownDistrict
+
+HISTORY_STATUS = {ErrorKind.NOT_FOUND: 404, ErrorKind.REFUSED: 400, ErrorKind.INPUT: 400}
+
+
+def history_status(error: HistoryError) -> int:
+    """The status answering a refused edit or a missing draft or version (geo.history.ErrorKind)."""
+    return HISTORY_STATUS[error.kind]
 
 
 def _answer(status: int, message: str):

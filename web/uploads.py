@@ -13,21 +13,17 @@ from flask import Blueprint, g, jsonify, request
 
 from geo.accounts import Account, account_for_token
 from geo.audit import AuditFilter, AuditFilterError, audit_log
-from geo.drafts import analyse_upload, draft_diff, publish_draft, read_draft, remap_draft, save_draft
-from geo.history import HistoryError, NotFound, list_versions, restore, withdraw_period
+from geo.drafts import analyse_upload, draft_diff, publish_draft, save_draft
+from geo.editing import set_columns
+from geo.history import ErrorKind, HistoryError, list_versions, restore, withdraw_period
 from geo.history import version_diff as diff_versions
-from geo.query import SERIES
 from geo.store import MAIN_SERIES, DatasetInfo
-from geo.uploads import ColumnChoiceError, CoverageFileError, ImportReport, find_column, parse_choices
+from geo.uploads import CoverageFileError, ImportReport
+from web.errors import history_status
 from web.forms import UploadFieldError, api_upload
 from web.resources import current_index, get_resources
 
 bp = Blueprint("uploads", __name__, url_prefix="/api")
-
-
-def _history_status(error: HistoryError) -> int:
-    """404 for a draft or version that does not exist (geo.history.NotFound), 400 for one that cannot be used."""
-    return 404 if isinstance(error, NotFound) else 400
 
 
 def _error(status: int, message: str, errors: list | None = None):
@@ -95,20 +91,13 @@ def upload():
 @requires("editor")
 def columns(draft_id: int):
     """Re-assign columns of a draft (`kolom`, repeatable `BIDANG=KOLOM`; `abaikan=KOLOM` for 'not needed') and
-    analyse it again: 200 with the new report, or 400."""
-    resources = get_resources()
+    analyse it again: 200 with the new report, 404 for no such draft, or 400."""
+    lines = request.form.getlist("kolom")
     try:
-        draft = read_draft(resources.engine, draft_id)
+        report = set_columns(get_resources().engine, current_index(), draft_id, lines, _actor())
     except HistoryError as error:
-        return _error(404, str(error))
-    try:
-        choices = parse_choices(request.form.getlist("kolom"))
-        column_map = draft.report.column_map
-        if column_map is None:
-            raise ColumnChoiceError("Draf ini disimpan sebelum ada peta kolom: unggah lagi berkasnya.")
-        by_index = {find_column(column_map, reference).index: chosen for chosen, reference in choices}
-        report = remap_draft(resources.engine, current_index(), draft_id, _actor(), by_index)
-    except (ColumnChoiceError, HistoryError) as error:
+        if error.kind is ErrorKind.NOT_FOUND:
+            return _error(404, str(error))
         return _error(400, str(error), [{"row": None, "column": "kolom", "message": str(error), "kind": "input"}])
     return jsonify({"id": draft_id, **report.to_dict()})
 
@@ -125,7 +114,7 @@ def diff(draft_id: int):
     try:
         result = draft_diff(get_resources().engine, draft_id, replace=_replace())
     except HistoryError as error:
-        return _error(404, str(error))
+        return _error(history_status(error), str(error))
     return jsonify(result.to_dict())
 
 
@@ -135,7 +124,7 @@ def publish(draft_id: int):
     try:
         info = publish_draft(get_resources().engine, draft_id, _actor(), replace=_replace())
     except HistoryError as error:
-        return _error(_history_status(error), str(error))
+        return _error(history_status(error), str(error))
     return jsonify({"dataset_id": info.id, "period": info.period, "version": info.version}), 201
 
 
@@ -144,12 +133,10 @@ def publish(draft_id: int):
 def withdraw(period: str):
     """Take a period off every map and list (it stays in history; restoring a version brings it back)."""
     series = request.values.get("series") or MAIN_SERIES
-    if series not in SERIES:
-        return _error(400, f"Seri data '{series}' tidak ada. Pilihan: {', '.join(SERIES)}.")
     try:
         info = withdraw_period(get_resources().engine, series, period, _actor())
     except HistoryError as error:
-        return _error(404, str(error))
+        return _error(history_status(error), str(error))
     return jsonify({"series": series, "period": period, "withdrawn_version": info.version, "dataset_id": info.id})
 
 
@@ -165,7 +152,7 @@ def restore_version(dataset_id: int):
     try:
         info = restore(get_resources().engine, dataset_id, _actor())
     except HistoryError as error:
-        return _error(404, str(error))
+        return _error(history_status(error), str(error))
     return jsonify({"dataset_id": info.id, "period": info.period, "version": info.version, "is_live": True})
 
 
@@ -180,7 +167,7 @@ def version_diff(before_id: int, after_id: int):
     try:
         change = diff_versions(get_resources().engine, before_id, after_id)
     except HistoryError as error:
-        return _error(404, str(error))
+        return _error(history_status(error), str(error))
     return jsonify(
         {
             "before": _version_ref(change.before),

@@ -35,8 +35,10 @@ from geo.uploads.columns import (
 )
 from geo.uploads.edit import (
     check_target_year,
+    codes_read_as,
     drop_row,
     match_row,
+    match_rows_by_hand,
     province_row_as_district,
     remap_columns,
     scale_fractions,
@@ -88,6 +90,7 @@ __all__ = [
     "check_period",
     "check_target_year",
     "classify_row",
+    "codes_read_as",
     "credit_sources",
     "denominator_of",
     "drop_row",
@@ -98,6 +101,7 @@ __all__ = [
     "header_words",
     "map_columns",
     "match_row",
+    "match_rows_by_hand",
     "merged_ranges",
     "parse_choice",
     "parse_choices",

@@ -91,13 +91,34 @@ def province_row_as_district(report: ImportReport, number: int, index: DistrictI
 
 def match_row(report: ImportReport, number: int, code: str) -> ImportReport:
     """Match an unmatched row by hand to one of its suggestions, then validate again."""
-    row = _row(report, number)
-    chosen = {s["code"]: s["name"] for s in row.suggestions}
-    if row.code is not None or code not in chosen:
-        raise ReportEditError("Pilih salah satu saran untuk baris ini.")
-    row.code, row.name, row.method, row.suggestions, row.reason = code, chosen[code], "manual", [], None
-    report.errors = [p for p in report.errors if not (p.row == number and p.kind == Kind.UNMATCHED)]
+    return match_rows_by_hand(report, {number: code})
+
+
+def match_rows_by_hand(report: ImportReport, codes: dict[int, str]) -> ImportReport:
+    """Match unmatched rows by hand, each (by its number) to one of its suggestions, then validate once: the
+    whole draft is checked once however many rows are matched."""
+    by_number = {row.row: row for row in report.rows}
+    for number, code in codes.items():
+        row = by_number.get(number) or _row(report, number)
+        chosen = {s["code"]: s["name"] for s in row.suggestions}
+        if row.code is not None or code not in chosen:
+            raise ReportEditError("Pilih salah satu saran untuk baris ini.")
+        row.code, row.name, row.method, row.suggestions, row.reason = code, chosen[code], "manual", [], None
+    report.errors = [p for p in report.errors if not (p.row in codes and p.kind == Kind.UNMATCHED)]
     return validate_report(report)
+
+
+def codes_read_as(report: ImportReport, system: str) -> dict[int, str]:
+    """The rows whose bare code two systems read differently (`code_system`), each with the district the code is
+    in `system` (bps/kemendagri): what 'Baca semua kode sebagai ...' matches them to. Rows without a reading in
+    that system are left."""
+    chosen = {}
+    for row in report.rows:
+        if row.reason == "code_system":
+            code = next((s["code"] for s in row.suggestions if s.get("system") == system), None)
+            if code is not None:
+                chosen[row.row] = code
+    return chosen
 
 
 def scale_fractions(report: ImportReport) -> ImportReport:
