@@ -269,7 +269,11 @@ def _resolve(query: MapQuery, source: Source, snapshot: Snapshot, memo: dict) ->
         shown = table if scheme.key == table_scheme.key else apply_levels(table, scheme)
         provinces = None
         if query.layer == "provinsi":
-            earlier = (join_coverage(districts, before, previous.period, scheme), earlier_figures) if previous else None
+            # the earlier period gives only coverage (the change), joined in the coverage view: a view that needs
+            # more than the join (jalur's pace) has no such columns for it
+            earlier = (
+                (join_coverage(districts, before, previous.period, table_scheme), earlier_figures) if previous else None
+            )
             provinces = province_frame(source.boundaries.provinces, shown, figures, earlier)
             provinces = apply_levels(with_province_pace(source, snapshot, query, districts, provinces, dataset), scheme)
         result = CoverageResult(

@@ -56,17 +56,8 @@ def queries() -> list:
                 if view == CHANGE_VIEW and not compare:
                     continue
                 query = f"{BASE}&view={view}&layer={layer}{compare}"
-                made.append(pytest.param(query, marks=KNOWN.get(query, ())))
+                made.append(query)
     return made
-
-
-# Found by this test, not made by the wire format: the province layer's frame has no track margin when comparing
-# (geo/join.py apply_levels: KeyError 'track_margin_pts'), so that page answers 500.
-KNOWN = {
-    f"{BASE}&view=jalur&layer=provinsi&compare=2025-06": pytest.mark.xfail(
-        reason="jalur on the province layer with a comparison: 500 (track_margin_pts)", strict=True
-    )
-}
 
 
 @pytest.mark.parametrize("query", queries())
