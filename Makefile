@@ -53,7 +53,8 @@ lint: $(VENV)/.installed
 measure: setup
 	$(BIN)/python scripts/measure.py
 
-# Peta Cakupan beside a plain folium.Choropleth page, both under gunicorn on loopback (about two minutes).
+# Peta Cakupan beside a plain folium.Choropleth page, both cached and warmed under gunicorn on loopback, folium's CDN
+# files served from their packages (npm pack into ~/.cache/peta-cakupan-bench on the first run); about two minutes.
 bench: setup
 	$(BIN)/python scripts/bench.py
 
