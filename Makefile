@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup js run test test-fast lint measure bench bench-growth curate deploy-local
+.PHONY: setup js run test test-fast lint measure bench bench-growth bench-timeline curate deploy-local
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ bench: setup
 # What a request costs as the saved aliases grow (0 vs 20.000: cached map hit, a 5.000-row analysis; about a minute).
 bench-growth: setup
 	$(BIN)/python scripts/bench_growth.py
+
+# What presentation mode's time slider transfers: 2 and 60 periods, one periods.json against one values.json a period.
+bench-timeline: setup
+	$(BIN)/python scripts/bench_timeline.py
 
 # Rebuild the bundled published figures (data/coverage/terbitan.csv, provinsi.csv) from ../shared/coverage.
 curate: $(VENV)/.installed

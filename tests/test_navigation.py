@@ -138,11 +138,11 @@ def test_time_slider_plays_every_period_in_place(server, page):  # noqa: F811
 
     loads, fetched = [], []
     page.on("load", lambda p: loads.append(p.url))  # whole-page loads (history.replaceState is not one)
-    page.on("request", lambda r: fetched.append(r.url) if "/values.json" in r.url else None)
+    page.on("request", lambda r: fetched.append(r.url) if ".json" in r.url else None)
     open_map(page, f"{server}/map/kalimantan-tengah?series=contoh&period=2025-06&mode=present", (1280, 720))
     page.wait_for_load_state("networkidle")
-    # Only the periods next to the one shown are fetched ahead (the shown one came with the page): here the next.
-    assert [url.split("period=")[1][:7] for url in fetched] == ["2025-12"]
+    # Every period's values in one request once the page has loaded (maps.periods_values), none per period.
+    assert [url.split("?")[0].rsplit("/", 1)[1] for url in fetched] == ["periods.json"]
     page.evaluate("window.stillTheSamePage = true")
     before = len(loads)
     periods = sorted(p["period"] for p in page.request.get(f"{server}/api/periods?series=contoh").json())
@@ -185,3 +185,33 @@ def test_values_answer_304_when_unchanged(client):
         headers={"If-None-Match": first.headers["ETag"]},
     )
     assert again.status_code == 304 and not again.data
+
+
+def test_periods_json_is_every_periods_values_and_a_publish_changes_it(app):
+    """The time slider's one body: for every live period, what values.json answers for it; asked again with its
+    ETag, a 304; after a publish in the series, a new ETag with the new period in it."""
+    from geo.history import publish_records
+    from geo.store import SAMPLE_SERIES, read_records
+    from web.resources import get_resources
+    from web.results import live_snapshot
+
+    client = app.test_client()
+    query = "series=contoh&view=cakupan&layer=kabupaten&lang=id&labels=1"
+    url = f"/map/kalimantan-tengah/periods.json?{query}"
+    first = client.get(url)
+    assert first.status_code == 200 and "no-cache" in first.headers["Cache-Control"]
+    body = first.get_json()
+    assert body["periods"] == ["2025-06", "2025-12"]
+    for period, values in zip(body["periods"], body["values"], strict=True):
+        one = client.get(f"/map/kalimantan-tengah/values.json?{query}&period={period}").get_json()
+        assert values == one  # every district's fill, tooltip numbers, labels, legend and table rows, as sent alone
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+    with app.app_context():
+        resources = get_resources()
+        records = read_records(resources.engine, live_snapshot(resources).live(SAMPLE_SERIES)[0].id)
+        records = records[["code", "input", "participants", "workers", "coverage_pct", "target_pct", "source"]]
+        publish_records(resources.engine, SAMPLE_SERIES, "2026-03", records, replace=True, file_name="t", actor="t")
+    after = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != first.headers["ETag"]
+    assert after.get_json()["periods"] == ["2025-06", "2025-12", "2026-03"]

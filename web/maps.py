@@ -216,6 +216,36 @@ def values(scope: str):
     return stored_response(resources.cache.get_or_make(key, make))
 
 
+def series_values(resources: Resources, scope: str, args: dict[str, str], locale: str, labels: str) -> StoredBody:
+    """Every live period's values of one view (each what values.json answers for it), in one body compressed
+    once: the periods repeat names, colours and texts, so the series costs little more than one period."""
+    periods = sorted(d.period for d in live_snapshot(resources).live(resolve(resources, scope, args)[0].dataset.series))
+    values = [map_values(resources, *resolve(resources, scope, {**args, "period": p}), locale, labels) for p in periods]
+    body = json.dumps({"periods": periods, "values": values}, ensure_ascii=False)
+    return store_body(body, "application/json", levels=SERIES_LEVELS)
+
+
+# Brotli 9 and gzip 9: one body per view and set of live versions, fetched once per presentation
+SERIES_LEVELS = (9, 9)
+
+
+@bp.get("/map/<scope>/periods.json")
+def periods_values(scope: str):
+    """Every period's values of a view for the time slider, fetched once (static/js/timeline.js). By the live
+    versions of the series: a publish makes a new body and ETag; browsers ask again (no-cache) and get a 304."""
+    resources = get_resources()
+    args = page_args(("series", "view", "layer", "palette", "lang"))
+    view, _ = resolve(resources, scope, args)
+    locale = str(get_locale())
+    labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
+    live = tuple(d.id for d in live_snapshot(resources).live(view.dataset.series))
+    key = ("periods", view.scope.slug, locale, labels, tuple(sorted(args.items())), live)
+    stored = resources.cache.get_or_make(key, lambda: series_values(resources, scope, args, locale, labels))
+    response = stored_response(stored)
+    response.cache_control.no_cache = True
+    return response
+
+
 def present_page(resources: Resources, view: CoverageResult, table: CoverageResult, locale: str):
     """Full-screen 16:9 map for a projector: big title and legend, labels, search, description and table."""
     labels = PRESENT_LABELS.get(request.args.get("labels", "1"), "districts")

@@ -1,5 +1,5 @@
-// The time slider: move or play through every period of the series. Each period's values are fetched once, when
-// it is next to the one shown, as data (/map/<scope>/values.json), and the map restyles itself: fills, tooltips,
+// The time slider: move or play through every period of the series. Every period's values come in one body
+// (/map/<scope>/periods.json), fetched once when the page has loaded, and the map restyles itself: fills, tooltips,
 // legend counts, the period shown everywhere, and what the keyboard and screen readers say. The address follows,
 // without a page load.
 import {tableRows} from "./rows.js";
@@ -11,19 +11,27 @@ export function startTimeline(show) {
   var periods = JSON.parse(box.getAttribute("data-periods"));
   var range = box.querySelector("input[type=range]");
   var play = box.querySelector(".timeline-play");
-  var loaded = {};
+  var series = null;
   var timer = null;
   var FRAME = 1800;
 
+  // One request for the whole series: sixty periods are not sixty requests on a meeting room's link, and the
+  // periods repeat names, colours and texts, which the body's compression sends once.
   function values(period) {
-    if (!loaded[period]) {
-      var url = box.getAttribute("data-url") + "&period=" + encodeURIComponent(period);
-      loaded[period] = fetch(url, {headers: {Accept: "application/json"}}).then(function (r) {
-        if (!r.ok) { delete loaded[period]; throw new Error(r.status); }
+    if (!series) {
+      series = fetch(box.getAttribute("data-url"), {headers: {Accept: "application/json"}}).then(function (r) {
+        if (!r.ok) { series = null; throw new Error(r.status); }
         return r.json();
+      }).then(function (data) {
+        var byPeriod = {};
+        data.values.forEach(function (v) { byPeriod[v.period] = v; });
+        return byPeriod;
       });
     }
-    return loaded[period];
+    return series.then(function (byPeriod) {
+      if (!byPeriod[period]) { throw new Error(period); }
+      return byPeriod[period];
+    });
   }
   function apply(v) {
     show(v);  // switch.js: fills, tooltips, labels, legend, description, keyboard sentences
@@ -34,14 +42,8 @@ export function startTimeline(show) {
     box.setAttribute("data-shown", v.period);
     document.dispatchEvent(new CustomEvent("peta:period", {detail: v.period}));
   }
-  // The periods either side of the one shown, fetched ahead (playing moves one step a FRAME), never the whole
-  // series: sixty periods are not sixty requests on a meeting room's link.
-  function ahead(index) {
-    [index + 1, index - 1].forEach(function (i) { if (i >= 0 && i < periods.length) { values(periods[i]); } });
-  }
   function showAt(index) {
     range.value = String(index);
-    ahead(index);
     return values(periods[index]).then(apply);
   }
   function stop() {
@@ -87,5 +89,5 @@ export function startTimeline(show) {
     body.replaceChildren.apply(body, rows);
   });
   box.setAttribute("data-shown", periods[Number(range.value)]);
-  ahead(Number(range.value));  // the period shown came with the page
+  values(periods[Number(range.value)]).catch(function () {});  // the period shown came with the page; the rest now
 }
