@@ -215,3 +215,17 @@ def test_periods_json_is_every_periods_values_and_a_publish_changes_it(app):
     after = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert after.status_code == 200 and after.headers["ETag"] != first.headers["ETag"]
     assert after.get_json()["periods"] == ["2025-06", "2025-12", "2026-03"]
+
+
+def test_the_time_slider_keeps_the_colour_blind_palette(client):
+    """A presentation in palette=cvd asks its periods in that palette: moving the slider never turns the map back
+    to the standard colours."""
+    import html
+    import json
+    import re
+
+    page = client.get("/map/kalimantan-tengah?series=contoh&mode=present&palette=cvd").get_data(as_text=True)
+    url = html.unescape(re.search(r'class="timeline"[^>]*data-url="([^"]+)"', page, re.S).group(1))
+    assert "palette=cvd" in url
+    cvd, standard = client.get(url).get_json(), client.get(url.replace("palette=cvd", "")).get_json()
+    assert json.dumps(cvd["values"]) != json.dumps(standard["values"])  # the fills differ
