@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: setup js run test test-fast lint measure bench bench-growth bench-timeline curate deploy-local
+.PHONY: setup js run test test-fast lint measure bench bench-draw bench-growth bench-timeline curate deploy-local
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ measure: setup
 # files served from their packages (npm pack into ~/.cache/peta-cakupan-bench on the first run); about two minutes.
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# The first draw of the full-area map in headless Chromium, ours beside the plain folium page, on loopback, with the
+# CPU slowed ×4 and on a second visit (median of 5 each; scripts/bench_draw.py; about two minutes).
+bench-draw: setup
+	$(BIN)/python scripts/bench_draw.py
 
 # What a request costs as the saved aliases grow (0 vs 20.000: cached map hit, a 5.000-row analysis; about a minute).
 bench-growth: setup
