@@ -224,8 +224,8 @@ def test_the_time_slider_keeps_the_colour_blind_palette(client):
     import json
     import re
 
-    page = client.get("/map/kalimantan-tengah?series=contoh&mode=present&palette=cvd").get_data(as_text=True)
-    url = html.unescape(re.search(r'class="timeline"[^>]*data-url="([^"]+)"', page, re.S).group(1))
+    text = client.get("/map/kalimantan-tengah?series=contoh&mode=present&palette=cvd").get_data(as_text=True)
+    url = html.unescape(re.search(r'class="timeline"[^>]*data-url="([^"]+)"', text, re.S).group(1))
     assert "palette=cvd" in url
     cvd, standard = client.get(url).get_json(), client.get(url.replace("palette=cvd", "")).get_json()
     assert json.dumps(cvd["values"]) != json.dumps(standard["values"])  # the fills differ
