@@ -18,11 +18,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from sqlalchemy.engine import Engine
 
 from geo.checks import count_collapsed_specks, find_problems, measure_displacement
 from geo.compact import TopologyError
 from geo.flaws import MOVED, AcceptedFlaw, Flaw, settle
 from geo.scopes import build_scopes
+from geo.store import read_records
 from geo.topology import TopologySettings, build_topologies, write_topologies
 
 SUMATERA = ("11", "12", "13", "14", "15", "16", "17", "18", "19", "21")
@@ -414,3 +416,18 @@ def read_boundaries(out_dir: Path) -> Boundaries:
 def district_table(boundaries: Boundaries) -> pd.DataFrame:
     """Return the districts' attributes without geometry."""
     return pd.DataFrame(boundaries.districts[COLUMNS])
+
+
+def unit_names(boundaries: Boundaries) -> dict[str, str]:
+    """Every district's and province's name by its code, for lists of what changes."""
+    districts, provinces = boundaries.districts, boundaries.provinces
+    return {
+        **dict(zip(provinces["kode_prov"], "Provinsi " + provinces["provinsi"], strict=True)),
+        **dict(zip(districts["kode"], districts["nama"], strict=True)),
+    }
+
+
+def published_districts(engine: Engine, boundaries: Boundaries, dataset_id: int) -> int:
+    """How many districts of the map a version gives a figure (what the editor is told went live)."""
+    codes = read_records(engine, dataset_id)["code"]
+    return int(codes.isin(boundaries.districts["kode"]).sum())

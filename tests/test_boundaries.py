@@ -230,3 +230,21 @@ def test_an_islands_maps_are_the_same_bytes_whatever_else_is_prepared(tmp_path):
     assert sorted(together) == ["64", "65", "71", "overview", "overview-kalimantan"]
     assert together["overview-kalimantan"] == alone["overview"]
     assert together["64"] == alone["64"] and together["65"] == alone["65"]
+
+
+def test_unit_names_and_the_districts_a_version_puts_on_the_map(app):
+    """What the editor is told: names by code for lists of changes, and how many of a version's figures are on the
+    map (web.editor's publish message)."""
+    from geo.boundaries import published_districts, unit_names
+    from geo.store import SAMPLE_SERIES, read_records
+    from web.resources import get_resources
+    from web.results import live_snapshot
+
+    with app.app_context():
+        resources = get_resources()
+        names = unit_names(resources.boundaries)
+        assert names["62"] == "Provinsi Kalimantan Tengah" and names["62.11"] == "Kabupaten Pulang Pisau"
+        dataset = live_snapshot(resources).live(SAMPLE_SERIES)[0]
+        codes = set(read_records(resources.engine, dataset.id)["code"])
+        shown = published_districts(resources.engine, resources.boundaries, dataset.id)
+        assert shown == len(codes & set(resources.boundaries.districts["kode"])) == 210

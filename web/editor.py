@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from geo.accounts import check_password, end_sessions, record_sign_in
 from geo.audit import AuditFilter, AuditFilterError, audit_choices, audit_events
+from geo.boundaries import published_districts, unit_names
 from geo.drafts import (
     analyse_upload,
     draft_diff,
@@ -41,13 +42,13 @@ from geo.history import compare_versions as compare
 from geo.numbers import format_period as period_words
 from geo.review import page_after_edit, review_page
 from geo.saved_aliases import list_saved_aliases, remove_alias
-from geo.store import MAIN_SERIES, read_records
+from geo.store import MAIN_SERIES
 from geo.uploads import CoverageFileError, ImportReport, problems_by_row
 from web.auth import SessionUser, admin_required, editor_required, same_site_path
 from web.csvfile import csv_response
 from web.errors import history_status
 from web.forms import LoginForm, UploadForm
-from web.resources import Resources, current_index, get_resources
+from web.resources import current_index, get_resources
 from web.security import MAX_ID
 
 bp = Blueprint("editor", __name__)
@@ -219,7 +220,7 @@ def publish(draft_id: int):
         flash(str(error))
         return redirect(url_for("editor.review", draft_id=draft_id))
     resources = get_resources()
-    shown = published_units(resources, info.id)
+    shown = published_districts(resources.engine, resources.boundaries, info.id)
     flash(
         _(
             "Tayang di peta: periode %(period)s, versi %(v)s, %(n)s wilayah dengan angka.",
@@ -241,27 +242,11 @@ def _period_in_words(period: str) -> str:
     return period_words(period, str(get_locale()))
 
 
-def unit_names(resources: Resources) -> dict[str, str]:
-    """Every district's and province's name by its code, for lists of what changes."""
-    districts = resources.boundaries.districts
-    provinces = resources.boundaries.provinces
-    return {
-        **dict(zip(provinces["kode_prov"], "Provinsi " + provinces["provinsi"], strict=True)),
-        **dict(zip(districts["kode"], districts["nama"], strict=True)),
-    }
-
-
-def published_units(resources: Resources, dataset_id: int) -> int:
-    """How many districts of the map a version gives a figure."""
-    codes = read_records(resources.engine, dataset_id)["code"]
-    return int(codes.isin(resources.boundaries.districts["kode"]).sum())
-
-
 def _confirm_page(change: VersionChange, action: str, question: str, button: str):
     return render_template(
         "confirm.html",
         change=change,
-        names=unit_names(get_resources()),
+        names=unit_names(get_resources().boundaries),
         action=action,
         question=question,
         button=button,
@@ -337,7 +322,7 @@ def compare_versions():
     return render_template(
         "version_diff.html",
         change=chosen.change,
-        names=unit_names(get_resources()),
+        names=unit_names(get_resources().boundaries),
         versions=list_versions(engine),
         before=chosen.before,
         after=chosen.after,
