@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import geopandas as gpd
 import pandas as pd
 
-from geo.anchors import LabelAnchor, label_anchors  # noqa: F401 (label_anchors: layers.plugin's)
+from geo.anchors import LabelAnchor
 from geo.latest import STALE_LABEL, STALE_LEVEL, figure_period, names_month
 from geo.levels import Scheme
 from geo.numbers import format_count, format_month, format_percent, format_points, format_rupiah

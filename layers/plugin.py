@@ -33,11 +33,12 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 from markupsafe import Markup, escape
 
+from geo.anchors import label_anchors
 from geo.compact import encode_compact, script_body
 from geo.levels import Scheme
 from geo.topology import grid_transform, quantized_topology
 from layers.assets import bundle_text
-from layers.choropleth import MapLabel, TooltipLabels, anchored_labels, fill_of, label_anchors, short_name, tooltips
+from layers.choropleth import MapLabel, TooltipLabels, anchored_labels, fill_of, short_name, tooltips
 from layers.legend import format_value
 
 # The no-data pattern (grey diagonal hatching) and the data-lama one (a darker cross-hatch), referenced by the

@@ -8,19 +8,15 @@ embedded. Built with python-pptx from the same joined frame, legend and ranking 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_PATTERN
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.shapes.freeform import FreeformBuilder
 from pptx.util import Emu, Inches, Pt
 
 from geo.latest import STALE_LEVEL
@@ -29,6 +25,17 @@ from geo.numbers import format_percent, format_points
 from layers.choropleth import MapLabel
 from layers.legend import LegendEntry, format_value
 from layers.placement import choose_places
+from layers.pptx_shapes import (
+    PROJECTOR_DPI,
+    SIMPLIFY_PIXELS,
+    Frame,
+    describe,
+    freeform,
+    rgb,
+    rings_of,
+    simplified,
+    text_box,
+)
 from layers.static_map import Circles
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default widescreen
@@ -38,12 +45,8 @@ LEGEND_LEFT = Inches(9.6)
 LABEL_AREA = (Inches(0.1), Inches(1.45), LEGEND_LEFT - Inches(0.1), Inches(6.9))
 TABLE_ROWS_PER_SLIDE = 15
 STORY_ROW = Inches(0.42)  # a storyline table's row: 14 pt text on one line
-# Outlines are simplified (as a coverage, so neighbours keep sharing edges) to a quarter of a pixel of a
-# 1920-pixel-wide projection of the map box: invisible on the slide, and a file a tenth of the size.
-SIMPLIFY_PIXELS = 0.25
-PROJECTOR_DPI = 1920 / 13.333
 NO_DATA_FILL, NO_DATA_LINE = "ECECEC", "9A9A9A"
-INK, MUTED, TITLE_INK = "1F1F1F", "555555", "0F3D5E"
+MUTED, TITLE_INK = "555555", "0F3D5E"
 
 
 @dataclass(frozen=True)
@@ -84,116 +87,30 @@ class Story:
     slides: tuple[StorySlide, ...]
 
 
-@dataclass(frozen=True)
-class Frame:
-    """Longitude/latitude to slide EMU: a uniform scale that fits the map box, centred in it."""
-
-    minx: float
-    maxy: float
-    scale: float  # EMU per degree
-    left: int
-    top: int
-
-    @classmethod
-    def fit(cls, bounds: Iterable[float], box: tuple[int, int, int, int]) -> Frame:
-        minx, miny, maxx, maxy = bounds
-        left, top, width, height = box
-        scale = min(width / (maxx - minx), height / (maxy - miny))
-        return cls(
-            minx,
-            maxy,
-            scale,
-            int(left + (width - (maxx - minx) * scale) / 2),
-            int(top + (height - (maxy - miny) * scale) / 2),
-        )
-
-    def points(self, coords) -> list[tuple[int, int]]:
-        return [
-            (round(self.left + (x - self.minx) * self.scale), round(self.top + (self.maxy - y) * self.scale))
-            for x, y in coords
-        ]
-
-    def degrees_per_pixel(self) -> float:
-        return 914400 / PROJECTOR_DPI / self.scale
-
-
-def _rgb(hex_colour: str) -> RGBColor:
-    return RGBColor.from_string(hex_colour.lstrip("#").upper())
-
-
-def simplified(geometries: gpd.GeoSeries, pixel: float) -> gpd.GeoSeries:
-    """Outlines for a slide where one projector pixel is `pixel` degrees: simplified as one coverage (shared
-    edges stay shared) to a quarter pixel, without islets smaller than a pixel. Each district keeps at least
-    its largest part, so no district is ever lost; thousands of rocks in the Riau islands are."""
-    try:
-        result = shapely.coverage_simplify(geometries.values, pixel * SIMPLIFY_PIXELS)
-    except shapely.errors.GEOSException:
-        result = shapely.simplify(geometries.values, pixel * SIMPLIFY_PIXELS, preserve_topology=True)
-    kept = []
-    for geometry in result:
-        parts = sorted(shapely.get_parts(geometry), key=shapely.area, reverse=True)
-        kept.append(shapely.multipolygons([p for i, p in enumerate(parts) if i == 0 or p.area >= pixel**2]))
-    return gpd.GeoSeries(kept, index=geometries.index, crs=geometries.crs)
-
-
-def _rings(geometry) -> list:
-    polygons = getattr(geometry, "geoms", [geometry])
-    return [ring for polygon in polygons for ring in (polygon.exterior, *polygon.interiors) if len(ring.coords) >= 4]
-
-
-class _Freeform(FreeformBuilder):
-    """python-pptx recomputes a freeform's offset for every vertex it writes (quadratic in the vertex count:
-    20 s for the 210 districts); all vertices are known before the shape is written, so compute it once."""
-
-    @cached_property
-    def shape_offset_x(self):
-        return super().shape_offset_x
-
-    @cached_property
-    def shape_offset_y(self):
-        return super().shape_offset_y
-
-
-def _freeform(shapes, frame: Frame, rings: list, closed: bool = True):
-    """One shape whose contours are the given rings or lines (overlapping contours cut holes)."""
-    contours = [frame.points(ring.coords) for ring in rings]
-    builder = _Freeform.new(shapes, *contours[0][0], 1.0, 1.0)
-    for number, points in enumerate(contours):
-        if number:
-            builder.move_to(*points[0])
-        builder.add_line_segments(points[1:-1] if closed else points[1:], close=closed)
-    return builder.convert_to_shape()
-
-
-def _describe(shape, text: str) -> None:
-    """Alternative text for screen readers and PowerPoint's accessibility checker (python-pptx has no API)."""
-    shape._element.nvSpPr.cNvPr.set("descr", text)
-
-
 def _draw_districts(slide, frame: Frame, districts: gpd.GeoDataFrame, levels: dict[str, str], locale: str) -> None:
     """One freeform per district in its level's colour; its alternative text says its coverage and the level its
     colour means in this map's levels (coverage, or attainment of target), `levels` being key → label."""
     group = slide.shapes.add_group_shape()
     group.name = "Peta kabupaten/kota"
     for row in districts.itertuples():
-        rings = _rings(row.geometry)
+        rings = rings_of(row.geometry)
         if not rings:
             continue
-        shape = _freeform(group.shapes, frame, rings)
+        shape = freeform(group.shapes, frame, rings)
         shape.name = f"{row.code} {row.name}"
         if pd.isna(row.coverage_pct):
             shape.fill.patterned()
             stale = row.level == STALE_LEVEL  # data lama (geo.latest): its own pattern
             shape.fill.pattern = MSO_PATTERN.DIAGONAL_CROSS if stale else MSO_PATTERN.WIDE_UPWARD_DIAGONAL
-            shape.fill.fore_color.rgb = _rgb(NO_DATA_LINE)
-            shape.fill.back_color.rgb = _rgb(NO_DATA_FILL)
+            shape.fill.fore_color.rgb = rgb(NO_DATA_LINE)
+            shape.fill.back_color.rgb = rgb(NO_DATA_FILL)
         else:
             shape.fill.solid()
-            shape.fill.fore_color.rgb = _rgb(row.fill)
+            shape.fill.fore_color.rgb = rgb(row.fill)
         shape.line.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
         shape.line.width = Pt(0.5)
         level = levels.get(row.level, "")
-        _describe(
+        describe(
             shape, f"{row.name}: {format_percent(row.coverage_pct, locale, '–')}" + (f", {level}" if level else "")
         )
 
@@ -203,26 +120,11 @@ def _draw_borders(slide, frame: Frame, borders: gpd.GeoDataFrame) -> None:
     lines = [line for line in lines if len(line.coords) >= 2]
     if not lines:
         return
-    shape = _freeform(slide.shapes, frame, lines, closed=False)
+    shape = freeform(slide.shapes, frame, lines, closed=False)
     shape.name = "Batas provinsi"
     shape.fill.background()
-    shape.line.color.rgb = _rgb("3A3A3A")
+    shape.line.color.rgb = rgb("3A3A3A")
     shape.line.width = Pt(1.5)
-
-
-def _text(slide, box, text: str, size: float, *, bold=False, colour=INK, align=PP_ALIGN.LEFT, name=None, wrap=True):
-    shape = slide.shapes.add_textbox(*box)
-    frame = shape.text_frame
-    frame.word_wrap = wrap
-    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
-    paragraph = frame.paragraphs[0]
-    paragraph.alignment = align
-    run = paragraph.add_run()
-    run.text = text
-    run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, _rgb(colour)
-    if name:
-        shape.name = name
-    return shape
 
 
 def _label_box(frame: Frame, lat: float, lon: float, text: str, size: float) -> tuple[int, int, int, int]:
@@ -239,12 +141,12 @@ def _draw_labels(slide, frame: Frame, labels: list[MapLabel], size: float = 12) 
     for label, candidates, place in zip(labels, boxes, choose_places(corners, LABEL_AREA), strict=True):
         if place is not None:
             box, name = [Emu(v) for v in candidates[place]], f"Label {label.text}"
-            _text(slide, box, label.text, size, bold=True, align=PP_ALIGN.CENTER, name=name, wrap=False)
+            text_box(slide, box, label.text, size, bold=True, align=PP_ALIGN.CENTER, name=name, wrap=False)
 
 
 def _draw_legend(slide, legend: list[LegendEntry], title: str) -> None:
     top = Inches(1.9)
-    _text(slide, (LEGEND_LEFT, top, Inches(3.5), Inches(0.8)), title, 17, bold=True, name="Legenda")
+    text_box(slide, (LEGEND_LEFT, top, Inches(3.5), Inches(0.8)), title, 17, bold=True, name="Legenda")
     for number, entry in enumerate(legend):
         y = top + Inches(0.95) + Inches(0.55) * number
         swatch = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, LEGEND_LEFT, y, Inches(0.5), Inches(0.38))
@@ -253,13 +155,13 @@ def _draw_legend(slide, legend: list[LegendEntry], title: str) -> None:
             swatch.fill.patterned()
             stale = entry.key == STALE_LEVEL
             swatch.fill.pattern = MSO_PATTERN.DIAGONAL_CROSS if stale else MSO_PATTERN.WIDE_UPWARD_DIAGONAL
-            swatch.fill.fore_color.rgb, swatch.fill.back_color.rgb = _rgb(NO_DATA_LINE), _rgb(NO_DATA_FILL)
+            swatch.fill.fore_color.rgb, swatch.fill.back_color.rgb = rgb(NO_DATA_LINE), rgb(NO_DATA_FILL)
         else:
             swatch.fill.solid()
-            swatch.fill.fore_color.rgb = _rgb(entry.color)
-        swatch.line.color.rgb = _rgb("777777")
+            swatch.fill.fore_color.rgb = rgb(entry.color)
+        swatch.line.color.rgb = rgb("777777")
         text = f"{entry.label}  {entry.range}  ({entry.count})".replace("    ", "  ")
-        _text(slide, (LEGEND_LEFT + Inches(0.65), y + Inches(0.04), Inches(3.1), Inches(0.38)), text, 15)
+        text_box(slide, (LEGEND_LEFT + Inches(0.65), y + Inches(0.04), Inches(3.1), Inches(0.38)), text, 15)
 
 
 # The interactive map's circles are sized for a map about 1000 px wide; the slide's map box is 8,9 in at
@@ -274,7 +176,7 @@ def _circle(slide, x: int, y: int, radius_px: float, name: str):
     shape = slide.shapes.add_shape(MSO_SHAPE.OVAL, x - radius, y - radius, 2 * radius, 2 * radius)
     shape.name = name
     shape.fill.background()
-    shape.line.color.rgb = _rgb(CIRCLE_LINE)
+    shape.line.color.rgb = rgb(CIRCLE_LINE)
     shape.line.width = Pt(1.75)
     return shape
 
@@ -288,14 +190,16 @@ def _draw_circles(
         (x, y) = frame.points([(lon, lat)])[0]
         _circle(slide, x, y, radius, f"Lingkaran {names.get((lat, lon), '')}".strip())
     top = Inches(1.9) + Inches(0.9) + Inches(0.55) * legend_rows
-    _text(slide, (LEGEND_LEFT, top, Inches(3.5), Inches(0.7)), circles.title, 14, bold=True, name="Legenda lingkaran")
+    text_box(
+        slide, (LEGEND_LEFT, top, Inches(3.5), Inches(0.7)), circles.title, 14, bold=True, name="Legenda lingkaran"
+    )
     largest = circles.legend[0].radius * CIRCLE_SCALE * 914400 / PROJECTOR_DPI if circles.legend else 0
     x = LEGEND_LEFT + int(largest)
     for entry in circles.legend:
         bottom = top + Inches(0.55) + int(2 * largest)
         radius = int(entry.radius * CIRCLE_SCALE * 914400 / PROJECTOR_DPI)
         _circle(slide, x, bottom - radius, entry.radius, f"Legenda lingkaran {entry.label}")
-        _text(
+        text_box(
             slide,
             (x - Inches(0.6), bottom + Inches(0.05), Inches(1.2), Inches(0.35)),
             entry.label,
@@ -307,7 +211,7 @@ def _draw_circles(
 
 def _draw_header(slide, texts: DeckTexts) -> None:
     width = Inches(8.6) if texts.banner else Inches(12.5)
-    _text(
+    text_box(
         slide,
         (Inches(0.4), Inches(0.3), width, Inches(0.7)),
         texts.title,
@@ -316,23 +220,23 @@ def _draw_header(slide, texts: DeckTexts) -> None:
         colour=TITLE_INK,
         name="Judul",
     )
-    _text(slide, (Inches(0.4), Inches(0.95), width, Inches(0.45)), texts.subtitle, 16, colour=MUTED, name="Subjudul")
+    text_box(slide, (Inches(0.4), Inches(0.95), width, Inches(0.45)), texts.subtitle, 16, colour=MUTED, name="Subjudul")
     if texts.banner:
         badge = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(9.3), Inches(0.35), Inches(3.63), Inches(0.55))
         badge.name = "Data contoh"
         badge.fill.solid()
-        badge.fill.fore_color.rgb = _rgb("FFF3B0")
-        badge.line.color.rgb = _rgb("D9B400")
+        badge.fill.fore_color.rgb = rgb("FFF3B0")
+        badge.line.color.rgb = rgb("D9B400")
         badge.text_frame.text = texts.banner
         badge.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
         font = badge.text_frame.paragraphs[0].runs[0].font
-        font.size, font.bold, font.color.rgb = Pt(14), True, _rgb("5A4500")
+        font.size, font.bold, font.color.rgb = Pt(14), True, rgb("5A4500")
 
 
 def _draw_footer(slide, left: str, right: str) -> None:
     """Source (or a note) bottom left, attribution (or the source) bottom right, small but legible."""
-    _text(slide, (Inches(0.4), Inches(6.95), Inches(6.4), Inches(0.4)), left, 11, colour=MUTED, name="Sumber")
-    _text(
+    text_box(slide, (Inches(0.4), Inches(6.95), Inches(6.4), Inches(0.4)), left, 11, colour=MUTED, name="Sumber")
+    text_box(
         slide,
         (Inches(6.9), Inches(6.95), Inches(6.03), Inches(0.4)),
         right,
@@ -381,7 +285,7 @@ def _ranking_table(
         if level in level_colours:
             cell = table.cell(line, 4)
             cell.fill.solid()
-            cell.fill.fore_color.rgb = _rgb(level_colours[level])
+            cell.fill.fore_color.rgb = rgb(level_colours[level])
 
 
 def _ranking_slides(
@@ -396,28 +300,28 @@ def _ranking_slides(
     for number, page in enumerate(pages, start=1):
         slide = prs.slides.add_slide(prs.slide_layouts[6])
         title = texts.ranking_title + (f" ({number}/{len(pages)})" if len(pages) > 1 else "")
-        _text(slide, (Inches(0.4), Inches(0.3), Inches(12.5), Inches(0.7)), title, 26, bold=True, colour=TITLE_INK)
-        _text(slide, (Inches(0.4), Inches(0.9), Inches(12.5), Inches(0.4)), texts.subtitle, 14, colour=MUTED)
+        text_box(slide, (Inches(0.4), Inches(0.3), Inches(12.5), Inches(0.7)), title, 26, bold=True, colour=TITLE_INK)
+        text_box(slide, (Inches(0.4), Inches(0.9), Inches(12.5), Inches(0.4)), texts.subtitle, 14, colour=MUTED)
         _ranking_table(slide, page, legend, scheme, texts, locale)
         _draw_footer(slide, missing if number == len(pages) else "", texts.source)
 
 
 def _title_slide(prs, story: Story, texts: DeckTexts) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[6])
-    _text(slide, (Inches(0.6), Inches(1.2), Inches(12.1), Inches(1.6)), story.title, 36, bold=True, colour=TITLE_INK)
-    _text(slide, (Inches(0.6), Inches(2.8), Inches(12.1), Inches(0.6)), story.subtitle, 20, colour=MUTED)
+    text_box(slide, (Inches(0.6), Inches(1.2), Inches(12.1), Inches(1.6)), story.title, 36, bold=True, colour=TITLE_INK)
+    text_box(slide, (Inches(0.6), Inches(2.8), Inches(12.1), Inches(0.6)), story.subtitle, 20, colour=MUTED)
     width = Inches(12.1) // max(len(story.headline), 1)
     for number, (value, label) in enumerate(story.headline):
         left = Inches(0.6) + width * number
-        _text(slide, (left, Inches(3.9), width, Inches(1.0)), value, 40, bold=True, name=f"Angka {label}")
-        _text(slide, (left, Inches(5.0), width - Inches(0.3), Inches(0.9)), label, 16, colour=MUTED)
+        text_box(slide, (left, Inches(3.9), width, Inches(1.0)), value, 40, bold=True, name=f"Angka {label}")
+        text_box(slide, (left, Inches(5.0), width - Inches(0.3), Inches(0.9)), label, 16, colour=MUTED)
     _draw_footer(slide, texts.source, texts.banner or "")
 
 
 def _story_slide(prs, part: StorySlide, texts: DeckTexts) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[6])
-    _text(slide, (Inches(0.4), Inches(0.3), Inches(12.5), Inches(0.7)), part.title, 28, bold=True, colour=TITLE_INK)
-    _text(slide, (Inches(0.4), Inches(0.95), Inches(12.5), Inches(0.45)), texts.subtitle, 16, colour=MUTED)
+    text_box(slide, (Inches(0.4), Inches(0.3), Inches(12.5), Inches(0.7)), part.title, 28, bold=True, colour=TITLE_INK)
+    text_box(slide, (Inches(0.4), Inches(0.95), Inches(12.5), Inches(0.45)), texts.subtitle, 16, colour=MUTED)
     top = Inches(1.6)
     if part.rows:
         others = len(part.headers) - 1
@@ -440,10 +344,10 @@ def _story_slide(prs, part: StorySlide, texts: DeckTexts) -> None:
         for line, fill in enumerate(part.fills, start=1):
             if fill:
                 shape.table.cell(line, 0).fill.solid()
-                shape.table.cell(line, 0).fill.fore_color.rgb = _rgb(fill)
+                shape.table.cell(line, 0).fill.fore_color.rgb = rgb(fill)
         top += STORY_ROW * rows + Inches(0.35)
     for sentence in part.sentences:
-        box = _text(slide, (Inches(0.4), top, Inches(12.5), Inches(0.8)), sentence, 18, name="Kalimat")
+        box = text_box(slide, (Inches(0.4), top, Inches(12.5), Inches(0.8)), sentence, 18, name="Kalimat")
         top += Inches(0.3) * (len(sentence) // 95 + 1) + Inches(0.35)
         box.height = Inches(0.3) * (len(sentence) // 95 + 1)
     _draw_footer(slide, texts.source, texts.attribution)

@@ -13,12 +13,13 @@ from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from geo.anchors import label_anchors
 from geo.latest import STALE_LEVEL
 from geo.numbers import format_period
 from geo.results import CoverageResult
 from geo.scopes import Scope
 from geo.topology import TopologyRef
-from layers.choropleth import MapLabel, TooltipLabels, anchored_labels, fill_of, label_anchors, short_name, tooltips
+from layers.choropleth import MapLabel, TooltipLabels, anchored_labels, fill_of, short_name, tooltips
 from layers.legend import LegendEntry, format_value, legend_entries
 from layers.navigation import TableTexts, search_terms, table_rows
 from layers.plugin import Geometry, Linked, MapComponents, PetaChoropleth, build_map, render_components
