@@ -61,7 +61,7 @@ def label_anchors(
 ) -> tuple[LabelAnchor, ...]:
     """Anchors inside each row's largest part, in the order labels claim space: province capitals, then rows
     marked `first` (e.g. districts with data), then larger areas before smaller ones. The texts come later
-    (label_points), so the geometry work is done once whatever the language."""
+    (layers.choropleth anchored_labels), so the geometry work is done once whatever the language."""
     first = first or [False] * len(frame)
     capitals = capitals or [False] * len(frame)
     placed = []

@@ -215,11 +215,6 @@ def tooltip_content(
 # inside the drawn (simplified) shape too
 
 
-def label_points(anchors: tuple[LabelAnchor, ...], texts: list[str]) -> list[tuple[float, float, str]]:
-    """The labels to draw at one place each (static maps and slides): each anchor with the text of its row."""
-    return [(anchor.lat, anchor.lon, texts[anchor.row]) for anchor in anchors]
-
-
 @dataclass(frozen=True)
 class MapLabel:
     """One label of the interactive map: its unit, its name over its value, and the places it may take (inside the
