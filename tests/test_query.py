@@ -165,7 +165,10 @@ def test_the_maps_controls_offer_what_the_query_accepts(client, resources, lang)
         assert client.get(f"/map/kalimantan-tengah/values.json?series=contoh&view={key}").status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/district/62.11?series=lama", "/bandingkan?kode=62.11,62.01&series=lama"])
+@pytest.mark.parametrize(
+    "url",
+    ["/district/62.11?series=lama", "/bandingkan?kode=62.11,62.01&series=lama", "/api/district/62.11?series=lama"],
+)
 def test_district_pages_refuse_an_unknown_series_instead_of_showing_another(client, url):
     """They once showed the published figures for any unknown series, under its name in the address."""
     response = client.get(url)

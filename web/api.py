@@ -9,7 +9,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, current_app, jsonify, request
 from openpyxl import Workbook
 
-from geo.query import DEFAULT_VIEW, SERIES, MapQuery, QueryError, parse_segment
+from geo.query import DEFAULT_VIEW, SERIES, MapQuery, QueryError, parse_segment, parse_series
 from geo.results import CoverageResult
 from geo.scopes import default_scope, get_scope
 from geo.segments import segment_columns_of
@@ -221,9 +221,7 @@ def search_terms():
 
 @bp.get("/district/<code>")
 def district_json(code: str):
-    series = request.args.get("series") or SERIES[0]
-    if series not in SERIES:
-        series = SERIES[0]
+    series = parse_series(request.args)  # another series answers 400, as the district page does, never the main one
     resources = get_resources()
     history = district_history(resources, code, series)  # an unknown code answers 404 before anything is cached
     key = ("district-json", *history_key(resources, code, series))

@@ -216,10 +216,11 @@ def values(scope: str):
     return stored_response(resources.cache.get_or_make(key, make))
 
 
-def series_values(resources: Resources, scope: str, args: dict[str, str], locale: str, labels: str) -> StoredBody:
+def series_values(
+    resources: Resources, scope: str, args: dict[str, str], periods: list[str], locale: str, labels: str
+) -> StoredBody:
     """Every live period's values of one view (each what values.json answers for it), in one body compressed
     once: the periods repeat names, colours and texts, so the series costs little more than one period."""
-    periods = sorted(d.period for d in live_snapshot(resources).live(resolve(resources, scope, args)[0].dataset.series))
     values = [map_values(resources, *resolve(resources, scope, {**args, "period": p}), locale, labels) for p in periods]
     body = json.dumps({"periods": periods, "values": values}, ensure_ascii=False)
     return store_body(body, "application/json", levels=SERIES_LEVELS)
@@ -238,9 +239,10 @@ def periods_values(scope: str):
     view, _ = resolve(resources, scope, args)
     locale = str(get_locale())
     labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
-    live = tuple(d.id for d in live_snapshot(resources).live(view.dataset.series))
-    key = ("periods", view.scope.slug, locale, labels, tuple(sorted(args.items())), live)
-    stored = resources.cache.get_or_make(key, lambda: series_values(resources, scope, args, locale, labels))
+    live = live_snapshot(resources).live(view.dataset.series)
+    periods = sorted(d.period for d in live)
+    key = ("periods", view.scope.slug, locale, labels, tuple(sorted(args.items())), tuple(d.id for d in live))
+    stored = resources.cache.get_or_make(key, lambda: series_values(resources, scope, args, periods, locale, labels))
     response = stored_response(stored)
     response.cache_control.no_cache = True
     return response
