@@ -131,6 +131,21 @@ def test_links_keep_zoom_centre_and_district(server, page):  # noqa: F811
     assert not page.errors
 
 
+def present_table(page) -> list[list[str]]:  # noqa: F811
+    return page.eval_on_selector_all(
+        "#present-table tbody tr", "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent))"
+    )
+
+
+def assert_table_is_the_periods(server, page, period: str) -> None:  # noqa: F811
+    """The data table under the stage holds this period's rows: order, names and numbers."""
+    ranking = page.request.get(f"{server}/api/ranking?scope=62&series=contoh&period={period}").json()["rows"]
+    table = present_table(page)
+    assert [row[1] for row in table] == [r["name"] for r in ranking]
+    assert [row[3] for row in table] == [format_percent(r["coverage_pct"], "id") for r in ranking]
+    assert [row[5] for row in table] == [format_count(r["participants"], "id") for r in ranking]
+
+
 def test_time_slider_plays_every_period_in_place(server, page):  # noqa: F811
     from collections import Counter
 
@@ -141,7 +156,7 @@ def test_time_slider_plays_every_period_in_place(server, page):  # noqa: F811
     page.on("request", lambda r: fetched.append(r.url) if ".json" in r.url else None)
     open_map(page, f"{server}/map/kalimantan-tengah?series=contoh&period=2025-06&mode=present", (1280, 720))
     page.wait_for_load_state("networkidle")
-    # Every period's values in one request once the page has loaded (maps.periods_values), none per period.
+    # Every period's frame in one request once the page has loaded (maps.periods_values), none per period.
     assert [url.split("?")[0].rsplit("/", 1)[1] for url in fetched] == ["periods.json"]
     page.evaluate("window.stillTheSamePage = true")
     before = len(loads)
@@ -160,17 +175,61 @@ def test_time_slider_plays_every_period_in_place(server, page):  # noqa: F811
         assert (
             page.text_content(".legend .current-period") == {"2025-06": "Juni 2025", "2025-12": "Desember 2025"}[period]
         )
-        # the data table under the stage is this period's too: order, names and numbers in their rows
-        ranking = page.request.get(f"{server}/api/ranking?scope=62&series=contoh&period={period}").json()["rows"]
-        table = page.eval_on_selector_all(
-            "#present-table tbody tr", "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent))"
-        )
-        assert [row[1] for row in table] == [r["name"] for r in ranking]
-        assert [row[3] for row in table] == [format_percent(r["coverage_pct"], "id") for r in ranking]
-        assert [row[5] for row in table] == [format_count(r["participants"], "id") for r in ranking]
+        # the table under the stage is never another period's: this period's rows, or the sentence that they come
+        # when the slider stops
+        table = present_table(page)
+        if page.get_attribute(".timeline", "data-details") == "0":
+            assert table == [["Tabel periode ini tampil saat slider berhenti."]]
+        else:
+            assert_table_is_the_periods(server, page, period)
     page.wait_for_selector('.timeline-play[aria-pressed="false"]')
+    # Stopped on the last period: its details come (one values.json), and the table is that period's.
+    page.wait_for_selector('.timeline[data-details="1"]', timeout=10_000)
+    assert_table_is_the_periods(server, page, periods[-1])
+    assert [url.split("?")[0].rsplit("/", 1)[1] for url in fetched] == ["periods.json", "values.json"]
+    assert f"period={periods[-1]}" in fetched[-1]
+    # Back to the first period by the slider: the frame at once, then the whole period when it rests there.
+    page.eval_on_selector(".timeline input", "r => { r.value = '0'; r.dispatchEvent(new Event('input')); }")
+    page.wait_for_selector(f'.timeline[data-shown="{periods[0]}"][data-details="1"]', timeout=10_000)
+    assert_table_is_the_periods(server, page, periods[0])
+    assert page.evaluate("Object.keys(window.PetaCakupan.maps[0].values.features['62.11'].tip.rows).length") > 3
     assert len(loads) == before and page.evaluate("window.stillTheSamePage")  # no page was loaded
-    assert f"period={periods[-1]}" in page.url
+    assert f"period={periods[0]}" in page.url
+    assert not page.errors
+
+
+def test_a_frame_says_what_it_has_and_the_keyboard_reads_it(server, page):  # noqa: F811
+    """Before a period's details come, its district tooltip, the keyboard's sentence and the table are that
+    period's frame: its value and level, and that the rest comes when the slider stops; never the rows of the
+    period shown before. The details are held back here (page.route) so the frame stays on screen."""
+    held = []
+    page.route("**/values.json?*", lambda route: held.append(route))
+    open_map(page, f"{server}/map/kalimantan-tengah?series=contoh&period=2025-06&mode=present", (1280, 720))
+    page.wait_for_load_state("networkidle")
+    frames = page.request.get(
+        f"{server}/map/kalimantan-tengah/periods.json?series=contoh&view=cakupan&layer=kabupaten&lang=id&labels=1"
+    ).json()
+    last = frames["frames"][-1]
+    at = (last.get("codes") or frames["codes"]).index("62.11")
+    value = last["values"][at]
+    level = {e["key"]: e["label"] for e in last["legend"]}[frames["styles"][last["style"][at]][0]]
+    page.evaluate("window.PetaCakupan.select('62.11')")
+    page.eval_on_selector(".timeline input", "r => { r.value = '1'; r.dispatchEvent(new Event('input')); }")
+    page.wait_for_selector(f'.timeline[data-shown="{frames["periods"][-1]}"]', state="attached", timeout=10_000)
+    page.wait_for_timeout(600)
+    assert held and page.get_attribute(".timeline", "data-details") == "0"  # the details were asked, and wait
+    rows = page.evaluate("window.PetaCakupan.maps[0].values.features['62.11'].tip.rows")
+    assert rows == [["Cakupan", value], ["Tingkat", level], ["Rincian", "tampil saat slider berhenti"]]
+    said = page.text_content("#map-live")
+    assert said.startswith("Kabupaten Pulang Pisau, Kalimantan Tengah: Cakupan " + value) and "Peserta" not in said
+    assert present_table(page) == [["Tabel periode ini tampil saat slider berhenti."]]
+    for route in held:
+        route.continue_()
+    page.wait_for_selector('.timeline[data-details="1"]', state="attached", timeout=10_000)
+    rows = dict(page.evaluate("window.PetaCakupan.maps[0].values.features['62.11'].tip.rows"))
+    assert rows["Cakupan"] == value and "Peserta aktif" in rows
+    assert "peringkat" in page.text_content("#map-live")
+    assert_table_is_the_periods(server, page, frames["periods"][-1])
     assert not page.errors
 
 
@@ -187,9 +246,10 @@ def test_values_answer_304_when_unchanged(client):
     assert again.status_code == 304 and not again.data
 
 
-def test_periods_json_is_every_periods_values_and_a_publish_changes_it(app):
-    """The time slider's one body: for every live period, what values.json answers for it; asked again with its
-    ETag, a 304; after a publish in the series, a new ETag with the new period in it."""
+def test_periods_json_is_every_periods_frame_and_a_publish_changes_it(app):
+    """The time slider's one body: for every live period, what its map shows of values.json (every unit's level
+    and fill, the view's value, the labels, legend, description, period and source), formatted alike; asked again
+    with its ETag, a 304; after a publish in the series, a new ETag with the new period in it."""
     from geo.history import publish_records
     from geo.store import SAMPLE_SERIES, read_records
     from web.resources import get_resources
@@ -201,10 +261,21 @@ def test_periods_json_is_every_periods_values_and_a_publish_changes_it(app):
     first = client.get(url)
     assert first.status_code == 200 and "no-cache" in first.headers["Cache-Control"]
     body = first.get_json()
-    assert body["periods"] == ["2025-06", "2025-12"]
-    for period, values in zip(body["periods"], body["values"], strict=True):
+    assert body["periods"] == ["2025-06", "2025-12"] and body["texts"]["measure"] == "Cakupan"
+    for period, frame in zip(body["periods"], body["frames"], strict=True):
         one = client.get(f"/map/kalimantan-tengah/values.json?{query}&period={period}").get_json()
-        assert values == one  # every district's fill, tooltip numbers, labels, legend and table rows, as sent alone
+        codes = frame.get("codes", body["codes"])
+        assert sorted(codes) == sorted(one["features"])
+        for code, style, value in zip(codes, frame["style"], frame["values"], strict=True):
+            unit = one["features"][code]
+            assert body["styles"][style] == [unit["level"], unit["fill"]]  # the same fill on the same district
+            assert value == dict(unit["tip"]["rows"])["Cakupan"]  # and the same number as its tooltip
+        for key in ("period", "period_label", "source", "is_sample", "legend", "description"):
+            assert frame[key] == one[key], key
+        by_code = dict(zip(codes, frame["values"], strict=True))
+        labels = frame.get("labels") or [{"code": c, "name": n, "value": by_code[c] or ""} for c, n in body["labels"]]
+        assert labels == [{k: x[k] for k in ("code", "name", "value")} for x in one["labels"]]
+        assert frame["circles"] == {}
     again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and not again.data
     with app.app_context():
@@ -215,6 +286,9 @@ def test_periods_json_is_every_periods_values_and_a_publish_changes_it(app):
     after = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert after.status_code == 200 and after.headers["ETag"] != first.headers["ETag"]
     assert after.get_json()["periods"] == ["2025-06", "2025-12", "2026-03"]
+    with app.app_context():  # the publish made its own period's frame; the two before it were kept, not made again
+        frames = [key for key in get_resources().cache.items if key[0] == "frame"]
+    assert sorted(key[3] for key in frames) == ["2025-06", "2025-12", "2026-03"]
 
 
 def test_the_time_slider_keeps_the_colour_blind_palette(client):
@@ -228,4 +302,38 @@ def test_the_time_slider_keeps_the_colour_blind_palette(client):
     url = html.unescape(re.search(r'class="timeline"[^>]*data-url="([^"]+)"', text, re.S).group(1))
     assert "palette=cvd" in url
     cvd, standard = client.get(url).get_json(), client.get(url.replace("palette=cvd", "")).get_json()
-    assert json.dumps(cvd["values"]) != json.dumps(standard["values"])  # the fills differ
+    assert json.dumps(cvd["styles"]) != json.dumps(standard["styles"])  # the fills differ
+    details = html.unescape(re.search(r'class="timeline"[^>]*data-values-url="([^"]+)"', text, re.S).group(1))
+    assert "palette=cvd" in details  # and so do the details of a period the slider rests on
+    unit = client.get(details + "&period=2025-06").get_json()["features"]["62.11"]
+    assert [unit["level"], unit["fill"]] in cvd["styles"]
+
+
+def test_a_frame_keeps_labels_that_are_not_its_values():
+    """The labels' numbers are left out of a frame only when they are its units' values: province names (no
+    value) or labels of other units stay in the frame, so the browser never writes a number onto a label it was
+    not sent for."""
+    from web.frames import series_frames
+
+    def frame(values, labels):
+        return {
+            "period": "p",
+            "codes": ["62.01", "62.02"],
+            "styles": [["a", "#1"], ["b", "#2"]],
+            "values": values,
+            "labels": labels,
+        }
+
+    follows = frame(
+        ["1,0%", None], [{"code": "62.01", "name": "A", "value": "1,0%"}, {"code": "62.02", "name": "B", "value": ""}]
+    )
+    other = frame(
+        ["2,0%", "3,0%"],
+        [{"code": "62.01", "name": "A", "value": "9,9%"}, {"code": "62.02", "name": "B", "value": "3,0%"}],
+    )
+    provinces = frame(["2,0%", "3,0%"], [{"code": "62", "name": "Kalimantan Tengah", "value": ""}])
+    body = series_frames([follows, other, provinces], "Cakupan")
+    assert body["labels"] == [["62.01", "A"], ["62.02", "B"]]
+    assert "labels" not in body["frames"][0]
+    assert body["frames"][1]["labels"] == other["labels"] and body["frames"][2]["labels"] == provinces["labels"]
+    assert body["styles"] == [["a", "#1"], ["b", "#2"]] and body["frames"][0]["style"] == [0, 1]

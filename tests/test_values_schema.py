@@ -79,3 +79,30 @@ def test_the_offline_file_sends_values_the_schema_describes(client, query):
     offline = client.get(f"/export/kalimantan.html?{query}")
     assert offline.status_code == 200, query
     check_values(page_values(offline.get_data(as_text=True)))
+
+
+PERIODS_SCHEMA = json.loads(
+    (Path(__file__).parent.parent / "docs" / "schema" / "periods.schema.json").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("view", [v for v in VIEWS if v != CHANGE_VIEW])
+@pytest.mark.parametrize("layer", LAYERS)
+def test_every_views_frames_follow_their_schema(client, view, layer):
+    """periods.json of every view the time slider plays, on both layers: valid, each frame as long as its units,
+    every style index in `styles`, circles only on a view drawn with them."""
+    from referencing import Registry, Resource
+
+    registry = Registry().with_resource(SCHEMA["$id"], Resource.from_contents(SCHEMA))  # its legend entries
+    body = client.get(f"/map/kalimantan-tengah/periods.json?series=contoh&view={view}&layer={layer}&labels=1")
+    assert body.status_code == 200
+    data = body.get_json()
+    validator = Draft202012Validator(PERIODS_SCHEMA, registry=registry)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+    assert data["periods"] == [frame["period"] for frame in data["frames"]] == ["2025-06", "2025-12"]
+    for frame in data["frames"]:
+        units = frame.get("codes", data["codes"])
+        assert len(frame["style"]) == len(frame["values"]) == len(units)
+        assert max(frame["style"]) < len(data["styles"])
+        assert bool(frame["circles"]) == (view == "belum_terlindungi")

@@ -15,6 +15,7 @@ from geo.results import CoverageResult
 from geo.scopes import default_scope
 from geo.segments import segment_views
 from web.encoding import StoredBody, store_body, stored_response
+from web.frames import frame_key, period_frame, series_frames
 from web.query import LAYER_LABELS, SERIES_LABELS
 from web.rendering import (
     PRESENT_LABELS,
@@ -216,36 +217,44 @@ def values(scope: str):
     return stored_response(resources.cache.get_or_make(key, make))
 
 
-def series_values(
-    resources: Resources, scope: str, args: dict[str, str], periods: list[str], locale: str, labels: str
-) -> StoredBody:
-    """Every live period's values of one view (each what values.json answers for it), in one body compressed
-    once: the periods repeat names, colours and texts, so the series costs little more than one period."""
-    values = [map_values(resources, *resolve(resources, scope, {**args, "period": p}), locale, labels) for p in periods]
-    body = json.dumps({"periods": periods, "values": values}, ensure_ascii=False)
-    return store_body(body, "application/json", levels=SERIES_LEVELS)
-
-
-# Brotli 9 and gzip 9: one body per view and set of live versions, fetched once per presentation
-SERIES_LEVELS = (9, 9)
+def frames_body(resources: Resources, scope: str, args: dict[str, str], live: list, locale: str, labels: str):
+    """periods.json's body: every live period's frame (web/frames.py), each made only when its key is new."""
+    periods = sorted(d.period for d in live)
+    view, _ = resolve(resources, scope, args)
+    frames = [
+        period_frame(
+            resources,
+            frame_key(view.scope.slug, args, live, p),
+            lambda p=p: resolve(resources, scope, {**args, "period": p})[0],
+            locale,
+            labels,
+        )
+        for p in periods
+    ]
+    body = series_frames(frames, view.scheme.measure[locale.split("_")[0]])
+    return store_body(json.dumps(body, ensure_ascii=False), "application/json", levels=SERIES_LEVELS)
 
 
 @bp.get("/map/<scope>/periods.json")
 def periods_values(scope: str):
-    """Every period's values of a view for the time slider, fetched once (static/js/timeline.js). By the live
-    versions of the series: a publish makes a new body and ETag; browsers ask again (no-cache) and get a 304."""
+    """Every period's frame of a view for the time slider, fetched once (web/frames.py, static/js/timeline.js).
+    By the live versions of the series: a publish makes a new body and ETag (only its own period's frame is made
+    again); browsers ask again (no-cache) and get a 304."""
     resources = get_resources()
     args = page_args(("series", "view", "layer", "palette", "lang"))
     view, _ = resolve(resources, scope, args)
     locale = str(get_locale())
     labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
     live = live_snapshot(resources).live(view.dataset.series)
-    periods = sorted(d.period for d in live)
     key = ("periods", view.scope.slug, locale, labels, tuple(sorted(args.items())), tuple(d.id for d in live))
-    stored = resources.cache.get_or_make(key, lambda: series_values(resources, scope, args, periods, locale, labels))
-    response = stored_response(stored)
+    body = resources.cache.get_or_make(key, lambda: frames_body(resources, scope, args, live, locale, labels))
+    response = stored_response(body)
     response.cache_control.no_cache = True
     return response
+
+
+# Brotli 9 and gzip 9: one body per view and set of live versions, fetched once per presentation
+SERIES_LEVELS = (9, 9)
 
 
 def present_page(resources: Resources, view: CoverageResult, table: CoverageResult, locale: str):

@@ -61,7 +61,18 @@ export function startKeyboard(bridge) {
   };
   var selected = function () { return current; };
   // Another period (the time slider, the map's controls): new rank order and new sentences, same districts.
+  // A time slider's frame has no table (timeline.js): the same order, each sentence from the frame's tooltip.
   var updateDistricts = function (values) {
+    if (!values.table) {
+      list.forEach(function (d) {
+        var u = values.features[d.code];
+        if (!u) { return; }
+        d.say = d.name + ", " + d.province + ": " + u.tip.rows.map(function (r) { return r[0] + " " + r[1]; })
+          .join(", ") + ".";
+      });
+      if (current && live) { live.textContent = byCode[current].say; }
+      return;
+    }
     list = entries(values).map(function (d) {
       var entry = byCode[d.code];
       if (!entry) { byCode[d.code] = d; return d; }

@@ -49,7 +49,7 @@ export function startSwitch(maps, walk) {
     document.querySelectorAll(".current-period").forEach(function (el) { el.textContent = v.period_label; });
     var description = document.getElementById("map-description");
     if (description) { description.textContent = v.description; }
-    if (walk && v.table) { walk.updateDistricts(v); }
+    if (walk) { walk.updateDistricts(v); }
     document.dispatchEvent(new CustomEvent("peta:values", {detail: v}));  // the table's rows follow (ranking.js)
     // How long the page took to show the view once its values arrived (the browser tests read it).
     document.body.setAttribute("data-restyle-ms", String(Math.round(window.performance.now() - started)));

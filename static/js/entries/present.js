@@ -3,4 +3,4 @@
 import {startPage} from "../page.js";
 import {startTimeline} from "../timeline.js";
 
-startPage(function (maps, views) { startTimeline(views.show); });
+startPage(function (maps, views) { startTimeline(views.show, maps[0]); });
