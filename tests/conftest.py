@@ -24,6 +24,11 @@ from geo.district_index import build_index, read_aliases
 from tests.databases import Databases, Samples, Server, make_app
 
 SHARED_SOURCE = ROOT.parent / "shared" / "boundaries"
+from web.encoding import UPGRADES  # noqa: E402
+
+# A stored body's brotli form is not made again in the background: tests compare bodies across requests
+# (test_encoding turns it on to test it).
+UPGRADES.enabled = False
 # Test apps sign sessions with this, so the suite never makes a secret in the real instance folder.
 os.environ["PETA_SECRET_KEY"] = "tests-only-" + "0" * 40
 # Accounts made by tests hash their passwords with one PBKDF2 round instead of scrypt's 0,3 s (test_accounts checks

@@ -325,8 +325,8 @@ def test_switching_period_and_view_restyles_in_place(server, page):
     wait_until(page, "document.title.indexOf('2025-06') >= 0")
     assert page.evaluate("window.notReloaded") is True  # the same page: nothing reloaded
     assert [u for u in requests if "/map/" in u] == [
-        f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=cakupan&parts=page&table=1"
-    ]
+        f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=cakupan&parts=page&table=1&names=0"
+    ]  # the same units: their names are the map's own
     assert page.url.endswith("/map/kalimantan-tengah?period=2025-06&series=contoh&view=cakupan")
     assert fill_of(page, changed) == june[changed]["fill"]
     assert "Juni 2025" in page.inner_text(".bar .headline") and "Juni 2025" in page.inner_text(".legend")
@@ -336,12 +336,13 @@ def test_switching_period_and_view_restyles_in_place(server, page):
     shown = page.wait_for_selector(".peta-tooltip").inner_text()
     tip = dict(june[changed]["tip"]["rows"])
     assert tip["Cakupan"] in shown and tip["Peserta aktif"] in shown
+    assert june[changed]["tip"]["title"] in shown and june[changed]["tip"]["sub"] in shown  # kept from the map
     assert int(page.get_attribute("body", "data-restyle-ms")) <= 100  # the goal, once values arrived
     requests.clear()
     page.select_option("#controls select[name=view]", "target")
     wait_until(page, "location.search.indexOf('view=target') >= 0")
     assert [u for u in requests if "/map/" in u] == [
-        f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=target&parts=page&table=1"
+        f"{server}/map/kalimantan-tengah/values.json?period=2025-06&series=contoh&view=target&parts=page&table=1&names=0"
     ]  # the table ranks by what the map shows: its panel (headers, best and worst) comes again
     assert "Capaian terhadap target" in page.inner_text(".legend h2")
     wait_until(page, "document.querySelector('#ranking th[data-sort=\"value\"]') !== null")
@@ -388,7 +389,7 @@ def test_a_closed_table_follows_a_switch_without_another_fetch(server, page):
     page.select_option("#controls select[name=period]", "2025-06")
     wait_until(page, "document.title.indexOf('2025-06') >= 0")
     assert [u.split("?")[1] for u in requests if "values.json" in u] == [
-        "period=2025-06&series=contoh&view=cakupan&parts=page&table=1"
+        "period=2025-06&series=contoh&view=cakupan&parts=page&table=1&names=0"
     ]
     requests.clear()
     page.click("#toggle-panel")

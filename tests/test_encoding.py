@@ -148,3 +148,30 @@ def test_a_cached_answer_is_never_compressed_again(client, url, monkeypatch):
         again = client.get(url, headers={"Accept-Encoding": accept})
         assert again.status_code == 200 and again.headers.get("Content-Encoding") in ("br", "gzip", None)
     assert client.get(url, headers={"Accept-Encoding": "br", "If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_a_stored_brotli_form_is_made_again_smaller_with_the_same_etag(monkeypatch):
+    """After the request, a body made at brotli 5 gets its brotli 11 form (web.encoding.Upgrades): smaller, the
+    same bytes when decoded, the same ETag, so a browser's copy still answers 304. Assets are made at 11 at once."""
+    import json
+
+    from web.encoding import ASSET_LEVELS, UPGRADES
+
+    monkeypatch.setattr(UPGRADES, "enabled", True)
+    rows = [{"kode": f"62.{n:02d}", "nama": f"Kabupaten {n}", "cakupan": f"{n * 1.37:.1f}%"} for n in range(400)]
+    body = json.dumps(rows)
+    app = Flask(__name__)
+    stored = store_body(body, "application/json")
+    first_br = stored.br
+    with app.test_request_context(headers={"Accept-Encoding": "br"}):
+        before = stored_response(stored).headers["ETag"]
+    UPGRADES.wait()
+    assert len(stored.br) < len(first_br)
+    assert brotli.decompress(stored.br) == brotli.decompress(first_br) == body.encode()
+    with app.test_request_context(headers={"Accept-Encoding": "br", "If-None-Match": before}):
+        assert stored_response(stored).status_code == 304
+    submitted = []
+    monkeypatch.setattr(UPGRADES, "submit", submitted.append)
+    store_body(body, "application/json", levels=ASSET_LEVELS)
+    store_body(body, "application/json")
+    assert len(submitted) == 1

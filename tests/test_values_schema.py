@@ -67,11 +67,29 @@ def test_every_view_sends_values_the_schema_describes(client, query):
     text = page.get_data(as_text=True)
     check_values(page_values(text))
     assert table_rows(text)  # the rows the browser builds read by name
-    for parts in ("", "&parts=page&table=1"):
+    for parts in ("", "&parts=page&table=1", "&parts=page&table=1&names=0"):
         values = client.get(f"/map/kalimantan/values.json?{query}{parts}")
         assert values.status_code == 200, (query, parts)
         check_values(values.get_json())
         assert values.get_json()["table"] == page_values(text)["table"]
+
+
+@pytest.mark.parametrize("scope", ["kalimantan", "kalimantan-tengah"])
+def test_values_without_names_are_the_values_less_what_the_map_has(client, scope):
+    """names=0 (an in-place switch on the same units) leaves out each unit's name and province, and an island
+    map's province labels, and nothing else: a province map's labels carry their values and are always sent."""
+    query = f"/map/{scope}/values.json?{BASE}&parts=page&table=1"
+    whole, unnamed = client.get(query).get_json(), client.get(query + "&names=0").get_json()
+    for code, unit in whole["features"].items():
+        tip = dict(unit["tip"])
+        assert tip.pop("title") and tip.pop("sub") is not None
+        assert unnamed["features"][code] == {**unit, "tip": tip}
+    rest = {key: value for key, value in whole.items() if key != "features"}
+    if scope == "kalimantan":
+        assert not any(label["value"] for label in rest.pop("labels"))  # province names alone
+    else:
+        assert any(label["value"] for label in rest["labels"])
+    assert {key: value for key, value in unnamed.items() if key != "features"} == rest
 
 
 @pytest.mark.parametrize("query", ["", f"{BASE}&layer=provinsi&compare=2025-06", f"{BASE}&view=jalur"])

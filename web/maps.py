@@ -21,6 +21,7 @@ from web.rendering import (
     PRESENT_LABELS,
     attribution,
     describe,
+    labels_are_names,
     map_facts,
     map_values,
     render_map,
@@ -200,21 +201,47 @@ def values(scope: str):
     args = page_args()
     view, table = resolve(resources, scope, args)
     locale = str(get_locale())
-    labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
-    parts = "page" if request.args.get("parts") == "page" else None
-    with_table = parts == "page" and request.args.get("table") == "1"
+    ask = (
+        PRESENT_LABELS.get(request.args.get("labels", ""), "auto"),
+        "page" if request.args.get("parts") == "page" else None,
+        request.args.get("parts") == "page" and request.args.get("table") == "1",
+        request.args.get("names") != "0",
+    )
     periods = live_snapshot(resources).live(view.dataset.series)
+    key = ("values", *view.key, *table.key, locale, *ask, tuple(sorted(args.items())), tuple(d.id for d in periods))
+    return stored_response(
+        resources.cache.get_or_make(key, lambda: values_body(resources, view, table, periods, locale, args, *ask))
+    )
 
-    def make() -> StoredBody:
-        data = map_values(resources, view, table, locale, labels)
-        if parts == "page":
-            context = page_context(resources, view, table, periods, locale, args, drawn=False)
-            data.update(page_parts(context, with_table))
-        return store_body(json.dumps(data, ensure_ascii=False), "application/json")
 
-    key = ("values", *view.key, *table.key, locale, labels, parts, with_table, tuple(sorted(args.items())))
-    key += (tuple(d.id for d in periods),)
-    return stored_response(resources.cache.get_or_make(key, make))
+def values_body(
+    resources: Resources,
+    view: CoverageResult,
+    table: CoverageResult,
+    periods: list,
+    locale: str,
+    args: dict[str, str],
+    labels: str,
+    parts: str | None,
+    with_table: bool,
+    names: bool,
+) -> StoredBody:
+    """values.json's body. Without `names` (names=0: the browser asks so when it switches on the same units) the
+    tooltips leave out each unit's name and province, and labels that are names alone (no value) are left out,
+    which it keeps from the map it has (static/js/switch.js)."""
+    data = map_values(resources, view, table, locale, labels)
+    if not names:
+        data["features"] = {code: {**unit, "tip": unnamed(unit["tip"])} for code, unit in data["features"].items()}
+        if labels_are_names(view, labels):  # an island's province names: the map's own, whatever the period
+            del data["labels"]
+    if parts == "page":
+        context = page_context(resources, view, table, periods, locale, args, drawn=False)
+        data.update(page_parts(context, with_table))
+    return store_body(json.dumps(data, ensure_ascii=False), "application/json")
+
+
+def unnamed(tip: dict) -> dict:
+    return {key: value for key, value in tip.items() if key not in ("title", "sub")}
 
 
 def frames_body(resources: Resources, scope: str, args: dict[str, str], live: list, locale: str, labels: str):

@@ -94,12 +94,18 @@ def map_labels(resources: Resources, view: CoverageResult, locale: str, labels: 
     map ("auto"), district labels everywhere ("districts"), or none ("off")."""
     if labels == "off":
         return []
-    if view.scope.kind == "province" or labels == "districts":
+    if not labels_are_names(view, labels):
         joined = view.joined
         names = [short_name(name) for name in joined["name"]]
         values = [format_value(value, view.scheme, locale) for value in joined[view.scheme.value]]
         return anchored_labels(view.label_anchors, joined["code"].astype(str).tolist(), names, values)
     return province_labels(resources, view.scope)
+
+
+def labels_are_names(view: CoverageResult, labels: str) -> bool:
+    """Whether a map's labels are its provinces' names alone (an island or full-area map, "auto"): the same for
+    every period and view of its scope, with no value to keep up to date."""
+    return labels == "auto" and view.scope.kind != "province"
 
 
 def province_labels(resources: Resources, scope: Scope) -> list[MapLabel]:

@@ -45,7 +45,8 @@ export function startSwitch(maps, walk) {
         if (count) { count.textContent = e.count; }
       });
     }
-    if (entry.map.petaRelabel) { entry.map.petaRelabel(v.labels); }  // labels carry values: never leave old ones
+    // Labels carry values: never leave old ones. Values without labels (names=0) keep labels that are names alone.
+    if (entry.map.petaRelabel && v.labels) { entry.map.petaRelabel(v.labels); }
     document.querySelectorAll(".current-period").forEach(function (el) { el.textContent = v.period_label; });
     var description = document.getElementById("map-description");
     if (description) { description.textContent = v.description; }
@@ -68,6 +69,21 @@ export function startSwitch(maps, walk) {
     });
   }
 
+  // Each unit's name and province from the map on screen, into values sent without them; false when a unit is
+  // not on the map (then the whole page is loaded instead).
+  function named(v) {
+    var drawn = maps[0].values.features;
+    return Object.keys(v.features).every(function (code) {
+      var tip = v.features[code].tip;
+      if (tip.title !== undefined) { return true; }
+      var own = drawn[code] && drawn[code].tip;
+      if (!own || own.title === undefined) { return false; }
+      tip.title = own.title;
+      tip.sub = own.sub;
+      return true;
+    });
+  }
+
   // The map page's own controls: fetch the view, show it, then write the address.
   // The table's rows come with every view's values (ranking.js builds them); its panel (headers, filters, best
   // and worst) when the table changes: with period, comparison and view (the table ranks by the view's measure).
@@ -79,6 +95,10 @@ export function startSwitch(maps, walk) {
     var values = "/map/" + encodeURIComponent(scope) + "/values.json?";
     query.set("parts", "page");
     if (tableChanges) { query.set("table", "1"); }
+    // On the same units (the same layer) the names are the map's own: the values come without them (names=0).
+    var here = new URLSearchParams(window.location.search);
+    var sameUnits = (query.get("layer") || "kabupaten") === (here.get("layer") || "kabupaten");
+    if (sameUnits) { query.set("names", "0"); }
     var started = window.performance.now();
     document.body.setAttribute("aria-busy", "true");
     return fetch(values + query.toString(), {
@@ -87,6 +107,7 @@ export function startSwitch(maps, walk) {
       if (!r.ok) { throw new Error(r.status); }
       return r.json();
     }).then(function (v) {
+      if (sameUnits && !named(v)) { throw new Error("units"); }
       show(v);
       keepLinks(v.address);
       document.title = v.title;
