@@ -43,10 +43,16 @@ QUERY = "series=contoh&period=2025-12"
 SWITCH_QUERY = "series=contoh&period=2025-06"
 PAGE = f"/map/{SCOPE}?{QUERY}"
 VALUES = f"/map/{SCOPE}/values.json?{SWITCH_QUERY}"
-# What the map page's own controls fetch to switch period in place: the values and the parts that change.
-SWITCH = f"/map/{SCOPE}/values.json?period=2025-06&series=contoh&view=cakupan&parts=page"  # table closed
-SWITCH_TABLE = f"{SWITCH}&table=1"  # the table open beside the map (screens from 1500 px wide)
-SWITCH_VIEW = f"/map/{SCOPE}/values.json?period=2025-12&series=contoh&view=target&parts=page"
+# What the map page's own controls fetch to switch period or view in place (static/js/controls.js, switch.js):
+# the values without the names the map has (names=0), the parts that change and the table's panel (table=1).
+SWITCH = f"/map/{SCOPE}/values.json?period=2025-06&series=contoh&view=cakupan&parts=page&table=1&names=0"
+SWITCH_VIEW = f"/map/{SCOPE}/values.json?period=2025-12&series=contoh&view=target&parts=page&table=1&names=0"
+# Before: without names=0, and without the table's panel (no longer asked by the page)
+SWITCH_NAMED = f"/map/{SCOPE}/values.json?period=2025-06&series=contoh&view=cakupan&parts=page&table=1"
+# Seconds for the workers to make their answers' brotli 11 forms (web/encoding.py Upgrades): both workers share
+# one CPU, and the cold views before queued theirs too.
+UPGRADE_WAIT = 6.0
+SETTLED_TRIES = 6
 TINY = "/api/scopes"
 ISLANDS = ("kalimantan", "sumatera")
 DISTRICT, DISTRICT_API = "/district/62.11?series=contoh", "/api/district/62.11?series=contoh"  # cached by versions
@@ -98,9 +104,15 @@ class Visit:
         return self.page + self.assets
 
 
+def settled(server: Server, path: str, accept: str = ACCEPT) -> Answer:
+    """The smallest of SETTLED_TRIES answers: the form most visits get once the worker that answers has made its
+    brotli 11 form (the workers take connections unevenly, so one try may reach a worker that has not yet)."""
+    return min((get(server, path, accept) for _ in range(SETTLED_TRIES)), key=lambda answer: answer.wire)
+
+
 def first_visit(server: Server, path: str, accept: str = ACCEPT) -> Visit:
     """The page and every same-site asset it names, fetched once each; other sites' assets are listed."""
-    page = get(server, path, accept)
+    page = settled(server, path, accept)
     parser = Assets()
     parser.feed(decoded(page))
     local, external, assets = 0, [], 0
@@ -245,13 +257,21 @@ def start_servers() -> tuple[Server, Server]:
 
 
 def byte_rows(project: Server, plain: Server) -> tuple[list[tuple[str, ...]], dict[str, float]]:
+    # An answer is sent at brotli 5 the first time a worker makes it, then at brotli 11 once that worker's
+    # background thread has made that form: the first is measured, then every answer is asked several times at
+    # once, the workers get UPGRADE_WAIT, and the rest is measured as later visitors get it (settled).
+    made = get(project, PAGE)
+    paths = (PAGE, VALUES, SWITCH, SWITCH_VIEW, SWITCH_NAMED, f"/map/{SCOPE}?{SWITCH_QUERY}")
+    with ThreadPoolExecutor(2 * WORKERS) as pool:  # at once, so that every worker takes some of them
+        list(pool.map(lambda path: get(project, path), [path for path in paths for _ in range(4 * WORKERS)]))
+    time.sleep(UPGRADE_WAIT)
     visit, folium_visit = first_visit(project, PAGE), first_visit(plain, folium_path(PAGE))
     island_visits = {slug: first_visit(project, f"/map/{slug}?series=contoh&period=2025-12") for slug in ISLANDS}
     gzip_visit, folium_gzip_visit = first_visit(project, PAGE, "gzip"), first_visit(plain, folium_path(PAGE), "gzip")
-    switch_values = get(project, VALUES)
-    switch_parts, switch_view = get(project, SWITCH), get(project, SWITCH_VIEW)
-    switch_table = get(project, SWITCH_TABLE)
-    switch_page = get(project, f"/map/{SCOPE}?{SWITCH_QUERY}")
+    switch_values = settled(project, VALUES)
+    switch_parts, switch_view = settled(project, SWITCH), settled(project, SWITCH_VIEW)
+    switch_named = settled(project, SWITCH_NAMED)
+    switch_page = settled(project, f"/map/{SCOPE}?{SWITCH_QUERY}")
     folium_switch = get(plain, f"/?{SWITCH_QUERY}")
     known = {f.url for f in CDN_FILES}
     assert set(folium_visit.external) <= known, f"folium names CDN files bench_folium.py does not know: {folium_visit}"
@@ -259,7 +279,8 @@ def byte_rows(project: Server, plain: Server) -> tuple[list[tuple[str, ...]], di
     rows = [
         (
             "first visit, full-area map (page + its scripts and styles)",
-            f"{kb(visit.total)} ({kb(visit.page)} page + {visit.local} files {kb(visit.assets)})",
+            f"{kb(visit.total)} ({kb(visit.page)} page + {visit.local} files {kb(visit.assets)}; "
+            f"the page {kb(made.wire)} when first made)",
             f"{kb(folium_visit.total)} ({kb(folium_visit.page)} page + {folium_visit.local} CDN files "
             f"{kb(folium_visit.assets)}{uncounted})",
             ratio(visit.total, folium_visit.total),
@@ -277,10 +298,10 @@ def byte_rows(project: Server, plain: Server) -> tuple[list[tuple[str, ...]], di
             ratio(gzip_visit.total, folium_gzip_visit.total),
         ),
         (
-            "switch period in place: table closed / table open; switch view",
-            f"{kb(switch_parts.wire)} / {kb(switch_table.wire)}; {kb(switch_view.wire)}",
+            "switch period in place / switch view (values, parts, table panel, names=0); with the names",
+            f"{kb(switch_parts.wire)} / {kb(switch_view.wire)}; {kb(switch_named.wire)}",
             f"{kb(folium_switch.wire)} (the whole page; its CDN files cached)",
-            f"{ratio(switch_parts.wire, folium_switch.wire, 3)} / {ratio(switch_table.wire, folium_switch.wire, 3)}",
+            f"{ratio(switch_parts.wire, folium_switch.wire, 3)} / {ratio(switch_view.wire, folium_switch.wire, 3)}",
         ),
         (
             "switch period: values.json (presentation slider) / whole page again",
@@ -293,7 +314,6 @@ def byte_rows(project: Server, plain: Server) -> tuple[list[tuple[str, ...]], di
         "visit": visit.total,
         "folium_visit": folium_visit.total,
         "switch": switch_parts.wire,
-        "switch_table": switch_table.wire,
         "switch_view": switch_view.wire,
         "folium_switch": folium_switch.wire,
         "external": folium_visit.external,
@@ -401,8 +421,7 @@ def main() -> None:
     )
     goals = [
         ("first visit ≤ 150 KB", facts["visit"] <= 150 * 1024),
-        ("switch period in place ≤ 20 KB (table closed)", facts["switch"] <= 20 * 1024),
-        ("… with the table open", facts["switch_table"] <= 20 * 1024),
+        ("switch period in place ≤ 20 KB", facts["switch"] <= 20 * 1024),
         ("switch view in place ≤ 20 KB", facts["switch_view"] <= 20 * 1024),
         ("cached page ≤ 3× tiny JSON (p50)", times["page_p50"] <= 3 * times["tiny_p50"]),
         ("values.json ≤ 3× tiny JSON (p50)", times["values_p50"] <= 3 * times["tiny_p50"]),
@@ -410,6 +429,12 @@ def main() -> None:
         ("≥ 500 req/s cached page", page.rps >= 500),
     ]
     print("\nGoals of issue 11: " + "; ".join(f"{name}: {'yes' if ok else 'NO'}" for name, ok in goals))
+    later = [
+        ("first visit ≤ 125 KB", facts["visit"] <= 125 * 1024),
+        ("switch period ≤ 10 KB", facts["switch"] <= 10 * 1024),
+        ("switch view ≤ 10 KB", facts["switch_view"] <= 10 * 1024),
+    ]
+    print("Goals of issue 25: " + "; ".join(f"{name}: {'yes' if ok else 'NO'}" for name, ok in later))
     print(f"Bench took {time.monotonic() - started:.0f} s.")
 
 

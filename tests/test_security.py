@@ -614,3 +614,19 @@ def test_a_page_is_the_same_bytes_and_etag_on_every_instance(path, tmp_path, bou
     for body in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, re.DOTALL):
         digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in policy
+
+
+def test_data_answers_carry_the_policy_for_data(client):
+    """JSON and CSV are data, never documents: their policy lets nothing load and nothing frame them (OWASP's REST
+    advice, a tenth of the page policy's bytes on every switch); pages keep the full policy."""
+    for url in (
+        "/map/kalimantan-tengah/values.json?series=contoh",
+        "/api/scopes",
+        "/api/ranking?scope=62&series=contoh",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert answer.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'", url
+        assert answer.headers["X-Frame-Options"] == "DENY" and answer.headers["X-Content-Type-Options"] == "nosniff"
+    page = client.get("/map/kalimantan-tengah?series=contoh").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in page and "frame-ancestors 'none'" in page

@@ -147,6 +147,9 @@ def tile_origin(tile_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+DATA_TYPES = ("application/json", "application/geo+json", "text/csv")
+
+
 def content_policy(scripts: tuple[str, ...], ancestors: str, tiles: str) -> str:
     """Scripts only from this site or carrying the response's nonce; styles may be inline (folium's are)."""
     return "; ".join(
@@ -189,8 +192,11 @@ def register(app: Flask) -> None:
         else:
             ancestors = "'none'"
             response.headers["X-Frame-Options"] = "DENY"
-        tiles = tile_origin(app.config["TILE_URL"])
-        response.headers["Content-Security-Policy"] = content_policy(scripts, ancestors, tiles)
+        if response.mimetype in DATA_TYPES:  # data, never a document: nothing may load from it (OWASP's API policy)
+            response.headers["Content-Security-Policy"] = f"default-src 'none'; frame-ancestors {ancestors}"
+        else:
+            tiles = tile_origin(app.config["TILE_URL"])
+            response.headers["Content-Security-Policy"] = content_policy(scripts, ancestors, tiles)
         if session.get("_user_id") or (request.endpoint or "").startswith("editor."):
             # Signed-in pages (and the sign-in form with its CSRF token) stay out of shared and browser caches.
             response.headers["Cache-Control"] = "private, no-store"
