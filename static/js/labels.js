@@ -7,7 +7,19 @@
 // hides (its unit keeps its tooltip). Labels come in priority order (a province map's capital first, which is shown
 // even when only an overlay is in its way). map.petaRelabel(labels) writes another period's texts
 // (static/js/switch.js); the document's peta:relayout event (high contrast) measures them again.
+//
+// A label is a permanent Leaflet tooltip centred on its place. Leaflet's own reads the tooltip's size
+// (offsetWidth) every time it places it, which lays the page out again once per label and per move; a label's size
+// changes only with its text or the contrast, so it is read once for all labels (measure) and kept.
 export function label(map, labels) {
+  var Label = L.Tooltip.extend({
+    _setPosition: function (pos) {
+      if (!this.size) { return; }  // placed once measured
+      var half = L.point(this.size.x / 2, this.size.y / 2, true);
+      var at = pos.subtract(half).add(L.point(this.options.offset)).add(this._getAnchor());
+      L.DomUtil.setPosition(this._container, at);
+    },
+  });
   var OVERLAYS = [".legend", ".map-tools", ".stage-tools", ".timeline", ".leaflet-control-scale",
     ".leaflet-control-attribution"].join(", ");
   function write(el, l) {
@@ -27,9 +39,10 @@ export function label(map, labels) {
     var el = document.createElement("span");
     el.setAttribute("data-code", l.code);  // the unit it names (the tests check it stands on it)
     write(el, l);
-    return L.tooltip({permanent: true, direction: "center", className: "peta-label", interactive: false})
-      .setLatLng(l.at[0]).setContent(el).addTo(map);
+    return new Label({permanent: true, direction: "center", className: "peta-label leaflet-tooltip-center",
+      interactive: false}).setLatLng(l.at[0]).setContent(el).addTo(map);
   });
+  measure();
   var leaders = L.layerGroup().addTo(map);
   function meets(a, b) {
     return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
@@ -136,8 +149,19 @@ export function label(map, labels) {
   // A label whose size changed (high contrast, another text) is centred on its place again before it is
   // measured: Leaflet keeps the offset of the size it had.
   function resize() {
-    tips.forEach(function (tip) { if (tip.getElement()) { tip.update(); } });
+    measure();
     declutter();
+  }
+  // Every label's size, read in one go (one layout of the page), then each placed centred on its place.
+  function measure() {
+    var sizes = tips.map(function (tip) {
+      var el = tip.getElement();
+      return el ? L.point(el.offsetWidth, el.offsetHeight) : null;
+    });
+    tips.forEach(function (tip, i) {
+      tip.size = sizes[i];
+      if (sizes[i]) { tip.update(); }
+    });
   }
   map.on("zoomend moveend resize", declutter);
   document.addEventListener("peta:relayout", resize);  // high contrast: larger labels

@@ -21,7 +21,30 @@ export function startRanking(bridge) {
     if (highlighted && !highlighted.hidden) { highlighted.scrollIntoView({block: "nearest"}); }
   });
   document.addEventListener("peta:parts", function (e) { if (e.detail.indexOf("ranking") >= 0) { setUp(); } });
-  document.addEventListener("peta:values", function (e) { if (e.detail.table) { fill(e.detail); } });
+  document.addEventListener("peta:values", function (e) { if (e.detail.table) { fillSoon(e.detail); } });
+
+  // The rows (some 3,000 elements for 210 districts) of a table nobody sees yet (the panel is closed below
+  // 1500 px) are built when the page is idle, or at once when the panel opens; an open panel's at once.
+  var waiting = null;
+  function shown() {
+    var panel = document.getElementById("panel");
+    return Boolean(panel) && window.getComputedStyle(panel).display !== "none";
+  }
+  function fillWaiting() {
+    if (waiting) { var values = waiting; waiting = null; fill(values); }
+  }
+  function fillSoon(values) {
+    if (shown()) { waiting = null; fill(values); return; }
+    var first = !waiting;
+    waiting = values;
+    if (!first) { return; }
+    if (window.requestIdleCallback) { window.requestIdleCallback(fillWaiting, {timeout: 3000}); }
+    else { window.setTimeout(fillWaiting, 300); }
+  }
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("#toggle-panel") && shown()) { fillWaiting(); }
+  });
+  window.addEventListener("resize", function () { if (waiting && shown()) { fillWaiting(); } });
 
   // A number as a cell shows it ("87,3%", "481.227", "+27,7 poin", "–" for none) in the page's language.
   var comma = document.documentElement.lang === "id";
@@ -177,9 +200,9 @@ export function startRanking(bridge) {
       var select = document.getElementById(id);
       if (select) { select.addEventListener("change", applyFilters); }
     });
-    fill(values);
+    fillSoon(values);
   }
-  // The rows (some 3,000 elements for 210 districts) are built after the frame that paints the map, not before it:
-  // the map is what a visitor waits for, the table is closed below 1500 px (make bench-draw measures the draw).
+  // Set up after the frame that paints the map, not before it: the map is what a visitor waits for
+  // (make bench-draw measures the draw).
   requestAnimationFrame(function () { setTimeout(setUp, 0); });
 }
