@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -138,14 +139,17 @@ def render_map_page(
 # put in place by static/js/switch.js, so switching needs no page load. The table's panel (headers, filters,
 # best and worst) only when it changes; its rows are built in the browser from the values.
 FRAGMENTS = ("headline", "controls", "summary", "legend", "share", "foot")
+INDENTATION = re.compile(r"\n\s*")
 TABLE_FRAGMENT = "ranking"
 
 
 def page_parts(context: dict, with_table: bool) -> dict[str, object]:
-    """What values.json adds for the page's own switch: its FRAGMENTS (and the table's panel), title and address."""
+    """What values.json adds for the page's own switch: its FRAGMENTS (and the table's panel), title and address.
+    Each line's indentation goes (rendered the same: none of them holds a pre, and the embed code's textarea is
+    one line)."""
     names = FRAGMENTS + ((TABLE_FRAGMENT,) if with_table else ())
     return {
-        "fragments": {name: render_template(f"_{name}.html", **context) for name in names},
+        "fragments": {name: INDENTATION.sub("\n", render_template(f"_{name}.html", **context)) for name in names},
         # document.title is text: the same template as the page's <title>, without its HTML escaping
         "title": Markup(render_template("_page_title.html", **context)).unescape().strip(),
         "address": context["page_path"],
@@ -237,6 +241,7 @@ def values_body(
     if parts == "page":
         context = page_context(resources, view, table, periods, locale, args, drawn=False)
         data.update(page_parts(context, with_table))
+        del data["legend"]  # its fragment holds it
     return store_body(json.dumps(data, ensure_ascii=False), "application/json")
 
 
