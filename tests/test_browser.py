@@ -837,3 +837,28 @@ def test_the_uncovered_view_draws_a_circle_per_district_and_drops_them_on_anothe
         wait_until(page, "document.querySelectorAll('path.peta-symbol').length === 0")
         assert not page.query_selector(".legend-symbols")
     assert not page.errors
+
+
+def test_every_header_that_names_a_field_gets_its_cells(server, page):
+    """The table's number columns come from its headers (templates/_ranking.html data-cell): every row has a cell
+    under every header, and each named cell holds that field's text, here with a comparison's change column."""
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.goto(f"{server}/map/kalimantan-tengah?series=contoh&period=2025-12&compare=2025-06&view=cakupan")
+    page.wait_for_selector("#ranking tbody tr")
+    fields = page.eval_on_selector_all("#ranking thead th", "ths => ths.map(th => th.getAttribute('data-cell'))")
+    assert [f for f in fields if f] == ["target", "gap", "uncovered", "participants", "workers", "change"]
+    cells = page.eval_on_selector_all(
+        "#ranking tbody tr",
+        "rows => rows.map(r => [r.getAttribute('data-code'), ...Array.from(r.cells, c => c.textContent)])",
+    )
+    assert all(len(row) - 1 == len(fields) for row in cells)
+    row = next(row[1:] for row in cells if row[0] == "62.11")
+    rows = page.request.get(f"{server}/api/ranking?scope=62&series=contoh&period=2025-12&compare=2025-06").json()[
+        "rows"
+    ]
+    pulang_pisau = next(r for r in rows if r["code"] == "62.11")
+    named = dict(zip(fields, row, strict=True))
+    assert named["target"] == format_percent(pulang_pisau["target_pct"], "id")
+    assert named["participants"] == format_count(pulang_pisau["participants"], "id")
+    assert named["change"] == format_points(pulang_pisau["change_pct_points"], "id")
+    assert not page.errors

@@ -93,12 +93,8 @@ export function startRanking(bridge) {
     swatch.style.backgroundColor = level[1];
     levelCell.appendChild(document.createTextNode(level[0]));
     if (data.measure_column !== "coverage") { cell(tr, "num", shown(r.coverage)); }  // coverage, beside the measure
-    cell(tr, "num more", shown(r.target));
-    cell(tr, "num", shown(r.gap));
-    cell(tr, "num more", shown(r.uncovered));
-    cell(tr, "num more", shown(r.participants));
-    cell(tr, "num more", shown(r.workers));
-    if (columns.change) { cell(tr, "num", shown(r.change)); }
+    // then one number cell per header that names its field (templates/_ranking.html data-cell), in their order
+    columns.cells.forEach(function (c) { cell(tr, c.more ? "num more" : "num", shown(r[c.field])); });
     return tr;
   }
 
@@ -111,7 +107,9 @@ export function startRanking(bridge) {
     var head = table.tHead.rows[0];
     var columns = {
       province: Boolean(head.querySelector('[data-sort="province"]')),
-      change: Boolean(head.querySelector('[data-sort="change"]')),
+      cells: Array.prototype.map.call(head.querySelectorAll("th[data-cell]"), function (th) {
+        return {field: th.getAttribute("data-cell"), more: th.classList.contains("more")};
+      }),
     };
     var picked = {};
     body.querySelectorAll("input.pick:checked").forEach(function (i) { picked[i.value] = true; });
