@@ -63,9 +63,12 @@ bench: setup
 bench-draw: setup
 	$(BIN)/python scripts/bench_draw.py
 
-# What a request costs as the saved aliases grow (0 vs 20.000: cached map hit, a 5.000-row analysis; about a minute).
+# What grows with the work: saved aliases (0 vs 20.000: cached map hit, a 5.000-row analysis; about a minute), then
+# prepared districts (210 vs 442: preparation, the same maps' bytes, cold pages, PowerPoint; about five minutes).
+# The 60 periods are make bench-timeline.
 bench-growth: setup
 	$(BIN)/python scripts/bench_growth.py
+	$(BIN)/python scripts/bench_districts.py
 
 # What presentation mode's time slider transfers: 2 and 60 periods, one periods.json against one values.json a period.
 bench-timeline: setup

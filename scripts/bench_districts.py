@@ -27,10 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PETA_SECRET_KEY", "bench-only-" + "0" * 40)
 
+import shapely  # noqa: E402
+
 from app import create_app  # noqa: E402
-from geo.boundaries import DEFAULT_PROVINCES, PrepareSettings, prepare_boundaries  # noqa: E402
+from geo.boundaries import DEFAULT_PROVINCES, PrepareSettings, prepare_boundaries, read_source  # noqa: E402
 from geo.flaws import read_accepted_flaws  # noqa: E402
-from scripts.bench_timeline import first_visit  # noqa: E402
+from scripts.bench_timeline import Assets  # noqa: E402
 
 SOURCE = ROOT.parent / "shared" / "boundaries"
 MORE = (
@@ -65,9 +67,22 @@ def cpu_seconds() -> float:
 
 def prepared(codes: tuple[str, ...], out: Path) -> dict:
     accepted = read_accepted_flaws(ROOT / "data" / "boundary_flaws.csv")
+    vertices = int(shapely.get_num_coordinates(read_source(SOURCE, codes).geometry.values).sum())
     started, cpu = time.perf_counter(), cpu_seconds()
     report = prepare_boundaries(SOURCE, out, PrepareSettings(provinces=codes, accepted=accepted))
-    return {"districts": report.districts, "wall": time.perf_counter() - started, "cpu": cpu_seconds() - cpu}
+    wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    return {"districts": report.districts, "vertices": vertices, "wall": wall, "cpu": cpu}
+
+
+def visit(client, path: str) -> dict[str, int]:
+    """The bytes of a page and of every script, style and image it names, by address (brotli, bodies only)."""
+    page = client.get(path, headers=BROTLI)
+    parser = Assets()
+    parser.feed(client.get(path).get_data(as_text=True))
+    files = {"page": len(page.data)}
+    for url in sorted(set(parser.urls)):
+        files[url] = len(client.get(url, headers=BROTLI).data)
+    return files
 
 
 def timed(client, url: str) -> tuple[float, int]:
@@ -91,7 +106,8 @@ def measure(name: str, codes: tuple[str, ...]) -> dict:
     client = app.test_client()
     for label, url in PAGES.items():
         result[f"{label} cold"], _ = timed(client, url)
-        result[f"{label} visit"] = first_visit(client, url)
+        result[f"{label} files"] = visit(client, url)
+        result[f"{label} visit"] = sum(result[f"{label} files"].values())
     result["pptx"], result["pptx bytes"] = timed(client, SLIDES)
     print(f"{name}: prepared {result['districts']} districts in {result['wall']:.0f} s ({result['cpu']:.0f} s CPU)")
     return result
@@ -104,6 +120,7 @@ def main() -> None:
     print("| --- | --- | --- | --- |")
     rows = [
         ("districts prepared", "districts", "{:.0f}"),
+        ("source vertices", "vertices", "{:,.0f}"),
         ("preparation, wall s", "wall", "{:.0f}"),
         ("preparation, CPU s", "cpu", "{:.0f}"),
         ("Kalimantan first visit, bytes", "kalimantan visit", "{:,.0f}"),
@@ -115,9 +132,14 @@ def main() -> None:
     for label, key, form in rows:
         print(f"| {label} | {form.format(small[key])} | {form.format(large[key])} | {large[key] / small[key]:.2f}× |")
     per_district = (large["cpu"] / large["districts"]) / (small["cpu"] / small["districts"])
-    print(f"\nPreparation CPU per district: {per_district:.2f}× (1,00× is linear in the districts).")
-    same = small["kalimantan visit"] == large["kalimantan visit"]
-    print(f"Kalimantan map the same bytes with 210 and 442 districts prepared: {'yes' if same else 'NO'}.")
+    per_vertex = (large["cpu"] / large["vertices"]) / (small["cpu"] / small["vertices"])
+    print(f"\nPreparation CPU per district {per_district:.2f}×, per source vertex {per_vertex:.2f}× (1,00×: linear).")
+    for label in PAGES:
+        before, after = small[f"{label} files"], large[f"{label} files"]
+        same = [url for url in before if after.get(url) == before[url]]
+        other = {url: (before[url], after.get(url)) for url in before if url not in same}
+        other |= {url: (None, after[url]) for url in after if url not in before}
+        print(f"{label}: {len(same)} of {len(before)} files the same bytes; other: {other or 'none'}")
 
 
 if __name__ == "__main__":

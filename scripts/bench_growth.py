@@ -12,8 +12,8 @@ In one run, on SQLite files in a temporary folder, with the bundled samples load
 
 It prints each against its goal: the hit with 20.000 aliases within 1,2× of the hit with none, the page and
 values.json within 1,05× of their bytes with none, the analysis ≤ 5 s. `--profile` prints cProfile's top
-functions of the analysis instead. The other growth cases of issue 25 (60 periods, 440 districts) are not
-measured here.
+functions of the analysis instead. The 60 periods are `make bench-timeline`; the 440 districts
+`scripts/bench_districts.py`, which `make bench-growth` runs after this.
 """
 
 from __future__ import annotations
