@@ -151,7 +151,9 @@ def stored_response(stored: StoredBody, headers: dict[str, str] | None = None) -
     if encoding != "identity":
         response.headers["Content-Encoding"] = encoding
     response.vary.add("Accept-Encoding")
-    response.set_etag(stored.etag if encoding == "identity" else f"{stored.etag}-{encoding}")
+    # The brotli form may be replaced by a smaller one of the same body (Upgrades): its ETag is weak (RFC 9110
+    # 8.8.1: the same content, not always the same bytes), which If-None-Match still matches for a 304.
+    response.set_etag(stored.etag if encoding == "identity" else f"{stored.etag}-{encoding}", weak=encoding == "br")
     if stored.script_hashes is not None:
         response.script_hashes = stored.script_hashes
     response.stored = True  # Compress below never touches it, whatever the client accepts
