@@ -27,9 +27,10 @@ UNDER_LEGEND = """(selector) => {
         return b.width > 0 && overlays.some(meets);
     }).length;
 }"""
-# Pairs of overlays on the map (legend, tools, slider, scale bar) whose boxes meet: none may.
+# Pairs of overlays on the map (legend, tools, slider, scale bar, the boundaries' credit) whose boxes meet: none may.
 OVERLAYS_MEETING = """() => {
-    const names = ['.legend', '.map-tools', '.stage-tools', '.timeline', '.leaflet-control-scale'];
+    const names = ['.legend', '.map-tools', '.stage-tools', '.timeline', '.leaflet-control-scale',
+        '.leaflet-control-attribution'];
     const boxes = names.map(n => [n, document.querySelector(n)]).filter(([, e]) => e && e.offsetWidth)
         .map(([n, e]) => [n, e.getBoundingClientRect()]);
     const meeting = [];
