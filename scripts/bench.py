@@ -28,7 +28,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench_folium import CDN_FILES, fetch_cdn_files  # noqa: E402  (scripts/ is on the path: this script's folder)
 from bench_serve import ACCEPT, CLIENT_CPUS, PINNING, WORKERS, Answer, Server, decoded, get, serve  # noqa: E402
+from page_assets import Assets  # noqa: E402
 
 SCOPE = "kalimantan-sumatera"
 QUERY = "series=contoh&period=2025-12"
@@ -73,23 +73,6 @@ PY_LOAD_MAX_REQUESTS = 3000
 
 
 # ----- pages and their files -----
-
-
-class Assets(HTMLParser):
-    """The scripts, stylesheets and images a page names."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        attributes = dict(attrs)
-        if tag == "script" and attributes.get("src"):
-            self.urls.append(attributes["src"])
-        elif tag == "link" and "stylesheet" in (attributes.get("rel") or "") and attributes.get("href"):
-            self.urls.append(attributes["href"])
-        elif tag == "img" and attributes.get("src") and not attributes["src"].startswith("data:"):
-            self.urls.append(attributes["src"])
 
 
 @dataclass

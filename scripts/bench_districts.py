@@ -32,7 +32,7 @@ import shapely  # noqa: E402
 from app import create_app  # noqa: E402
 from geo.boundaries import DEFAULT_PROVINCES, PrepareSettings, prepare_boundaries, read_source  # noqa: E402
 from geo.flaws import read_accepted_flaws  # noqa: E402
-from scripts.bench_timeline import Assets  # noqa: E402
+from scripts.page_assets import Assets  # noqa: E402
 
 SOURCE = ROOT.parent / "shared" / "boundaries"
 MORE = (
@@ -80,7 +80,7 @@ def visit(client, path: str) -> dict[str, int]:
     parser = Assets()
     parser.feed(client.get(path).get_data(as_text=True))
     files = {"page": len(page.data)}
-    for url in sorted(set(parser.urls)):
+    for url in sorted(set(parser.local)):
         files[url] = len(client.get(url, headers=BROTLI).data)
     return files
 

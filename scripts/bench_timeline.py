@@ -16,7 +16,6 @@ import os
 import sys
 import tempfile
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +28,7 @@ os.environ.setdefault("PETA_SECRET_KEY", "bench-only-" + "0" * 40)
 from app import create_app  # noqa: E402
 from geo.history import publish_records  # noqa: E402
 from geo.store import MAIN_SERIES, SAMPLE_SERIES, read_records  # noqa: E402
+from scripts.page_assets import Assets  # noqa: E402
 from web.resources import get_resources  # noqa: E402
 from web.results import live_snapshot  # noqa: E402
 
@@ -36,21 +36,6 @@ SCOPE = "kalimantan-sumatera"
 SERIES_PERIODS = 60
 GOAL = 1.3
 BROTLI = {"Accept-Encoding": "br"}
-
-
-class Assets(HTMLParser):
-    """The same-site scripts, stylesheets and images a page names."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        a = dict(attrs)
-        stylesheet = "stylesheet" in (a.get("rel") or "")
-        url = a.get("src") if tag in ("script", "img") else a.get("href") if stylesheet else None
-        if url and not url.startswith(("data:", "http")):
-            self.urls.append(url)
 
 
 def monthly_periods(count: int, last: str = "2025-12") -> list[str]:
@@ -92,7 +77,7 @@ def first_visit(client, path: str) -> int:
     assert page.status_code == 200, path
     parser = Assets()
     parser.feed(client.get(path).get_data(as_text=True))
-    return len(page.data) + sum(body(client, urlsplit(u).path + "?" + urlsplit(u).query) for u in set(parser.urls))
+    return len(page.data) + sum(body(client, urlsplit(u).path + "?" + urlsplit(u).query) for u in set(parser.local))
 
 
 def measure(client, series: str, periods: list[str]) -> None:

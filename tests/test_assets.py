@@ -41,6 +41,7 @@ PAGE_TOOLS = ON_MAPS | {
     "search.js",
     "viewstate.js",
     "controls.js",
+    "panel.js",
     "page.js",
 }
 MODULES = {
@@ -49,7 +50,7 @@ MODULES = {
     "map.js": PAGE_TOOLS | {"ranking.js"},
     "present.js": PAGE_TOOLS | {"timeline.js"},
     "embed.js": ON_MAPS,
-    "offline.js": ON_MAPS | {"keyboard.js", "rows.js", "walk.js", "search.js", "controls.js", "ranking.js"},
+    "offline.js": ON_MAPS | {"keyboard.js", "rows.js", "walk.js", "search.js", "controls.js", "panel.js", "ranking.js"},
     "side-by-side.js": ON_MAPS | {"sync.js"},
     "compare.js": {"picker.js"},
 }

@@ -249,10 +249,12 @@ def unnamed(tip: dict) -> dict:
     return {key: value for key, value in tip.items() if key not in ("title", "sub")}
 
 
-def frames_body(resources: Resources, scope: str, args: dict[str, str], live: list, locale: str, labels: str):
+def frames_body(
+    resources: Resources, view: CoverageResult, args: dict[str, str], live: list, locale: str, labels: str
+) -> StoredBody:
     """periods.json's body: every live period's frame (web/frames.py), each made only when its key is new."""
     periods = sorted(d.period for d in live)
-    view, _ = resolve(resources, scope, args)
+    scope = view.scope.slug
     frames = [
         period_frame(
             resources,
@@ -279,7 +281,7 @@ def periods_values(scope: str):
     labels = PRESENT_LABELS.get(request.args.get("labels", ""), "auto")
     live = live_snapshot(resources).live(view.dataset.series)
     key = ("periods", view.scope.slug, locale, labels, tuple(sorted(args.items())), tuple(d.id for d in live))
-    body = resources.cache.get_or_make(key, lambda: frames_body(resources, scope, args, live, locale, labels))
+    body = resources.cache.get_or_make(key, lambda: frames_body(resources, view, args, live, locale, labels))
     response = stored_response(body)
     response.cache_control.no_cache = True
     return response

@@ -1,6 +1,8 @@
 // Change the map when a control changes: the scope is part of the path, the rest are query parameters. Another
 // period, comparison or view restyles the map in place (switchTo: switch.js); another scope, series or layer loads
 // its page.
+import {panelShown} from "./panel.js";
+
 function changeOnControls(switchTo) {
   var IN_PLACE = {period: true, compare: true, view: true};
   document.addEventListener("change", function (event) {
@@ -33,7 +35,7 @@ function togglePanel(refit) {
   var toggle = document.getElementById("toggle-panel");
   if (!toggle || !document.getElementById("panel")) { return; }
   var panel = function () { return document.getElementById("panel"); };  // replaced when the view changes
-  var shown = function () { return window.getComputedStyle(panel()).display !== "none"; };
+  var shown = panelShown;
   toggle.setAttribute("aria-expanded", String(shown()));
   toggle.addEventListener("click", function () {
     var open = !shown();

@@ -2,6 +2,7 @@
 // sorted by a column, filtered by province and level, linked to the map both ways, and 2-6 districts picked to
 // compare. The headers are the server's; another view's values rebuild the rows (switch.js: "peta:values"), and
 // a new panel (another period or comparison: "peta:parts") is set up again. Text only through textContent.
+import {panelShown} from "./panel.js";
 import {tableRows} from "./rows.js";
 
 // Start on the page's first map (bridge: its entry from choropleth.js draw, or undefined without a map).
@@ -26,15 +27,11 @@ export function startRanking(bridge) {
   // The rows (some 3,000 elements for 210 districts) of a table nobody sees yet (the panel is closed below
   // 1500 px) are built when the page is idle, or at once when the panel opens; an open panel's at once.
   var waiting = null;
-  function shown() {
-    var panel = document.getElementById("panel");
-    return Boolean(panel) && window.getComputedStyle(panel).display !== "none";
-  }
   function fillWaiting() {
     if (waiting) { var values = waiting; waiting = null; fill(values); }
   }
   function fillSoon(values) {
-    if (shown()) { waiting = null; fill(values); return; }
+    if (panelShown()) { waiting = null; fill(values); return; }
     var first = !waiting;
     waiting = values;
     if (!first) { return; }
@@ -42,9 +39,9 @@ export function startRanking(bridge) {
     else { window.setTimeout(fillWaiting, 300); }
   }
   document.addEventListener("click", function (e) {
-    if (e.target.closest && e.target.closest("#toggle-panel") && shown()) { fillWaiting(); }
+    if (e.target.closest && e.target.closest("#toggle-panel") && panelShown()) { fillWaiting(); }
   });
-  window.addEventListener("resize", function () { if (waiting && shown()) { fillWaiting(); } });
+  window.addEventListener("resize", function () { if (waiting && panelShown()) { fillWaiting(); } });
 
   // A number as a cell shows it ("87,3%", "481.227", "+27,7 poin", "–" for none) in the page's language.
   var comma = document.documentElement.lang === "id";

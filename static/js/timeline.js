@@ -33,7 +33,9 @@ export function startTimeline(show, entry) {
     f.legend.forEach(function (e) { levels[e.key] = e.label; });
     var t = data.texts;
     var features = {};
+    var byCode = {};
     (f.codes || data.codes).forEach(function (code, i) {
+      byCode[code] = f.values[i];
       var style = data.styles[f.style[i]];
       var own = tips[code] ? tips[code].tip : {title: code, sub: ""};
       var rows = [[t.measure, f.values[i] === null ? t.none : f.values[i]], [t.level, levels[style[0]] || style[0]],
@@ -41,8 +43,6 @@ export function startTimeline(show, entry) {
       features[code] = Object.assign({level: style[0], fill: style[1], tip: {title: own.title, sub: own.sub, rows: rows}},
         f.circles[code] || {});
     });
-    var byCode = {};
-    (f.codes || data.codes).forEach(function (code, i) { byCode[code] = f.values[i]; });
     var labels = f.labels || data.labels.map(function (l) { return {code: l[0], name: l[1], value: byCode[l[0]] || ""}; });
     return {period: f.period, period_label: f.period_label, source: f.source, is_sample: f.is_sample,
       legend: f.legend, description: f.description, features: features, labels: labels, table: null,
